@@ -1,0 +1,115 @@
+# stackc — plain GNU make. Objects live in $(BUILD); `make asan` uses its own tree.
+BUILD    ?= build
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+PKGS     := yaml-0.1 jansson libpcre2-8 libcurl libcrypto
+WERROR   ?= -Werror
+WARN     := -Wall -Wextra $(WERROR) -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
+            -Wold-style-definition -Wshadow -Wpointer-arith -Wwrite-strings -Wvla \
+            -Wundef -fno-common
+CFLAGS   ?= -O2 -g
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DPCRE2_CODE_UNIT_WIDTH=8 -I. -I$(BUILD) \
+             $(WARN) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
+LDLIBS   += $(PKG_LIBS) -lm
+
+MODULES  := compose merge schemas emit swarm
+LIB_SRC  := $(sort $(foreach m,$(MODULES),$(wildcard $(m)/*.c)))
+CLI_SRC  := $(sort $(wildcard cli/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+SCHEMAS  := $(sort $(wildcard schemas/*.json))
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/schemas_data.o
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
+FUZZ_OBJ := $(FUZZ_SRC:%.c=$(BUILD)/%.o)
+
+.PHONY: all example deps check unit golden conformance differential e2e asan fuzz bench install clean check-layers
+all: deps
+	@$(MAKE) --no-print-directory $(BUILD)/stackc
+
+deps:
+	@scripts/deps.sh
+
+# The main job on the bundled example: compile testdata/signup to one stack file.
+example: deps
+	@$(MAKE) --no-print-directory $(BUILD)/stackc
+	cd testdata/signup && ../../$(BUILD)/stackc config -f docker-compose.yml -f docker-compose.prod.yml
+
+# tests and fuzz entry points are registered by name, not by header
+$(BUILD)/tests/%.o $(BUILD)/fuzz/%.o: WARN += -Wno-missing-prototypes
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Schemas are compiled into the binary: no runtime file lookup.
+$(BUILD)/schemas_data.c: $(SCHEMAS) scripts/embed.sh
+	@mkdir -p $(BUILD)
+	scripts/embed.sh $(SCHEMAS) >$@
+$(BUILD)/schemas_data.o: $(BUILD)/schemas_data.c
+	$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -c -o $@ $<
+
+$(BUILD)/libstackc.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/stackc: $(CLI_OBJ) $(BUILD)/libstackc.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libstackc.a $(LDLIBS)
+
+# Unit tests: every `void test_<module>__<name>(void)` in tests/unit is registered.
+$(BUILD)/unit_list.inc: $(UNIT_SRC)
+	@mkdir -p $(BUILD)
+	sed -n 's/^void \(test_[a-z0-9_]*__[a-z0-9_]*\)(void)$$/T(\1)/p' $(UNIT_SRC) >$@
+$(BUILD)/tests/unit/main.o: $(BUILD)/unit_list.inc
+$(BUILD)/stackc-test: $(UNIT_OBJ) $(FUZZ_OBJ) $(BUILD)/libstackc.a
+	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(FUZZ_OBJ) $(BUILD)/libstackc.a $(LDLIBS)
+
+# The one test command: unit (+ fuzz seed replay), golden, conformance,
+# differential and e2e stages; the last line is `N passed, N failed`.
+check: deps
+	@scripts/deps.sh --test
+	@$(MAKE) --no-print-directory $(BUILD)/stackc $(BUILD)/stackc-test
+	@BUILD=$(BUILD) tests/run.sh $(CHECK_ARGS)
+
+unit: $(BUILD)/stackc-test
+	$(BUILD)/stackc-test
+golden: $(BUILD)/stackc
+	BUILD=$(BUILD) tests/run.sh golden
+conformance: $(BUILD)/stackc
+	BUILD=$(BUILD) tests/run.sh conformance
+differential: $(BUILD)/stackc
+	BUILD=$(BUILD) tests/run.sh differential
+e2e: $(BUILD)/stackc
+	BUILD=$(BUILD) tests/run.sh e2e
+
+SAN := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+asan:
+	$(MAKE) BUILD=build/asan CFLAGS='$(SAN) -DSTACKC_ARENA_DEBUG' LDFLAGS='$(SAN)' \
+		$(if $(CHECK_ARGS),CHECK_ARGS='$(CHECK_ARGS)',CHECK_ARGS='unit golden') check
+
+FUZZ_CC := clang
+fuzz:
+	$(MAKE) BUILD=build/fuzz CC=$(FUZZ_CC) \
+		CFLAGS='-g -O1 -fsanitize=fuzzer-no-link,address,undefined -DSTACKC_ARENA_DEBUG' \
+		build/fuzz/libstackc.a
+	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	  echo "  FUZZ $$n"; \
+	  $(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -DSTACKC_ARENA_DEBUG -DPCRE2_CODE_UNIT_WIDTH=8 \
+	    -D_GNU_SOURCE -I. -o build/fuzz/$$n $$f build/fuzz/libstackc.a $(LDLIBS) || exit 1; done
+
+bench: $(BUILD)/stackc
+	bench/run.sh
+
+check-layers:
+	@scripts/check-layers.sh
+
+install: $(BUILD)/stackc
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BUILD)/stackc $(DESTDIR)$(PREFIX)/bin/stackc
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,84 @@
+/*
+ * The diagnostic sink: every error, warning and note of a run is collected
+ * here (libgit2-style, one sink), then printed sorted by (file, line, col,
+ * emission order) so the output is deterministic. Messages are copied into
+ * the run's arena.
+ *
+ * diag_error() returns -1 so a function can `return diag_error(...)` (git's
+ * error() idiom). A note attaches to the diagnostic before it.
+ *
+ * Human form:  file:line:col: error: path: message
+ *   (no position: "stackc: error: ..."; no path: "file:line:col: error: message")
+ * JSON form:   [{file, line, col, path, severity, rule, message}, ...]
+ * GitHub form: ::error file=F,line=L,col=C,title=RULE::path: message
+ *
+ * User values echoed in messages must go through sb_repr() / diag_repr() so
+ * control characters are escaped; secret values must never be passed in.
+ */
+#ifndef STACKC_COMPOSE_DIAG_H
+#define STACKC_COMPOSE_DIAG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "compose/source.h"
+
+struct arena;
+struct sbuf;
+
+enum diag_severity { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
+enum diag_format { DIAG_FORMAT_HUMAN, DIAG_FORMAT_JSON, DIAG_FORMAT_GITHUB };
+
+#define DIAG_F_EXCERPT 1u /* always show the source line and caret (syntax errors) */
+
+struct diag {
+	enum diag_severity severity;
+	unsigned flags;
+	struct pos pos;
+	const char *path;    /* dotted path, or NULL */
+	const char *rule;    /* stable rule id, e.g. "schema.type", or NULL */
+	const char *message;
+	size_t seq, group;   /* emission order; group = seq of the owning error/warning */
+};
+
+struct diag_sink {
+	struct arena *arena;
+	const struct source_table *sources;
+	struct diag *v;
+	size_t n, alloc;
+	size_t nerrors, nwarnings;
+	int strict;          /* warnings count as errors */
+	size_t max_errors;   /* 0 = unlimited; beyond it errors are counted, not kept */
+};
+
+void diag_init(struct diag_sink *d, struct arena *arena, const struct source_table *sources);
+void diag_release(struct diag_sink *d);
+
+__attribute__((format(printf, 6, 7)))
+int diag_add(struct diag_sink *d, enum diag_severity sev, const char *rule,
+	     struct pos pos, const char *path, const char *fmt, ...);
+
+__attribute__((format(printf, 4, 5)))
+int diag_error(struct diag_sink *d, struct pos pos, const char *path, const char *fmt, ...);
+__attribute__((format(printf, 4, 5)))
+void diag_warn(struct diag_sink *d, struct pos pos, const char *path, const char *fmt, ...);
+__attribute__((format(printf, 3, 4)))
+void diag_note(struct diag_sink *d, struct pos pos, const char *fmt, ...);
+
+/* Flags on the most recent diagnostic (e.g. DIAG_F_EXCERPT). */
+void diag_set_flags(struct diag_sink *d, unsigned flags);
+
+/* Errors, plus warnings when strict. */
+int diag_failed(const struct diag_sink *d);
+
+/* Print everything sorted. excerpts: show source line + caret under errors. */
+void diag_print(struct diag_sink *d, FILE *out, enum diag_format fmt, int excerpts);
+
+/* Render a user value for a message (quoted, escaped, cut at 60 bytes); arena copy. */
+const char *diag_repr(struct diag_sink *d, const char *s, size_t n);
+
+/* Path building: keys joined by '.', list items as [i]; odd keys quoted ["a b"]. */
+void path_push_key(struct sbuf *path, const char *key);
+void path_push_index(struct sbuf *path, size_t i);
+
+#endif

@@ -1,0 +1,580 @@
+/*
+ * The YAML loader. libyaml gives events with 0-based marks; they become
+ * 1-based positions here and nowhere else. The tree is built with an explicit
+ * stack (no recursion), so deep input cannot overflow the C stack.
+ */
+#include "compose/load.h"
+#include "compose/arena.h"
+#include "compose/diag.h"
+#include "compose/node.h"
+#include "compose/run.h"
+#include "compose/sbuf.h"
+#include "compose/xalloc.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+int load_read_file(uint32_t *out_src, struct run *run, const char *name, const char *abspath)
+{
+	int is_stdin = !strcmp(name, "-");
+	const char *shown = is_stdin ? "<stdin>" : name;
+	FILE *f = is_stdin ? stdin : fopen(abspath ? abspath : name, "rb");
+	struct sbuf sb = SBUF_INIT;
+	int ret = -1;
+	sbuf_init(&sb, LOAD_MAX_BYTES);
+	if (!f) {
+		diag_error(&run->diag, POS_NONE, NULL, "cannot open %s: %s",
+			   diag_repr(&run->diag, shown, strlen(shown)), strerror(errno));
+		goto done;
+	}
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		if (sbuf_add(&sb, buf, n)) {
+			diag_error(&run->diag, POS_NONE, NULL, "%s is larger than %u MiB",
+				   diag_repr(&run->diag, shown, strlen(shown)),
+				   LOAD_MAX_BYTES >> 20);
+			goto done;
+		}
+	}
+	if (ferror(f)) {
+		diag_error(&run->diag, POS_NONE, NULL, "cannot read %s: %s",
+			   diag_repr(&run->diag, shown, strlen(shown)), strerror(errno));
+		goto done;
+	}
+	*out_src = source_add(&run->sources, shown, abspath, sb.buf, sb.len);
+	ret = 0;
+done:
+	if (f && !is_stdin)
+		fclose(f);
+	sbuf_release(&sb);
+	return ret;
+}
+
+/* ==== scalar typing (yaml.v3's resolve for interface{} targets) ==== */
+
+static int is_float_syntax(const char *s)
+{
+	/* ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$ */
+	const char *p = s;
+	if (*p == '-' || *p == '+')
+		p++;
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return 0;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	} else {
+		if (*p < '0' || *p > '9')
+			return 0;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (*p == '.') {
+			p++;
+			while (*p >= '0' && *p <= '9')
+				p++;
+		}
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '-' || *p == '+')
+			p++;
+		if (*p < '0' || *p > '9')
+			return 0;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return *p == '\0';
+}
+
+/* Go's strconv.ParseUint(s, 0, 64) after the sign was taken off. */
+static int parse_go_uint(const char *s, uint64_t *out)
+{
+	int base = 10;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		base = 16, s += 2;
+	else if (s[0] == '0' && (s[1] == 'o' || s[1] == 'O'))
+		base = 8, s += 2;
+	else if (s[0] == '0' && (s[1] == 'b' || s[1] == 'B'))
+		base = 2, s += 2;
+	else if (s[0] == '0' && s[1])
+		base = 8, s += 1;
+	if (!*s)
+		return -1;
+	uint64_t v = 0;
+	for (; *s; s++) {
+		int d;
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (*s >= 'a' && *s <= 'f')
+			d = *s - 'a' + 10;
+		else if (*s >= 'A' && *s <= 'F')
+			d = *s - 'A' + 10;
+		else
+			return -1;
+		if (d >= base)
+			return -1;
+		if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
+			return -1;
+		v = v * (uint64_t)base + (uint64_t)d;
+	}
+	*out = v;
+	return 0;
+}
+
+void load_resolve_plain(struct arena *a, struct node *n)
+{
+	const char *t = n->s.text;
+	size_t len = n->s.len;
+	if (len == 0 || !strcmp(t, "~") || !strcmp(t, "null") || !strcmp(t, "Null") ||
+	    !strcmp(t, "NULL")) {
+		n->kind = NODE_NULL;
+		return;
+	}
+	if (!strcmp(t, "true") || !strcmp(t, "True") || !strcmp(t, "TRUE")) {
+		n->kind = NODE_BOOL;
+		n->s.v.b = 1;
+		return;
+	}
+	if (!strcmp(t, "false") || !strcmp(t, "False") || !strcmp(t, "FALSE")) {
+		n->kind = NODE_BOOL;
+		n->s.v.b = 0;
+		return;
+	}
+	static const char *const inf[] = { ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF" };
+	static const char *const ninf[] = { "-.inf", "-.Inf", "-.INF" };
+	static const char *const nan_[] = { ".nan", ".NaN", ".NAN" };
+	for (size_t i = 0; i < ARRAY_SIZE(inf); i++)
+		if (!strcmp(t, inf[i])) {
+			n->kind = NODE_FLOAT;
+			n->s.v.f = INFINITY;
+			return;
+		}
+	for (size_t i = 0; i < ARRAY_SIZE(ninf); i++)
+		if (!strcmp(t, ninf[i])) {
+			n->kind = NODE_FLOAT;
+			n->s.v.f = -INFINITY;
+			return;
+		}
+	for (size_t i = 0; i < ARRAY_SIZE(nan_); i++)
+		if (!strcmp(t, nan_[i])) {
+			n->kind = NODE_FLOAT;
+			n->s.v.f = NAN;
+			return;
+		}
+	char c = t[0];
+	if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.') || memchr(t, 0, len))
+		return;
+	/* yaml.v3 drops every '_' before trying numbers */
+	char *plain = xmalloc(len + 1);
+	size_t pl = 0;
+	for (size_t i = 0; i < len; i++)
+		if (t[i] != '_')
+			plain[pl++] = t[i];
+	plain[pl] = '\0';
+	int neg = plain[0] == '-';
+	const char *digits = plain + (plain[0] == '-' || plain[0] == '+');
+	uint64_t u;
+	if (*digits && parse_go_uint(digits, &u) == 0) {
+		if (!neg) {
+			n->kind = NODE_INT;
+			if (u > INT64_MAX) {
+				n->flags |= NODE_UNSIGNED;
+				n->s.v.u = u;
+			} else {
+				n->s.v.i = (int64_t)u;
+			}
+			goto done;
+		}
+		if (u <= (uint64_t)INT64_MAX + 1) {
+			n->kind = NODE_INT;
+			n->s.v.i = u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)u;
+			goto done;
+		}
+	}
+	if (is_float_syntax(plain)) {
+		errno = 0;
+		double f = strtod(plain, NULL);
+		if (errno != ERANGE || fabs(f) < 1) {
+			n->kind = NODE_FLOAT;
+			n->s.v.f = f;
+		}
+	}
+done:
+	(void)a;
+	free(plain);
+}
+
+/* ==== the event walk ==== */
+
+struct anchor {
+	char *name;
+	struct node *node; /* NULL while the anchored node is still open */
+};
+
+struct frame {
+	struct node *node;
+	char *anchor;     /* anchor to define when the node closes */
+	/* maps: the pending key */
+	int have_key;
+	char *key;
+	struct pos keypos;
+	unsigned keyflags;
+	/* maps: `<<` sources, applied when the map closes */
+	struct node **merges;
+	size_t nmerges, merges_alloc;
+	struct pos merge_pos;
+};
+
+struct loader {
+	struct run *run;
+	uint32_t src;
+	struct frame *stack;
+	size_t depth, stack_alloc;
+	struct anchor *anchors;
+	size_t nanchors, anchors_alloc;
+	size_t alias_nodes;
+	int had_error; /* recoverable errors (duplicate keys): keep going, fail at the end */
+	struct node *root;
+};
+
+static struct pos mark_pos(const struct loader *l, yaml_mark_t m)
+{
+	struct pos p = { l->src, (uint32_t)m.line + 1, (uint32_t)m.column + 1 };
+	return p;
+}
+
+/* Counting first keeps a billion-laughs document from being built at all. */
+static size_t count_nodes_capped(const struct node *n, size_t cap)
+{
+	size_t c = 1;
+	if (n->kind == NODE_SEQ) {
+		for (size_t i = 0; i < n->seq.n && c <= cap; i++)
+			c += count_nodes_capped(n->seq.v[i], cap);
+	} else if (n->kind == NODE_MAP) {
+		for (size_t i = 0; i < n->map.n && c <= cap; i++)
+			c += count_nodes_capped(n->map.v[i].val, cap);
+	}
+	return c;
+}
+
+static int charge_alias(struct loader *l, const struct node *target, struct pos at)
+{
+	size_t room = LOAD_MAX_ALIAS_NODES - l->alias_nodes;
+	size_t c = count_nodes_capped(target, room);
+	if (c > room)
+		return diag_error(&l->run->diag, at, NULL,
+				  "alias expansion creates more than %u nodes (is this a \"billion laughs\" document?)",
+				  LOAD_MAX_ALIAS_NODES);
+	l->alias_nodes += c;
+	return 0;
+}
+
+static void free_frame(struct frame *f)
+{
+	free(f->anchor);
+	free(f->key);
+	free(f->merges);
+}
+
+static void path_of_stack(struct loader *l, struct sbuf *path)
+{
+	for (size_t i = 0; i < l->depth; i++) {
+		struct frame *f = &l->stack[i];
+		if (f->node->kind == NODE_MAP && f->have_key)
+			path_push_key(path, f->key);
+		else if (f->node->kind == NODE_SEQ)
+			path_push_index(path, f->node->seq.n);
+	}
+}
+
+/* Attach a finished node to the open parent (or make it the root). */
+static int attach(struct loader *l, struct node *n, int is_key_scalar, unsigned keyflags)
+{
+	if (!l->depth) {
+		l->root = n;
+		return 0;
+	}
+	struct frame *f = &l->stack[l->depth - 1];
+	if (f->node->kind == NODE_SEQ) {
+		node_seq_push(&l->run->arena, f->node, n);
+		return 0;
+	}
+	if (!f->have_key) {
+		/* this node is a key */
+		if (!is_key_scalar) {
+			struct sbuf path = SBUF_INIT;
+			path_of_stack(l, &path);
+			diag_error(&l->run->diag, n->pos, path.buf,
+				   "mapping keys must be scalars, not a %s", node_kind_name(n->kind));
+			sbuf_release(&path);
+			return -1;
+		}
+		f->have_key = 1;
+		f->key = xstrndup(n->s.text, n->s.len);
+		f->keypos = n->pos;
+		f->keyflags = keyflags;
+		return 0;
+	}
+	/* a value */
+	if (!strcmp(f->key, "<<") && !(f->keyflags & NODE_QUOTED)) {
+		if (!f->nmerges)
+			f->merge_pos = f->keypos;
+		int ok = n->kind == NODE_MAP;
+		if (n->kind == NODE_SEQ) {
+			ok = 1;
+			for (size_t i = 0; i < n->seq.n; i++)
+				ok &= n->seq.v[i]->kind == NODE_MAP;
+		}
+		if (!ok) {
+			struct sbuf path = SBUF_INIT;
+			path_of_stack(l, &path);
+			diag_error(&l->run->diag, n->pos, path.buf,
+				   "merge key value must be a mapping or a list of mappings");
+			sbuf_release(&path);
+			return -1;
+		}
+		ALLOC_GROW(f->merges, f->nmerges + 1, f->merges_alloc);
+		f->merges[f->nmerges++] = n;
+	} else {
+		struct node_entry *dup = node_map_find(f->node, f->key);
+		if (dup) {
+			struct sbuf path = SBUF_INIT;
+			path_of_stack(l, &path);
+			diag_add(&l->run->diag, DIAG_ERROR, "yaml.duplicate-key", f->keypos, path.buf,
+				 "duplicate key %s",
+				 diag_repr(&l->run->diag, f->key, strlen(f->key)));
+			diag_note(&l->run->diag, dup->keypos, "first defined here");
+			sbuf_release(&path);
+			free(f->key);
+			f->key = NULL;
+			f->have_key = 0;
+			l->had_error = 1;
+			return 0;
+		}
+		struct node_entry *e = node_map_add(&l->run->arena, f->node, f->key, f->keypos, n);
+		e->keyflags = f->keyflags;
+	}
+	free(f->key);
+	f->key = NULL;
+	f->have_key = 0;
+	return 0;
+}
+
+/* Apply `<<`: keys not already present come from the merged maps, earlier maps first. */
+static int apply_merges(struct loader *l, struct frame *f)
+{
+	for (size_t m = 0; m < f->nmerges; m++) {
+		struct node *src = f->merges[m];
+		size_t nsrc = src->kind == NODE_SEQ ? src->seq.n : 1;
+		for (size_t k = 0; k < nsrc; k++) {
+			struct node *map = src->kind == NODE_SEQ ? src->seq.v[k] : src;
+			for (size_t i = 0; i < map->map.n; i++) {
+				struct node_entry *e = &map->map.v[i];
+				if (node_map_find(f->node, e->key))
+					continue;
+				if (charge_alias(l, e->val, f->merge_pos))
+					return -1;
+				struct node_entry *ne = node_map_add(&l->run->arena, f->node, e->key,
+								     e->keypos,
+								     node_copy(&l->run->arena, e->val));
+				ne->keyflags = e->keyflags;
+			}
+		}
+	}
+	return 0;
+}
+
+static void define_anchor(struct loader *l, const char *name, struct node *n)
+{
+	/* a later definition of the same name shadows the earlier one */
+	ALLOC_GROW(l->anchors, l->nanchors + 1, l->anchors_alloc);
+	l->anchors[l->nanchors].name = xstrdup(name);
+	l->anchors[l->nanchors].node = n;
+	l->nanchors++;
+}
+
+static struct anchor *find_anchor(struct loader *l, const char *name)
+{
+	for (size_t i = l->nanchors; i-- > 0;)
+		if (!strcmp(l->anchors[i].name, name))
+			return &l->anchors[i];
+	return NULL;
+}
+
+static int push_frame(struct loader *l, struct node *n, const unsigned char *anchor)
+{
+	if (l->depth >= LOAD_MAX_DEPTH)
+		return diag_error(&l->run->diag, n->pos, NULL,
+				  "nesting is deeper than %d levels", LOAD_MAX_DEPTH);
+	ALLOC_GROW(l->stack, l->depth + 1, l->stack_alloc);
+	struct frame *f = &l->stack[l->depth++];
+	memset(f, 0, sizeof(*f));
+	f->node = n;
+	if (anchor) {
+		f->anchor = xstrdup((const char *)anchor);
+		/* visible (as open) to catch recursive aliases */
+		define_anchor(l, f->anchor, NULL);
+	}
+	return 0;
+}
+
+static void syntax_error(struct loader *l, yaml_parser_t *p)
+{
+	struct pos at = mark_pos(l, p->problem_mark);
+	const char *problem = p->problem ? p->problem : "invalid YAML";
+	if (p->context)
+		diag_add(&l->run->diag, DIAG_ERROR, "yaml.syntax", at, NULL, "yaml: %s %s", problem,
+			 p->context);
+	else
+		diag_add(&l->run->diag, DIAG_ERROR, "yaml.syntax", at, NULL, "yaml: %s", problem);
+	diag_set_flags(&l->run->diag, DIAG_F_EXCERPT);
+	if (p->context && (p->context_mark.line != p->problem_mark.line ||
+			   p->context_mark.column != p->problem_mark.column))
+		diag_note(&l->run->diag, mark_pos(l, p->context_mark), "%s started here",
+			  p->context);
+}
+
+static struct node *scalar_node(struct loader *l, yaml_event_t *ev)
+{
+	struct arena *a = &l->run->arena;
+	struct pos pos = mark_pos(l, ev->start_mark);
+	const char *tag = (const char *)ev->data.scalar.tag;
+	struct node *n = node_new_strn(a, pos, (const char *)ev->data.scalar.value,
+				       ev->data.scalar.length);
+	int plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+	if (tag && !strcmp(tag, "!reset"))
+		n->flags |= NODE_TAG_RESET;
+	else if (tag && !strcmp(tag, "!override"))
+		n->flags |= NODE_TAG_OVERRIDE;
+	if (tag && !strcmp(tag, YAML_STR_TAG)) {
+		n->flags |= NODE_QUOTED;
+	} else if (tag && (!strcmp(tag, YAML_INT_TAG) || !strcmp(tag, YAML_FLOAT_TAG) ||
+			   !strcmp(tag, YAML_BOOL_TAG) || !strcmp(tag, YAML_NULL_TAG))) {
+		load_resolve_plain(a, n);
+	} else if (plain) {
+		load_resolve_plain(a, n);
+	} else {
+		n->flags |= NODE_QUOTED;
+	}
+	return n;
+}
+
+int load_yaml(struct node **out, struct run *run, uint32_t src)
+{
+	const struct source *s = source_get(&run->sources, src);
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	struct loader l;
+	int ret = -1, done = 0, in_doc = 0;
+
+	memset(&l, 0, sizeof(l));
+	l.run = run;
+	l.src = src;
+	*out = NULL;
+	if (!yaml_parser_initialize(&parser))
+		die("cannot initialise the YAML parser");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)s->text, s->len);
+
+	while (!done) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			syntax_error(&l, &parser);
+			goto out;
+		}
+		struct node *n = NULL;
+		int failed = 0;
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			in_doc = 1;
+			break;
+		case YAML_DOCUMENT_END_EVENT:
+			done = 1; /* only the first document counts */
+			break;
+		case YAML_SCALAR_EVENT: {
+			n = scalar_node(&l, &ev);
+			unsigned kf = n->kind == NODE_STR ? (n->flags & NODE_QUOTED) : NODE_KEY_NONSTR;
+			if (ev.data.scalar.anchor)
+				define_anchor(&l, (const char *)ev.data.scalar.anchor, n);
+			failed = attach(&l, n, 1, kf);
+			break;
+		}
+		case YAML_ALIAS_EVENT: {
+			struct pos at = mark_pos(&l, ev.start_mark);
+			const char *name = (const char *)ev.data.alias.anchor;
+			struct anchor *an = find_anchor(&l, name);
+			if (!an) {
+				failed = diag_error(&run->diag, at, NULL, "unknown anchor %s",
+						    diag_repr(&run->diag, name, strlen(name)));
+				break;
+			}
+			if (!an->node) {
+				failed = diag_error(&run->diag, at, NULL,
+						    "anchor %s is used inside its own definition",
+						    diag_repr(&run->diag, name, strlen(name)));
+				break;
+			}
+			if (charge_alias(&l, an->node, at)) {
+				failed = -1;
+				break;
+			}
+			n = node_copy(&run->arena, an->node);
+			unsigned kf = n->kind == NODE_STR ? 0 : NODE_KEY_NONSTR;
+			failed = attach(&l, n, node_is_scalar(n), kf);
+			break;
+		}
+		case YAML_SEQUENCE_START_EVENT:
+			n = node_new_seq(&run->arena, mark_pos(&l, ev.start_mark));
+			failed = push_frame(&l, n, ev.data.sequence_start.anchor);
+			break;
+		case YAML_MAPPING_START_EVENT:
+			n = node_new_map(&run->arena, mark_pos(&l, ev.start_mark));
+			failed = push_frame(&l, n, ev.data.mapping_start.anchor);
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT: {
+			struct frame *f = &l.stack[l.depth - 1];
+			if (f->nmerges)
+				failed = apply_merges(&l, f);
+			n = f->node;
+			if (f->anchor) {
+				/* close the open anchor: the newest open one with this name */
+				for (size_t i = l.nanchors; i-- > 0;)
+					if (!l.anchors[i].node && !strcmp(l.anchors[i].name, f->anchor)) {
+						l.anchors[i].node = n;
+						break;
+					}
+			}
+			free_frame(f);
+			l.depth--;
+			if (!failed)
+				failed = attach(&l, n, 0, NODE_KEY_NONSTR);
+			break;
+		}
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+		if (failed)
+			goto out;
+	}
+	(void)in_doc;
+	*out = l.root;
+	ret = l.had_error ? -1 : 0;
+out:
+	while (l.depth)
+		free_frame(&l.stack[--l.depth]);
+	free(l.stack);
+	for (size_t i = 0; i < l.nanchors; i++)
+		free(l.anchors[i].name);
+	free(l.anchors);
+	yaml_parser_delete(&parser);
+	return ret;
+}

@@ -1,0 +1,233 @@
+/* Constructors and lookups for the positioned tree. */
+#include "compose/node.h"
+#include "compose/arena.h"
+#include "compose/xalloc.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+
+struct node *node_new(struct arena *a, enum node_kind kind, struct pos pos)
+{
+	struct node *n = arena_alloc(a, sizeof(*n));
+	n->kind = kind;
+	n->pos = pos;
+	if (kind != NODE_SEQ && kind != NODE_MAP) {
+		n->s.text = "";
+		n->s.len = 0;
+	}
+	return n;
+}
+
+struct node *node_new_null(struct arena *a, struct pos pos)
+{
+	return node_new(a, NODE_NULL, pos);
+}
+
+struct node *node_new_bool(struct arena *a, struct pos pos, int b)
+{
+	struct node *n = node_new(a, NODE_BOOL, pos);
+	n->s.v.b = !!b;
+	n->s.text = b ? "true" : "false";
+	n->s.len = strlen(n->s.text);
+	return n;
+}
+
+void node_set_int(struct arena *a, struct node *n, int64_t i)
+{
+	char buf[32];
+	int len = snprintf(buf, sizeof(buf), "%" PRId64, i);
+	n->kind = NODE_INT;
+	n->flags &= ~NODE_UNSIGNED;
+	n->s.v.i = i;
+	n->s.text = arena_strndup(a, buf, (size_t)len);
+	n->s.len = (size_t)len;
+}
+
+struct node *node_new_int(struct arena *a, struct pos pos, int64_t i)
+{
+	struct node *n = node_new(a, NODE_INT, pos);
+	node_set_int(a, n, i);
+	return n;
+}
+
+struct node *node_new_uint(struct arena *a, struct pos pos, uint64_t u)
+{
+	if (u <= INT64_MAX)
+		return node_new_int(a, pos, (int64_t)u);
+	char buf[32];
+	int len = snprintf(buf, sizeof(buf), "%" PRIu64, u);
+	struct node *n = node_new(a, NODE_INT, pos);
+	n->flags |= NODE_UNSIGNED;
+	n->s.v.u = u;
+	n->s.text = arena_strndup(a, buf, (size_t)len);
+	n->s.len = (size_t)len;
+	return n;
+}
+
+struct node *node_new_float(struct arena *a, struct pos pos, double f, const char *text)
+{
+	struct node *n = node_new(a, NODE_FLOAT, pos);
+	n->s.v.f = f;
+	if (text) {
+		n->s.text = arena_strdup(a, text);
+	} else {
+		char buf[40];
+		snprintf(buf, sizeof(buf), "%.17g", f);
+		n->s.text = arena_strdup(a, buf);
+	}
+	n->s.len = strlen(n->s.text);
+	return n;
+}
+
+void node_set_str(struct arena *a, struct node *n, const char *s, size_t len)
+{
+	n->kind = NODE_STR;
+	n->flags &= ~NODE_UNSIGNED;
+	n->s.text = arena_strndup(a, s, len);
+	n->s.len = len;
+}
+
+struct node *node_new_strn(struct arena *a, struct pos pos, const char *s, size_t len)
+{
+	struct node *n = node_new(a, NODE_STR, pos);
+	node_set_str(a, n, s, len);
+	return n;
+}
+
+struct node *node_new_str(struct arena *a, struct pos pos, const char *s)
+{
+	return node_new_strn(a, pos, s, strlen(s));
+}
+
+struct node *node_new_seq(struct arena *a, struct pos pos)
+{
+	return node_new(a, NODE_SEQ, pos);
+}
+
+struct node *node_new_map(struct arena *a, struct pos pos)
+{
+	return node_new(a, NODE_MAP, pos);
+}
+
+void node_seq_push(struct arena *a, struct node *seq, struct node *item)
+{
+	if (seq->kind != NODE_SEQ)
+		BUG("node_seq_push on %s", node_kind_name(seq->kind));
+	if (seq->seq.n == seq->seq.alloc) {
+		size_t cap = seq->seq.alloc ? seq->seq.alloc * 2 : 4;
+		seq->seq.v = arena_grow(a, seq->seq.v, seq->seq.n, cap, sizeof(*seq->seq.v));
+		seq->seq.alloc = cap;
+	}
+	seq->seq.v[seq->seq.n++] = item;
+}
+
+struct node_entry *node_map_add(struct arena *a, struct node *map, const char *key,
+				struct pos keypos, struct node *val)
+{
+	if (map->kind != NODE_MAP)
+		BUG("node_map_add on %s", node_kind_name(map->kind));
+	if (map->map.n == map->map.alloc) {
+		size_t cap = map->map.alloc ? map->map.alloc * 2 : 4;
+		map->map.v = arena_grow(a, map->map.v, map->map.n, cap, sizeof(*map->map.v));
+		map->map.alloc = cap;
+	}
+	struct node_entry *e = &map->map.v[map->map.n++];
+	e->key = arena_strdup(a, key);
+	e->keypos = keypos;
+	e->keyflags = 0;
+	e->val = val;
+	return e;
+}
+
+struct node_entry *node_map_find(const struct node *map, const char *key)
+{
+	if (!map || map->kind != NODE_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->map.n; i++)
+		if (!strcmp(map->map.v[i].key, key))
+			return &map->map.v[i];
+	return NULL;
+}
+
+struct node *node_map_get(const struct node *map, const char *key)
+{
+	struct node_entry *e = node_map_find(map, key);
+	return e ? e->val : NULL;
+}
+
+struct node_entry *node_map_set(struct arena *a, struct node *map, const char *key,
+				struct pos keypos, struct node *val)
+{
+	struct node_entry *e = node_map_find(map, key);
+	if (e) {
+		e->val = val;
+		return e;
+	}
+	return node_map_add(a, map, key, keypos, val);
+}
+
+int node_map_remove(struct node *map, const char *key)
+{
+	struct node_entry *e = node_map_find(map, key);
+	if (!e)
+		return 0;
+	size_t i = (size_t)(e - map->map.v);
+	memmove(&map->map.v[i], &map->map.v[i + 1], (map->map.n - i - 1) * sizeof(*e));
+	map->map.n--;
+	return 1;
+}
+
+struct node *node_copy(struct arena *a, const struct node *n)
+{
+	struct node *c = arena_alloc(a, sizeof(*c));
+	*c = *n;
+	if (n->kind == NODE_SEQ) {
+		c->seq.v = NULL;
+		c->seq.n = c->seq.alloc = 0;
+		if (n->seq.n) {
+			c->seq.v = arena_alloc(a, n->seq.n * sizeof(*c->seq.v));
+			c->seq.alloc = n->seq.n;
+		}
+		for (size_t i = 0; i < n->seq.n; i++)
+			c->seq.v[c->seq.n++] = node_copy(a, n->seq.v[i]);
+	} else if (n->kind == NODE_MAP) {
+		c->map.v = NULL;
+		c->map.n = c->map.alloc = 0;
+		if (n->map.n) {
+			c->map.v = arena_alloc(a, n->map.n * sizeof(*c->map.v));
+			c->map.alloc = n->map.n;
+		}
+		for (size_t i = 0; i < n->map.n; i++) {
+			c->map.v[i] = n->map.v[i]; /* keys are immutable: share them */
+			c->map.v[i].val = node_copy(a, n->map.v[i].val);
+		}
+		c->map.n = n->map.n;
+	}
+	return c;
+}
+
+const char *node_kind_name(enum node_kind k)
+{
+	switch (k) {
+	case NODE_NULL: return "null";
+	case NODE_BOOL: return "boolean";
+	case NODE_INT: return "integer";
+	case NODE_FLOAT: return "number";
+	case NODE_STR: return "string";
+	case NODE_SEQ: return "sequence";
+	case NODE_MAP: return "mapping";
+	}
+	BUG("bad node kind %d", (int)k);
+}
+
+const char *node_str(const struct node *n)
+{
+	return n && n->kind == NODE_STR ? n->s.text : NULL;
+}
+
+int node_is_scalar(const struct node *n)
+{
+	return n->kind != NODE_SEQ && n->kind != NODE_MAP;
+}

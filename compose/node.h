@@ -1,0 +1,118 @@
+/*
+ * The positioned document tree. Every node (and every mapping key) carries
+ * the file:line:col it came from, so any phase can report at the source.
+ *
+ * Ownership: nodes, keys and text live in the run's arena and are freed with
+ * it. The tree is a strict tree: the loader copies alias targets and `<<`
+ * merges, so no node has two parents and a phase may change nodes in place.
+ *
+ * Scalars are typed as docker's yaml.v3 types them when decoding into
+ * interface{} (YAML 1.2 core: `yes`/`on` are strings, `0440` is octal 288,
+ * `1_000` is 1000, `0x1F` 31; quoted or !!str is always a string). Every
+ * scalar keeps its text: for NODE_STR the value itself, for the others what
+ * the source said (used in messages and by casts).
+ *
+ * Mapping entries keep source order; lookups are linear (maps are small).
+ * Code walking maps that grow with the project (services) must not do a
+ * lookup per entry of another such map: sort or index instead.
+ */
+#ifndef STACKC_COMPOSE_NODE_H
+#define STACKC_COMPOSE_NODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compose/source.h"
+
+struct arena;
+
+enum node_kind {
+	NODE_NULL,
+	NODE_BOOL,
+	NODE_INT,
+	NODE_FLOAT,
+	NODE_STR,
+	NODE_SEQ,
+	NODE_MAP,
+};
+
+/* node flags */
+#define NODE_QUOTED       0x01u /* scalar written quoted, block, or tagged !!str */
+#define NODE_INTERPOLATED 0x02u /* text changed by interpolation (casts apply) */
+#define NODE_UNSIGNED     0x04u /* NODE_INT above INT64_MAX: value in s.v.u */
+#define NODE_TAG_RESET    0x08u /* compose v2 `!reset` */
+#define NODE_TAG_OVERRIDE 0x10u /* compose v2 `!override` */
+#define NODE_KEY_NONSTR   0x20u /* on node_entry.keyflags: key was not a string scalar */
+
+struct node;
+
+struct node_entry {
+	const char *key;  /* NUL-terminated */
+	struct pos keypos;
+	unsigned keyflags;
+	struct node *val;
+};
+
+struct node {
+	enum node_kind kind;
+	unsigned flags;
+	struct pos pos;
+	union {
+		struct {
+			const char *text; /* NUL-terminated; may hold NULs (use len) */
+			size_t len;
+			union {
+				int b;
+				int64_t i;
+				uint64_t u;
+				double f;
+			} v;
+		} s;
+		struct {
+			struct node **v;
+			size_t n, alloc;
+		} seq;
+		struct {
+			struct node_entry *v;
+			size_t n, alloc;
+		} map;
+	};
+};
+
+struct node *node_new(struct arena *a, enum node_kind kind, struct pos pos);
+struct node *node_new_null(struct arena *a, struct pos pos);
+struct node *node_new_bool(struct arena *a, struct pos pos, int b);
+struct node *node_new_int(struct arena *a, struct pos pos, int64_t i);
+struct node *node_new_uint(struct arena *a, struct pos pos, uint64_t u);
+struct node *node_new_float(struct arena *a, struct pos pos, double f, const char *text);
+/* Copies the text. */
+struct node *node_new_strn(struct arena *a, struct pos pos, const char *s, size_t n);
+struct node *node_new_str(struct arena *a, struct pos pos, const char *s);
+struct node *node_new_seq(struct arena *a, struct pos pos);
+struct node *node_new_map(struct arena *a, struct pos pos);
+
+/* Turn a scalar node into another scalar in place (keeps pos and flags). */
+void node_set_str(struct arena *a, struct node *n, const char *s, size_t len);
+void node_set_int(struct arena *a, struct node *n, int64_t i);
+
+void node_seq_push(struct arena *a, struct node *seq, struct node *item);
+/* Append an entry (no duplicate check); the key is copied. */
+struct node_entry *node_map_add(struct arena *a, struct node *map, const char *key,
+				struct pos keypos, struct node *val);
+/* Replace the value of key, or append it. */
+struct node_entry *node_map_set(struct arena *a, struct node *map, const char *key,
+				struct pos keypos, struct node *val);
+struct node_entry *node_map_find(const struct node *map, const char *key);
+struct node *node_map_get(const struct node *map, const char *key);
+/* Remove key if present; returns 1 if it was. Keeps the order of the rest. */
+int node_map_remove(struct node *map, const char *key);
+
+struct node *node_copy(struct arena *a, const struct node *n);
+
+/* "string", "integer", "number", "boolean", "null", "mapping", "sequence" */
+const char *node_kind_name(enum node_kind k);
+/* The text of a NODE_STR, else NULL. */
+const char *node_str(const struct node *n);
+int node_is_scalar(const struct node *n);
+
+#endif

@@ -1,0 +1,80 @@
+/* The source table and excerpt rendering. */
+#include "compose/source.h"
+#include "compose/arena.h"
+#include "compose/sbuf.h"
+#include "compose/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void source_table_init(struct source_table *t, struct arena *arena)
+{
+	t->arena = arena;
+	t->v = NULL;
+	t->n = t->alloc = 0;
+}
+
+void source_table_release(struct source_table *t)
+{
+	free(t->v);
+	t->v = NULL;
+	t->n = t->alloc = 0;
+}
+
+uint32_t source_add(struct source_table *t, const char *name, const char *abspath,
+		    const char *text, size_t len)
+{
+	struct source *s = arena_alloc(t->arena, sizeof(*s));
+	s->name = arena_strdup(t->arena, name);
+	s->abspath = abspath ? arena_strdup(t->arena, abspath) : NULL;
+	s->text = arena_strndup(t->arena, text, len);
+	s->len = len;
+	size_t nl = 1;
+	for (size_t i = 0; i < len; i++)
+		if (text[i] == '\n')
+			nl++;
+	s->lines = arena_alloc(t->arena, nl * sizeof(size_t));
+	s->lines[0] = 0;
+	s->nlines = 1;
+	for (size_t i = 0; i < len; i++)
+		if (text[i] == '\n')
+			s->lines[s->nlines++] = i + 1;
+	ALLOC_GROW(t->v, t->n + 1, t->alloc);
+	t->v[t->n++] = s;
+	return (uint32_t)t->n;
+}
+
+const struct source *source_get(const struct source_table *t, uint32_t src)
+{
+	if (!src || src > t->n)
+		return NULL;
+	return t->v[src - 1];
+}
+
+void source_excerpt(struct sbuf *out, const struct source_table *t, struct pos pos)
+{
+	const struct source *s = source_get(t, pos.src);
+	if (!s || !pos.line || pos.line > s->nlines)
+		return;
+	size_t start = s->lines[pos.line - 1];
+	size_t end = start;
+	while (end < s->len && s->text[end] != '\n' && s->text[end] != '\r')
+		end++;
+	sb_puts(out, "  ");
+	/* control characters would drive the terminal: show them as '?' */
+	for (size_t i = start; i < end; i++) {
+		unsigned char c = (unsigned char)s->text[i];
+		sb_putc(out, (c < 0x20 && c != '\t') || c == 0x7f ? '?' : c);
+	}
+	sb_puts(out, "\n  ");
+	/* columns count characters: walk UTF-8 lead bytes, keep tabs as tabs */
+	uint32_t col = 1;
+	for (size_t i = start; i < end && col < pos.col; i++) {
+		unsigned char c = (unsigned char)s->text[i];
+		if ((c & 0xC0) == 0x80)
+			continue;
+		sb_putc(out, c == '\t' ? '\t' : ' ');
+		col++;
+	}
+	sb_puts(out, "^\n");
+}

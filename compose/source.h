@@ -1,0 +1,52 @@
+/*
+ * Loaded source texts (jq's locfile): each file's display name, its bytes and
+ * an index of line starts, so a diagnostic can quote the line and put a caret
+ * under the column. Sources live as long as the table (their text is in the
+ * run's arena).
+ *
+ * struct pos is the position every node and diagnostic carries: 1-based line
+ * and column (columns count characters, as libyaml does); src is the index in
+ * the table plus one, 0 meaning "no position" (synthesised values).
+ */
+#ifndef STACKC_COMPOSE_SOURCE_H
+#define STACKC_COMPOSE_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct sbuf;
+
+struct pos {
+	uint32_t src, line, col;
+};
+
+#define POS_NONE ((struct pos){ 0, 0, 0 })
+
+struct source {
+	const char *name;    /* as the user named it ("-" shown as "<stdin>") */
+	const char *abspath; /* absolute path, NULL for stdin */
+	const char *text;    /* NUL-terminated copy of the bytes */
+	size_t len;
+	size_t *lines;       /* byte offset of each line start */
+	size_t nlines;
+};
+
+struct source_table {
+	struct arena *arena;
+	struct source **v;
+	size_t n, alloc;
+};
+
+void source_table_init(struct source_table *t, struct arena *arena);
+void source_table_release(struct source_table *t);
+
+/* Add a text (copied into the arena); returns the src index for struct pos. */
+uint32_t source_add(struct source_table *t, const char *name, const char *abspath,
+		    const char *text, size_t len);
+const struct source *source_get(const struct source_table *t, uint32_t src);
+
+/* Append the source line at pos and a caret line under its column. */
+void source_excerpt(struct sbuf *out, const struct source_table *t, struct pos pos);
+
+#endif

@@ -1,0 +1,45 @@
+#!/bin/bash
+# The test runner behind `make check`. Stages: unit (with fuzz seed replay),
+# golden, conformance, differential, e2e. Each stage prints its own results and
+# a line "<stage>: N passed, N failed[, N skipped]"; this script adds them up
+# and prints the total as its last line. Usage: tests/run.sh [stage...]
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+export BUILD
+stages=${*:-unit golden conformance differential e2e}
+tp=0 tf=0 ts=0
+status=0
+for st in $stages; do
+	case $st in
+	unit) cmd=("$BUILD/stackc-test") ;;
+	golden) cmd=(tests/golden.sh) ;;
+	conformance) cmd=(python3 tests/conformance.py) ;;
+	differential) cmd=(python3 tests/differential.py) ;;
+	e2e) cmd=(tests/e2e/run.sh) ;;
+	*) echo "unknown stage $st" >&2; exit 2 ;;
+	esac
+	if [ "${cmd[0]}" != python3 ] && [ ! -x "${cmd[0]}" ]; then
+		echo "$st: skipped (no ${cmd[0]})"; continue
+	fi
+	if [ "${cmd[0]}" = python3 ] && [ ! -f "${cmd[1]}" ]; then
+		echo "$st: skipped (no ${cmd[1]})"; continue
+	fi
+	out=$(mktemp)
+	"${cmd[@]}" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -E '^[a-z0-9-]+: [0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
+	rm -f "$out"
+	if [ -z "$line" ]; then
+		echo "$st: stage printed no summary (exit $rc)"; tf=$((tf + 1)); status=1; continue
+	fi
+	p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
+	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	s=$(echo "$line" | sed -nE 's/.* ([0-9]+) skipped.*/\1/p')
+	tp=$((tp + p)); tf=$((tf + f)); ts=$((ts + ${s:-0}))
+	[ "$rc" != 0 ] && [ "$f" = 0 ] && { echo "$st: exited $rc"; tf=$((tf + 1)); }
+	[ "$rc" != 0 ] && status=1
+done
+[ "$tf" != 0 ] && status=1
+echo "$tp passed, $tf failed, $ts skipped"
+exit $status

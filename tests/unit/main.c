@@ -1,0 +1,105 @@
+/*
+ * The unit-test runner: runs every registered test (or those whose name
+ * contains argv[1]), one fresh run context each, and prints
+ * "unit: N passed, N failed".
+ */
+#include "compose/diag.h"
+#include "compose/load.h"
+#include "compose/run.h"
+#include "compose/sbuf.h"
+#include "tests/unit/harness.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define T(name) void name(void);
+#include "unit_list.inc"
+#undef T
+
+struct test {
+	const char *name;
+	void (*fn)(void);
+};
+
+static const struct test tests[] = {
+#define T(name) { #name, name },
+#include "unit_list.inc"
+#undef T
+	{ NULL, NULL }
+};
+
+static jmp_buf fail_jmp;
+static struct run *current;
+static struct sbuf diag_text = SBUF_INIT;
+
+struct run *test_run(void)
+{
+	return current;
+}
+
+void test_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "  %s:%d: ", file, line);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	longjmp(fail_jmp, 1);
+}
+
+const char *test_data_dir(void)
+{
+	const char *d = getenv("STACKC_TESTDATA");
+	return d ? d : "testdata";
+}
+
+struct node *test_load(const char *yaml)
+{
+	uint32_t src = source_add(&current->sources, "test.yml", NULL, yaml, strlen(yaml));
+	struct node *root = NULL;
+	if (load_yaml(&root, current, src))
+		test_fail(__FILE__, __LINE__, "load failed: %s", test_diags());
+	return root;
+}
+
+const char *test_diags(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	diag_print(&current->diag, f, DIAG_FORMAT_HUMAN, 0);
+	fclose(f);
+	sbuf_reset(&diag_text);
+	sb_put(&diag_text, buf, len);
+	free(buf);
+	return diag_text.buf;
+}
+
+int main(int argc, char **argv)
+{
+	const char *filter = argc > 1 ? argv[1] : NULL;
+	volatile int passed = 0, failed = 0;
+	for (const struct test *volatile t = tests; t->name; t++) {
+		if (filter && !strstr(t->name, filter))
+			continue;
+		struct run r;
+		run_init(&r);
+		current = &r;
+		if (!setjmp(fail_jmp)) {
+			t->fn();
+			passed++;
+		} else {
+			fprintf(stderr, "FAIL %s\n", t->name);
+			failed++;
+		}
+		current = NULL;
+		run_release(&r);
+	}
+	sbuf_release(&diag_text);
+	printf("unit: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
