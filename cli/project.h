@@ -1,0 +1,51 @@
+/*
+ * Loading a project the way every command does (config, validate, diff,
+ * deploy): which files (-f/-c, COMPOSE_FILE, discovery), which variables
+ * (environment, .env, --env-file), then the pipeline
+ *   load → forbidden keys → interpolate → typecast → schema → normalize
+ *   (each file) → merge → swarm rules
+ * Every diagnostic goes to run->diag; project_load() returns -1 when any
+ * error was reported (the tree may then be partial and must not be used).
+ */
+#ifndef STACKC_CLI_PROJECT_H
+#define STACKC_CLI_PROJECT_H
+
+#include <stddef.h>
+
+struct node;
+struct run;
+
+struct project_opts {
+	const char **files;       /* -f/-c in order ("-" = stdin) */
+	size_t nfiles, files_alloc;
+	const char **env_files;   /* --env-file in order */
+	size_t nenv_files, env_files_alloc;
+	const char *project_dir;  /* --project-directory */
+	int compat_docker;        /* --compat=docker */
+	int no_interpolate;       /* --no-interpolate */
+	int deploy;               /* deploy/diff: stricter checks (missing secret files...) */
+};
+
+void project_opts_init(struct project_opts *o);
+void project_opts_release(struct project_opts *o);
+
+/*
+ * If argv[*i] is a loading option, consume it (and its value) and return 1;
+ * return 0 when it is not ours; -1 (message printed) on a usage error.
+ */
+int project_parse_option(struct project_opts *o, int argc, char **argv, int *i);
+
+/* Help lines for the loading options, for each command's --help. */
+extern const char project_options_help[];
+
+struct project {
+	struct node *root;     /* merged, normalized; print with emit_* */
+	const char *version;   /* normalized: "3.13" when missing or "3" */
+	const char *workdir;   /* absolute: relative paths resolve against it */
+	const char *const *file_names; /* as shown in diagnostics */
+	size_t nfiles;
+};
+
+int project_load(struct project *out, struct run *run, const struct project_opts *o);
+
+#endif
