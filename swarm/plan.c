@@ -32,6 +32,15 @@ static void urlencode(struct sbuf *out, const char *s)
 	}
 }
 
+char *plan_encode_filters(const json_t *filters)
+{
+	char *dump = json_dumps(filters, JSON_COMPACT);
+	struct sbuf sb = SBUF_INIT;
+	urlencode(&sb, dump);
+	free(dump);
+	return sbuf_detach(&sb, NULL);
+}
+
 char *plan_filter_query(const char *key, const char *const *values, size_t n)
 {
 	json_t *inner = json_object();
@@ -39,12 +48,9 @@ char *plan_filter_query(const char *key, const char *const *values, size_t n)
 		json_object_set_new(inner, values[i], json_true());
 	json_t *f = json_object();
 	json_object_set_new(f, key, inner);
-	char *dump = json_dumps(f, JSON_COMPACT);
+	char *q = plan_encode_filters(f);
 	json_decref(f);
-	struct sbuf sb = SBUF_INIT;
-	urlencode(&sb, dump);
-	free(dump);
-	return sbuf_detach(&sb, NULL);
+	return q;
 }
 
 /* GET path; anything but 200 is an error naming what was read. */
