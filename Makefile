@@ -102,7 +102,7 @@ fuzz:
 	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  echo "  FUZZ $$n"; \
 	  $(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -DSTACKC_ARENA_DEBUG -DPCRE2_CODE_UNIT_WIDTH=8 \
-	    -D_GNU_SOURCE -I. -o build/fuzz/$$n $$f build/fuzz/libstackc.a $(LDLIBS) || exit 1; done
+	    -D_GNU_SOURCE -DSTACKC_FUZZ_MAIN -I. -o build/fuzz/$$n $$f build/fuzz/libstackc.a $(LDLIBS) || exit 1; done
 
 bench: $(BUILD)/stackc
 	bench/run.sh
