@@ -300,12 +300,13 @@ static int spec_braced(struct eval *ev, const char *s, size_t n, size_t *pi, str
 	if (m == NONE)
 		return syntax(ev, pb, s, n, s + i);
 	size_t end = closing_brace(s, i, m);
-	if (spec_apply(ev, &op, s + i, s + j, nl, s + a, end - a, out, depth, pb)) {
-		*pi = m + 1; /* compose-go drops the rest of the match after an error */
-		return -1;
-	}
+	/*
+	 * compose-go expands the rest of the match (up to m) recursively; going
+	 * on at end + 1 gives the same text without a recursion per expression,
+	 * and after an error it reports the rest too (compose-go stops there).
+	 */
 	*pi = end + 1;
-	return 0;
+	return spec_apply(ev, &op, s + i, s + j, nl, s + a, end - a, out, depth, pb);
 }
 
 /* One `$` at s[*pi]. */
@@ -618,12 +619,11 @@ static unsigned locate(const struct run *run, const struct node *n, struct pos *
 		while (b < so->len && ((unsigned char)so->text[b] & 0xC0) == 0x80)
 			b++;
 	}
-	if (b < so->len && (so->text[b] == '\'' || so->text[b] == '"')) {
-		b++;
-		pos->col++;
-	}
-	if (so->len - b < n->s.len || memcmp(so->text + b, n->s.text, n->s.len))
+	size_t quote = b < so->len && (so->text[b] == '\'' || so->text[b] == '"');
+	b += quote;
+	if (b > so->len || so->len - b < n->s.len || memcmp(so->text + b, n->s.text, n->s.len))
 		return 0;
+	pos->col += (uint32_t)quote;
 	return INTERP_F_VERBATIM;
 }
 
