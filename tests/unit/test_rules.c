@@ -279,7 +279,7 @@ void test_rules__secret_and_config_files(void)
 	CHECK(strstr(d, "test.yml:6:15: error: secrets.dir.file: \"") != NULL);
 	CHECK(strstr(d, "is not a regular file (with no file:, it defaults to the project directory)\n") != NULL);
 	CHECK(strstr(d, "test.yml:10:13: error: configs.c.file: file \"") != NULL);
-	CHECK(strstr(d, "secrets.ok") == NULL && strstr(d, "secrets.ext") == NULL &&
+	CHECK(strstr(d, "secrets.ok") == NULL && strstr(d, "secrets.ext.file") == NULL &&
 	      strstr(d, "secrets.drv") == NULL);
 	unlink(file);
 	rmdir(dir);
