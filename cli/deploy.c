@@ -6,6 +6,7 @@
 #include "compose/diag.h"
 #include "compose/run.h"
 #include "compose/sbuf.h"
+#include "compose/units.h"
 #include "swarm/apply.h"
 #include "swarm/convert.h"
 #include "swarm/engine.h"
@@ -100,14 +101,14 @@ static int is(const char *arg, const char *name, const char **eq)
 
 static int parse_timeout(long long *out, const char *s)
 {
-	long long ns;
+	int64_t ns;
 	char *end;
 	long secs = strtol(s, &end, 10);
 	if (*s && !*end && secs >= 0) {
 		*out = secs * 1000LL;
 		return 0;
 	}
-	if (convert_parse_duration(&ns, s) || ns < 0)
+	if (units_parse_duration(s, &ns) || ns < 0)
 		return -1;
 	*out = ns / 1000000;
 	return 0;

@@ -11,6 +11,7 @@
 #include "compose/node.h"
 #include "compose/run.h"
 #include "compose/sbuf.h"
+#include "compose/units.h"
 #include "compose/xalloc.h"
 
 #include <ctype.h>
@@ -159,46 +160,8 @@ static json_t *stack_labels(struct cv *c, const struct node *labels)
 	return o;
 }
 
-/* Shell-style word splitting for a command given as one string. */
-static void split_words(json_t *arr, const char *s)
-{
-	struct sbuf w = SBUF_INIT;
-	int inword = 0;
-	for (const char *p = s; *p; p++) {
-		if (isspace((unsigned char)*p)) {
-			if (inword)
-				json_array_append_new(arr, json_stringn(w.buf, w.len));
-			sbuf_reset(&w);
-			inword = 0;
-			continue;
-		}
-		inword = 1;
-		if (*p == '\'') {
-			for (p++; *p && *p != '\''; p++)
-				sb_putc(&w, *p);
-			if (!*p)
-				break;
-		} else if (*p == '"') {
-			for (p++; *p && *p != '"'; p++) {
-				if (*p == '\\' && p[1] && strchr("\"\\$`", p[1]))
-					p++;
-				sb_putc(&w, *p);
-			}
-			if (!*p)
-				break;
-		} else if (*p == '\\' && p[1]) {
-			sb_putc(&w, *++p);
-		} else {
-			sb_putc(&w, *p);
-		}
-	}
-	if (inword)
-		json_array_append_new(arr, json_stringn(w.buf, w.len));
-	sbuf_release(&w);
-}
-
-/* A list of strings; a single string is one item, or split into words. */
-static json_t *str_list(const struct node *n, int split)
+/* A list of strings; a single string is one item, or split into words (shlex). */
+static json_t *str_list(struct arena *arena, const struct node *n, int split)
 {
 	json_t *a = json_array();
 	if (!n || n->kind == NODE_NULL)
@@ -209,9 +172,13 @@ static json_t *str_list(const struct node *n, int split)
 			json_array_append_new(a, json_string(t ? t : ""));
 		}
 	} else if (text(n)) {
-		if (split)
-			split_words(a, text(n));
-		else
+		struct units_word *w;
+		size_t nw;
+		const char *why;
+		if (split && !units_shlex_split(arena, text(n), strlen(text(n)), &w, &nw, &why)) {
+			for (size_t i = 0; i < nw; i++)
+				json_array_append_new(a, json_stringn(w[i].s, w[i].len));
+		} else
 			json_array_append_new(a, json_string(text(n)));
 	}
 	return a;
@@ -234,94 +201,6 @@ static void set_text(json_t *o, const char *key, const char *s)
 }
 
 /* ---- units ---- */
-
-int convert_parse_duration(long long *out, const char *s)
-{
-	static const struct {
-		const char *unit;
-		unsigned long long ns;
-	} units[] = {
-		{ "ns", 1ULL }, { "us", 1000ULL }, { "\xc2\xb5s", 1000ULL }, { "\xce\xbcs", 1000ULL },
-		{ "ms", 1000000ULL }, { "s", 1000000000ULL }, { "m", 60000000000ULL },
-		{ "h", 3600000000000ULL },
-	};
-	const char *p = s;
-	int neg = 0;
-	if (*p == '-' || *p == '+')
-		neg = *p++ == '-';
-	if (!strcmp(p, "0")) {
-		*out = 0;
-		return 0;
-	}
-	if (!*p)
-		return -1;
-	unsigned long long total = 0;
-	while (*p) {
-		unsigned long long v = 0, frac = 0, scale = 1;
-		int digits = 0;
-		for (; *p >= '0' && *p <= '9'; p++, digits++) {
-			if (v > (ULLONG_MAX - 9) / 10)
-				return -1;
-			v = v * 10 + (unsigned long long)(*p - '0');
-		}
-		if (*p == '.') {
-			for (p++; *p >= '0' && *p <= '9'; p++, digits++)
-				if (scale < 1000000000000000000ULL) {
-					frac = frac * 10 + (unsigned long long)(*p - '0');
-					scale *= 10;
-				}
-		}
-		if (!digits)
-			return -1;
-		size_t ul = 0;
-		while (p[ul] && !(p[ul] >= '0' && p[ul] <= '9') && p[ul] != '.')
-			ul++;
-		unsigned long long mult = 0;
-		for (size_t i = 0; i < ARRAY_SIZE(units); i++)
-			if (strlen(units[i].unit) == ul && !strncmp(p, units[i].unit, ul))
-				mult = units[i].ns;
-		if (!mult)
-			return -1;
-		p += ul;
-		if (v > (unsigned long long)INT64_MAX / mult)
-			return -1;
-		unsigned long long add = v * mult + (unsigned long long)((long double)frac * mult / scale);
-		if (total > (unsigned long long)INT64_MAX - add)
-			return -1;
-		total += add;
-	}
-	*out = neg ? -(long long)total : (long long)total;
-	return 0;
-}
-
-/* go-units RAMInBytes: "64M", "1.5g", "512kb", or plain bytes; binary multiples. */
-static int parse_bytes(long long *out, const char *s)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (end == s || errno || v < 0 || !(*s >= '0' && *s <= '9'))
-		return -1;
-	if (*end == ' ')
-		end++;
-	double mult = 1;
-	const char *m = strchr("kmgtp", tolower((unsigned char)*end));
-	if (*end && m) {
-		for (const char *q = "kmgtp"; q <= m; q++)
-			mult *= 1024;
-		end++;
-	}
-	if (*end == 'i' || *end == 'I')
-		end++;
-	if (*end == 'b' || *end == 'B')
-		end++;
-	if (*end)
-		return -1;
-	if (v * mult > 9.2e18)
-		return -1;
-	*out = (long long)(v * mult);
-	return 0;
-}
 
 /* opts.ParseCPUs: a decimal number of CPUs → integral nano-CPUs. */
 static int parse_cpus(long long *out, const char *s, const char **why)
@@ -364,13 +243,13 @@ static int duration_field(struct cv *c, json_t *o, const char *jkey, const struc
 	const struct node *n = get(map, key);
 	if (!n || n->kind == NODE_NULL)
 		return 0;
-	long long ns;
+	int64_t ns;
 	if (n->kind == NODE_INT)
 		ns = n->s.v.i;
-	else if (!text(n) || convert_parse_duration(&ns, text(n)))
+	else if (!text(n) || units_parse_duration(text(n), &ns))
 		return fail(c, n, key, "invalid duration %s", repr(c, text(n) ? text(n) : ""));
 	if (ns || keep_zero)
-		json_object_set_new(o, jkey, json_integer(ns));
+		json_object_set_new(o, jkey, json_integer((json_int_t)ns));
 	return 0;
 }
 
@@ -380,9 +259,14 @@ static int bytes_value(struct cv *c, long long *out, const struct node *n, const
 		*out = n->s.v.i;
 		return 0;
 	}
-	if (!text(n) || parse_bytes(out, text(n)))
-		return fail(c, n, key, "invalid size %s: expected bytes or a number with a unit (k, m, g)",
-			    repr(c, text(n) ? text(n) : ""));
+	struct sbuf why = SBUF_INIT;
+	int64_t v;
+	if (!text(n) || units_ram_in_bytes(text(n), &v, &why)) {
+		fail(c, n, key, "%s", why.len ? why.buf : "invalid size");
+		sbuf_release(&why);
+		return -1;
+	}
+	*out = v;
 	return 0;
 }
 
@@ -795,7 +679,7 @@ static json_t *service_networks(struct cv *c, const struct node *svc, const char
 		const char *target = object_name(c, def, nk);
 		json_t *att = json_object();
 		json_object_set_new(att, "Target", json_string(target));
-		json_t *aliases = str_list(get(cfg, "aliases"), 0);
+		json_t *aliases = str_list(&c->run->arena, get(cfg, "aliases"), 0);
 		if (is_user_defined_network(target))
 			json_array_append_new(aliases, json_string(key));
 		set_nonempty(att, "Aliases", aliases);
@@ -959,7 +843,7 @@ static json_t *healthcheck(struct cv *c, const struct node *hc)
 		json_array_append_new(t, json_string("CMD-SHELL"));
 		json_array_append_new(t, json_string(text(test)));
 	} else {
-		t = str_list(test, 0);
+		t = str_list(&c->run->arena, test, 0);
 	}
 	set_nonempty(h, "Test", t);
 	duration_field(c, h, "Interval", hc, "interval", 0);
@@ -1260,7 +1144,7 @@ static json_t *resources(struct cv *c, const struct node *res)
 static json_t *placement(struct cv *c, const struct node *pl)
 {
 	json_t *p = json_object();
-	set_nonempty(p, "Constraints", str_list(get(pl, "constraints"), 0));
+	set_nonempty(p, "Constraints", str_list(&c->run->arena, get(pl, "constraints"), 0));
 	const struct node *prefs = get(pl, "preferences");
 	json_t *pa = json_array();
 	for (size_t i = 0; prefs && prefs->kind == NODE_SEQ && i < prefs->seq.n; i++) {
@@ -1424,8 +1308,8 @@ static json_t *service_spec(struct cv *c, const char *key, const struct node *sv
 	set_text(cs, "Image", tagged);
 	free(tagged);
 	json_object_set_new(cs, "Labels", stack_labels(c, get(svc, "labels")));
-	set_nonempty(cs, "Command", str_list(get(svc, "entrypoint"), 1));
-	set_nonempty(cs, "Args", str_list(get(svc, "command"), 1));
+	set_nonempty(cs, "Command", str_list(&c->run->arena, get(svc, "entrypoint"), 1));
+	set_nonempty(cs, "Args", str_list(&c->run->arena, get(svc, "command"), 1));
 	set_text(cs, "Hostname", get_text(svc, "hostname"));
 	set_nonempty(cs, "Env", env_list(get(svc, "environment")));
 	set_text(cs, "Dir", get_text(svc, "working_dir"));
@@ -1471,8 +1355,8 @@ static json_t *service_spec(struct cv *c, const char *key, const struct node *sv
 	const struct node *dns = get(svc, "dns"), *dnss = get(svc, "dns_search");
 	if ((dns && dns->kind != NODE_NULL) || (dnss && dnss->kind != NODE_NULL)) {
 		json_t *d = json_object();
-		set_nonempty(d, "Nameservers", str_list(dns, 0));
-		set_nonempty(d, "Search", str_list(dnss, 0));
+		set_nonempty(d, "Nameservers", str_list(&c->run->arena, dns, 0));
+		set_nonempty(d, "Search", str_list(&c->run->arena, dnss, 0));
 		json_object_set_new(cs, "DNSConfig", d);
 	}
 	set_nonempty(cs, "Secrets", file_refs(c, svc, KIND_SECRET, NULL));

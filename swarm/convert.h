@@ -80,7 +80,4 @@ const char *convert_kind_name(enum stack_kind k);
  */
 char *convert_image_tagged(const char *image);
 
-/* Go duration text ("1m30s", "500ms") → nanoseconds. 0 / -1. */
-int convert_parse_duration(long long *out, const char *s);
-
 #endif

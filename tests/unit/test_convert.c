@@ -158,25 +158,6 @@ void test_convert__redeploy_body_equals_create_body(void)
 	free(dir);
 }
 
-void test_convert__durations(void)
-{
-	long long ns;
-	CHECK_INT_EQ(convert_parse_duration(&ns, "1m30s"), 0);
-	CHECK_INT_EQ(ns, 90000000000LL);
-	CHECK_INT_EQ(convert_parse_duration(&ns, "500ms"), 0);
-	CHECK_INT_EQ(ns, 500000000LL);
-	CHECK_INT_EQ(convert_parse_duration(&ns, "1.5h"), 0);
-	CHECK_INT_EQ(ns, 5400000000000LL);
-	CHECK_INT_EQ(convert_parse_duration(&ns, "2m0s"), 0);
-	CHECK_INT_EQ(ns, 120000000000LL);
-	CHECK_INT_EQ(convert_parse_duration(&ns, "0"), 0);
-	CHECK_INT_EQ(ns, 0);
-	CHECK_INT_EQ(convert_parse_duration(&ns, "10"), -1);
-	CHECK_INT_EQ(convert_parse_duration(&ns, "s"), -1);
-	CHECK_INT_EQ(convert_parse_duration(&ns, "3x"), -1);
-	CHECK_INT_EQ(convert_parse_duration(&ns, "9999999999h"), -1);
-}
-
 void test_convert__image_tagging(void)
 {
 	static const char *const cases[][2] = {
