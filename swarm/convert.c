@@ -350,6 +350,32 @@ char *convert_image_tagged(const char *image)
 	return sbuf_detach(&sb, NULL);
 }
 
+/* ---- names the daemon accepts ---- */
+
+/* Services: a DNS label, ^[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*$, at most 63 bytes. */
+static int valid_service_name(const char *s)
+{
+	size_t n = strlen(s);
+	if (!n || n > 63 || !isalnum((unsigned char)s[0]) || !isalnum((unsigned char)s[n - 1]))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
+			return 0;
+	return 1;
+}
+
+/* Secrets and configs: [a-zA-Z0-9-_.], alphanumeric at both ends, at most 64 bytes. */
+static int valid_object_name(const char *s)
+{
+	size_t n = strlen(s);
+	if (!n || n > 64 || !isalnum((unsigned char)s[0]) || !isalnum((unsigned char)s[n - 1]))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("-_.", s[i]))
+			return 0;
+	return 1;
+}
+
 /* ---- top-level objects ---- */
 
 static int is_user_defined_network(const char *name)
@@ -527,6 +553,14 @@ static void convert_file_objects(struct cv *c, struct stack_spec *s, enum stack_
 		o->key = key;
 		o->external = truthy(get(def, "external"));
 		o->name = object_name(c, def, key);
+		if (!o->external && !valid_object_name(o->name)) {
+			size_t l = push(c, section);
+			fail_at(c, defs->map.v[i].keypos, key,
+				"%s name %s is invalid: the daemon takes letters, digits, '-', '_' and '.', "
+				"starting and ending with a letter or digit, at most 64 characters",
+				kind == KIND_SECRET ? "secret" : "config", repr(c, o->name));
+			pop(c, l);
+		}
 		if (o->external)
 			continue;
 		size_t l0 = push(c, section);
@@ -1428,6 +1462,11 @@ int convert_stack(struct stack_spec *out, struct run *run, const struct node *ro
 		struct stack_object *o = add_object(out, KIND_SERVICE, &alloc);
 		o->key = key;
 		o->name = scoped(&c, key);
+		if (!valid_service_name(o->name))
+			fail_at(&c, services->map.v[i].keypos, NULL,
+				"service name %s is invalid: the daemon takes a DNS label of letters, digits, '-' and "
+				"'_', starting and ending with a letter or digit, at most 63 characters",
+				repr(&c, o->name));
 		o->spec = service_spec(&c, key, services->map.v[i].val);
 		pop(&c, l1);
 		pop(&c, l0);

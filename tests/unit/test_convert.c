@@ -296,3 +296,16 @@ void test_convert__secret_files_and_binding(void)
 	convert_release(&s);
 	free(yaml);
 }
+
+void test_convert__names_the_daemon_would_refuse(void)
+{
+	struct node *root = test_load("services:\n  web_: {image: busybox}\n  ok: {image: busybox}\n"
+				      "configs:\n  c: {name: \"bad name\", file: /dev/null}\n");
+	struct stack_spec s;
+	CHECK_INT_EQ(convert_stack(&s, test_run(), root, "st"), -1);
+	const char *d = test_diags();
+	CHECK(strstr(d, "test.yml:2:3: error: services.web_: service name \"st_web_\" is invalid"));
+	CHECK(strstr(d, "test.yml:5:3: error: configs.c: config name \"bad name\" is invalid"));
+	CHECK(!strstr(d, "st_ok"));
+	convert_release(&s);
+}
