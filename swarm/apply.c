@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct applier {
 	struct plan *plan;
@@ -119,6 +120,54 @@ static int apply_file_object(struct applier *a, struct plan_item *it)
 	return rc;
 }
 
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * "network X not found" from a service write while X is listed: X is being
+ * deleted (a `docker stack rm` moments ago keeps it until its tasks are gone,
+ * moby#30942). Wait until it is gone, create it again; 1 when done.
+ */
+static int recreate_pending_network(struct applier *a, const json_t *resp)
+{
+	const char *m = engine_error_message(resp), *p = m ? strstr(m, "network ") : NULL;
+	const char *end = p ? strstr(p + 8, " not found") : NULL;
+	if (!end)
+		return 0;
+	char *name = xstrndup(p + 8, (size_t)(end - p - 8));
+	struct plan_item *net = NULL;
+	for (size_t i = 0; i < a->plan->n; i++)
+		if (a->plan->items[i].kind == KIND_NETWORK && a->plan->items[i].want &&
+		    !strcmp(a->plan->items[i].name, name))
+			net = &a->plan->items[i];
+	int rc = 0;
+	if (net) {
+		char *path = xstrfmt("/networks/%s", name);
+		long delay = 100;
+		for (long waited = 0; waited < NETWORK_GONE_TIMEOUT_MS; waited += delay) {
+			int status = 0;
+			json_t *r = NULL;
+			if (engine_request(a->e, "GET", path, NULL, NULL, &status, &r, a->err))
+				break;
+			json_decref(r);
+			if (status == 404) {
+				say(a, "Creating network %s (it was being removed)", name);
+				rc = !write_req(a, "POST", "/networks/create", net->want->spec, NULL, "create network",
+						name, NULL, NULL);
+				break;
+			}
+			sleep_ms(delay);
+			delay = delay * 2 > 1000 ? 1000 : delay * 2;
+		}
+		free(path);
+	}
+	free(name);
+	return rc;
+}
+
 static const char *id_of(void *ctx, enum stack_kind kind, const char *name)
 {
 	struct applier *a = ctx;
@@ -174,7 +223,17 @@ static int apply_service(struct applier *a, struct plan_item *it, struct apply_c
 	int rc = 0;
 	if (it->action == PLAN_CREATE) {
 		say(a, "Creating service %s", it->name);
-		rc = write_req(a, "POST", "/services/create", it->body, auth, "create service", it->name, &resp, NULL);
+		int status = 0;
+		rc = write_req(a, "POST", "/services/create", it->body, auth, "create service", it->name, &resp, &status);
+		if (rc && status && recreate_pending_network(a, resp)) {
+			json_decref(resp);
+			resp = NULL;
+			rc = write_req(a, "POST", "/services/create", it->body, auth, "create service", it->name, &resp,
+				       &status);
+		}
+		if (rc && status)
+			sb_printf(a->err, "failed to create service %s: Error response from daemon: %s", it->name,
+				  engine_error_message(resp));
 		if (!rc && created_id(resp))
 			note_changed(changed, created_id(resp), it->name);
 		json_decref(resp);
@@ -190,6 +249,10 @@ static int apply_service(struct applier *a, struct plan_item *it, struct apply_c
 		free(path);
 		if (!rc)
 			break;
+		if (status && attempt < APPLY_MAX_RETRIES && recreate_pending_network(a, resp)) {
+			json_decref(resp);
+			continue;
+		}
 		if (status && out_of_sequence(resp) && attempt < APPLY_MAX_RETRIES) {
 			/* someone wrote the service since we read it: read it again */
 			json_decref(resp);

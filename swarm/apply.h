@@ -7,7 +7,11 @@
  * sent. Service updates send ?version=<live index>; on "update out of
  * sequence" the service is read again (its version, ForceUpdate and pinned
  * image refreshed) and the update retried, at most APPLY_MAX_RETRIES times.
- * With opts->with_registry_auth, creates and updates carry X-Registry-Auth.
+ * A service write failing with "network X not found" for one of the stack's
+ * networks that is still listed (being deleted after a `docker stack rm`)
+ * waits until X is gone (NETWORK_GONE_TIMEOUT_MS), creates it again and
+ * retries. With opts->with_registry_auth, creates and updates carry
+ * X-Registry-Auth.
  *
  * Progress lines go to out (unless quiet): "Creating network st_default",
  * "Updating service st_api (id: …)", "Service st_db unchanged",
@@ -28,6 +32,7 @@ struct plan_opts;
 struct sbuf;
 
 #define APPLY_MAX_RETRIES 5
+#define NETWORK_GONE_TIMEOUT_MS 60000
 
 struct apply_changed {
 	char **ids;
