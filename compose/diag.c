@@ -88,6 +88,17 @@ void diag_set_flags(struct diag_sink *d, unsigned flags)
 		d->v[d->n - 1].flags |= flags;
 }
 
+void diag_demote_since(struct diag_sink *d, size_t since)
+{
+	for (size_t i = since; i < d->n; i++) {
+		if (d->v[i].severity != DIAG_ERROR)
+			continue;
+		d->v[i].severity = DIAG_WARNING;
+		d->nerrors--;
+		d->nwarnings++;
+	}
+}
+
 int diag_failed(const struct diag_sink *d)
 {
 	return d->nerrors > 0 || (d->strict && d->nwarnings > 0);
