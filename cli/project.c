@@ -314,33 +314,61 @@ static int collect_files(struct file_list *l, struct run *run, const struct proj
 	return 0;
 }
 
-/* yaml.v3 + JSON cannot carry non-string keys below the root: docker rejects them. */
-static int check_keys_are_strings(struct run *run, const struct node *n, struct sbuf *path,
-				  int depth)
+/*
+ * yaml.v3 + JSON cannot carry non-string keys below the root: docker rejects
+ * them. This walk sees every node, so it records the way down (keys, or
+ * NULL for list items) and builds the path only when a bad key is found.
+ */
+struct key_walk {
+	const struct node_entry *bad;
+	const char *keys[LOAD_MAX_DEPTH + 1];
+	size_t index[LOAD_MAX_DEPTH + 1];
+};
+
+static int find_nonstring_key(struct key_walk *w, const struct node *n, int depth)
 {
-	int ret = 0;
 	if (n->kind == NODE_SEQ) {
 		for (size_t i = 0; i < n->seq.n; i++) {
-			size_t len = path->len;
-			path_push_index(path, i);
-			ret |= check_keys_are_strings(run, n->seq.v[i], path, depth + 1);
-			sbuf_setlen(path, len);
+			w->keys[depth] = NULL;
+			w->index[depth] = i;
+			int found = find_nonstring_key(w, n->seq.v[i], depth + 1);
+			if (found)
+				return found;
 		}
 	} else if (n->kind == NODE_MAP) {
 		for (size_t i = 0; i < n->map.n; i++) {
 			const struct node_entry *e = &n->map.v[i];
-			size_t len = path->len;
-			path_push_key(path, e->key);
-			if (depth > 0 && (e->keyflags & NODE_KEY_NONSTR))
-				ret = diag_add(&run->diag, DIAG_ERROR, "yaml.key-type", e->keypos,
-					       path->buf,
-					       "mapping key %s is not a string (quote it)",
-					       diag_repr(&run->diag, e->key, strlen(e->key)));
-			ret |= check_keys_are_strings(run, e->val, path, depth + 1);
-			sbuf_setlen(path, len);
+			w->keys[depth] = e->key;
+			if (depth > 0 && (e->keyflags & NODE_KEY_NONSTR)) {
+				w->bad = e;
+				return depth + 1;
+			}
+			int found = find_nonstring_key(w, e->val, depth + 1);
+			if (found)
+				return found;
 		}
 	}
-	return ret ? -1 : 0;
+	return 0;
+}
+
+static int check_keys_are_strings(struct run *run, const struct node *root)
+{
+	struct key_walk w = { 0 };
+	int len = find_nonstring_key(&w, root, 0);
+	if (!len)
+		return 0;
+	struct sbuf path = SBUF_INIT;
+	for (int i = 0; i < len; i++) {
+		if (w.keys[i])
+			path_push_key(&path, w.keys[i]);
+		else
+			path_push_index(&path, w.index[i]);
+	}
+	diag_add(&run->diag, DIAG_ERROR, "yaml.key-type", w.bad->keypos, path.buf,
+		 "mapping key %s is not a string (quote it)",
+		 diag_repr(&run->diag, w.bad->key, strlen(w.bad->key)));
+	sbuf_release(&path);
+	return -1;
 }
 
 static const char *env_lookup(void *ctx, const char *name)
@@ -397,9 +425,7 @@ int project_load(struct project *out, struct run *run, const struct project_opts
 			failed = 1;
 			continue;
 		}
-		struct sbuf path = SBUF_INIT;
-		int bad = check_keys_are_strings(run, root, &path, 0);
-		sbuf_release(&path);
+		int bad = check_keys_are_strings(run, root);
 		const char *v = NULL;
 		if (schema_version_check(&v, run, root) || bad || !v) {
 			failed = 1;

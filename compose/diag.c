@@ -312,5 +312,14 @@ void path_push_key(struct sbuf *path, const char *key)
 
 void path_push_index(struct sbuf *path, size_t i)
 {
-	sb_printf(path, "[%zu]", i);
+	/* hot: every walker pushes an index per list item; no printf */
+	char buf[24];
+	size_t n = sizeof(buf);
+	buf[--n] = ']';
+	do {
+		buf[--n] = (char)('0' + i % 10);
+		i /= 10;
+	} while (i);
+	buf[--n] = '[';
+	sb_put(path, buf + n, sizeof(buf) - n);
 }
