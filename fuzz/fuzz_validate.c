@@ -30,9 +30,7 @@ static void formats(const char *s, size_t n)
 	if (nl)
 		n = (size_t)(nl - s);
 	int64_t v;
-	format_duration(&v, s, n, NULL);
 	format_port_spec(s, n, NULL);
-	format_ram_bytes(&v, s, n, NULL);
 	format_cpus(&v, s, n, NULL);
 }
 

@@ -9,6 +9,7 @@
 #include "compose/node.h"
 #include "compose/run.h"
 #include "compose/sbuf.h"
+#include "compose/units.h"
 #include "compose/xalloc.h"
 
 #include <arpa/inet.h>
@@ -325,9 +326,11 @@ static void check_resources(struct rctx *c, const struct node *resources)
 		sbuf_reset(&why);
 		if (node_str(mem)) {
 			size_t m2 = push(c, "memory");
-			if (format_ram_bytes(&v, mem->s.text, mem->s.len, &why))
-				report(c, DIAG_ERROR, "swarm.memory", mem->pos, "invalid memory %s: %s",
-				       repr(c, mem->s.text), why.buf);
+			if (units_ram_in_bytes(mem->s.text, &v, &why) || v < 0)
+				report(c, DIAG_ERROR, "swarm.memory", mem->pos,
+				       "invalid memory %s: %s (expected a byte count with an optional "
+				       "unit b, k, m, g, t or p, such as 512M)",
+				       repr(c, mem->s.text), why.len ? why.buf : "negative size");
 			else if (k == 0 && v > 0 && v < MIN_MEMORY_LIMIT)
 				report(c, DIAG_ERROR, "swarm.memory", mem->pos,
 				       "memory limit %s is below the Engine's minimum of 6MiB (6291456 bytes)",
@@ -375,7 +378,7 @@ static void check_update_config(struct rctx *c, const struct node *uc, const cha
 	for (size_t i = 0; i < ARRAY_SIZE(durations); i++) {
 		const struct node *d = get(uc, durations[i]);
 		int64_t ns;
-		if (node_str(d) && !format_duration(&ns, d->s.text, d->s.len, NULL) && ns < 0) {
+		if (node_str(d) && !units_parse_duration(d->s.text, &ns) && ns < 0) {
 			m2 = push(c, durations[i]);
 			report(c, DIAG_ERROR, "swarm.update-config", d->pos,
 			       "%s must not be negative, got %s", durations[i], repr(c, d->s.text));

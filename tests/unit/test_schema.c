@@ -146,11 +146,16 @@ void test_schema__enum(void)
 void test_schema__duration_format(void)
 {
 	const char *d = validate_text("services:\n  web:\n    image: x\n    stop_grace_period: 10x\n"
-				      "    healthcheck: {interval: \"1h2\", timeout: 1.5s}\n", NULL, -1);
+				      "    healthcheck: {interval: \"1h2\", timeout: 1.5s, start_period: \"10\"}\n",
+				      NULL, -1);
 	CHECK_STR_EQ(d, "test.yml:4:24: error: services.web.stop_grace_period: invalid duration \"10x\": "
-			"unknown unit \"x\" (expected ns, us, ms, s, m or h)\n"
+			"expected a number and a unit, such as 10s, 1m30s or 1.5h (units: ns, us, ms, s, m, h)\n"
 			"test.yml:5:29: error: services.web.healthcheck.interval: invalid duration \"1h2\": "
-			"missing unit after \"2\" (expected ns, us, ms, s, m or h)\n");
+			"expected a number and a unit, such as 10s, 1m30s or 1.5h (units: ns, us, ms, s, m, h)\n"
+			"test.yml:5:65: error: services.web.healthcheck.start_period: invalid duration \"10\": "
+			"expected a number and a unit, such as 10s, 1m30s or 1.5h (units: ns, us, ms, s, m, h)\n");
+	validate_text("services:\n  web:\n    image: x\n    stop_grace_period: \"0\"\n"
+		      "    healthcheck: {interval: 1h30m, timeout: .5s, start_period: -2us}\n", NULL, 0);
 	/* before 3.4 healthcheck durations were plain strings */
 	validate_text("version: \"3.3\"\nservices:\n  web:\n    image: x\n    healthcheck: {interval: 10x}\n",
 		      "3.3", 0);
