@@ -135,8 +135,9 @@ int cmd_validate(int argc, char **argv)
 	FILE *out = format == DIAG_FORMAT_HUMAN ? stderr : stdout;
 	diag_print(&run.diag, out, format, format == DIAG_FORMAT_HUMAN && isatty(fileno(stderr)));
 	if (format == DIAG_FORMAT_HUMAN && max_errors && run.diag.nerrors > (size_t)max_errors)
-		fprintf(stderr, "stackc: %zu more errors not shown (--max-errors %ld)\n",
-			run.diag.nerrors - (size_t)max_errors, max_errors);
+		fprintf(stderr, "stackc: %zu more error%s not shown (--max-errors %ld)\n",
+			run.diag.nerrors - (size_t)max_errors,
+			run.diag.nerrors - (size_t)max_errors == 1 ? "" : "s", max_errors);
 	ret = diag_failed(&run.diag) ? EXIT_INVALID : 0;
 	run_release(&run);
 done:

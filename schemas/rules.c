@@ -5,6 +5,7 @@
  */
 #include "schemas/rules.h"
 #include "schemas/format.h"
+#include "compose/arena.h"
 #include "compose/diag.h"
 #include "compose/node.h"
 #include "compose/run.h"
@@ -67,6 +68,16 @@ static void report(struct rctx *c, enum diag_severity sev, const char *rule, str
 static const char *repr(struct rctx *c, const char *s)
 {
 	return diag_repr(&c->run->diag, s, strlen(s));
+}
+
+/* A path for a message: quoted like repr(), but never cut. */
+static const char *repr_path(struct rctx *c, const char *s)
+{
+	struct sbuf sb = SBUF_INIT;
+	sb_repr(&sb, s, strlen(s), 0);
+	const char *r = arena_strndup(&c->run->arena, sb.buf, sb.len);
+	sbuf_release(&sb);
+	return r;
 }
 
 static size_t push(struct rctx *c, const char *key)
@@ -453,6 +464,7 @@ static void check_ports(struct rctx *c, const char *svc, size_t svc_index, const
 	pop(c, mark);
 }
 
+/* by port, then source position: the first use in the files is the one kept */
 static int cmp_port(const void *pa, const void *pb)
 {
 	const struct port_use *a = pa, *b = pb;
@@ -461,6 +473,13 @@ static int cmp_port(const void *pa, const void *pb)
 	int r = strcmp(a->proto, b->proto);
 	if (r)
 		return r;
+	const struct pos *x = &a->node->pos, *y = &b->node->pos;
+	if (x->src != y->src)
+		return x->src < y->src ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
@@ -633,9 +652,9 @@ static void check_files(struct rctx *c, const struct node *objs, const char *kin
 		size_t m2 = push(c, objs->map.v[i].key);
 		push(c, "file");
 		if (stat(path, &st))
-			report(c, sev, rule, file->pos, "file %s does not exist", repr(c, path));
+			report(c, sev, rule, file->pos, "file %s does not exist", repr_path(c, path));
 		else if (!S_ISREG(st.st_mode))
-			report(c, sev, rule, file->pos, "%s is not a regular file%s", repr(c, path),
+			report(c, sev, rule, file->pos, "%s is not a regular file%s", repr_path(c, path),
 			       S_ISDIR(st.st_mode) ? " (with no file:, it defaults to the project directory)" : "");
 		pop(c, m2);
 	}
