@@ -291,6 +291,22 @@ void test_schema__all_versions_compile(void)
 		validate_text("version: \"3.0\"\nservices: {}\n", schema_versions[i], 0);
 }
 
+void test_schema__pattern_fast_paths_agree_with_pcre2(void)
+{
+	static const char *const patterns[] = { "^x-", "^.+$", ".+", "^[a-zA-Z0-9._-]+$", "^[a-z]+$" };
+	static const char *const keys[] = { "", "x", "x-", "x-foo", "X-foo", "ax-", "web", "my web",
+					    "a\n", "\n", "\na", "a.b_c-D9", "nofile", "noFile",
+					    "\xc3\xa9", "a\xff", "-", "\t" };
+	for (size_t p = 0; p < sizeof(patterns) / sizeof(patterns[0]); p++)
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			if (schema_pattern_selftest(patterns[p], keys[k]) < 0)
+				test_fail(__FILE__, __LINE__, "%s disagrees on key %zu", patterns[p], k);
+	CHECK_INT_EQ(schema_pattern_selftest("^x-", "x-a"), 1);
+	CHECK_INT_EQ(schema_pattern_selftest("^[a-z]+$", "noFile"), 0);
+	CHECK_INT_EQ(schema_pattern_selftest("^.+$", "a\n"), 0);
+	CHECK_INT_EQ(schema_pattern_selftest(".+", "\na"), 1);
+}
+
 /* ---- the schemas mean what docker's mean ---- */
 
 /* Inline every $ref and drop annotations, so layouts and definition names do not matter. */
