@@ -487,6 +487,8 @@ static int cmp_port(const void *pa, const void *pb)
  * host-mode uses collide only within one service (its tasks may share a node). */
 static void check_port_conflicts(struct rctx *c)
 {
+	if (!c->nports)
+		return;
 	qsort(c->ports, c->nports, sizeof(*c->ports), cmp_port);
 	for (size_t start = 0; start < c->nports;) {
 		size_t end = start + 1;
