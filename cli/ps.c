@@ -104,7 +104,9 @@ int cmd_ps(int argc, char **argv)
 	}
 	/* STACKC_NOW fixes "now" (seconds since the epoch) for tests */
 	const char *now_env = getenv("STACKC_NOW");
-	time_t now = now_env && *now_env ? (time_t)strtoll(now_env, NULL, 10) : time(NULL);
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	double now = now_env && *now_env ? strtod(now_env, NULL) : (double)ts.tv_sec + ts.tv_nsec / 1e9;
 	if (flags & STACK_PS_QUIET)
 		stack_table_init(&t, 1);
 	stack_ps_rows(&t, tasks, services, nodes, flags, now);

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *const kind_path[] = {
 	[STACK_SERVICES] = "/services", [STACK_NETWORKS] = "/networks",
@@ -633,7 +634,7 @@ static const char *resolve(const json_t *list, const char *id, int node)
 }
 
 void stack_ps_rows(struct stack_table *t, const struct json_t *tasks, const struct json_t *services,
-		   const struct json_t *nodes, int flags, time_t now)
+		   const struct json_t *nodes, int flags, double now)
 {
 	int trunc = !(flags & STACK_PS_NO_TRUNC), res = !(flags & STACK_PS_NO_RESOLVE);
 	size_t n = json_array_size(tasks), i;
@@ -692,7 +693,7 @@ void stack_ps_rows(struct stack_table *t, const struct json_t *tasks, const stru
 		sbuf_reset(&sb);
 		put_pretty(&sb, str_at(status, "State", NULL, NULL));
 		sb_putc(&sb, ' ');
-		put_human_duration(&sb, difftime(now, ts) - tns / 1e9);
+		put_human_duration(&sb, now - (double)ts - tns / 1e9);
 		sb_puts(&sb, " ago");
 		stack_table_add(t, sb.buf);
 

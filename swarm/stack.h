@@ -13,7 +13,6 @@
 
 #include <stddef.h>
 #include <stdio.h>
-#include <time.h>
 
 struct json_t;
 struct sbuf;
@@ -89,12 +88,12 @@ void stack_services_rows(struct stack_table *t, const struct json_t *services, i
  * PORTS from a tasks reply, sorted by task name then newest first, older tasks
  * of a slot indented " \_ ". services and nodes (replies of GET /services and
  * GET /nodes, may be NULL) resolve names unless STACK_PS_NO_RESOLVE. now: the
- * reference for "Running 5 minutes ago".
+ * reference for "Running 5 minutes ago", in seconds since the epoch.
  */
 #define STACK_PS_NO_TRUNC 1
 #define STACK_PS_NO_RESOLVE 2
 #define STACK_PS_QUIET 4
 void stack_ps_rows(struct stack_table *t, const struct json_t *tasks, const struct json_t *services,
-		   const struct json_t *nodes, int flags, time_t now);
+		   const struct json_t *nodes, int flags, double now);
 
 #endif
