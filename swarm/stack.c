@@ -358,7 +358,8 @@ void stack_ls_rows(struct stack_table *t, const struct json_t *services)
 		}
 		c[k].n++;
 	}
-	qsort(c, nr, sizeof(*c), count_cmp);
+	if (nr)
+		qsort(c, nr, sizeof(*c), count_cmp);
 	stack_table_add(t, "NAME");
 	stack_table_add(t, "SERVICES");
 	stack_table_add(t, "ORCHESTRATOR");
