@@ -580,7 +580,8 @@ static struct node *dec_hosts(struct nctx *c, struct node *n)
 			node_seq_push(c->a, out, node_new_str(c->a, e->val->pos,
 				arena_fmt(c->a, "%s:%s", e->key, go_percent_s(c, e->val))));
 		}
-		qsort(out->seq.v, out->seq.n, sizeof(*out->seq.v), cmp_str_nodes);
+		if (out->seq.n)
+			qsort(out->seq.v, out->seq.n, sizeof(*out->seq.v), cmp_str_nodes);
 	} else if (n->kind == NODE_SEQ) {
 		for (size_t i = 0; i < n->seq.n; i++) {
 			size_t mark = path_index(c, i);

@@ -553,7 +553,8 @@ static char *sorted_lines(const char *text)
 		ALLOC_GROW(v, n + 1, alloc);
 		v[n++] = l;
 	}
-	qsort(v, n, sizeof(*v), cmp_lines);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_lines);
 	struct sbuf sb = SBUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		sb_puts(&sb, v[i]);
