@@ -744,8 +744,6 @@ static struct node *dec_svcnets(struct nctx *c, struct node *n, const struct sha
 	return out->map.n ? out : NULL;
 }
 
-static const struct field ulimit_field = { "", T_INT, NULL };
-
 /* A single value prints as a bare int, soft/hard as a map; zeros as {}. */
 static struct node *dec_ulimits(struct nctx *c, struct node *n)
 {
@@ -764,13 +762,13 @@ static struct node *dec_ulimits(struct nctx *c, struct node *n)
 				if (!pe)
 					continue;
 				size_t m2 = path_key(c, pe->key);
-				struct node *pv = dec(c, pe->val, &ulimit_field);
+				struct node *pv = dec_int(c, pe->val, T_INT);
 				path_pop(c, m2);
 				if (pv)
 					node_map_add(c->a, v, parts[j], pe->keypos, pv);
 			}
 		} else if (e->val->kind == NODE_INT) {
-			v = dec(c, e->val, &ulimit_field);
+			v = dec_int(c, e->val, T_INT);
 			if (!v)
 				v = node_new_map(c->a, e->val->pos);
 		} else {

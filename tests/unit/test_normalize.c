@@ -278,8 +278,9 @@ void test_normalize__environment_and_labels(void)
 	static const char *const kv[] = { "SHELL_SET", "from-shell", "EMPTY_SET", "filled", NULL };
 	int rc;
 	struct node *r = norm_env("services:\n  web:\n"
-				  "    environment: [FOO=bar, EMPTY=, NOVAL, SHELL_SET, EMPTY_SET=, A=b=c]\n"
-				  "    labels: [com.example=1, flag]\n"
+				  "    environment: [FOO=bar, EMPTY=, NOVAL, SHELL_SET, EMPTY_SET=, A=b=c,"
+				  " DUP=1, DUP=2, LATE=x, LATE]\n"
+				  "    labels: [com.example=1, flag, twice=1, twice]\n"
 				  "    sysctls: {net.core.somaxconn: 1024, b: null, c: 1.50, d: 1e6}\n"
 				  "    deploy: {labels: {n: 0440, big: 18446744073709551615}}\n"
 				  "  db:\n    environment: {A: 1, B: null, C: 0.00001, D: \"\", E: -0.0}\n",
@@ -287,8 +288,8 @@ void test_normalize__environment_and_labels(void)
 	CHECK_INT_EQ(rc, 0);
 	CHECK_TREE(svc(r, "web"),
 		   "environment: {FOO: bar, EMPTY: \"\", NOVAL: null, SHELL_SET: from-shell,"
-		   " EMPTY_SET: filled, A: b=c}\n"
-		   "labels: {com.example: \"1\", flag: \"\"}\n"
+		   " EMPTY_SET: filled, A: b=c, DUP: \"2\", LATE: null}\n"
+		   "labels: {com.example: \"1\", flag: \"\", twice: \"\"}\n"
 		   "sysctls: {net.core.somaxconn: \"1024\", b: \"\", c: \"1.5\", d: \"1e+06\"}\n"
 		   "deploy: {labels: {n: \"288\", big: \"18446744073709551615\"}}\n");
 	CHECK_TREE(svc(r, "db"),
@@ -345,7 +346,8 @@ void test_normalize__lists_and_commands(void)
 			      "    expose: [80, \"90\", 1.5]\n"
 			      "    healthcheck: {test: curl -f http://x, interval: 90s, timeout: 100us,"
 			      " start_period: 0s, retries: 0, disable: false}\n"
-			      "    extra_hosts: {somehost: 162.242.195.82, v6host: \"[::1]\", a: null, n: 1}\n"
+			      "    extra_hosts: {somehost: 162.242.195.82, v6host: \"[::1]\", a: null, n: 1,"
+			      " f: 1.5}\n"
 			      "    stop_grace_period: 1.5h\n"
 			      "  list:\n    command: \"\"\n"
 			      "    extra_hosts: [\"h=1.2.3.4\", \"v6:[::1]\", justhost, \"b:[1]\"]\n");
@@ -355,7 +357,8 @@ void test_normalize__lists_and_commands(void)
 		   "dns: [8.8.8.8]\ntmpfs: [/run]\nexpose: [\"80\", \"90\", \"1.5\"]\n"
 		   "healthcheck: {test: [CMD-SHELL, curl -f http://x], interval: 1m30s,"
 		   " timeout: \"100\xc2\xb5s\", start_period: 0s, retries: 0}\n"
-		   "extra_hosts: [n:%!s(int=1), somehost:162.242.195.82, v6host:::1]\n"
+		   "extra_hosts: [f:%!s(float64=1.5), n:%!s(int=1), somehost:162.242.195.82,"
+		   " v6host:::1]\n"
 		   "stop_grace_period: 1h30m0s\n");
 	CHECK_TREE(svc(r, "list"), "extra_hosts: [h:1.2.3.4, v6:::1, b:1]\n");
 	CHECK_ERROR("services:\n  a:\n    command: \"echo 'oops\"\n",
