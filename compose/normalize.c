@@ -927,7 +927,8 @@ static struct node *port_entry(struct nctx *c, struct pos pos, unsigned target,
 {
 	struct node *m = node_new_map(c->a, pos);
 	node_map_add(c->a, m, "mode", pos, node_new_str(c->a, pos, "ingress"));
-	node_map_add(c->a, m, "target", pos, node_new_int(c->a, pos, target));
+	if (target) /* uint32 fields: 0 is not printed */
+		node_map_add(c->a, m, "target", pos, node_new_int(c->a, pos, target));
 	if (published)
 		node_map_add(c->a, m, "published", pos, node_new_int(c->a, pos, published));
 	node_map_add(c->a, m, "protocol", pos, node_new_str(c->a, pos, proto));

@@ -188,7 +188,7 @@ void test_normalize__ports_short_syntax(void)
 			      "      - \"80\"\n      - 3000\n      - \"80/UDP\"\n"
 			      "      - \"8080:80/tcp\"\n      - \"8000-8001:92\"\n"
 			      "      - \"9998-10001:9998-10001\"\n      - \"0:93\"\n"
-			      "      - {target: 5000, published: 5001}\n");
+			      "      - {target: 5000, published: 5001}\n      - \"1:0\"\n");
 	CHECK_TREE(svc(r, "web"),
 		   "ports:\n"
 		   "- {mode: ingress, target: 80, protocol: tcp}\n"
@@ -202,7 +202,8 @@ void test_normalize__ports_short_syntax(void)
 		   "- {mode: ingress, target: 9998, published: 9998, protocol: tcp}\n"
 		   "- {mode: ingress, target: 9999, published: 9999, protocol: tcp}\n"
 		   "- {mode: ingress, target: 93, protocol: tcp}\n"
-		   "- {target: 5000, published: 5001}\n");
+		   "- {target: 5000, published: 5001}\n"
+		   "- {mode: ingress, published: 1, protocol: tcp}\n");
 }
 
 void test_normalize__ports_host_ip_dropped_with_warning(void)
@@ -648,8 +649,10 @@ static int run_case(const char *dir, const char *workdir, const char *file,
 done:
 	if (rc && !why->len)
 		sb_puts(why, "failed");
-	if (rc && run->diag.nerrors && !strstr(why->buf, "differ"))
-		sb_printf(why, ": %s", test_diags());
+	for (size_t i = before; rc && i < run->diag.n; i++)
+		if (run->diag.v[i].severity == DIAG_ERROR)
+			sb_printf(why, "; %s: %s", run->diag.v[i].path ? run->diag.v[i].path : "",
+				  run->diag.v[i].message);
 	free(text);
 	free(path);
 	return rc;
