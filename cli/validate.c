@@ -10,6 +10,7 @@
  */
 #include "cli/cli.h"
 #include "cli/project.h"
+#include "compose/xalloc.h"
 #include "compose/diag.h"
 #include "compose/run.h"
 
@@ -60,10 +61,9 @@ static int load_one(struct run *run, const struct project_opts *base, const char
 	int ret;
 	if (!file)
 		return project_load(&p, run, &o);
-	const char **files = malloc((base->nfiles + 1) * sizeof(*files));
-	if (!files)
-		return -1;
-	memcpy(files, base->files, base->nfiles * sizeof(*files));
+	const char **files = xmalloc((base->nfiles + 1) * sizeof(*files));
+	if (base->nfiles)
+		memcpy(files, base->files, base->nfiles * sizeof(*files));
 	o.files = files;
 	o.nfiles = base->nfiles;
 	size_t i = 0;
