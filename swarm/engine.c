@@ -472,17 +472,16 @@ static int setup_curl(struct engine *e, const struct endpoint *ep, const struct 
 	return 0;
 }
 
+static int open_replay(struct engine **out, const char *replay_path, const char *record_path,
+		       int debug, struct sbuf *err);
+
 int engine_open(struct engine **out, const struct engine_opts *opts, struct sbuf *err)
 {
 	*out = NULL;
 	if (env_set("STACKC_ENGINE_REPLAY")) {
 		const char *rec = getenv("STACKC_ENGINE_RECORD");
-		if (engine_open_replay(out, getenv("STACKC_ENGINE_REPLAY"), rec && *rec ? rec : NULL,
-				       err))
-			return -1;
-		if (opts && opts->debug)
-			(*out)->debug = 1;
-		return 0;
+		return open_replay(out, getenv("STACKC_ENGINE_REPLAY"), rec && *rec ? rec : NULL,
+				   opts && opts->debug, err);
 	}
 
 	static int curl_ready;
@@ -584,11 +583,13 @@ static int parse_replies(struct engine *e, const char *path, const char *text, s
 	return 0;
 }
 
-int engine_open_replay(struct engine **out, const char *replay_path, const char *record_path,
-		       struct sbuf *err)
+static int open_replay(struct engine **out, const char *replay_path, const char *record_path,
+		       int debug, struct sbuf *err)
 {
 	*out = NULL;
 	struct engine *e = engine_new();
+	if (debug)
+		e->debug = 1;
 	struct sbuf text = SBUF_INIT;
 	int ret = -1;
 	FILE *f = fopen(replay_path, "rb");
@@ -603,7 +604,9 @@ int engine_open_replay(struct engine **out, const char *replay_path, const char 
 	fclose(f);
 	if (parse_replies(e, replay_path, text.buf, text.len, err))
 		goto done;
-	if (record_path) {
+	if (record_path && !strcmp(record_path, "-")) {
+		e->record = stderr; /* interleaved with the messages, in order */
+	} else if (record_path) {
 		e->record = fopen(record_path, "a");
 		if (!e->record) {
 			sb_printf(err, "cannot open %s: %s", record_path, strerror(errno));
@@ -622,6 +625,12 @@ done:
 	return ret;
 }
 
+int engine_open_replay(struct engine **out, const char *replay_path, const char *record_path,
+		       struct sbuf *err)
+{
+	return open_replay(out, replay_path, record_path, 0, err);
+}
+
 void engine_free(struct engine *e)
 {
 	if (!e)
@@ -633,7 +642,7 @@ void engine_free(struct engine *e)
 		free(e->replies[i].body);
 	}
 	free(e->replies);
-	if (e->record)
+	if (e->record && e->record != stderr)
 		fclose(e->record);
 	sbuf_release(&e->body);
 	free(e->base_url);
@@ -678,8 +687,8 @@ int engine_request(struct engine *e, const char *method, const char *path,
 			if (!*resp) /* not UTF-8 */
 				*resp = json_pack("{s:s}", "message", "(an unreadable error reply)");
 		} else {
-			sb_printf(err, "%s %s: the Engine's reply is not JSON: %s", method, full,
-				  jerr.text);
+			sb_printf(err, "%s %.*s: the Engine's reply is not JSON: %s", method,
+				  (int)strcspn(full, "?"), full, jerr.text);
 			goto done;
 		}
 	}

@@ -28,8 +28,8 @@
  * Tests replace the transport: engine_open_replay() reads a file of canned
  * replies and records the requests made (format: testdata/engine/README.md).
  * engine_open() does the same when STACKC_ENGINE_REPLAY names a replies file
- * (requests recorded to STACKC_ENGINE_RECORD when set), so commands can be
- * tested as golden cases.
+ * (requests recorded to STACKC_ENGINE_RECORD when set; "-" is stderr), so
+ * commands can be tested as golden cases.
  */
 #ifndef STACKC_SWARM_ENGINE_H
 #define STACKC_SWARM_ENGINE_H
@@ -90,7 +90,8 @@ const char *engine_api_version(const struct engine *e);
 /* Lower the response cap (tests); 0 restores ENGINE_MAX_RESPONSE. */
 void engine_set_max_response(struct engine *e, size_t max);
 
-/* Test transport: replies from a file; requests appended to record_path (may be NULL). */
+/* Test transport: replies from a file; requests appended to record_path (NULL: not
+ * recorded; "-": stderr). */
 int engine_open_replay(struct engine **out, const char *replay_path, const char *record_path,
 		       struct sbuf *err);
 

@@ -217,7 +217,7 @@ void test_engine__bad_json_success_is_transport_error(void)
 	struct sbuf err = SBUF_INIT;
 	CHECK_INT_EQ(engine_request(e, "GET", "/services", NULL, NULL, &status, &resp, &err), -1);
 	CHECK(resp == NULL);
-	CHECK(strstr(err.buf, "GET /v1.41/services: the Engine's reply is not JSON") != NULL);
+	CHECK(!strncmp(err.buf, "GET /v1.41/services: the Engine's reply is not JSON: ", 53));
 	engine_free(e);
 	sbuf_release(&err);
 }
@@ -415,4 +415,284 @@ void test_engine__endpoints(void)
 	free(meta_dir);
 	restore_env(saved, env_names, ARRAY_SIZE(env_names));
 	free(host);
+}
+
+/* ---- swarm/stack.c: listing and docker's tables ---- */
+
+#include "swarm/stack.h"
+
+#include <glob.h>
+
+int fuzz_engine_json_one(const uint8_t *data, size_t size);
+
+void test_engine__stack_list_filters_and_query(void)
+{
+	const char *record;
+	struct engine *e = replay(PING("1.41") "<<< 200\n\n[]\n<<< 200\n\n[]\n"
+					       "<<< 503\n\n{\"message\":\"not a manager\"}\n"
+					       "<<< 200\n\n{}\n",
+				  &record);
+	json_t *list, *extra = json_object();
+	struct sbuf err = SBUF_INIT;
+	CHECK_INT_EQ(stack_add_filter(extra, " Label = tier=web ", &err), 0);
+	CHECK_INT_EQ(stack_add_filter(extra, "name=st_", &err), 0);
+	CHECK_INT_EQ(stack_add_filter(extra, "nope", &err), -1);
+	CHECK_STR_EQ(err.buf, "bad format of filter (expected name=value): \"nope\"");
+	sbuf_reset(&err);
+	/* user label filters join the namespace label */
+	CHECK_INT_EQ(stack_list(&list, e, STACK_SERVICES, "st", extra, "status=true", &err), 0);
+	CHECK_INT_EQ(json_array_size(list), 0);
+	json_decref(list);
+	CHECK_INT_EQ(stack_list(&list, e, STACK_NETWORKS, NULL, NULL, NULL, &err), 0);
+	json_decref(list);
+	CHECK_INT_EQ(stack_list(&list, e, STACK_TASKS, "st", NULL, NULL, &err), -1);
+	CHECK_STR_EQ(err.buf, "Error response from daemon: not a manager");
+	CHECK(list == NULL);
+	sbuf_reset(&err);
+	CHECK_INT_EQ(stack_list(&list, e, STACK_CONFIGS, "st", NULL, NULL, &err), -1);
+	CHECK_STR_EQ(err.buf, "GET /configs: expected a list from the Engine");
+	engine_free(e);
+	json_decref(extra);
+	check_record(record,
+		     "GET /_ping\n"
+		     "GET /v1.41/services?filters=%7B%22label%22%3A%7B%22com.docker.stack.namespace%3Dst"
+		     "%22%3Atrue%2C%22tier%3Dweb%22%3Atrue%7D%2C%22name%22%3A%7B%22st_%22%3Atrue%7D%7D"
+		     "&status=true\n"
+		     "GET /v1.41/networks?filters=%7B%22label%22%3A%7B%22com.docker.stack.namespace%22"
+		     "%3Atrue%7D%7D\n"
+		     "GET /v1.41/tasks?filters=%7B%22label%22%3A%7B%22com.docker.stack.namespace%3Dst%22"
+		     "%3Atrue%7D%7D\n"
+		     "GET /v1.41/configs?filters=%7B%22label%22%3A%7B%22com.docker.stack.namespace%3Dst%22"
+		     "%3Atrue%7D%7D\n");
+	sbuf_release(&err);
+}
+
+void test_engine__stack_wait_tasks_stopped(void)
+{
+	const char *record;
+	struct engine *e = replay(PING("1.41")
+				  "<<< 200\n\n[{\"Status\":{\"State\":\"running\"}},{\"Status\":{\"State\":\"complete\"}}]\n"
+				  "<<< 200\n\n[{\"Status\":{\"State\":\"shutdown\"}},{\"Status\":{\"State\":\"complete\"}}]\n"
+				  "<<< 200\n\n[{\"Status\":{\"State\":\"preparing\"}}]\n",
+				  &record);
+	struct sbuf err = SBUF_INIT;
+	CHECK_INT_EQ(stack_wait_tasks_stopped(e, "st", 5000, &err), 0);
+	/* a task that keeps running: the timeout ends the wait */
+	CHECK_INT_EQ(stack_wait_tasks_stopped(e, "st", 0, &err), -1);
+	CHECK_STR_EQ(err.buf, "1 task of stack st still running after 0s");
+	CHECK(stack_task_state_stopped("orphaned") && !stack_task_state_stopped("running") &&
+	      !stack_task_state_stopped(""));
+	engine_free(e);
+	sbuf_release(&err);
+}
+
+void test_engine__stack_natural_order(void)
+{
+	CHECK(stack_natural_cmp("n9", "n10") < 0);
+	CHECK(stack_natural_cmp("n10", "n9") > 0);
+	CHECK(stack_natural_cmp("a1", "a01") < 0); /* fewer leading zeros first */
+	CHECK(stack_natural_cmp("1x", "ax") < 0);  /* digits before other characters */
+	CHECK(stack_natural_cmp("web", "web.1") < 0);
+	CHECK(stack_natural_cmp("web_2.10", "web_2.9") > 0);
+	CHECK_INT_EQ(stack_natural_cmp("same7", "same7"), 0);
+}
+
+static char *table_text(const struct stack_table *t)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	stack_table_print(t, f);
+	fclose(f);
+	return buf;
+}
+
+void test_engine__stack_table_like_tabwriter(void)
+{
+	struct stack_table t;
+	stack_table_init(&t, 3);
+	static const char *const cells[] = { "NAME", "SERVICES", "LAST", "d\xc3\xa9j\xc3\xa0-vu-stack", "1",
+					     "", "x", "", "end" };
+	for (size_t i = 0; i < ARRAY_SIZE(cells); i++)
+		stack_table_add(&t, cells[i]);
+	char *s = table_text(&t);
+	/* minimum width 10, padding 3, widths in runes, last column unpadded */
+	CHECK_STR_EQ(s, "NAME            SERVICES   LAST\n"
+			"d\xc3\xa9j\xc3\xa0-vu-stack   1          \n"
+			"x                          end\n");
+	free(s);
+	stack_table_release(&t);
+}
+
+static char *services_table(const char *json, int quiet)
+{
+	json_error_t jerr;
+	json_t *v = json_loads(json, 0, &jerr);
+	if (!v)
+		test_fail(__FILE__, __LINE__, "bad test JSON: %s", jerr.text);
+	struct stack_table t;
+	stack_table_init(&t, quiet ? 1 : 6);
+	stack_services_rows(&t, v, quiet);
+	char *s = table_text(&t);
+	stack_table_release(&t);
+	json_decref(v);
+	return s;
+}
+
+void test_engine__stack_services_columns(void)
+{
+	char *s = services_table(
+		"[{\"ID\":\"bbbbbbbbbbbbbbbbbbbbbbbbb\",\"Spec\":{\"Name\":\"st_web\","
+		"\"Mode\":{\"Replicated\":{\"Replicas\":3}},\"TaskTemplate\":{\"ContainerSpec\":"
+		"{\"Image\":\"docker.io/library/nginx:1.25@sha256:0123\"}}},"
+		"\"ServiceStatus\":{\"RunningTasks\":1,\"DesiredTasks\":3},"
+		"\"Endpoint\":{\"Ports\":["
+		"{\"Protocol\":\"tcp\",\"TargetPort\":81,\"PublishedPort\":8081,\"PublishMode\":\"ingress\"},"
+		"{\"Protocol\":\"udp\",\"TargetPort\":9000,\"PublishedPort\":9000,\"PublishMode\":\"ingress\"},"
+		"{\"Protocol\":\"udp\",\"TargetPort\":9001,\"PublishedPort\":9001,\"PublishMode\":\"ingress\"},"
+		"{\"Protocol\":\"tcp\",\"TargetPort\":80,\"PublishedPort\":8080,\"PublishMode\":\"ingress\"},"
+		"{\"Protocol\":\"tcp\",\"TargetPort\":5000,\"PublishedPort\":5000,\"PublishMode\":\"host\"}]}},"
+		"{\"ID\":\"aaaaaaaaaaaaaaaaaaaaaaaaa\",\"Spec\":{\"Name\":\"st_job\","
+		"\"Mode\":{\"GlobalJob\":{}},\"TaskTemplate\":{\"ContainerSpec\":"
+		"{\"Image\":\"localhost:5000/app\"}}},"
+		"\"ServiceStatus\":{\"RunningTasks\":0,\"DesiredTasks\":1,\"CompletedTasks\":2}},"
+		"{\"ID\":\"ccc\",\"Spec\":{\"Name\":\"st_10\",\"Mode\":{\"Global\":{}},"
+		"\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"docker.io/user/app:2\"}}}}]",
+		0);
+	/*
+	 * docker's port sort calls ports of different protocols equal, so 8081/tcp
+	 * stays before the udp range and 8080/tcp comes last, unmerged.
+	 */
+	CHECK_STR_EQ(s, "ID             NAME      MODE         REPLICAS              IMAGE                PORTS\n"
+			"ccc            st_10     global       0/0                   user/app:2           \n"
+			"aaaaaaaaaaaa   st_job    global job   0/1 (2/3 completed)   localhost:5000/app   \n"
+			"bbbbbbbbbbbb   st_web    replicated   1/3                   nginx:1.25           "
+			"*:8081->81/tcp, *:9000-9001->9000-9001/udp, *:8080->80/tcp\n");
+	free(s);
+	s = services_table("[{\"ID\":\"bbbbbbbbbbbbbbbbbbbbbbbbb\",\"Spec\":{\"Name\":\"b\"}},"
+			   "{\"ID\":\"a\",\"Spec\":{\"Name\":\"a\"}}, 7, null]",
+			   1);
+	CHECK_STR_EQ(s, "\n\na\nbbbbbbbbbbbb\n");
+	free(s);
+}
+
+static char *ps_table(const char *tasks, int flags, double now)
+{
+	json_error_t jerr;
+	json_t *v = json_loads(tasks, 0, &jerr);
+	json_t *svcs = json_loads("[{\"ID\":\"s1\",\"Spec\":{\"Name\":\"st_web\"}}]", 0, &jerr);
+	json_t *nodes = json_loads("[{\"ID\":\"n1\",\"Description\":{\"Hostname\":\"box\"}},"
+				   "{\"ID\":\"n2\",\"Spec\":{\"Name\":\"named\"},"
+				   "\"Description\":{\"Hostname\":\"other\"}}]",
+				   0, &jerr);
+	if (!v || !svcs || !nodes)
+		test_fail(__FILE__, __LINE__, "bad test JSON");
+	struct stack_table t;
+	stack_table_init(&t, flags & STACK_PS_QUIET ? 1 : 8);
+	stack_ps_rows(&t, v, svcs, nodes, flags, now);
+	char *s = table_text(&t);
+	stack_table_release(&t);
+	json_decref(v);
+	json_decref(svcs);
+	json_decref(nodes);
+	return s;
+}
+
+#define TASK(id, slot, node, created, ts, state, err)                                            \
+	"{\"ID\":\"" id "\",\"ServiceID\":\"s1\",\"Slot\":" slot ",\"NodeID\":\"" node "\","          \
+	"\"CreatedAt\":\"" created "\",\"DesiredState\":\"running\",\"Spec\":{\"ContainerSpec\":"   \
+	"{\"Image\":\"app:1@sha256:00\"}},\"Status\":{\"Timestamp\":\"" ts "\",\"State\":\"" state \
+	"\",\"Err\":\"" err "\"}}"
+
+void test_engine__stack_ps_rows(void)
+{
+	/* now = 2026-01-01T00:00:00Z */
+	double now = 1767225600;
+	char *s = ps_table("[" TASK("t1xxxxxxxxxxxxxxxxxxxxxxx", "1", "n1", "2025-12-31T23:00:00Z",
+				   "2025-12-31T23:59:59.5Z", "running", "") ","
+			   TASK("t2xxxxxxxxxxxxxxxxxxxxxxx", "1", "n2", "2025-12-31T22:00:00.9Z",
+				   "2025-12-31T22:30:00Z", "failed",
+				   "task: non-zero exit (1): a long explanation") ","
+			   TASK("t3", "0", "n3", "2025-12-31T22:00:00.95Z", "2025-12-30T20:00:00Z",
+				   "shutdown", "") "]",
+			   0, now);
+	/* digits sort first (slot 1 before node n3); 1.5 h rounds to 2 hours */
+	CHECK_STR_EQ(s, "ID             NAME           IMAGE     NODE      DESIRED STATE   CURRENT STATE                    ERROR                              PORTS\n"
+			"t1xxxxxxxxxx   st_web.1       app:1     box       Running         Running less than a second ago                                      \n"
+			"t2xxxxxxxxxx    \\_ st_web.1   app:1     named     Running         Failed 2 hours ago               \"task: non-zero exit (1): a lo\xe2\x80\xa6\"   \n"
+			"t3             st_web.n3      app:1     n3        Running         Shutdown 28 hours ago                                               \n");
+	free(s);
+	s = ps_table("[" TASK("t1xxxxxxxxxxxxxxxxxxxxxxx", "1", "n1", "2025-12-31T23:00:00Z",
+			      "2025-12-31T23:00:00Z", "running", "boom") "]",
+		     STACK_PS_NO_TRUNC | STACK_PS_NO_RESOLVE, now);
+	CHECK_STR_EQ(s, "ID                          NAME      IMAGE             NODE      DESIRED STATE   CURRENT STATE               ERROR     PORTS\n"
+			"t1xxxxxxxxxxxxxxxxxxxxxxx   s1.1      app:1@sha256:00   n1        Running         Running about an hour ago   \"boom\"    \n");
+	free(s);
+	s = ps_table("[" TASK("t1xxxxxxxxxxxxxxxxxxxxxxx", "1", "n1", "x", "", "new", "") "]",
+		     STACK_PS_QUIET, now);
+	CHECK_STR_EQ(s, "t1xxxxxxxxxx\n");
+	free(s);
+}
+
+void test_engine__stack_human_durations(void)
+{
+	static const struct {
+		double ago;
+		const char *text;
+	} cases[] = {
+		{ 0.5, "less than a second" }, { 1.5, "1 second" },	  { 59.9, "59 seconds" },
+		{ 60, "about a minute" },      { 119, "about a minute" }, { 3599, "59 minutes" },
+		{ 5400, "2 hours" },	       { 47.4 * 3600, "47 hours" }, { 48 * 3600, "2 days" },
+		{ 14 * 86400, "2 weeks" },     { 60 * 86400, "2 months" }, { 800 * 86400, "2 years" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		double now = 1767225600 + cases[i].ago;
+		char *s = ps_table("[" TASK("t", "1", "n1", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z",
+					    "running", "") "]",
+				   STACK_PS_NO_RESOLVE, now);
+		char *want = xstrfmt("Running %s ago", cases[i].text);
+		if (!strstr(s, want))
+			test_fail(__FILE__, __LINE__, "%.1fs ago: expected \"%s\" in\n%s", cases[i].ago,
+				  want, s);
+		free(want);
+		free(s);
+	}
+}
+
+void test_engine__stack_ls_rows(void)
+{
+	json_error_t jerr;
+	json_t *v = json_loads("[{\"Spec\":{\"Labels\":{\"com.docker.stack.namespace\":\"b10\"}}},"
+			       "{\"Spec\":{\"Labels\":{\"com.docker.stack.namespace\":\"b9\"}}},"
+			       "{\"Spec\":{\"Labels\":{\"com.docker.stack.namespace\":\"b10\"}}},"
+			       "{\"Spec\":{\"Labels\":{\"other\":\"x\"}}}, 3]",
+			       0, &jerr);
+	struct stack_table t;
+	stack_table_init(&t, 3);
+	stack_ls_rows(&t, v);
+	char *s = table_text(&t);
+	CHECK_STR_EQ(s, "NAME      SERVICES   ORCHESTRATOR\n"
+			"b9        1          Swarm\n"
+			"b10       2          Swarm\n");
+	free(s);
+	stack_table_release(&t);
+	json_decref(v);
+}
+
+/* Seed replay: every reply body of the replay cases through the fuzz target. */
+void test_engine__fuzz_seeds(void)
+{
+	char *pattern = xstrfmt("%s/engine/*/replies", test_data_dir());
+	glob_t g;
+	CHECK_INT_EQ(glob(pattern, 0, NULL, &g), 0);
+	CHECK(g.gl_pathc >= 5);
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		char *text = read_file(g.gl_pathv[i]);
+		fuzz_engine_json_one((const uint8_t *)text, strlen(text));
+		for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+			fuzz_engine_json_one((const uint8_t *)line, strlen(line));
+		free(text);
+	}
+	globfree(&g);
+	free(pattern);
 }
