@@ -49,6 +49,7 @@ enum {
 	HINT_PLUS = 1u << 3,
 	HINT_DOLLAR = 1u << 4,
 	HINT_FORGOTTEN = 1u << 5,
+	HINT_DOTENV = 1u << 6,
 };
 
 struct eval {
@@ -63,6 +64,7 @@ struct eval {
 	struct unset_ref *unset;
 	size_t nunset, aunset;
 	unsigned hints;
+	int process_only; /* docker's view: variables from .env/--env-file do not exist */
 };
 
 static void eval_init(struct eval *ev, struct run *run, const struct env *env, const char *base)
@@ -125,6 +127,10 @@ static int required(struct eval *ev, struct problem *pb, const char *dollar, con
 static const char *lookup(struct eval *ev, const char *name, size_t len)
 {
 	const struct env_var *e = ev->env ? env_findn(ev->env, name, len) : NULL;
+	if (e && ev->process_only && e->origin.src) {
+		ev->hints |= HINT_DOTENV;
+		return NULL;
+	}
 	return e ? e->value : NULL;
 }
 
@@ -639,6 +645,7 @@ static const char *hint_text(unsigned hints)
 		{ HINT_PLUS, "docker does not support ${VAR:+...} or ${VAR+...}" },
 		{ HINT_DOLLAR, "docker rejects a '$' that does not start a variable; write $$" },
 		{ HINT_FORGOTTEN, "docker drops the error when a later variable in the value substitutes" },
+		{ HINT_DOTENV, "docker stack reads no .env or --env-file: only the shell's variables" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(why); i++)
 		if (hints & why[i].bit)
@@ -652,6 +659,7 @@ static void compare_docker(struct walk *w, const struct node *n, const struct ev
 	struct diag_sink *d = &w->run->diag;
 	struct eval dk;
 	eval_init(&dk, w->run, w->opts->env, n->s.text);
+	dk.process_only = 1;
 	docker_expand(&dk, n->s.text, n->s.len);
 	const char *why = hint_text(dk.hints);
 	const char *path = w->path.buf;

@@ -5,6 +5,7 @@
  */
 #include "schemas/rules.h"
 #include "schemas/format.h"
+#include "schemas/validate.h"
 #include "compose/arena.h"
 #include "compose/diag.h"
 #include "compose/node.h"
@@ -578,6 +579,53 @@ static void check_refs(struct rctx *c, const struct node *svc)
 	}
 }
 
+/*
+ * docker's image reference grammar (distribution/reference, as
+ * ParseNormalizedNamed applies it): the repository must be lower case, then
+ * [domain[:port]/]path[:tag][@digest].
+ */
+#define REF_ALNUM "[a-z0-9]+"
+#define REF_SEP "(?:[._]|__|[-]+)"
+#define REF_PATH REF_ALNUM "(?:" REF_SEP REF_ALNUM ")*"
+#define REF_DOMAIN_PART "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+#define REF_HOST "(?:" REF_DOMAIN_PART "(?:\\." REF_DOMAIN_PART ")*|\\[[a-fA-F0-9:]+\\])"
+#define REF_NAME "(?:" REF_HOST "(?::[0-9]+)?/)?" REF_PATH "(?:/" REF_PATH ")*"
+#define REF_TAG "[\\w][\\w.-]{0,127}"
+#define REF_DIGEST "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
+static const char ref_pattern[] = "^" REF_NAME "(?::" REF_TAG ")?(?:@" REF_DIGEST ")?$";
+
+static void check_image(struct rctx *c, const struct node *img)
+{
+	const char *s = node_str(img);
+	if (!s || !*s)
+		return;
+	/* the first component is a registry when it has '.' or ':', is localhost, or has capitals */
+	const char *slash = strchr(s, '/');
+	const char *remote = s;
+	if (slash) {
+		size_t n = (size_t)(slash - s);
+		int lower = 1;
+		for (size_t i = 0; i < n; i++)
+			lower &= !(s[i] >= 'A' && s[i] <= 'Z');
+		if (memchr(s, '.', n) || memchr(s, ':', n) || (n == 9 && !strncmp(s, "localhost", 9)) ||
+		    !lower)
+			remote = slash + 1;
+	}
+	size_t rlen = strcspn(remote, ":@");
+	for (size_t i = 0; i < rlen; i++) {
+		if (remote[i] >= 'A' && remote[i] <= 'Z') {
+			report(c, c->deploy ? DIAG_ERROR : DIAG_WARNING, "swarm.image-ref", img->pos,
+			       "invalid image reference %s: the repository name must be lower case",
+			       repr(c, s));
+			return;
+		}
+	}
+	if (strlen(s) > 255 + 128 || !schema_regex_match(ref_pattern, s))
+		report(c, c->deploy ? DIAG_ERROR : DIAG_WARNING, "swarm.image-ref", img->pos,
+		       "invalid image reference %s (expected [registry/]name[:tag][@digest], "
+		       "name in lower case)", repr(c, s));
+}
+
 static void check_service(struct rctx *c, const struct node_entry *e, size_t index)
 {
 	const struct node *svc = e->val;
@@ -587,6 +635,11 @@ static void check_service(struct rctx *c, const struct node_entry *e, size_t ind
 	if (!node_str(get(svc, "image")))
 		report(c, c->deploy ? DIAG_ERROR : DIAG_WARNING, "swarm.missing-image", e->keypos,
 		       "service %s has no image (swarm cannot build; set image)", repr(c, e->key));
+	if (node_str(get(svc, "image"))) {
+		size_t m1 = push(c, "image");
+		check_image(c, get(svc, "image"));
+		pop(c, m1);
+	}
 	const struct node *deploy = get(svc, "deploy");
 	const struct node *em = get(deploy, "endpoint_mode");
 	int dnsrr = 0;

@@ -185,6 +185,11 @@ static int regex_match(const struct regex *r, const char *s)
 	return pcre2_match(r->re, (PCRE2_SPTR)s, strlen(s), 0, 0, match_data, NULL) >= 0;
 }
 
+int schema_regex_match(const char *pattern, const char *s)
+{
+	return regex_match(regex_get(pattern), s);
+}
+
 int schema_pattern_selftest(const char *pattern, const char *s)
 {
 	struct regex *r = regex_get(pattern), pcre = *r;
