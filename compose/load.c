@@ -229,7 +229,61 @@ struct frame {
 	struct node **merges;
 	size_t nmerges, merges_alloc;
 	struct pos merge_pos;
+	/* maps: key index once the map is big (services of a large project) */
+	uint32_t *index; /* entry number + 1; 0 = empty slot */
+	size_t index_cap;
 };
+
+#define INDEX_FROM 16 /* below this a linear scan is cheaper */
+
+static uint32_t key_hash(const char *k)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (; *k; k++)
+		h = (h ^ (unsigned char)*k) * 16777619u;
+	return h;
+}
+
+static void index_insert(struct frame *f, size_t entry)
+{
+	size_t mask = f->index_cap - 1;
+	size_t i = key_hash(f->node->map.v[entry].key) & mask;
+	while (f->index[i])
+		i = (i + 1) & mask;
+	f->index[i] = (uint32_t)entry + 1;
+}
+
+/* Keep the index covering every entry; grows at half load. */
+static void index_update(struct frame *f)
+{
+	size_t n = f->node->map.n;
+	if (n < INDEX_FROM)
+		return;
+	if (n * 2 > f->index_cap) {
+		free(f->index);
+		f->index_cap = f->index_cap ? f->index_cap * 2 : 64;
+		while (n * 2 > f->index_cap)
+			f->index_cap *= 2;
+		f->index = xcalloc(f->index_cap, sizeof(*f->index));
+		for (size_t i = 0; i < n; i++)
+			index_insert(f, i);
+	} else {
+		index_insert(f, n - 1);
+	}
+}
+
+static struct node_entry *frame_find(struct frame *f, const char *key)
+{
+	if (!f->index)
+		return node_map_find(f->node, key);
+	size_t mask = f->index_cap - 1;
+	for (size_t i = key_hash(key) & mask; f->index[i]; i = (i + 1) & mask) {
+		struct node_entry *e = &f->node->map.v[f->index[i] - 1];
+		if (!strcmp(e->key, key))
+			return e;
+	}
+	return NULL;
+}
 
 struct loader {
 	struct run *run;
@@ -280,6 +334,7 @@ static void free_frame(struct frame *f)
 	free(f->anchor);
 	free(f->key);
 	free(f->merges);
+	free(f->index);
 }
 
 static void path_of_stack(struct loader *l, struct sbuf *path)
@@ -342,7 +397,7 @@ static int attach(struct loader *l, struct node *n, int is_key_scalar, unsigned 
 		ALLOC_GROW(f->merges, f->nmerges + 1, f->merges_alloc);
 		f->merges[f->nmerges++] = n;
 	} else {
-		struct node_entry *dup = node_map_find(f->node, f->key);
+		struct node_entry *dup = frame_find(f, f->key);
 		if (dup) {
 			struct sbuf path = SBUF_INIT;
 			path_of_stack(l, &path);
@@ -359,6 +414,7 @@ static int attach(struct loader *l, struct node *n, int is_key_scalar, unsigned 
 		}
 		struct node_entry *e = node_map_add(&l->run->arena, f->node, f->key, f->keypos, n);
 		e->keyflags = f->keyflags;
+		index_update(f);
 	}
 	free(f->key);
 	f->key = NULL;
@@ -376,7 +432,7 @@ static int apply_merges(struct loader *l, struct frame *f)
 			struct node *map = src->kind == NODE_SEQ ? src->seq.v[k] : src;
 			for (size_t i = 0; i < map->map.n; i++) {
 				struct node_entry *e = &map->map.v[i];
-				if (node_map_find(f->node, e->key))
+				if (frame_find(f, e->key))
 					continue;
 				if (charge_alias(l, e->val, f->merge_pos))
 					return -1;
@@ -384,6 +440,7 @@ static int apply_merges(struct loader *l, struct frame *f)
 								     e->keypos,
 								     node_copy(&l->run->arena, e->val));
 				ne->keyflags = e->keyflags;
+				index_update(f);
 			}
 		}
 	}
