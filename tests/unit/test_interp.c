@@ -285,6 +285,22 @@ void test_interp__every_error_reported(void)
 	CHECK_INT_EQ(test_run()->diag.nerrors, 4);
 }
 
+void test_interp__reports_capped_per_value(void)
+{
+	struct sbuf sb = SBUF_INIT;
+	sb_puts(&sb, "k: '");
+	for (int i = 0; i < 12; i++)
+		sb_puts(&sb, "$U ${");
+	sb_puts(&sb, "'\n");
+	CHECK_INT_EQ(tree(INTERP_SPEC, test_load(sb.buf)), -1);
+	sbuf_release(&sb);
+	struct diag_sink *d = &test_run()->diag;
+	CHECK_INT_EQ(d->nerrors, 10);
+	CHECK_INT_EQ(d->nwarnings, 10);
+	CHECK(strstr(test_diags(), "test.yml:1:5: note: 2 more unset variables in this value\n"));
+	CHECK(strstr(test_diags(), "test.yml:1:5: note: 2 more errors in this value\n"));
+}
+
 void test_interp__positions(void)
 {
 	/* plain, double-quoted, escaped and multi-line values */
