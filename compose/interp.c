@@ -561,23 +561,35 @@ static const char *limit_text(struct diag_sink *d)
 			 INTERP_MAX_VALUE >> 20);
 }
 
+/* Diagnostics of one kind shown per value; the rest are counted in a note. */
+#define REPORT_MAX 10
+
+static void more_note(struct diag_sink *d, struct pos pos, size_t n, const char *what)
+{
+	if (n > REPORT_MAX)
+		diag_note(d, pos, "%zu more %s in this value", n - REPORT_MAX, what);
+}
+
 /* Report an evaluation's problems (errors) and, in spec mode, unset variables. */
 static int report(struct run *run, const struct eval *ev, enum interp_mode mode, struct pos pos,
 		  unsigned flags, const char *path)
 {
 	struct diag_sink *d = &run->diag;
 	static const char *const rules[] = { "interp.syntax", "interp.required", "interp.limit" };
-	for (size_t i = 0; mode == INTERP_SPEC && i < ev->nunset; i++) {
+	size_t nunset = mode == INTERP_SPEC ? ev->nunset : 0;
+	for (size_t i = 0; i < nunset && i < REPORT_MAX; i++) {
 		const struct unset_ref *u = &ev->unset[i];
 		diag_add(d, DIAG_WARNING, "interp.unset", pos_at(pos, flags, ev->base, u->off), path,
 			 "variable %s is not set, defaulting to a blank string",
 			 name_text(d, u->name, u->len));
 	}
-	for (size_t i = 0; i < ev->nprobs; i++) {
+	more_note(d, pos, nunset, "unset variables");
+	for (size_t i = 0; i < ev->nprobs && i < REPORT_MAX; i++) {
 		const struct problem *pb = &ev->probs[i];
 		diag_add(d, DIAG_ERROR, rules[pb->kind], pos_at(pos, flags, ev->base, pb->off), path,
 			 "%s", problem_text(d, pb));
 	}
+	more_note(d, pos, ev->nprobs, "errors");
 	if (ev->limit_hit)
 		diag_add(d, DIAG_ERROR, "interp.limit", pos, path, "%s", limit_text(d));
 	return eval_failed(ev) ? -1 : 0;
