@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define NONE SIZE_MAX
 #define MSG_MAX 256 /* bytes of a required-variable message kept for the report */
@@ -665,6 +666,26 @@ static const char *hint_text(unsigned hints)
 	return NULL;
 }
 
+/*
+ * Values under names like these may be credentials: the warnings then say
+ * that docker reads them differently without printing either reading.
+ */
+static int looks_secret(const char *path)
+{
+	static const char *const words[] = { "pass", "secret", "token", "apikey", "api_key",
+					     "private", "credential", "auth" };
+	for (const char *p = path; *p; p++)
+		for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+			if (!strncasecmp(p, words[i], strlen(words[i])))
+				return 1;
+	return 0;
+}
+
+static const char *shown_value(struct diag_sink *d, const char *path, const char *s, size_t n)
+{
+	return looks_secret(path) ? "(value hidden)" : diag_repr(d, s, n);
+}
+
 /* Spec mode: say where docker stack deploy would read the value differently. */
 static void compare_docker(struct walk *w, const struct node *n, const struct eval *spec)
 {
@@ -678,20 +699,20 @@ static void compare_docker(struct walk *w, const struct node *n, const struct ev
 	if (eval_failed(spec)) {
 		if (!eval_failed(&dk))
 			diag_note(d, n->pos, "docker stack deploy would accept it and read %s%s%s%s",
-				  diag_repr(d, dk.out.buf, dk.out.len), why ? " (" : "",
+				  shown_value(d, path, dk.out.buf, dk.out.len), why ? " (" : "",
 				  why ? why : "", why ? ")" : "");
 	} else if (eval_failed(&dk)) {
 		diag_add(d, DIAG_WARNING, "interp.docker-differs", n->pos, path,
 			 "docker stack deploy rejects this value (%s)%s%s%s; stackc uses %s",
 			 dk.limit_hit ? limit_text(d) : problem_text(d, &dk.probs[0]),
 			 why ? " (" : "", why ? why : "", why ? ")" : "",
-			 diag_repr(d, spec->out.buf, spec->out.len));
+			 shown_value(d, path, spec->out.buf, spec->out.len));
 	} else if (dk.out.len != spec->out.len ||
 		   memcmp(dk.out.buf, spec->out.buf, dk.out.len)) {
 		diag_add(d, DIAG_WARNING, "interp.docker-differs", n->pos, path,
 			 "docker stack deploy reads this as %s%s%s%s; stackc uses %s",
-			 diag_repr(d, dk.out.buf, dk.out.len), why ? " (" : "", why ? why : "",
-			 why ? ")" : "", diag_repr(d, spec->out.buf, spec->out.len));
+			 shown_value(d, path, dk.out.buf, dk.out.len), why ? " (" : "", why ? why : "",
+			 why ? ")" : "", shown_value(d, path, spec->out.buf, spec->out.len));
 	}
 	eval_release(&dk);
 }

@@ -127,46 +127,65 @@ static int parse_go_uint(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* Is t one of the words in list? Compared only when the first byte could match. */
+static int word_in(const char *t, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[0] == list[i][0] && !strcmp(t, list[i]))
+			return 1;
+	return 0;
+}
+
 void load_resolve_plain(struct arena *a, struct node *n)
 {
-	const char *t = n->s.text;
-	size_t len = n->s.len;
-	if (len == 0 || !strcmp(t, "~") || !strcmp(t, "null") || !strcmp(t, "Null") ||
-	    !strcmp(t, "NULL")) {
-		n->kind = NODE_NULL;
-		return;
-	}
-	if (!strcmp(t, "true") || !strcmp(t, "True") || !strcmp(t, "TRUE")) {
-		n->kind = NODE_BOOL;
-		n->s.v.b = 1;
-		return;
-	}
-	if (!strcmp(t, "false") || !strcmp(t, "False") || !strcmp(t, "FALSE")) {
-		n->kind = NODE_BOOL;
-		n->s.v.b = 0;
-		return;
-	}
+	static const char *const nulls[] = { "~", "null", "Null", "NULL" };
+	static const char *const trues[] = { "true", "True", "TRUE" };
+	static const char *const falses[] = { "false", "False", "FALSE" };
 	static const char *const inf[] = { ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF" };
 	static const char *const ninf[] = { "-.inf", "-.Inf", "-.INF" };
 	static const char *const nan_[] = { ".nan", ".NaN", ".NAN" };
-	for (size_t i = 0; i < ARRAY_SIZE(inf); i++)
-		if (!strcmp(t, inf[i])) {
+	const char *t = n->s.text;
+	size_t len = n->s.len;
+	/* most scalars are words that are none of these: one switch on the first byte */
+	switch (len ? t[0] : '~') {
+	case '~': case 'n': case 'N':
+		if (len == 0 || word_in(t, nulls, ARRAY_SIZE(nulls))) {
+			n->kind = NODE_NULL;
+			return;
+		}
+		return;
+	case 't': case 'T':
+		if (word_in(t, trues, ARRAY_SIZE(trues))) {
+			n->kind = NODE_BOOL;
+			n->s.v.b = 1;
+		}
+		return;
+	case 'f': case 'F':
+		if (word_in(t, falses, ARRAY_SIZE(falses))) {
+			n->kind = NODE_BOOL;
+			n->s.v.b = 0;
+		}
+		return;
+	case '.': case '+': case '-':
+		if (word_in(t, inf, ARRAY_SIZE(inf))) {
 			n->kind = NODE_FLOAT;
 			n->s.v.f = INFINITY;
 			return;
 		}
-	for (size_t i = 0; i < ARRAY_SIZE(ninf); i++)
-		if (!strcmp(t, ninf[i])) {
+		if (word_in(t, ninf, ARRAY_SIZE(ninf))) {
 			n->kind = NODE_FLOAT;
 			n->s.v.f = -INFINITY;
 			return;
 		}
-	for (size_t i = 0; i < ARRAY_SIZE(nan_); i++)
-		if (!strcmp(t, nan_[i])) {
+		if (word_in(t, nan_, ARRAY_SIZE(nan_))) {
 			n->kind = NODE_FLOAT;
 			n->s.v.f = NAN;
 			return;
 		}
+		break;
+	default:
+		break;
+	}
 	char c = t[0];
 	if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.') || memchr(t, 0, len))
 		return;
