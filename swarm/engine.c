@@ -272,9 +272,10 @@ static int curl_roundtrip(struct engine *e, const char *method, const char *path
 	}
 	if (rc != CURLE_OK) {
 		const char *why = e->curl_err[0] ? e->curl_err : curl_easy_strerror(rc);
+		/* curl's own detail names "localhost port 80" and a time for unix sockets */
 		if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST)
 			sb_printf(err, "cannot connect to the Docker Engine at %s: %s (is the daemon running?)",
-				  e->endpoint, why);
+				  e->endpoint, curl_easy_strerror(rc));
 		else if (rc == CURLE_OPERATION_TIMEDOUT)
 			sb_printf(err, "%s %s: the Docker Engine at %s did not answer in time: %s", method,
 				  path, e->endpoint, why);
