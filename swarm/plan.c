@@ -460,6 +460,9 @@ static json_t *normalize_service(const json_t *spec, const json_t *netnames)
 	}
 	del_if_str(json_object_get(s, "UpdateConfig"), "FailureAction", "pause");
 	del_if_str(json_object_get(s, "RollbackConfig"), "FailureAction", "pause");
+	/* the daemon stores its default order when a config block has none */
+	del_if_str(json_object_get(s, "UpdateConfig"), "Order", "stop-first");
+	del_if_str(json_object_get(s, "RollbackConfig"), "Order", "stop-first");
 	json_t *rep = at(json_object_get(s, "Mode"), "Replicated", NULL);
 	if (json_is_object(rep) && !json_object_get(rep, "Replicas"))
 		json_object_set_new(rep, "Replicas", json_integer(1));
