@@ -159,6 +159,21 @@ void test_emit__string_quoting(void)
 		check_label(cases[i][0], cases[i][1]);
 }
 
+void test_emit__quoted_keys(void)
+{
+	struct node *r = test_load("labels: {\"n\": a, \"Y\": b, \"yes\": c, \"1\": d, \"a: b\": e, \"\": f, "
+				   "\"x\": g}\nversion: \"3.8\"\n");
+	CHECK_STR_EQ(yaml_of(r), "version: \"3.8\"\n"
+				 "labels:\n"
+				 "  \"\": f\n"
+				 "  \"1\": d\n"
+				 "  \"Y\": b\n"
+				 "  'a: b': e\n"
+				 "  \"n\": a\n"
+				 "  x: g\n"
+				 "  \"yes\": c\n");
+}
+
 void test_emit__nul_and_invalid_utf8(void)
 {
 	struct run *run = test_run();
