@@ -154,6 +154,9 @@ void test_emit__string_quoting(void)
 		{ "1:2:3.5", "\"1:2:3.5\"" }, { "+12:30", "\"+12:30\"" }, { "-0b11", "\"-0b11\"" },
 		{ "0o-7", "\"0o-7\"" }, { "._5", "._5" }, { ".5e3", "\".5e3\"" }, { "1__0", "\"1__0\"" },
 		{ "0x_1F", "\"0x_1F\"" }, { "\t", "\"\\t\"" }, { "\xc3\xa9x", "\xc3\xa9x" },
+		/* as docker prints them, though they do not read back the same: a
+		 * leading tab is refused, a leading line break is lost */
+		{ "\tb\nc", "|-\n  \tb\n  c" }, { "\n\tb", "|2-\n  \tb" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
 		check_label(cases[i][0], cases[i][1]);
