@@ -20,6 +20,11 @@ void test_fail(const char *file, int line, const char *fmt, ...)
 const char *test_data_dir(void);
 /* Load YAML text as source "test.yml"; NULL (and a failed test) on error. */
 struct node *test_load(const char *yaml);
+/*
+ * Feed every file of testdata/fuzz/<sub> to a fuzz entry point; a seed whose
+ * run returns non-zero (a broken property) fails the test. Returns the count.
+ */
+size_t test_replay_seeds(const char *sub, int (*one)(const uint8_t *data, size_t size));
 /* All diagnostics of test_run() as human text (no excerpts). Valid until the next call. */
 const char *test_diags(void);
 

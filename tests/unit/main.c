@@ -9,6 +9,7 @@
 #include "compose/sbuf.h"
 #include "tests/unit/harness.h"
 
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -64,6 +65,39 @@ struct node *test_load(const char *yaml)
 	if (load_yaml(&root, current, src))
 		test_fail(__FILE__, __LINE__, "load failed: %s", test_diags());
 	return root;
+}
+
+size_t test_replay_seeds(const char *sub, int (*one)(const uint8_t *data, size_t size))
+{
+	struct sbuf dir = SBUF_INIT, path = SBUF_INIT, data = SBUF_INIT;
+	sb_printf(&dir, "%s/fuzz/%s", test_data_dir(), sub);
+	DIR *d = opendir(dir.buf);
+	if (!d)
+		test_fail(__FILE__, __LINE__, "no seed directory %s", dir.buf);
+	size_t n = 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		if (e->d_name[0] == '.')
+			continue;
+		sbuf_reset(&path);
+		sb_printf(&path, "%s/%s", dir.buf, e->d_name);
+		FILE *f = fopen(path.buf, "rb");
+		if (!f)
+			test_fail(__FILE__, __LINE__, "cannot read %s", path.buf);
+		char buf[4096];
+		size_t got;
+		sbuf_reset(&data);
+		while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+			sb_put(&data, buf, got);
+		fclose(f);
+		if (one((const uint8_t *)data.buf, data.len))
+			test_fail(__FILE__, __LINE__, "seed %s breaks a property", path.buf);
+		n++;
+	}
+	closedir(d);
+	sbuf_release(&dir);
+	sbuf_release(&path);
+	sbuf_release(&data);
+	return n;
 }
 
 const char *test_diags(void)

@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 int fuzz_dotenv_one(const uint8_t *data, size_t size);
-size_t test_fuzz_replay(const char *sub, int (*one)(const uint8_t *, size_t));
 
 /* Parse text as ".env" with the process variables HOME and SHELLV. */
 static struct env *parse(const char *text, int expect_rc)
@@ -330,5 +329,5 @@ void test_dotenv__positions_in_files(void)
 
 void test_dotenv__fuzz_seeds(void)
 {
-	CHECK(test_fuzz_replay("dotenv", fuzz_dotenv_one) >= 10);
+	CHECK(test_replay_seeds("dotenv", fuzz_dotenv_one) >= 10);
 }

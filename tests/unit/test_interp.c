@@ -8,7 +8,6 @@
 #include "compose/typecast.h"
 #include "tests/unit/harness.h"
 
-#include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -468,45 +467,8 @@ void test_interp__reference_cases(void)
 
 /* ==== fuzz seeds ==== */
 
-static size_t replay(const char *sub, int (*one)(const uint8_t *, size_t))
-{
-	char dir[4096];
-	snprintf(dir, sizeof(dir), "%s/fuzz/%s", test_data_dir(), sub);
-	DIR *d = opendir(dir);
-	if (!d)
-		test_fail(__FILE__, __LINE__, "cannot open %s", dir);
-	size_t n = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char path[8192];
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		FILE *f = fopen(path, "rb");
-		if (!f)
-			continue;
-		struct sbuf sb = SBUF_INIT;
-		char buf[4096];
-		size_t got;
-		while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
-			sb_put(&sb, buf, got);
-		fclose(f);
-		one((const uint8_t *)sb.buf, sb.len);
-		sbuf_release(&sb);
-		n++;
-	}
-	closedir(d);
-	return n;
-}
 
 void test_interp__fuzz_seeds(void)
 {
-	CHECK(replay("interp", fuzz_interp_one) >= 10);
-}
-
-/* shared with test_dotenv.c */
-size_t test_fuzz_replay(const char *sub, int (*one)(const uint8_t *, size_t));
-size_t test_fuzz_replay(const char *sub, int (*one)(const uint8_t *, size_t))
-{
-	return replay(sub, one);
+	CHECK(test_replay_seeds("interp", fuzz_interp_one) >= 10);
 }

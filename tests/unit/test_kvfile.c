@@ -5,7 +5,6 @@
 #include "compose/xalloc.h"
 #include "tests/unit/harness.h"
 
-#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,28 +96,5 @@ void test_kvfile__errors(void)
 
 void test_kvfile__fuzz_seeds(void)
 {
-	char *dir = xstrfmt("%s/fuzz/kvfile", test_data_dir());
-	DIR *d = opendir(dir);
-	size_t n = 0;
-	CHECK(d != NULL);
-	for (struct dirent *de; (de = readdir(d));) {
-		if (de->d_name[0] == '.')
-			continue;
-		char *path = xstrfmt("%s/%s", dir, de->d_name);
-		FILE *f = fopen(path, "rb");
-		free(path);
-		CHECK(f != NULL);
-		struct sbuf sb = SBUF_INIT;
-		char buf[4096];
-		size_t got;
-		while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
-			sb_put(&sb, buf, got);
-		fclose(f);
-		fuzz_kvfile_one((const uint8_t *)sb.buf, sb.len);
-		sbuf_release(&sb);
-		n++;
-	}
-	closedir(d);
-	free(dir);
-	CHECK(n >= 10);
+	CHECK(test_replay_seeds("kvfile", fuzz_kvfile_one) >= 10);
 }
