@@ -617,6 +617,7 @@ int interp_string(struct run *run, const struct interp_opts *opts, struct pos po
 struct walk {
 	struct run *run;
 	const struct interp_opts *opts;
+	struct path_steps steps; /* spelled out into path for values with a '$' */
 	struct sbuf path;
 	int failed;
 };
@@ -721,6 +722,8 @@ static void interp_node(struct walk *w, struct node *n)
 {
 	if (!memchr(n->s.text, '$', n->s.len))
 		return;
+	sbuf_reset(&w->path);
+	path_steps_render(&w->path, &w->steps, w->steps.n);
 	struct pos pos;
 	unsigned flags = locate(w->run, n, &pos);
 	struct eval ev;
@@ -740,16 +743,15 @@ static void interp_node(struct walk *w, struct node *n)
 
 static void walk_node(struct walk *w, struct node *n, int top)
 {
-	size_t len = w->path.len;
 	switch (n->kind) {
 	case NODE_STR:
 		interp_node(w, n);
 		break;
 	case NODE_SEQ:
 		for (size_t i = 0; i < n->seq.n; i++) {
-			path_push_index(&w->path, i);
+			path_steps_index(&w->steps, i);
 			walk_node(w, n->seq.v[i], 0);
-			sbuf_setlen(&w->path, len);
+			w->steps.n--;
 		}
 		break;
 	case NODE_MAP:
@@ -758,9 +760,9 @@ static void walk_node(struct walk *w, struct node *n, int top)
 			/* docker checks `version` before interpolating: "${V}" must stay as written */
 			if (top && !strcmp(e->key, "version"))
 				continue;
-			path_push_key(&w->path, e->key);
+			path_steps_key(&w->steps, e->key);
 			walk_node(w, e->val, 0);
-			sbuf_setlen(&w->path, len);
+			w->steps.n--;
 		}
 		break;
 	default:
@@ -770,9 +772,10 @@ static void walk_node(struct walk *w, struct node *n, int top)
 
 int interp_tree(struct run *run, struct node *root, const struct interp_opts *opts)
 {
-	struct walk w = { run, opts, SBUF_INIT, 0 };
+	struct walk w = { run, opts, PATH_STEPS_INIT, SBUF_INIT, 0 };
 	if (root)
 		walk_node(&w, root, 1);
+	path_steps_release(&w.steps);
 	sbuf_release(&w.path);
 	return w.failed ? -1 : 0;
 }

@@ -76,18 +76,29 @@ struct field {
 	const struct shape *sub;
 };
 
+/* key → field number + 1 (0 = empty slot), built on first use */
+#define FIELD_SLOTS 128
+#define MAX_FIELDS (FIELD_SLOTS / 2)
+struct field_index {
+	int built;
+	unsigned char slot[FIELD_SLOTS];
+};
+
 struct shape {
 	const struct field *fields;
 	size_t n;
 	int extras; /* keep x-* keys (the struct has an inline Extras map) */
+	struct field_index *index;
 };
 
 #define SHAPE(name, extras, ...)                                             \
 	static const struct field name##_fields[] = { __VA_ARGS__ };          \
+	static struct field_index name##_index;                               \
 	static const struct shape name = { name##_fields,                     \
-					   ARRAY_SIZE(name##_fields), extras }
+					   ARRAY_SIZE(name##_fields), extras, \
+					   &name##_index }
 
-static const struct shape empty_shape = { NULL, 0, 0 };
+static const struct shape empty_shape = { NULL, 0, 0, NULL };
 
 SHAPE(credspec_shape, 0, { "config", T_STR, NULL }, { "file", T_STR, NULL },
       { "registry", T_STR, NULL });
@@ -197,6 +208,7 @@ struct nctx {
 	struct run *run;
 	struct arena *a;
 	const struct normalize_opts *o;
+	struct path_steps steps; /* where we are; spelled out into path for a message */
 	struct sbuf path;
 	char version[16]; /* the file's schema version, "3.13" when unset */
 	int failed;
@@ -206,21 +218,28 @@ struct nctx {
 
 static size_t path_key(struct nctx *c, const char *key)
 {
-	size_t mark = c->path.len;
-	path_push_key(&c->path, key);
+	size_t mark = c->steps.n;
+	path_steps_key(&c->steps, key);
 	return mark;
 }
 
 static size_t path_index(struct nctx *c, size_t i)
 {
-	size_t mark = c->path.len;
-	path_push_index(&c->path, i);
+	size_t mark = c->steps.n;
+	path_steps_index(&c->steps, i);
 	return mark;
 }
 
 static void path_pop(struct nctx *c, size_t mark)
 {
-	sbuf_setlen(&c->path, mark);
+	c->steps.n = mark;
+}
+
+static const char *path_text(struct nctx *c)
+{
+	sbuf_reset(&c->path);
+	path_steps_render(&c->path, &c->steps, c->steps.n);
+	return c->path.buf;
 }
 
 __attribute__((format(printf, 4, 5)))
@@ -230,7 +249,7 @@ static struct node *fail(struct nctx *c, struct pos pos, const char *rule, const
 	va_start(ap, fmt);
 	char *msg = arena_vfmt(c->a, fmt, ap);
 	va_end(ap);
-	diag_add(&c->run->diag, DIAG_ERROR, rule, pos, c->path.buf, "%s", msg);
+	diag_add(&c->run->diag, DIAG_ERROR, rule, pos, path_text(c), "%s", msg);
 	c->failed = 1;
 	return NULL;
 }
@@ -242,7 +261,7 @@ static void warn(struct nctx *c, struct pos pos, const char *rule, const char *f
 	va_start(ap, fmt);
 	char *msg = arena_vfmt(c->a, fmt, ap);
 	va_end(ap);
-	diag_add(&c->run->diag, DIAG_WARNING, rule, pos, c->path.buf, "%s", msg);
+	diag_add(&c->run->diag, DIAG_WARNING, rule, pos, path_text(c), "%s", msg);
 }
 
 static const char *repr(struct nctx *c, const char *s)
@@ -618,6 +637,61 @@ static struct node *dec_hosts(struct nctx *c, struct node *n)
 
 static struct node *dec(struct nctx *c, struct node *n, const struct field *f);
 
+static size_t slot_of(const char *key)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (; *key; key++)
+		h = (h ^ (unsigned char)*key) * 16777619u;
+	return h & (FIELD_SLOTS - 1);
+}
+
+/* The number of s's field named key, or -1. */
+static int field_number(const struct shape *s, const char *key)
+{
+	struct field_index *ix = s->index;
+	if (!ix)
+		return -1;
+	if (!ix->built) {
+		if (s->n > MAX_FIELDS)
+			BUG("a shape with %zu fields", s->n);
+		for (size_t f = 0; f < s->n; f++) {
+			size_t i = slot_of(s->fields[f].key);
+			while (ix->slot[i])
+				i = (i + 1) & (FIELD_SLOTS - 1);
+			ix->slot[i] = (unsigned char)(f + 1);
+		}
+		ix->built = 1;
+	}
+	for (size_t i = slot_of(key); ix->slot[i]; i = (i + 1) & (FIELD_SLOTS - 1))
+		if (!strcmp(s->fields[ix->slot[i] - 1].key, key))
+			return ix->slot[i] - 1;
+	return -1;
+}
+
+/*
+ * The entry for each field of s: exact key first, then case-insensitive
+ * (mapstructure), as find_field() would find it. The case-insensitive
+ * pass is only needed when some key names no field: field names are all
+ * lower case, so a key that names one field cannot stand for another.
+ */
+static void match_fields(struct node_entry **by_field, const struct shape *s, struct node *map)
+{
+	int loose = 0;
+	for (size_t f = 0; f < s->n; f++)
+		by_field[f] = NULL;
+	for (size_t i = 0; i < map->map.n; i++) {
+		int f = field_number(s, map->map.v[i].key);
+		if (f < 0)
+			loose = 1;
+		else if (!by_field[f])
+			by_field[f] = &map->map.v[i];
+	}
+	for (size_t f = 0; loose && f < s->n; f++)
+		for (size_t i = 0; !by_field[f] && i < map->map.n; i++)
+			if (!strcasecmp(map->map.v[i].key, s->fields[f].key))
+				by_field[f] = &map->map.v[i];
+}
+
 /* The entry for key: exact match first, then case-insensitive (mapstructure). */
 static struct node_entry *find_field(struct node *map, const char *key)
 {
@@ -643,9 +717,11 @@ static struct node *dec_struct(struct nctx *c, struct node *n, const struct shap
 	if (n->kind != NODE_MAP)
 		return type_error(c, n, "a mapping");
 	struct node *out = node_new_map(c->a, n->pos);
+	struct node_entry *by_field[MAX_FIELDS];
+	match_fields(by_field, s, n);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct field *f = &s->fields[i];
-		struct node_entry *e = find_field(n, f->key);
+		struct node_entry *e = by_field[i];
 		struct node *v = NULL;
 		if (e && e->val->kind != NODE_NULL) {
 			size_t mark = path_key(c, e->key);
@@ -1554,7 +1630,7 @@ static struct node *normalize_section(struct nctx *c, enum section sec, const ch
 	for (size_t i = 0; i < in->map.n; i++) {
 		struct node_entry *e = &in->map.v[i];
 		size_t mark = path_key(c, name);
-		path_push_key(&c->path, e->key);
+		path_steps_key(&c->steps, e->key);
 		struct node *v = normalize_object(c, sec, e->key, e->val);
 		path_pop(c, mark);
 		if (v)
@@ -1571,7 +1647,7 @@ static struct node *normalize_services(struct nctx *c, struct node *in)
 	for (size_t i = 0; i < in->map.n; i++) {
 		struct node_entry *e = &in->map.v[i];
 		size_t mark = path_key(c, "services");
-		path_push_key(&c->path, e->key);
+		path_steps_key(&c->steps, e->key);
 		struct node *svc = dec_struct(c, e->val, &service_shape, 1);
 		if (svc)
 			resolve_environment(c, svc);
@@ -1600,6 +1676,7 @@ int normalize_file(struct node **out, struct run *run, struct node *root,
 	};
 	struct nctx c = { .run = run, .a = &run->arena, .o = o };
 	sbuf_init(&c.path, 0);
+	c.steps = (struct path_steps)PATH_STEPS_INIT;
 	if (root->kind != NODE_MAP)
 		BUG("normalize_file on a %s", node_kind_name(root->kind));
 	set_version(&c, root);
@@ -1618,6 +1695,7 @@ int normalize_file(struct node **out, struct run *run, struct node *root,
 			node_map_add(c.a, res, sections[s], e->keypos, v);
 	}
 	copy_extras(&c, res, root);
+	path_steps_release(&c.steps);
 	sbuf_release(&c.path);
 	*out = res;
 	return c.failed ? -1 : 0;
