@@ -16,7 +16,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
+
+/*
+ * A regular file is read straight into the arena (its size known up front);
+ * stdin, pipes and files that change size while read go through a buffer.
+ */
+static char *read_regular(FILE *f, struct run *run, size_t *len)
+{
+	struct stat st;
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || st.st_size > LOAD_MAX_BYTES)
+		return NULL;
+	size_t size = (size_t)st.st_size;
+	char *text = arena_alloc(&run->arena, size + 1);
+	if (fread(text, 1, size, f) != size || getc(f) != EOF) {
+		clearerr(f);
+		rewind(f);
+		return NULL;
+	}
+	*len = size;
+	return text;
+}
 
 int load_read_file(uint32_t *out_src, struct run *run, const char *name, const char *abspath)
 {
@@ -29,6 +50,13 @@ int load_read_file(uint32_t *out_src, struct run *run, const char *name, const c
 	if (!f) {
 		diag_error(&run->diag, POS_NONE, NULL, "cannot open %s: %s",
 			   diag_repr(&run->diag, shown, strlen(shown)), strerror(errno));
+		goto done;
+	}
+	size_t len;
+	char *text = is_stdin ? NULL : read_regular(f, run, &len);
+	if (text) {
+		*out_src = source_add_arena(&run->sources, shown, abspath, text, len);
+		ret = 0;
 		goto done;
 	}
 	char buf[65536];
@@ -241,7 +269,7 @@ struct frame {
 	char *anchor;     /* anchor to define when the node closes */
 	/* maps: the pending key */
 	int have_key;
-	char *key;
+	const char *key; /* in the arena */
 	struct pos keypos;
 	unsigned keyflags;
 	/* maps: `<<` sources, applied when the map closes */
@@ -351,7 +379,6 @@ static int charge_alias(struct loader *l, const struct node *target, struct pos 
 static void free_frame(struct frame *f)
 {
 	free(f->anchor);
-	free(f->key);
 	free(f->merges);
 	free(f->index);
 }
@@ -365,6 +392,15 @@ static void path_of_stack(struct loader *l, struct sbuf *path)
 		else if (f->node->kind == NODE_SEQ)
 			path_push_index(path, f->node->seq.n);
 	}
+}
+
+/* The pending key of a map: k's text (in the arena, and never changed). */
+static void set_key(struct frame *f, const struct node *k, unsigned keyflags)
+{
+	f->have_key = 1;
+	f->key = k->s.text;
+	f->keypos = k->pos;
+	f->keyflags = keyflags;
 }
 
 /* Attach a finished node to the open parent (or make it the root). */
@@ -389,10 +425,7 @@ static int attach(struct loader *l, struct node *n, int is_key_scalar, unsigned 
 			sbuf_release(&path);
 			return -1;
 		}
-		f->have_key = 1;
-		f->key = xstrndup(n->s.text, n->s.len);
-		f->keypos = n->pos;
-		f->keyflags = keyflags;
+		set_key(f, n, keyflags);
 		return 0;
 	}
 	/* a value */
@@ -425,17 +458,15 @@ static int attach(struct loader *l, struct node *n, int is_key_scalar, unsigned 
 				 diag_repr(&l->run->diag, f->key, strlen(f->key)));
 			diag_note(&l->run->diag, dup->keypos, "first defined here");
 			sbuf_release(&path);
-			free(f->key);
 			f->key = NULL;
 			f->have_key = 0;
 			l->had_error = 1;
 			return 0;
 		}
-		struct node_entry *e = node_map_add(&l->run->arena, f->node, f->key, f->keypos, n);
+		struct node_entry *e = node_map_add_key(&l->run->arena, f->node, f->key, f->keypos, n);
 		e->keyflags = f->keyflags;
 		index_update(f);
 	}
-	free(f->key);
 	f->key = NULL;
 	f->have_key = 0;
 	return 0;
@@ -455,7 +486,7 @@ static int apply_merges(struct loader *l, struct frame *f)
 					continue;
 				if (charge_alias(l, e->val, f->merge_pos))
 					return -1;
-				struct node_entry *ne = node_map_add(&l->run->arena, f->node, e->key,
+				struct node_entry *ne = node_map_add_key(&l->run->arena, f->node, e->key,
 								     e->keypos,
 								     node_copy(&l->run->arena, e->val));
 				ne->keyflags = e->keyflags;
@@ -516,13 +547,16 @@ static void syntax_error(struct loader *l, yaml_parser_t *p)
 			  p->context);
 }
 
-static struct node *scalar_node(struct loader *l, yaml_event_t *ev)
+/* Fill n (a node of the tree, or a key's on the stack) from a scalar event. */
+static void scalar_init(struct loader *l, struct node *n, yaml_event_t *ev)
 {
 	struct arena *a = &l->run->arena;
-	struct pos pos = mark_pos(l, ev->start_mark);
 	const char *tag = (const char *)ev->data.scalar.tag;
-	struct node *n = node_new_strn(a, pos, (const char *)ev->data.scalar.value,
-				       ev->data.scalar.length);
+	memset(n, 0, sizeof(*n));
+	n->kind = NODE_STR;
+	n->pos = mark_pos(l, ev->start_mark);
+	n->s.text = arena_strndup(a, (const char *)ev->data.scalar.value, ev->data.scalar.length);
+	n->s.len = ev->data.scalar.length;
 	int plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 	if (tag && !strcmp(tag, "!reset"))
 		n->flags |= NODE_TAG_RESET;
@@ -538,7 +572,12 @@ static struct node *scalar_node(struct loader *l, yaml_event_t *ev)
 	} else {
 		n->flags |= NODE_QUOTED;
 	}
-	return n;
+}
+
+/* What a scalar means as a key: NODE_KEY_NONSTR unless it is a string. */
+static unsigned scalar_keyflags(const struct node *n)
+{
+	return n->kind == NODE_STR ? (n->flags & NODE_QUOTED) : NODE_KEY_NONSTR;
 }
 
 int load_yaml(struct node **out, struct run *run, uint32_t src)
@@ -575,11 +614,20 @@ int load_yaml(struct node **out, struct run *run, uint32_t src)
 			done = 1; /* only the first document counts */
 			break;
 		case YAML_SCALAR_EVENT: {
-			n = scalar_node(&l, &ev);
-			unsigned kf = n->kind == NODE_STR ? (n->flags & NODE_QUOTED) : NODE_KEY_NONSTR;
+			struct frame *top = l.depth ? &l.stack[l.depth - 1] : NULL;
+			if (top && top->node->kind == NODE_MAP && !top->have_key &&
+			    !ev.data.scalar.anchor) {
+				/* a plain key needs no node of its own */
+				struct node key;
+				scalar_init(&l, &key, &ev);
+				set_key(top, &key, scalar_keyflags(&key));
+				break;
+			}
+			n = arena_alloc(&run->arena, sizeof(*n));
+			scalar_init(&l, n, &ev);
 			if (ev.data.scalar.anchor)
 				define_anchor(&l, (const char *)ev.data.scalar.anchor, n);
-			failed = attach(&l, n, 1, kf);
+			failed = attach(&l, n, 1, scalar_keyflags(n));
 			break;
 		}
 		case YAML_ALIAS_EVENT: {

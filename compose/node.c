@@ -126,6 +126,12 @@ void node_seq_push(struct arena *a, struct node *seq, struct node *item)
 struct node_entry *node_map_add(struct arena *a, struct node *map, const char *key,
 				struct pos keypos, struct node *val)
 {
+	return node_map_add_key(a, map, arena_strdup(a, key), keypos, val);
+}
+
+struct node_entry *node_map_add_key(struct arena *a, struct node *map, const char *key,
+				    struct pos keypos, struct node *val)
+{
 	if (map->kind != NODE_MAP)
 		BUG("node_map_add on %s", node_kind_name(map->kind));
 	if (map->map.n == map->map.alloc) {
@@ -134,7 +140,7 @@ struct node_entry *node_map_add(struct arena *a, struct node *map, const char *k
 		map->map.alloc = cap;
 	}
 	struct node_entry *e = &map->map.v[map->map.n++];
-	e->key = arena_strdup(a, key);
+	e->key = key;
 	e->keypos = keypos;
 	e->keyflags = 0;
 	e->val = val;

@@ -99,6 +99,9 @@ void node_seq_push(struct arena *a, struct node *seq, struct node *item);
 /* Append an entry (no duplicate check); the key is copied. */
 struct node_entry *node_map_add(struct arena *a, struct node *map, const char *key,
 				struct pos keypos, struct node *val);
+/* The same without the copy: key must live as long as the tree (arena or static). */
+struct node_entry *node_map_add_key(struct arena *a, struct node *map, const char *key,
+				    struct pos keypos, struct node *val);
 /* Replace the value of key, or append it. */
 struct node_entry *node_map_set(struct arena *a, struct node *map, const char *key,
 				struct pos keypos, struct node *val);

@@ -522,7 +522,7 @@ static void map_add_item(struct nctx *c, struct node *out, struct node *it, int 
 		v = node_new_null(c->a, it->pos);
 	else
 		v = node_new_str(c->a, it->pos, "");
-	node_map_add(c->a, out, key, it->pos, v);
+	node_map_add_key(c->a, out, key, it->pos, v);
 }
 
 static struct node *dec_mapping(struct nctx *c, struct node *n, enum ftype t)
@@ -539,7 +539,7 @@ static struct node *dec_mapping(struct nctx *c, struct node *n, enum ftype t)
 				v = str_of(c, v);
 			path_pop(c, mark);
 			if (v)
-				node_map_add(c->a, out, e->key, e->keypos, v);
+				node_map_add_key(c->a, out, e->key, e->keypos, v);
 		}
 	} else if (n->kind == NODE_SEQ && t != T_MAPSS) {
 		for (size_t i = 0; i < n->seq.n; i++) {
@@ -707,7 +707,7 @@ static void copy_extras(struct nctx *c, struct node *out, struct node *in)
 	for (size_t i = 0; i < in->map.n; i++) {
 		struct node_entry *e = &in->map.v[i];
 		if (!strncmp(e->key, "x-", 2) && !node_map_find(out, e->key))
-			node_map_add(c->a, out, e->key, e->keypos, e->val);
+			node_map_add_key(c->a, out, e->key, e->keypos, e->val);
 	}
 }
 
@@ -733,7 +733,7 @@ static struct node *dec_struct(struct nctx *c, struct node *n, const struct shap
 			v = node_new_int(c->a, n->pos, 0);
 		}
 		if (v)
-			node_map_add(c->a, out, f->key, e ? e->keypos : n->pos, v);
+			node_map_add_key(c->a, out, f->key, e ? e->keypos : n->pos, v);
 	}
 	if (s->extras)
 		copy_extras(c, out, n);
@@ -760,7 +760,7 @@ static struct node *dec_build(struct nctx *c, struct node *n, const struct shape
 	if (n->kind == NODE_STR) {
 		struct node *out = node_new_map(c->a, n->pos);
 		if (n->s.len)
-			node_map_add(c->a, out, "context", n->pos, n);
+			node_map_add_key(c->a, out, "context", n->pos, n);
 		return out->map.n ? out : NULL;
 	}
 	return dec_struct(c, n, s, 0);
@@ -784,7 +784,7 @@ static struct node *dec_external(struct nctx *c, struct node *n)
 		struct node *name = dec_str(c, e->val, 0);
 		path_pop(c, mark);
 		if (name)
-			node_map_add(c->a, out, "name", e->keypos, name);
+			node_map_add_key(c->a, out, "name", e->keypos, name);
 	}
 	return out;
 }
@@ -799,7 +799,7 @@ static struct node *dec_svcnets(struct nctx *c, struct node *n, const struct sha
 			struct node *it = n->seq.v[i];
 			size_t mark = path_index(c, i);
 			if (it->kind == NODE_STR)
-				node_map_add(c->a, out, it->s.text, it->pos, node_new_null(c->a, it->pos));
+				node_map_add_key(c->a, out, it->s.text, it->pos, node_new_null(c->a, it->pos));
 			else
 				type_error(c, it, "a network name");
 			path_pop(c, mark);
@@ -812,7 +812,7 @@ static struct node *dec_svcnets(struct nctx *c, struct node *n, const struct sha
 			struct node *v = e->val->kind == NODE_NULL ? e->val : dec_struct(c, e->val, s, 1);
 			path_pop(c, mark);
 			if (v)
-				node_map_add(c->a, out, e->key, e->keypos, v);
+				node_map_add_key(c->a, out, e->key, e->keypos, v);
 		}
 	} else {
 		return type_error(c, n, "a list or a mapping");
@@ -841,7 +841,7 @@ static struct node *dec_ulimits(struct nctx *c, struct node *n)
 				struct node *pv = dec_int(c, pe->val, T_INT);
 				path_pop(c, m2);
 				if (pv)
-					node_map_add(c->a, v, parts[j], pe->keypos, pv);
+					node_map_add_key(c->a, v, parts[j], pe->keypos, pv);
 			}
 		} else if (e->val->kind == NODE_INT) {
 			v = dec_int(c, e->val, T_INT);
@@ -852,7 +852,7 @@ static struct node *dec_ulimits(struct nctx *c, struct node *n)
 		}
 		path_pop(c, mark);
 		if (v)
-			node_map_add(c->a, out, e->key, e->keypos, v);
+			node_map_add_key(c->a, out, e->key, e->keypos, v);
 	}
 	return out->map.n ? out : NULL;
 }
@@ -868,7 +868,7 @@ static struct node *dec_filerefs(struct nctx *c, struct node *n, const struct sh
 		if (it->kind == NODE_STR) {
 			v = node_new_map(c->a, it->pos);
 			if (it->s.len)
-				node_map_add(c->a, v, "source", it->pos, it);
+				node_map_add_key(c->a, v, "source", it->pos, it);
 		} else {
 			v = dec_struct(c, it, s, 1);
 		}
@@ -1002,12 +1002,12 @@ static struct node *port_entry(struct nctx *c, struct pos pos, unsigned target,
 			       unsigned published, const char *proto)
 {
 	struct node *m = node_new_map(c->a, pos);
-	node_map_add(c->a, m, "mode", pos, node_new_str(c->a, pos, "ingress"));
+	node_map_add_key(c->a, m, "mode", pos, node_new_str(c->a, pos, "ingress"));
 	if (target) /* uint32 fields: 0 is not printed */
-		node_map_add(c->a, m, "target", pos, node_new_int(c->a, pos, target));
+		node_map_add_key(c->a, m, "target", pos, node_new_int(c->a, pos, target));
 	if (published)
-		node_map_add(c->a, m, "published", pos, node_new_int(c->a, pos, published));
-	node_map_add(c->a, m, "protocol", pos, node_new_str(c->a, pos, proto));
+		node_map_add_key(c->a, m, "published", pos, node_new_int(c->a, pos, published));
+	node_map_add_key(c->a, m, "protocol", pos, node_new_str(c->a, pos, proto));
 	return m;
 }
 
@@ -1199,8 +1199,8 @@ static struct node *parse_volume(struct nctx *c, struct node *it)
 	if (!len)
 		return fail(c, pos, "normalize.volume", "invalid empty volume spec");
 	if (len <= 2) {
-		node_map_add(c->a, out, "type", pos, node_new_str(c->a, pos, "volume"));
-		node_map_add(c->a, out, "target", pos, it);
+		node_map_add_key(c->a, out, "type", pos, node_new_str(c->a, pos, "volume"));
+		node_map_add_key(c->a, out, "target", pos, it);
 		return out;
 	}
 	char *src = NULL, *tgt = NULL, *prop = NULL;
@@ -1247,22 +1247,22 @@ static struct node *parse_volume(struct nctx *c, struct node *it)
 		runes = 0;
 	}
 	const char *type = src && is_file_path(src) ? "bind" : "volume";
-	node_map_add(c->a, out, "type", pos, node_new_str(c->a, pos, type));
+	node_map_add_key(c->a, out, "type", pos, node_new_str(c->a, pos, type));
 	if (src)
-		node_map_add(c->a, out, "source", pos, node_new_str(c->a, pos, src));
+		node_map_add_key(c->a, out, "source", pos, node_new_str(c->a, pos, src));
 	if (tgt)
-		node_map_add(c->a, out, "target", pos, node_new_str(c->a, pos, tgt));
+		node_map_add_key(c->a, out, "target", pos, node_new_str(c->a, pos, tgt));
 	if (ro)
-		node_map_add(c->a, out, "read_only", pos, node_new_bool(c->a, pos, 1));
+		node_map_add_key(c->a, out, "read_only", pos, node_new_bool(c->a, pos, 1));
 	if (prop) {
 		struct node *b = node_new_map(c->a, pos);
-		node_map_add(c->a, b, "propagation", pos, node_new_str(c->a, pos, prop));
-		node_map_add(c->a, out, "bind", pos, b);
+		node_map_add_key(c->a, b, "propagation", pos, node_new_str(c->a, pos, prop));
+		node_map_add_key(c->a, out, "bind", pos, b);
 	}
 	if (nocopy) {
 		struct node *v = node_new_map(c->a, pos);
-		node_map_add(c->a, v, "nocopy", pos, node_new_bool(c->a, pos, 1));
-		node_map_add(c->a, out, "volume", pos, v);
+		node_map_add_key(c->a, v, "nocopy", pos, node_new_bool(c->a, pos, 1));
+		node_map_add_key(c->a, out, "volume", pos, v);
 	}
 	return out;
 }
@@ -1460,8 +1460,8 @@ static void read_env_file(struct nctx *c, struct node *env, struct node *ref)
 	} else {
 		for (size_t i = 0; i < kv.n; i++) {
 			struct pos p = { src, (uint32_t)kv.v[i].line, 1 };
-			node_map_add(c->a, env, kv.v[i].key, p,
-				     node_new_strn(c->a, p, kv.v[i].value, kv.v[i].value_len));
+			node_map_add_key(c->a, env, kv.v[i].key, p,
+					 node_new_strn(c->a, p, kv.v[i].value, kv.v[i].value_len));
 		}
 	}
 	sbuf_release(&err);
@@ -1489,7 +1489,7 @@ static void resolve_environment(struct nctx *c, struct node *svc)
 	if (ee)
 		for (size_t i = 0; i < ee->val->map.n; i++) {
 			struct node_entry *e = &ee->val->map.v[i];
-			node_map_add(c->a, env, e->key, e->keypos, e->val);
+			node_map_add_key(c->a, env, e->key, e->keypos, e->val);
 		}
 	map_keep_last(env);
 	for (size_t i = 0; i < env->map.n; i++)
@@ -1497,7 +1497,7 @@ static void resolve_environment(struct nctx *c, struct node *svc)
 	if (ee)
 		ee->val = env;
 	else if (env->map.n)
-		node_map_add(c->a, svc, "environment", svc->pos, env);
+		node_map_add_key(c->a, svc, "environment", svc->pos, env);
 	if (ee && !env->map.n)
 		node_map_remove(svc, "environment");
 }
@@ -1553,9 +1553,9 @@ static int resolve_external(struct nctx *c, struct node *obj, const char *kind, 
 			     "%s %s: %s.external.name is deprecated in favor of %s.name",
 			     kind, key, kind, kind);
 		if (!ne)
-			node_map_add(c->a, obj, "name", ename->keypos, ename->val);
+			node_map_add_key(c->a, obj, "name", ename->keypos, ename->val);
 	} else if (!node_map_find(obj, "name")) {
-		node_map_add(c->a, obj, "name", ext->keypos, node_new_str(c->a, pos, key));
+		node_map_add_key(c->a, obj, "name", ext->keypos, node_new_str(c->a, pos, key));
 	}
 	ext->val = node_new_bool(c->a, pos, 1);
 	return 1;
@@ -1634,7 +1634,7 @@ static struct node *normalize_section(struct nctx *c, enum section sec, const ch
 		struct node *v = normalize_object(c, sec, e->key, e->val);
 		path_pop(c, mark);
 		if (v)
-			node_map_add(c->a, out, e->key, e->keypos, v);
+			node_map_add_key(c->a, out, e->key, e->keypos, v);
 	}
 	return out->map.n ? out : NULL;
 }
@@ -1653,7 +1653,7 @@ static struct node *normalize_services(struct nctx *c, struct node *in)
 			resolve_environment(c, svc);
 		path_pop(c, mark);
 		if (svc)
-			node_map_add(c->a, out, e->key, e->keypos, svc);
+			node_map_add_key(c->a, out, e->key, e->keypos, svc);
 	}
 	return out;
 }
@@ -1683,16 +1683,16 @@ int normalize_file(struct node **out, struct run *run, struct node *root,
 	struct node *res = node_new_map(c.a, root->pos);
 	struct node_entry *ve = node_map_find(root, "version");
 	if (ve)
-		node_map_add(c.a, res, "version", ve->keypos, ve->val);
+		node_map_add_key(c.a, res, "version", ve->keypos, ve->val);
 	struct node_entry *se = node_map_find(root, "services");
 	struct node *services = se ? normalize_services(&c, se->val) : NULL;
-	node_map_add(c.a, res, "services", se ? se->keypos : root->pos,
-		     services ? services : node_new_map(c.a, se ? se->val->pos : root->pos));
+	node_map_add_key(c.a, res, "services", se ? se->keypos : root->pos,
+			 services ? services : node_new_map(c.a, se ? se->val->pos : root->pos));
 	for (size_t s = 0; s < ARRAY_SIZE(sections); s++) {
 		struct node_entry *e = node_map_find(root, sections[s]);
 		struct node *v = e ? normalize_section(&c, (enum section)s, sections[s], e->val) : NULL;
 		if (v)
-			node_map_add(c.a, res, sections[s], e->keypos, v);
+			node_map_add_key(c.a, res, sections[s], e->keypos, v);
 	}
 	copy_extras(&c, res, root);
 	path_steps_release(&c.steps);
