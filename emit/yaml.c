@@ -378,14 +378,6 @@ enum ctx {
 	CTX_COMPLEX_KEY, /* after `? ` */
 };
 
-struct emitter {
-	struct sbuf *out;
-	int indent; /* -1 before the root node */
-	int column;
-	int whitespace; /* the last character written was white space */
-	int indention;  /* only indentation on this line so far */
-};
-
 struct scalar {
 	const unsigned char *v;
 	size_t n;
@@ -395,6 +387,26 @@ struct scalar {
 	/* analysis */
 	int multiline, block_plain_allowed, single_quoted_allowed, block_allowed;
 	int simple;      /* printable ASCII only: written in bulk */
+};
+
+/*
+ * Keys repeat (struct field names are the same static strings every
+ * time): their analysis is remembered by address for one emit_yaml call.
+ */
+#define KEY_MEMO 256
+
+struct key_memo {
+	const char *key;
+	struct scalar sc;
+};
+
+struct emitter {
+	struct sbuf *out;
+	int indent; /* -1 before the root node */
+	int column;
+	int whitespace; /* the last character written was white space */
+	int indention;  /* only indentation on this line so far */
+	struct key_memo memo[KEY_MEMO];
 };
 
 static size_t width(unsigned char c)
@@ -641,15 +653,28 @@ static void scalar_plain(struct scalar *sc, const char *s, size_t n)
 		analyze(sc);
 }
 
+/* sb_put, inline while there is room: output goes out a few bytes at a time */
+static void out_bytes(struct emitter *e, const void *p, size_t n)
+{
+	struct sbuf *sb = e->out;
+	if (sb->alloc - sb->len <= n) {
+		sb_put(sb, p, n);
+		return;
+	}
+	memcpy(sb->buf + sb->len, p, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
 static void put(struct emitter *e, char c)
 {
-	sb_putc(e->out, c);
+	out_bytes(e, &c, 1);
 	e->column++;
 }
 
 static void put_break(struct emitter *e)
 {
-	sb_putc(e->out, '\n');
+	out_bytes(e, "\n", 1);
 	e->column = 0;
 	e->indention = 1;
 }
@@ -660,7 +685,7 @@ static void write_char(struct emitter *e, const unsigned char *v, size_t *i)
 	size_t w = width(v[*i]);
 	if (!w)
 		BUG("invalid UTF-8 reached the YAML writer");
-	sb_put(e->out, v + *i, w);
+	out_bytes(e, v + *i, w);
 	e->column++;
 	*i += w;
 }
@@ -680,7 +705,7 @@ static void write_break(struct emitter *e, const unsigned char *v, size_t *i)
 /* n bytes of printable ASCII */
 static void put_ascii(struct emitter *e, const void *s, size_t n)
 {
-	sb_put(e->out, s, n);
+	out_bytes(e, s, n);
 	e->column += (int)n;
 }
 
@@ -931,7 +956,14 @@ static void emit_empty(struct emitter *e, const char *open, const char *close)
 static void emit_key(struct emitter *e, const char *key)
 {
 	struct scalar sc;
-	scalar_from_string(&sc, key, strlen(key));
+	struct key_memo *m = &e->memo[((uintptr_t)key >> 3) & (KEY_MEMO - 1)];
+	if (m->key == key) {
+		sc = m->sc;
+	} else {
+		scalar_from_string(&sc, key, strlen(key));
+		if (sc.simple)
+			*m = (struct key_memo){ key, sc };
+	}
 	size_t len = sc.n + (sc.tag ? 2 + strlen(sc.tag) : 0);
 	if (!sc.multiline && len <= MAX_SIMPLE_KEY) {
 		emit_scalar(e, &sc, CTX_SIMPLE_KEY);
@@ -1037,7 +1069,7 @@ static void emit_node(struct emitter *e, const struct node *n, const struct shap
 
 void emit_yaml(struct sbuf *out, const struct node *root)
 {
-	struct emitter e = { out, -1, 0, 1, 1 };
+	struct emitter e = { .out = out, .indent = -1, .whitespace = 1, .indention = 1 };
 	if (!root) {
 		sb_puts(out, "null\n");
 		return;
