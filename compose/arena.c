@@ -11,6 +11,8 @@
 #include <string.h>
 
 #define CHUNK_SIZE (64 * 1024)
+/* enough for what lives here (pointers, sizes, int64_t, double), and no more */
+#define ARENA_ALIGN 8
 
 struct arena_chunk {
 	struct arena_chunk *next;
@@ -46,17 +48,14 @@ static struct arena_chunk *new_chunk(struct arena *a, size_t size)
 	return c;
 }
 
-void *arena_alloc(struct arena *a, size_t n)
+/* n bytes aligned to align (a power of two), not zeroed */
+static void *bump(struct arena *a, size_t n, size_t align)
 {
-	size_t align = sizeof(max_align_t);
-	n = (n + align - 1) & ~(align - 1);
-	if (!n)
-		n = align;
 	a->used_total += n;
 #ifdef STACKC_ARENA_DEBUG
-	struct arena_chunk *d = new_chunk(a, n);
-	d->used = n;
-	memset(d->data, 0, n);
+	(void)align;
+	struct arena_chunk *d = new_chunk(a, n ? n : 1);
+	d->used = d->size;
 	return d->data;
 #else
 	struct arena_chunk *c = a->chunks;
@@ -71,21 +70,33 @@ void *arena_alloc(struct arena *a, size_t n)
 			big->next = NULL;
 			a->chunks = big;
 		}
-		memset(big->data, 0, n);
 		return big->data;
 	}
-	if (!c || c->size - c->used < n)
+	size_t at = c ? (c->used + align - 1) & ~(align - 1) : 0;
+	if (!c || at > c->size || c->size - at < n) {
 		c = new_chunk(a, CHUNK_SIZE);
-	void *p = (char *)c->data + c->used;
-	c->used += n;
-	memset(p, 0, n);
-	return p;
+		at = 0;
+	}
+	c->used = at + n;
+	return (char *)c->data + at;
 #endif
 }
 
+void *arena_alloc(struct arena *a, size_t n)
+{
+	size_t align = ARENA_ALIGN;
+	n = (n + align - 1) & ~(align - 1);
+	if (!n)
+		n = align;
+	void *p = bump(a, n, align);
+	memset(p, 0, n);
+	return p;
+}
+
+/* Text needs no alignment and is written over at once. */
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = bump(a, n + 1, 1);
 	if (n)
 		memcpy(p, s, n);
 	p[n] = '\0';

@@ -123,6 +123,26 @@ void node_seq_push(struct arena *a, struct node *seq, struct node *item)
 	seq->seq.v[seq->seq.n++] = item;
 }
 
+void node_seq_reserve(struct arena *a, struct node *seq, size_t n)
+{
+	if (seq->kind != NODE_SEQ)
+		BUG("node_seq_reserve on %s", node_kind_name(seq->kind));
+	if (seq->seq.alloc - seq->seq.n >= n)
+		return;
+	seq->seq.v = arena_grow(a, seq->seq.v, seq->seq.n, seq->seq.n + n, sizeof(*seq->seq.v));
+	seq->seq.alloc = seq->seq.n + n;
+}
+
+void node_map_reserve(struct arena *a, struct node *map, size_t n)
+{
+	if (map->kind != NODE_MAP)
+		BUG("node_map_reserve on %s", node_kind_name(map->kind));
+	if (map->map.alloc - map->map.n >= n)
+		return;
+	map->map.v = arena_grow(a, map->map.v, map->map.n, map->map.n + n, sizeof(*map->map.v));
+	map->map.alloc = map->map.n + n;
+}
+
 struct node_entry *node_map_add(struct arena *a, struct node *map, const char *key,
 				struct pos keypos, struct node *val)
 {

@@ -529,6 +529,7 @@ static struct node *dec_mapping(struct nctx *c, struct node *n, enum ftype t)
 {
 	struct node *out = node_new_map(c->a, n->pos);
 	if (n->kind == NODE_MAP) {
+		node_map_reserve(c->a, out, n->map.n);
 		for (size_t i = 0; i < n->map.n; i++) {
 			struct node_entry *e = &n->map.v[i];
 			struct node *v = e->val;
@@ -542,6 +543,7 @@ static struct node *dec_mapping(struct nctx *c, struct node *n, enum ftype t)
 				node_map_add_key(c->a, out, e->key, e->keypos, v);
 		}
 	} else if (n->kind == NODE_SEQ && t != T_MAPSS) {
+		node_map_reserve(c->a, out, n->seq.n);
 		for (size_t i = 0; i < n->seq.n; i++) {
 			struct node *it = n->seq.v[i];
 			size_t mark = path_index(c, i);
@@ -718,6 +720,8 @@ static struct node *dec_struct(struct nctx *c, struct node *n, const struct shap
 		return type_error(c, n, "a mapping");
 	struct node *out = node_new_map(c->a, n->pos);
 	struct node_entry *by_field[MAX_FIELDS];
+	struct node *vals[MAX_FIELDS];
+	size_t nvals = 0;
 	match_fields(by_field, s, n);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct field *f = &s->fields[i];
@@ -732,9 +736,14 @@ static struct node *dec_struct(struct nctx *c, struct node *n, const struct shap
 		} else if (f->type == T_INT_KEEP) {
 			v = node_new_int(c->a, n->pos, 0);
 		}
-		if (v)
-			node_map_add_key(c->a, out, f->key, e ? e->keypos : n->pos, v);
+		vals[i] = v;
+		nvals += v != NULL;
 	}
+	node_map_reserve(c->a, out, nvals);
+	for (size_t i = 0; i < s->n; i++)
+		if (vals[i])
+			node_map_add_key(c->a, out, s->fields[i].key,
+					 by_field[i] ? by_field[i]->keypos : n->pos, vals[i]);
 	if (s->extras)
 		copy_extras(c, out, n);
 	return out->map.n || keep_empty ? out : NULL;
@@ -1541,7 +1550,9 @@ static int resolve_external(struct nctx *c, struct node *obj, const char *kind, 
 	struct node_entry *ext = node_map_find(obj, "external"), *ename;
 	if (!external_of(ext, &ename))
 		return 0;
-	struct pos pos = ext->val->pos;
+	struct pos pos = ext->val->pos, extpos = ext->keypos;
+	/* before adding name: that may move obj's entries, ext among them */
+	ext->val = node_new_bool(c->a, pos, 1);
 	if (ename) {
 		struct node_entry *ne = node_map_find(obj, "name");
 		if (ne)
@@ -1555,9 +1566,8 @@ static int resolve_external(struct nctx *c, struct node *obj, const char *kind, 
 		if (!ne)
 			node_map_add_key(c->a, obj, "name", ename->keypos, ename->val);
 	} else if (!node_map_find(obj, "name")) {
-		node_map_add_key(c->a, obj, "name", ext->keypos, node_new_str(c->a, pos, key));
+		node_map_add_key(c->a, obj, "name", extpos, node_new_str(c->a, pos, key));
 	}
-	ext->val = node_new_bool(c->a, pos, 1);
 	return 1;
 }
 

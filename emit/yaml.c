@@ -12,6 +12,7 @@
 #include "compose/sbuf.h"
 #include "compose/xalloc.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
@@ -400,8 +401,12 @@ struct key_memo {
 	struct scalar sc;
 };
 
+#define FLUSH_AT 65536 /* emit_yaml_file writes out this much at a time */
+
 struct emitter {
 	struct sbuf *out;
+	FILE *file;     /* emit_yaml_file: out is flushed to it at line ends */
+	int write_errno;
 	int indent; /* -1 before the root node */
 	int column;
 	int whitespace; /* the last character written was white space */
@@ -672,11 +677,21 @@ static void put(struct emitter *e, char c)
 	e->column++;
 }
 
+static void flush(struct emitter *e)
+{
+	if (!e->write_errno && e->out->len &&
+	    fwrite(e->out->buf, 1, e->out->len, e->file) != e->out->len)
+		e->write_errno = errno ? errno : EIO;
+	sbuf_reset(e->out);
+}
+
 static void put_break(struct emitter *e)
 {
 	out_bytes(e, "\n", 1);
 	e->column = 0;
 	e->indention = 1;
+	if (e->file && e->out->len >= FLUSH_AT)
+		flush(e);
 }
 
 /* copy one character */
@@ -1067,15 +1082,33 @@ static void emit_node(struct emitter *e, const struct node *n, const struct shap
 	sbuf_release(&num);
 }
 
+static void emit_document(struct emitter *e, const struct node *root)
+{
+	if (!root) {
+		sb_puts(e->out, "null\n");
+		return;
+	}
+	emit_node(e, root, &shape_root, CTX_ROOT);
+	/* document end */
+	e->indent = -1;
+	write_indent(e);
+}
+
 void emit_yaml(struct sbuf *out, const struct node *root)
 {
 	struct emitter e = { .out = out, .indent = -1, .whitespace = 1, .indention = 1 };
-	if (!root) {
-		sb_puts(out, "null\n");
-		return;
-	}
-	emit_node(&e, root, &shape_root, CTX_ROOT);
-	/* document end */
-	e.indent = -1;
-	write_indent(&e);
+	emit_document(&e, root);
+}
+
+int emit_yaml_file(FILE *f, const struct node *root)
+{
+	struct sbuf out = SBUF_INIT;
+	struct emitter e = { .out = &out, .file = f, .indent = -1, .whitespace = 1,
+			     .indention = 1 };
+	emit_document(&e, root);
+	flush(&e);
+	sbuf_release(&out);
+	if (e.write_errno)
+		errno = e.write_errno;
+	return e.write_errno ? -1 : 0;
 }
