@@ -48,19 +48,13 @@ static struct arena_chunk *new_chunk(struct arena *a, size_t size)
 	return c;
 }
 
-/* n bytes aligned to align (a power of two), not zeroed */
-static void *bump(struct arena *a, size_t n, size_t align)
+#ifndef STACKC_ARENA_DEBUG
+/* bump() when the current chunk has no room */
+static void *bump_slow(struct arena *a, size_t n)
 {
-	a->used_total += n;
-#ifdef STACKC_ARENA_DEBUG
-	(void)align;
-	struct arena_chunk *d = new_chunk(a, n ? n : 1);
-	d->used = d->size;
-	return d->data;
-#else
-	struct arena_chunk *c = a->chunks;
 	if (n > CHUNK_SIZE / 4) {
 		/* big block: own chunk, linked behind the current one */
+		struct arena_chunk *c = a->chunks;
 		struct arena_chunk *big = xmalloc(sizeof(*big) + n);
 		big->size = big->used = n;
 		if (c) {
@@ -72,13 +66,31 @@ static void *bump(struct arena *a, size_t n, size_t align)
 		}
 		return big->data;
 	}
-	size_t at = c ? (c->used + align - 1) & ~(align - 1) : 0;
-	if (!c || at > c->size || c->size - at < n) {
-		c = new_chunk(a, CHUNK_SIZE);
-		at = 0;
+	struct arena_chunk *c = new_chunk(a, CHUNK_SIZE);
+	c->used = n;
+	return c->data;
+}
+#endif
+
+/* n bytes aligned to align (a power of two), not zeroed */
+static inline void *bump(struct arena *a, size_t n, size_t align)
+{
+	a->used_total += n;
+#ifdef STACKC_ARENA_DEBUG
+	(void)align;
+	struct arena_chunk *d = new_chunk(a, n ? n : 1);
+	d->used = d->size;
+	return d->data;
+#else
+	struct arena_chunk *c = a->chunks;
+	if (c && n <= CHUNK_SIZE / 4) {
+		size_t at = (c->used + align - 1) & ~(align - 1);
+		if (at <= c->size && c->size - at >= n) {
+			c->used = at + n;
+			return (char *)c->data + at;
+		}
 	}
-	c->used = at + n;
-	return (char *)c->data + at;
+	return bump_slow(a, n);
 #endif
 }
 

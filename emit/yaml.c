@@ -298,7 +298,7 @@ static int resolves_to_string(const char *s, size_t n)
 	if (!hint || memchr(s, 0, n))
 		return 1;
 	for (size_t i = 0; n <= 6 && i < ARRAY_SIZE(special); i++)
-		if (strlen(special[i]) == n && !memcmp(special[i], s, n))
+		if (special[i][0] == s[0] && strlen(special[i]) == n && !memcmp(special[i], s, n))
 			return 0;
 	if (hint == 'M')
 		return 1;
@@ -308,7 +308,8 @@ static int resolves_to_string(const char *s, size_t n)
 	}
 	if (parse_timestamp(s, n))
 		return 0;
-	char *plain = xmalloc(n + 1);
+	char small[64];
+	char *plain = n < sizeof(small) ? small : xmalloc(n + 1);
 	size_t pn = 0;
 	for (size_t i = 0; i < n; i++)
 		if (s[i] != '_')
@@ -316,11 +317,12 @@ static int resolves_to_string(const char *s, size_t n)
 	plain[pn] = '\0';
 	int number = go_parse_int(plain, pn, 0) || go_parse_uint(plain, pn, 0) ||
 		     (yaml_style_float(plain, pn) && go_float_fits(plain, pn));
-	if (!number)
-		number = prefixed_int(plain, pn, "0b", 2) || prefixed_int(plain, pn, "-0b", 2);
-	if (!number)
-		number = prefixed_int(plain, pn, "0o", 8) || prefixed_int(plain, pn, "-0o", 8);
-	free(plain);
+	/* the 0b and 0o forms start with 0 or -0 */
+	if (!number && (plain[0] == '0' || plain[0] == '-'))
+		number = prefixed_int(plain, pn, "0b", 2) || prefixed_int(plain, pn, "-0b", 2) ||
+			 prefixed_int(plain, pn, "0o", 8) || prefixed_int(plain, pn, "-0o", 8);
+	if (plain != small)
+		free(plain);
 	return !number;
 }
 
@@ -361,7 +363,7 @@ static int is_old_bool(const char *s, size_t n)
 		"n", "N", "no", "No", "NO", "off", "Off", "OFF",
 	};
 	for (size_t i = 0; n <= 3 && i < ARRAY_SIZE(words); i++)
-		if (strlen(words[i]) == n && !memcmp(words[i], s, n))
+		if (words[i][0] == s[0] && strlen(words[i]) == n && !memcmp(words[i], s, n))
 			return 1;
 	return 0;
 }
