@@ -95,7 +95,7 @@ static patset comp_step(patset live, size_t depth, const char *s, size_t len)
 			continue;
 		const char *c = pats[i].comp[depth].s;
 		size_t cl = pats[i].comp[depth].len;
-		if ((cl == 1 && *c == '*') || (cl == len && !memcmp(c, s, len)))
+		if ((cl == 1 && *c == '*') || (cl == len && *c == *s && !memcmp(c, s, len)))
 			out |= (patset)1 << i;
 	}
 	return out;
