@@ -30,6 +30,8 @@ uint32_t source_add(struct source_table *t, const char *name, const char *abspat
 uint32_t source_add_arena(struct source_table *t, const char *name, const char *abspath,
 			  const char *text, size_t len)
 {
+	if (len >= UINT32_MAX)
+		BUG("source text of %zu bytes", len);
 	struct source *s = arena_alloc(t->arena, sizeof(*s));
 	s->name = arena_strdup(t->arena, name);
 	s->abspath = abspath ? arena_strdup(t->arena, abspath) : NULL;
@@ -42,7 +44,7 @@ uint32_t source_add_arena(struct source_table *t, const char *name, const char *
 	s->lines[0] = 0;
 	s->nlines = 1;
 	for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
-		s->lines[s->nlines++] = (size_t)(p - text) + 1;
+		s->lines[s->nlines++] = (uint32_t)(p - text) + 1;
 	ALLOC_GROW(t->v, t->n + 1, t->alloc);
 	t->v[t->n++] = s;
 	return (uint32_t)t->n;

@@ -28,7 +28,7 @@ struct source {
 	const char *abspath; /* absolute path, NULL for stdin */
 	const char *text;    /* NUL-terminated copy of the bytes */
 	size_t len;
-	size_t *lines;       /* byte offset of each line start */
+	uint32_t *lines;     /* byte offset of each line start (texts are < 4 GiB) */
 	size_t nlines;
 };
 
