@@ -166,6 +166,12 @@ int cmd_config(int argc, char **argv)
 	ret = 0;
 	if (quiet)
 		goto done;
+	if (listing == LIST_NONE && !output && strcmp(format, "json")) {
+		/* the common case streams: the text of a large project is never held whole */
+		if (emit_yaml_file(stdout, proj.root) || fflush(stdout))
+			ret = EXIT_SYSTEM;
+		goto done;
+	}
 	switch (listing) {
 	case LIST_NONE:
 		if (!strcmp(format, "json"))

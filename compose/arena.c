@@ -11,6 +11,8 @@
 #include <string.h>
 
 #define CHUNK_SIZE (64 * 1024)
+/* enough for what lives here (pointers, sizes, int64_t, double), and no more */
+#define ARENA_ALIGN 8
 
 struct arena_chunk {
 	struct arena_chunk *next;
@@ -46,22 +48,13 @@ static struct arena_chunk *new_chunk(struct arena *a, size_t size)
 	return c;
 }
 
-void *arena_alloc(struct arena *a, size_t n)
+#ifndef STACKC_ARENA_DEBUG
+/* bump() when the current chunk has no room */
+static void *bump_slow(struct arena *a, size_t n)
 {
-	size_t align = sizeof(max_align_t);
-	n = (n + align - 1) & ~(align - 1);
-	if (!n)
-		n = align;
-	a->used_total += n;
-#ifdef STACKC_ARENA_DEBUG
-	struct arena_chunk *d = new_chunk(a, n);
-	d->used = n;
-	memset(d->data, 0, n);
-	return d->data;
-#else
-	struct arena_chunk *c = a->chunks;
 	if (n > CHUNK_SIZE / 4) {
 		/* big block: own chunk, linked behind the current one */
+		struct arena_chunk *c = a->chunks;
 		struct arena_chunk *big = xmalloc(sizeof(*big) + n);
 		big->size = big->used = n;
 		if (c) {
@@ -71,21 +64,51 @@ void *arena_alloc(struct arena *a, size_t n)
 			big->next = NULL;
 			a->chunks = big;
 		}
-		memset(big->data, 0, n);
 		return big->data;
 	}
-	if (!c || c->size - c->used < n)
-		c = new_chunk(a, CHUNK_SIZE);
-	void *p = (char *)c->data + c->used;
-	c->used += n;
-	memset(p, 0, n);
-	return p;
+	struct arena_chunk *c = new_chunk(a, CHUNK_SIZE);
+	c->used = n;
+	return c->data;
+}
+#endif
+
+/* n bytes aligned to align (a power of two), not zeroed */
+static inline void *bump(struct arena *a, size_t n, size_t align)
+{
+	a->used_total += n;
+#ifdef STACKC_ARENA_DEBUG
+	(void)align;
+	struct arena_chunk *d = new_chunk(a, n ? n : 1);
+	d->used = d->size;
+	return d->data;
+#else
+	struct arena_chunk *c = a->chunks;
+	if (c && n <= CHUNK_SIZE / 4) {
+		size_t at = (c->used + align - 1) & ~(align - 1);
+		if (at <= c->size && c->size - at >= n) {
+			c->used = at + n;
+			return (char *)c->data + at;
+		}
+	}
+	return bump_slow(a, n);
 #endif
 }
 
+void *arena_alloc(struct arena *a, size_t n)
+{
+	size_t align = ARENA_ALIGN;
+	n = (n + align - 1) & ~(align - 1);
+	if (!n)
+		n = align;
+	void *p = bump(a, n, align);
+	memset(p, 0, n);
+	return p;
+}
+
+/* Text needs no alignment and is written over at once. */
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = bump(a, n + 1, 1);
 	if (n)
 		memcpy(p, s, n);
 	p[n] = '\0';

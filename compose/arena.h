@@ -5,7 +5,9 @@
  * With -DSTACKC_ARENA_DEBUG every allocation is its own malloc() (tracked in a
  * list) so ASan and valgrind see each object and catch overflows between them.
  *
- * Allocation never fails (xalloc dies on OOM). Memory is zeroed.
+ * Allocation never fails (xalloc dies on OOM). arena_alloc() memory is zeroed
+ * and 8-byte aligned (enough for pointers, sizes, int64_t and double; not for
+ * long double or 16-byte vectors); text from arena_strndup() is not aligned.
  */
 #ifndef STACKC_COMPOSE_ARENA_H
 #define STACKC_COMPOSE_ARENA_H

@@ -334,3 +334,32 @@ void path_push_index(struct sbuf *path, size_t i)
 	buf[--n] = '[';
 	sb_put(path, buf + n, sizeof(buf) - n);
 }
+
+void path_steps_release(struct path_steps *p)
+{
+	free(p->v);
+	p->v = NULL;
+	p->n = p->alloc = 0;
+}
+
+void path_steps_key(struct path_steps *p, const char *key)
+{
+	ALLOC_GROW(p->v, p->n + 1, p->alloc);
+	p->v[p->n++] = (struct path_step){ key, 0 };
+}
+
+void path_steps_index(struct path_steps *p, size_t i)
+{
+	ALLOC_GROW(p->v, p->n + 1, p->alloc);
+	p->v[p->n++] = (struct path_step){ NULL, i };
+}
+
+void path_steps_render(struct sbuf *out, const struct path_steps *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (p->v[i].key)
+			path_push_key(out, p->v[i].key);
+		else
+			path_push_index(out, p->v[i].index);
+	}
+}

@@ -572,6 +572,12 @@ static void more_note(struct diag_sink *d, struct pos pos, size_t n, const char 
 }
 
 /* Report an evaluation's problems (errors) and, in spec mode, unset variables. */
+/* Whether report() has anything to say (else it needs no path). */
+static int reports(const struct eval *ev, enum interp_mode mode)
+{
+	return (mode == INTERP_SPEC && ev->nunset) || ev->nprobs || ev->limit_hit;
+}
+
 static int report(struct run *run, const struct eval *ev, enum interp_mode mode, struct pos pos,
 		  unsigned flags, const char *path)
 {
@@ -617,9 +623,21 @@ int interp_string(struct run *run, const struct interp_opts *opts, struct pos po
 struct walk {
 	struct run *run;
 	const struct interp_opts *opts;
+	struct path_steps steps; /* spelled out into path when a message needs it */
 	struct sbuf path;
+	int path_ok;             /* path holds the current node's */
 	int failed;
 };
+
+static const char *walk_path(struct walk *w)
+{
+	if (!w->path_ok) {
+		sbuf_reset(&w->path);
+		path_steps_render(&w->path, &w->steps, w->steps.n);
+		w->path_ok = 1;
+	}
+	return w->path.buf;
+}
 
 /*
  * Where a string node's value starts in its source when the source holds
@@ -695,24 +713,24 @@ static void compare_docker(struct walk *w, const struct node *n, const struct ev
 	dk.process_only = 1;
 	docker_expand(&dk, n->s.text, n->s.len);
 	const char *why = hint_text(dk.hints);
-	const char *path = w->path.buf;
 	if (eval_failed(spec)) {
 		if (!eval_failed(&dk))
 			diag_note(d, n->pos, "docker stack deploy would accept it and read %s%s%s%s",
-				  shown_value(d, path, dk.out.buf, dk.out.len), why ? " (" : "",
+				  shown_value(d, walk_path(w), dk.out.buf, dk.out.len), why ? " (" : "",
 				  why ? why : "", why ? ")" : "");
 	} else if (eval_failed(&dk)) {
-		diag_add(d, DIAG_WARNING, "interp.docker-differs", n->pos, path,
+		diag_add(d, DIAG_WARNING, "interp.docker-differs", n->pos, walk_path(w),
 			 "docker stack deploy rejects this value (%s)%s%s%s; stackc uses %s",
 			 dk.limit_hit ? limit_text(d) : problem_text(d, &dk.probs[0]),
 			 why ? " (" : "", why ? why : "", why ? ")" : "",
-			 shown_value(d, path, spec->out.buf, spec->out.len));
+			 shown_value(d, walk_path(w), spec->out.buf, spec->out.len));
 	} else if (dk.out.len != spec->out.len ||
 		   memcmp(dk.out.buf, spec->out.buf, dk.out.len)) {
-		diag_add(d, DIAG_WARNING, "interp.docker-differs", n->pos, path,
+		diag_add(d, DIAG_WARNING, "interp.docker-differs", n->pos, walk_path(w),
 			 "docker stack deploy reads this as %s%s%s%s; stackc uses %s",
-			 shown_value(d, path, dk.out.buf, dk.out.len), why ? " (" : "", why ? why : "",
-			 why ? ")" : "", shown_value(d, path, spec->out.buf, spec->out.len));
+			 shown_value(d, walk_path(w), dk.out.buf, dk.out.len), why ? " (" : "",
+			 why ? why : "", why ? ")" : "",
+			 shown_value(d, walk_path(w), spec->out.buf, spec->out.len));
 	}
 	eval_release(&dk);
 }
@@ -721,12 +739,14 @@ static void interp_node(struct walk *w, struct node *n)
 {
 	if (!memchr(n->s.text, '$', n->s.len))
 		return;
+	w->path_ok = 0;
 	struct pos pos;
 	unsigned flags = locate(w->run, n, &pos);
 	struct eval ev;
 	eval_init(&ev, w->run, w->opts->env, n->s.text);
 	evaluate(&ev, w->opts->mode, n->s.text, n->s.len);
-	if (report(w->run, &ev, w->opts->mode, pos, flags, w->path.buf))
+	if (report(w->run, &ev, w->opts->mode, pos, flags,
+		   reports(&ev, w->opts->mode) ? walk_path(w) : NULL))
 		w->failed = 1;
 	if (w->opts->mode == INTERP_SPEC)
 		compare_docker(w, n, &ev);
@@ -740,16 +760,15 @@ static void interp_node(struct walk *w, struct node *n)
 
 static void walk_node(struct walk *w, struct node *n, int top)
 {
-	size_t len = w->path.len;
 	switch (n->kind) {
 	case NODE_STR:
 		interp_node(w, n);
 		break;
 	case NODE_SEQ:
 		for (size_t i = 0; i < n->seq.n; i++) {
-			path_push_index(&w->path, i);
+			path_steps_index(&w->steps, i);
 			walk_node(w, n->seq.v[i], 0);
-			sbuf_setlen(&w->path, len);
+			w->steps.n--;
 		}
 		break;
 	case NODE_MAP:
@@ -758,9 +777,9 @@ static void walk_node(struct walk *w, struct node *n, int top)
 			/* docker checks `version` before interpolating: "${V}" must stay as written */
 			if (top && !strcmp(e->key, "version"))
 				continue;
-			path_push_key(&w->path, e->key);
+			path_steps_key(&w->steps, e->key);
 			walk_node(w, e->val, 0);
-			sbuf_setlen(&w->path, len);
+			w->steps.n--;
 		}
 		break;
 	default:
@@ -770,9 +789,10 @@ static void walk_node(struct walk *w, struct node *n, int top)
 
 int interp_tree(struct run *run, struct node *root, const struct interp_opts *opts)
 {
-	struct walk w = { run, opts, SBUF_INIT, 0 };
+	struct walk w = { run, opts, PATH_STEPS_INIT, SBUF_INIT, 0, 0 };
 	if (root)
 		walk_node(&w, root, 1);
+	path_steps_release(&w.steps);
 	sbuf_release(&w.path);
 	return w.failed ? -1 : 0;
 }

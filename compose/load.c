@@ -16,7 +16,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
+
+/*
+ * A regular file is read straight into the arena (its size known up front);
+ * stdin, pipes and files that change size while read go through a buffer.
+ */
+static char *read_regular(FILE *f, struct run *run, size_t *len)
+{
+	struct stat st;
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || st.st_size > LOAD_MAX_BYTES)
+		return NULL;
+	size_t size = (size_t)st.st_size;
+	char *text = arena_alloc(&run->arena, size + 1);
+	if (fread(text, 1, size, f) != size || getc(f) != EOF) {
+		clearerr(f);
+		rewind(f);
+		return NULL;
+	}
+	*len = size;
+	return text;
+}
 
 int load_read_file(uint32_t *out_src, struct run *run, const char *name, const char *abspath)
 {
@@ -29,6 +50,13 @@ int load_read_file(uint32_t *out_src, struct run *run, const char *name, const c
 	if (!f) {
 		diag_error(&run->diag, POS_NONE, NULL, "cannot open %s: %s",
 			   diag_repr(&run->diag, shown, strlen(shown)), strerror(errno));
+		goto done;
+	}
+	size_t len;
+	char *text = is_stdin ? NULL : read_regular(f, run, &len);
+	if (text) {
+		*out_src = source_add_arena(&run->sources, shown, abspath, text, len);
+		ret = 0;
 		goto done;
 	}
 	char buf[65536];
@@ -241,19 +269,38 @@ struct frame {
 	char *anchor;     /* anchor to define when the node closes */
 	/* maps: the pending key */
 	int have_key;
-	char *key;
+	const char *key; /* in the arena */
 	struct pos keypos;
 	unsigned keyflags;
 	/* maps: `<<` sources, applied when the map closes */
 	struct node **merges;
 	size_t nmerges, merges_alloc;
 	struct pos merge_pos;
+	size_t base;     /* where its children start in the loader's items or ents */
 	/* maps: key index once the map is big (services of a large project) */
 	uint32_t *index; /* entry number + 1; 0 = empty slot */
 	size_t index_cap;
 };
 
 #define INDEX_FROM 16 /* below this a linear scan is cheaper */
+
+struct loader {
+	struct run *run;
+	uint32_t src;
+	struct frame *stack;
+	size_t depth, stack_alloc;
+	/* the children of the open frames, each frame's above its parent's */
+	struct node **items;
+	size_t nitems, items_alloc;
+	struct node_entry *ents;
+	size_t nents, ents_alloc;
+	struct anchor *anchors;
+	size_t nanchors, anchors_alloc;
+	size_t alias_nodes;
+	int had_error; /* recoverable errors (duplicate keys): keep going, fail at the end */
+	struct node *root;
+};
+
 
 static uint32_t key_hash(const char *k)
 {
@@ -263,17 +310,23 @@ static uint32_t key_hash(const char *k)
 	return h;
 }
 
-static void index_insert(struct frame *f, size_t entry)
+/* The entries of an open mapping so far (valid until the next one is added). */
+static struct node_entry *frame_entries(struct loader *l, struct frame *f)
+{
+	return l->ents + f->base;
+}
+
+static void index_insert(struct loader *l, struct frame *f, size_t entry)
 {
 	size_t mask = f->index_cap - 1;
-	size_t i = key_hash(f->node->map.v[entry].key) & mask;
+	size_t i = key_hash(frame_entries(l, f)[entry].key) & mask;
 	while (f->index[i])
 		i = (i + 1) & mask;
 	f->index[i] = (uint32_t)entry + 1;
 }
 
 /* Keep the index covering every entry; grows at half load. */
-static void index_update(struct frame *f)
+static void index_update(struct loader *l, struct frame *f)
 {
 	size_t n = f->node->map.n;
 	if (n < INDEX_FROM)
@@ -285,36 +338,29 @@ static void index_update(struct frame *f)
 			f->index_cap *= 2;
 		f->index = xcalloc(f->index_cap, sizeof(*f->index));
 		for (size_t i = 0; i < n; i++)
-			index_insert(f, i);
+			index_insert(l, f, i);
 	} else {
-		index_insert(f, n - 1);
+		index_insert(l, f, n - 1);
 	}
 }
 
-static struct node_entry *frame_find(struct frame *f, const char *key)
+static struct node_entry *frame_find(struct loader *l, struct frame *f, const char *key)
 {
-	if (!f->index)
-		return node_map_find(f->node, key);
+	struct node_entry *v = frame_entries(l, f);
+	if (!f->index) {
+		for (size_t i = 0; i < f->node->map.n; i++)
+			if (!strcmp(v[i].key, key))
+				return &v[i];
+		return NULL;
+	}
 	size_t mask = f->index_cap - 1;
 	for (size_t i = key_hash(key) & mask; f->index[i]; i = (i + 1) & mask) {
-		struct node_entry *e = &f->node->map.v[f->index[i] - 1];
+		struct node_entry *e = &v[f->index[i] - 1];
 		if (!strcmp(e->key, key))
 			return e;
 	}
 	return NULL;
 }
-
-struct loader {
-	struct run *run;
-	uint32_t src;
-	struct frame *stack;
-	size_t depth, stack_alloc;
-	struct anchor *anchors;
-	size_t nanchors, anchors_alloc;
-	size_t alias_nodes;
-	int had_error; /* recoverable errors (duplicate keys): keep going, fail at the end */
-	struct node *root;
-};
 
 static struct pos mark_pos(const struct loader *l, yaml_mark_t m)
 {
@@ -348,10 +394,58 @@ static int charge_alias(struct loader *l, const struct node *target, struct pos 
 	return 0;
 }
 
+/*
+ * The children of the open sequences and mappings wait on two stacks in
+ * the loader; closing one moves its children into the arena at their
+ * exact size, so the tree holds no half-empty arrays (nor the copies that
+ * growing them in the arena would leave).
+ */
+static void frame_push_item(struct loader *l, struct frame *f, struct node *item)
+{
+	ALLOC_GROW(l->items, l->nitems + 1, l->items_alloc);
+	l->items[l->nitems++] = item;
+	f->node->seq.n++;
+}
+
+static void frame_add_entry(struct loader *l, struct frame *f, const char *key,
+			    struct pos keypos, unsigned keyflags, struct node *val)
+{
+	ALLOC_GROW(l->ents, l->nents + 1, l->ents_alloc);
+	l->ents[l->nents++] = (struct node_entry){ key, keypos, keyflags, val };
+	f->node->map.n++;
+	index_update(l, f);
+}
+
+static void frame_close(struct loader *l, struct frame *f)
+{
+	struct arena *a = &l->run->arena;
+	struct node *n = f->node;
+	if (n->kind == NODE_SEQ && n->seq.n) {
+		n->seq.v = arena_alloc(a, n->seq.n * sizeof(*n->seq.v));
+		memcpy(n->seq.v, l->items + f->base, n->seq.n * sizeof(*n->seq.v));
+		n->seq.alloc = n->seq.n;
+		l->nitems = f->base;
+	} else if (n->kind == NODE_MAP && n->map.n) {
+		n->map.v = arena_alloc(a, n->map.n * sizeof(*n->map.v));
+		memcpy(n->map.v, frame_entries(l, f), n->map.n * sizeof(*n->map.v));
+		n->map.alloc = n->map.n;
+		l->nents = f->base;
+	}
+}
+
+/* An open frame given up on an error: its node never joins the tree. */
+static void frame_abandon(struct loader *l, struct frame *f)
+{
+	if (f->node->kind == NODE_SEQ)
+		l->nitems = f->base;
+	else
+		l->nents = f->base;
+	f->node->seq.n = 0;
+}
+
 static void free_frame(struct frame *f)
 {
 	free(f->anchor);
-	free(f->key);
 	free(f->merges);
 	free(f->index);
 }
@@ -367,6 +461,15 @@ static void path_of_stack(struct loader *l, struct sbuf *path)
 	}
 }
 
+/* The pending key of a map: k's text (in the arena, and never changed). */
+static void set_key(struct frame *f, const struct node *k, unsigned keyflags)
+{
+	f->have_key = 1;
+	f->key = k->s.text;
+	f->keypos = k->pos;
+	f->keyflags = keyflags;
+}
+
 /* Attach a finished node to the open parent (or make it the root). */
 static int attach(struct loader *l, struct node *n, int is_key_scalar, unsigned keyflags)
 {
@@ -376,7 +479,7 @@ static int attach(struct loader *l, struct node *n, int is_key_scalar, unsigned 
 	}
 	struct frame *f = &l->stack[l->depth - 1];
 	if (f->node->kind == NODE_SEQ) {
-		node_seq_push(&l->run->arena, f->node, n);
+		frame_push_item(l, f, n);
 		return 0;
 	}
 	if (!f->have_key) {
@@ -389,10 +492,7 @@ static int attach(struct loader *l, struct node *n, int is_key_scalar, unsigned 
 			sbuf_release(&path);
 			return -1;
 		}
-		f->have_key = 1;
-		f->key = xstrndup(n->s.text, n->s.len);
-		f->keypos = n->pos;
-		f->keyflags = keyflags;
+		set_key(f, n, keyflags);
 		return 0;
 	}
 	/* a value */
@@ -416,7 +516,7 @@ static int attach(struct loader *l, struct node *n, int is_key_scalar, unsigned 
 		ALLOC_GROW(f->merges, f->nmerges + 1, f->merges_alloc);
 		f->merges[f->nmerges++] = n;
 	} else {
-		struct node_entry *dup = frame_find(f, f->key);
+		struct node_entry *dup = frame_find(l, f, f->key);
 		if (dup) {
 			struct sbuf path = SBUF_INIT;
 			path_of_stack(l, &path);
@@ -425,17 +525,13 @@ static int attach(struct loader *l, struct node *n, int is_key_scalar, unsigned 
 				 diag_repr(&l->run->diag, f->key, strlen(f->key)));
 			diag_note(&l->run->diag, dup->keypos, "first defined here");
 			sbuf_release(&path);
-			free(f->key);
 			f->key = NULL;
 			f->have_key = 0;
 			l->had_error = 1;
 			return 0;
 		}
-		struct node_entry *e = node_map_add(&l->run->arena, f->node, f->key, f->keypos, n);
-		e->keyflags = f->keyflags;
-		index_update(f);
+		frame_add_entry(l, f, f->key, f->keypos, f->keyflags, n);
 	}
-	free(f->key);
 	f->key = NULL;
 	f->have_key = 0;
 	return 0;
@@ -451,15 +547,12 @@ static int apply_merges(struct loader *l, struct frame *f)
 			struct node *map = src->kind == NODE_SEQ ? src->seq.v[k] : src;
 			for (size_t i = 0; i < map->map.n; i++) {
 				struct node_entry *e = &map->map.v[i];
-				if (frame_find(f, e->key))
+				if (frame_find(l, f, e->key))
 					continue;
 				if (charge_alias(l, e->val, f->merge_pos))
 					return -1;
-				struct node_entry *ne = node_map_add(&l->run->arena, f->node, e->key,
-								     e->keypos,
-								     node_copy(&l->run->arena, e->val));
-				ne->keyflags = e->keyflags;
-				index_update(f);
+				frame_add_entry(l, f, e->key, e->keypos, e->keyflags,
+						node_copy(&l->run->arena, e->val));
 			}
 		}
 	}
@@ -492,6 +585,7 @@ static int push_frame(struct loader *l, struct node *n, const unsigned char *anc
 	struct frame *f = &l->stack[l->depth++];
 	memset(f, 0, sizeof(*f));
 	f->node = n;
+	f->base = n->kind == NODE_SEQ ? l->nitems : l->nents;
 	if (anchor) {
 		f->anchor = xstrdup((const char *)anchor);
 		/* visible (as open) to catch recursive aliases */
@@ -516,13 +610,16 @@ static void syntax_error(struct loader *l, yaml_parser_t *p)
 			  p->context);
 }
 
-static struct node *scalar_node(struct loader *l, yaml_event_t *ev)
+/* Fill n (a node of the tree, or a key's on the stack) from a scalar event. */
+static void scalar_init(struct loader *l, struct node *n, yaml_event_t *ev)
 {
 	struct arena *a = &l->run->arena;
-	struct pos pos = mark_pos(l, ev->start_mark);
 	const char *tag = (const char *)ev->data.scalar.tag;
-	struct node *n = node_new_strn(a, pos, (const char *)ev->data.scalar.value,
-				       ev->data.scalar.length);
+	memset(n, 0, sizeof(*n));
+	n->kind = NODE_STR;
+	n->pos = mark_pos(l, ev->start_mark);
+	n->s.text = arena_strndup(a, (const char *)ev->data.scalar.value, ev->data.scalar.length);
+	n->s.len = ev->data.scalar.length;
 	int plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 	if (tag && !strcmp(tag, "!reset"))
 		n->flags |= NODE_TAG_RESET;
@@ -538,7 +635,12 @@ static struct node *scalar_node(struct loader *l, yaml_event_t *ev)
 	} else {
 		n->flags |= NODE_QUOTED;
 	}
-	return n;
+}
+
+/* What a scalar means as a key: NODE_KEY_NONSTR unless it is a string. */
+static unsigned scalar_keyflags(const struct node *n)
+{
+	return n->kind == NODE_STR ? (n->flags & NODE_QUOTED) : NODE_KEY_NONSTR;
 }
 
 int load_yaml(struct node **out, struct run *run, uint32_t src)
@@ -575,11 +677,20 @@ int load_yaml(struct node **out, struct run *run, uint32_t src)
 			done = 1; /* only the first document counts */
 			break;
 		case YAML_SCALAR_EVENT: {
-			n = scalar_node(&l, &ev);
-			unsigned kf = n->kind == NODE_STR ? (n->flags & NODE_QUOTED) : NODE_KEY_NONSTR;
+			struct frame *top = l.depth ? &l.stack[l.depth - 1] : NULL;
+			if (top && top->node->kind == NODE_MAP && !top->have_key &&
+			    !ev.data.scalar.anchor) {
+				/* a plain key needs no node of its own */
+				struct node key;
+				scalar_init(&l, &key, &ev);
+				set_key(top, &key, scalar_keyflags(&key));
+				break;
+			}
+			n = arena_alloc(&run->arena, sizeof(*n));
+			scalar_init(&l, n, &ev);
 			if (ev.data.scalar.anchor)
 				define_anchor(&l, (const char *)ev.data.scalar.anchor, n);
-			failed = attach(&l, n, 1, kf);
+			failed = attach(&l, n, 1, scalar_keyflags(n));
 			break;
 		}
 		case YAML_ALIAS_EVENT: {
@@ -619,6 +730,10 @@ int load_yaml(struct node **out, struct run *run, uint32_t src)
 			struct frame *f = &l.stack[l.depth - 1];
 			if (f->nmerges)
 				failed = apply_merges(&l, f);
+			if (failed)
+				frame_abandon(&l, f);
+			else
+				frame_close(&l, f);
 			n = f->node;
 			if (f->anchor) {
 				/* close the open anchor: the newest open one with this name */
@@ -645,9 +760,13 @@ int load_yaml(struct node **out, struct run *run, uint32_t src)
 	*out = l.root;
 	ret = l.had_error ? -1 : 0;
 out:
-	while (l.depth)
+	while (l.depth) {
+		frame_abandon(&l, &l.stack[l.depth - 1]);
 		free_frame(&l.stack[--l.depth]);
+	}
 	free(l.stack);
+	free(l.items);
+	free(l.ents);
 	for (size_t i = 0; i < l.nanchors; i++)
 		free(l.anchors[i].name);
 	free(l.anchors);

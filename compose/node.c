@@ -123,8 +123,34 @@ void node_seq_push(struct arena *a, struct node *seq, struct node *item)
 	seq->seq.v[seq->seq.n++] = item;
 }
 
+void node_seq_reserve(struct arena *a, struct node *seq, size_t n)
+{
+	if (seq->kind != NODE_SEQ)
+		BUG("node_seq_reserve on %s", node_kind_name(seq->kind));
+	if (seq->seq.alloc - seq->seq.n >= n)
+		return;
+	seq->seq.v = arena_grow(a, seq->seq.v, seq->seq.n, seq->seq.n + n, sizeof(*seq->seq.v));
+	seq->seq.alloc = seq->seq.n + n;
+}
+
+void node_map_reserve(struct arena *a, struct node *map, size_t n)
+{
+	if (map->kind != NODE_MAP)
+		BUG("node_map_reserve on %s", node_kind_name(map->kind));
+	if (map->map.alloc - map->map.n >= n)
+		return;
+	map->map.v = arena_grow(a, map->map.v, map->map.n, map->map.n + n, sizeof(*map->map.v));
+	map->map.alloc = map->map.n + n;
+}
+
 struct node_entry *node_map_add(struct arena *a, struct node *map, const char *key,
 				struct pos keypos, struct node *val)
+{
+	return node_map_add_key(a, map, arena_strdup(a, key), keypos, val);
+}
+
+struct node_entry *node_map_add_key(struct arena *a, struct node *map, const char *key,
+				    struct pos keypos, struct node *val)
 {
 	if (map->kind != NODE_MAP)
 		BUG("node_map_add on %s", node_kind_name(map->kind));
@@ -134,7 +160,7 @@ struct node_entry *node_map_add(struct arena *a, struct node *map, const char *k
 		map->map.alloc = cap;
 	}
 	struct node_entry *e = &map->map.v[map->map.n++];
-	e->key = arena_strdup(a, key);
+	e->key = key;
 	e->keypos = keypos;
 	e->keyflags = 0;
 	e->val = val;

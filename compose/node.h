@@ -54,8 +54,8 @@ struct node_entry {
 };
 
 struct node {
-	enum node_kind kind;
-	unsigned flags;
+	enum node_kind kind : 8; /* small: a project has a node per scalar */
+	unsigned flags : 8;
 	struct pos pos;
 	union {
 		struct {
@@ -96,9 +96,15 @@ void node_set_str(struct arena *a, struct node *n, const char *s, size_t len);
 void node_set_int(struct arena *a, struct node *n, int64_t i);
 
 void node_seq_push(struct arena *a, struct node *seq, struct node *item);
+/* Make room for n more items / entries, so that adding them wastes nothing. */
+void node_seq_reserve(struct arena *a, struct node *seq, size_t n);
+void node_map_reserve(struct arena *a, struct node *map, size_t n);
 /* Append an entry (no duplicate check); the key is copied. */
 struct node_entry *node_map_add(struct arena *a, struct node *map, const char *key,
 				struct pos keypos, struct node *val);
+/* The same without the copy: key must live as long as the tree (arena or static). */
+struct node_entry *node_map_add_key(struct arena *a, struct node *map, const char *key,
+				    struct pos keypos, struct node *val);
 /* Replace the value of key, or append it. */
 struct node_entry *node_map_set(struct arena *a, struct node *map, const char *key,
 				struct pos keypos, struct node *val);

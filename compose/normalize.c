@@ -76,18 +76,29 @@ struct field {
 	const struct shape *sub;
 };
 
+/* key → field number + 1 (0 = empty slot), built on first use */
+#define FIELD_SLOTS 128
+#define MAX_FIELDS (FIELD_SLOTS / 2)
+struct field_index {
+	int built;
+	unsigned char slot[FIELD_SLOTS];
+};
+
 struct shape {
 	const struct field *fields;
 	size_t n;
 	int extras; /* keep x-* keys (the struct has an inline Extras map) */
+	struct field_index *index;
 };
 
 #define SHAPE(name, extras, ...)                                             \
 	static const struct field name##_fields[] = { __VA_ARGS__ };          \
+	static struct field_index name##_index;                               \
 	static const struct shape name = { name##_fields,                     \
-					   ARRAY_SIZE(name##_fields), extras }
+					   ARRAY_SIZE(name##_fields), extras, \
+					   &name##_index }
 
-static const struct shape empty_shape = { NULL, 0, 0 };
+static const struct shape empty_shape = { NULL, 0, 0, NULL };
 
 SHAPE(credspec_shape, 0, { "config", T_STR, NULL }, { "file", T_STR, NULL },
       { "registry", T_STR, NULL });
@@ -197,6 +208,7 @@ struct nctx {
 	struct run *run;
 	struct arena *a;
 	const struct normalize_opts *o;
+	struct path_steps steps; /* where we are; spelled out into path for a message */
 	struct sbuf path;
 	char version[16]; /* the file's schema version, "3.13" when unset */
 	int failed;
@@ -206,21 +218,28 @@ struct nctx {
 
 static size_t path_key(struct nctx *c, const char *key)
 {
-	size_t mark = c->path.len;
-	path_push_key(&c->path, key);
+	size_t mark = c->steps.n;
+	path_steps_key(&c->steps, key);
 	return mark;
 }
 
 static size_t path_index(struct nctx *c, size_t i)
 {
-	size_t mark = c->path.len;
-	path_push_index(&c->path, i);
+	size_t mark = c->steps.n;
+	path_steps_index(&c->steps, i);
 	return mark;
 }
 
 static void path_pop(struct nctx *c, size_t mark)
 {
-	sbuf_setlen(&c->path, mark);
+	c->steps.n = mark;
+}
+
+static const char *path_text(struct nctx *c)
+{
+	sbuf_reset(&c->path);
+	path_steps_render(&c->path, &c->steps, c->steps.n);
+	return c->path.buf;
 }
 
 __attribute__((format(printf, 4, 5)))
@@ -230,7 +249,7 @@ static struct node *fail(struct nctx *c, struct pos pos, const char *rule, const
 	va_start(ap, fmt);
 	char *msg = arena_vfmt(c->a, fmt, ap);
 	va_end(ap);
-	diag_add(&c->run->diag, DIAG_ERROR, rule, pos, c->path.buf, "%s", msg);
+	diag_add(&c->run->diag, DIAG_ERROR, rule, pos, path_text(c), "%s", msg);
 	c->failed = 1;
 	return NULL;
 }
@@ -242,7 +261,7 @@ static void warn(struct nctx *c, struct pos pos, const char *rule, const char *f
 	va_start(ap, fmt);
 	char *msg = arena_vfmt(c->a, fmt, ap);
 	va_end(ap);
-	diag_add(&c->run->diag, DIAG_WARNING, rule, pos, c->path.buf, "%s", msg);
+	diag_add(&c->run->diag, DIAG_WARNING, rule, pos, path_text(c), "%s", msg);
 }
 
 static const char *repr(struct nctx *c, const char *s)
@@ -503,13 +522,14 @@ static void map_add_item(struct nctx *c, struct node *out, struct node *it, int 
 		v = node_new_null(c->a, it->pos);
 	else
 		v = node_new_str(c->a, it->pos, "");
-	node_map_add(c->a, out, key, it->pos, v);
+	node_map_add_key(c->a, out, key, it->pos, v);
 }
 
 static struct node *dec_mapping(struct nctx *c, struct node *n, enum ftype t)
 {
 	struct node *out = node_new_map(c->a, n->pos);
 	if (n->kind == NODE_MAP) {
+		node_map_reserve(c->a, out, n->map.n);
 		for (size_t i = 0; i < n->map.n; i++) {
 			struct node_entry *e = &n->map.v[i];
 			struct node *v = e->val;
@@ -520,9 +540,10 @@ static struct node *dec_mapping(struct nctx *c, struct node *n, enum ftype t)
 				v = str_of(c, v);
 			path_pop(c, mark);
 			if (v)
-				node_map_add(c->a, out, e->key, e->keypos, v);
+				node_map_add_key(c->a, out, e->key, e->keypos, v);
 		}
 	} else if (n->kind == NODE_SEQ && t != T_MAPSS) {
+		node_map_reserve(c->a, out, n->seq.n);
 		for (size_t i = 0; i < n->seq.n; i++) {
 			struct node *it = n->seq.v[i];
 			size_t mark = path_index(c, i);
@@ -618,6 +639,61 @@ static struct node *dec_hosts(struct nctx *c, struct node *n)
 
 static struct node *dec(struct nctx *c, struct node *n, const struct field *f);
 
+static size_t slot_of(const char *key)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (; *key; key++)
+		h = (h ^ (unsigned char)*key) * 16777619u;
+	return h & (FIELD_SLOTS - 1);
+}
+
+/* The number of s's field named key, or -1. */
+static int field_number(const struct shape *s, const char *key)
+{
+	struct field_index *ix = s->index;
+	if (!ix)
+		return -1;
+	if (!ix->built) {
+		if (s->n > MAX_FIELDS)
+			BUG("a shape with %zu fields", s->n);
+		for (size_t f = 0; f < s->n; f++) {
+			size_t i = slot_of(s->fields[f].key);
+			while (ix->slot[i])
+				i = (i + 1) & (FIELD_SLOTS - 1);
+			ix->slot[i] = (unsigned char)(f + 1);
+		}
+		ix->built = 1;
+	}
+	for (size_t i = slot_of(key); ix->slot[i]; i = (i + 1) & (FIELD_SLOTS - 1))
+		if (!strcmp(s->fields[ix->slot[i] - 1].key, key))
+			return ix->slot[i] - 1;
+	return -1;
+}
+
+/*
+ * The entry for each field of s: exact key first, then case-insensitive
+ * (mapstructure), as find_field() would find it. The case-insensitive
+ * pass is only needed when some key names no field: field names are all
+ * lower case, so a key that names one field cannot stand for another.
+ */
+static void match_fields(struct node_entry **by_field, const struct shape *s, struct node *map)
+{
+	int loose = 0;
+	for (size_t f = 0; f < s->n; f++)
+		by_field[f] = NULL;
+	for (size_t i = 0; i < map->map.n; i++) {
+		int f = field_number(s, map->map.v[i].key);
+		if (f < 0)
+			loose = 1;
+		else if (!by_field[f])
+			by_field[f] = &map->map.v[i];
+	}
+	for (size_t f = 0; loose && f < s->n; f++)
+		for (size_t i = 0; !by_field[f] && i < map->map.n; i++)
+			if (!strcasecmp(map->map.v[i].key, s->fields[f].key))
+				by_field[f] = &map->map.v[i];
+}
+
 /* The entry for key: exact match first, then case-insensitive (mapstructure). */
 static struct node_entry *find_field(struct node *map, const char *key)
 {
@@ -633,7 +709,7 @@ static void copy_extras(struct nctx *c, struct node *out, struct node *in)
 	for (size_t i = 0; i < in->map.n; i++) {
 		struct node_entry *e = &in->map.v[i];
 		if (!strncmp(e->key, "x-", 2) && !node_map_find(out, e->key))
-			node_map_add(c->a, out, e->key, e->keypos, e->val);
+			node_map_add_key(c->a, out, e->key, e->keypos, e->val);
 	}
 }
 
@@ -643,9 +719,13 @@ static struct node *dec_struct(struct nctx *c, struct node *n, const struct shap
 	if (n->kind != NODE_MAP)
 		return type_error(c, n, "a mapping");
 	struct node *out = node_new_map(c->a, n->pos);
+	struct node_entry *by_field[MAX_FIELDS];
+	struct node *vals[MAX_FIELDS];
+	size_t nvals = 0;
+	match_fields(by_field, s, n);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct field *f = &s->fields[i];
-		struct node_entry *e = find_field(n, f->key);
+		struct node_entry *e = by_field[i];
 		struct node *v = NULL;
 		if (e && e->val->kind != NODE_NULL) {
 			size_t mark = path_key(c, e->key);
@@ -656,9 +736,14 @@ static struct node *dec_struct(struct nctx *c, struct node *n, const struct shap
 		} else if (f->type == T_INT_KEEP) {
 			v = node_new_int(c->a, n->pos, 0);
 		}
-		if (v)
-			node_map_add(c->a, out, f->key, e ? e->keypos : n->pos, v);
+		vals[i] = v;
+		nvals += v != NULL;
 	}
+	node_map_reserve(c->a, out, nvals);
+	for (size_t i = 0; i < s->n; i++)
+		if (vals[i])
+			node_map_add_key(c->a, out, s->fields[i].key,
+					 by_field[i] ? by_field[i]->keypos : n->pos, vals[i]);
 	if (s->extras)
 		copy_extras(c, out, n);
 	return out->map.n || keep_empty ? out : NULL;
@@ -684,7 +769,7 @@ static struct node *dec_build(struct nctx *c, struct node *n, const struct shape
 	if (n->kind == NODE_STR) {
 		struct node *out = node_new_map(c->a, n->pos);
 		if (n->s.len)
-			node_map_add(c->a, out, "context", n->pos, n);
+			node_map_add_key(c->a, out, "context", n->pos, n);
 		return out->map.n ? out : NULL;
 	}
 	return dec_struct(c, n, s, 0);
@@ -708,7 +793,7 @@ static struct node *dec_external(struct nctx *c, struct node *n)
 		struct node *name = dec_str(c, e->val, 0);
 		path_pop(c, mark);
 		if (name)
-			node_map_add(c->a, out, "name", e->keypos, name);
+			node_map_add_key(c->a, out, "name", e->keypos, name);
 	}
 	return out;
 }
@@ -723,7 +808,7 @@ static struct node *dec_svcnets(struct nctx *c, struct node *n, const struct sha
 			struct node *it = n->seq.v[i];
 			size_t mark = path_index(c, i);
 			if (it->kind == NODE_STR)
-				node_map_add(c->a, out, it->s.text, it->pos, node_new_null(c->a, it->pos));
+				node_map_add_key(c->a, out, it->s.text, it->pos, node_new_null(c->a, it->pos));
 			else
 				type_error(c, it, "a network name");
 			path_pop(c, mark);
@@ -736,7 +821,7 @@ static struct node *dec_svcnets(struct nctx *c, struct node *n, const struct sha
 			struct node *v = e->val->kind == NODE_NULL ? e->val : dec_struct(c, e->val, s, 1);
 			path_pop(c, mark);
 			if (v)
-				node_map_add(c->a, out, e->key, e->keypos, v);
+				node_map_add_key(c->a, out, e->key, e->keypos, v);
 		}
 	} else {
 		return type_error(c, n, "a list or a mapping");
@@ -765,7 +850,7 @@ static struct node *dec_ulimits(struct nctx *c, struct node *n)
 				struct node *pv = dec_int(c, pe->val, T_INT);
 				path_pop(c, m2);
 				if (pv)
-					node_map_add(c->a, v, parts[j], pe->keypos, pv);
+					node_map_add_key(c->a, v, parts[j], pe->keypos, pv);
 			}
 		} else if (e->val->kind == NODE_INT) {
 			v = dec_int(c, e->val, T_INT);
@@ -776,7 +861,7 @@ static struct node *dec_ulimits(struct nctx *c, struct node *n)
 		}
 		path_pop(c, mark);
 		if (v)
-			node_map_add(c->a, out, e->key, e->keypos, v);
+			node_map_add_key(c->a, out, e->key, e->keypos, v);
 	}
 	return out->map.n ? out : NULL;
 }
@@ -792,7 +877,7 @@ static struct node *dec_filerefs(struct nctx *c, struct node *n, const struct sh
 		if (it->kind == NODE_STR) {
 			v = node_new_map(c->a, it->pos);
 			if (it->s.len)
-				node_map_add(c->a, v, "source", it->pos, it);
+				node_map_add_key(c->a, v, "source", it->pos, it);
 		} else {
 			v = dec_struct(c, it, s, 1);
 		}
@@ -926,12 +1011,12 @@ static struct node *port_entry(struct nctx *c, struct pos pos, unsigned target,
 			       unsigned published, const char *proto)
 {
 	struct node *m = node_new_map(c->a, pos);
-	node_map_add(c->a, m, "mode", pos, node_new_str(c->a, pos, "ingress"));
+	node_map_add_key(c->a, m, "mode", pos, node_new_str(c->a, pos, "ingress"));
 	if (target) /* uint32 fields: 0 is not printed */
-		node_map_add(c->a, m, "target", pos, node_new_int(c->a, pos, target));
+		node_map_add_key(c->a, m, "target", pos, node_new_int(c->a, pos, target));
 	if (published)
-		node_map_add(c->a, m, "published", pos, node_new_int(c->a, pos, published));
-	node_map_add(c->a, m, "protocol", pos, node_new_str(c->a, pos, proto));
+		node_map_add_key(c->a, m, "published", pos, node_new_int(c->a, pos, published));
+	node_map_add_key(c->a, m, "protocol", pos, node_new_str(c->a, pos, proto));
 	return m;
 }
 
@@ -1123,8 +1208,8 @@ static struct node *parse_volume(struct nctx *c, struct node *it)
 	if (!len)
 		return fail(c, pos, "normalize.volume", "invalid empty volume spec");
 	if (len <= 2) {
-		node_map_add(c->a, out, "type", pos, node_new_str(c->a, pos, "volume"));
-		node_map_add(c->a, out, "target", pos, it);
+		node_map_add_key(c->a, out, "type", pos, node_new_str(c->a, pos, "volume"));
+		node_map_add_key(c->a, out, "target", pos, it);
 		return out;
 	}
 	char *src = NULL, *tgt = NULL, *prop = NULL;
@@ -1171,22 +1256,22 @@ static struct node *parse_volume(struct nctx *c, struct node *it)
 		runes = 0;
 	}
 	const char *type = src && is_file_path(src) ? "bind" : "volume";
-	node_map_add(c->a, out, "type", pos, node_new_str(c->a, pos, type));
+	node_map_add_key(c->a, out, "type", pos, node_new_str(c->a, pos, type));
 	if (src)
-		node_map_add(c->a, out, "source", pos, node_new_str(c->a, pos, src));
+		node_map_add_key(c->a, out, "source", pos, node_new_str(c->a, pos, src));
 	if (tgt)
-		node_map_add(c->a, out, "target", pos, node_new_str(c->a, pos, tgt));
+		node_map_add_key(c->a, out, "target", pos, node_new_str(c->a, pos, tgt));
 	if (ro)
-		node_map_add(c->a, out, "read_only", pos, node_new_bool(c->a, pos, 1));
+		node_map_add_key(c->a, out, "read_only", pos, node_new_bool(c->a, pos, 1));
 	if (prop) {
 		struct node *b = node_new_map(c->a, pos);
-		node_map_add(c->a, b, "propagation", pos, node_new_str(c->a, pos, prop));
-		node_map_add(c->a, out, "bind", pos, b);
+		node_map_add_key(c->a, b, "propagation", pos, node_new_str(c->a, pos, prop));
+		node_map_add_key(c->a, out, "bind", pos, b);
 	}
 	if (nocopy) {
 		struct node *v = node_new_map(c->a, pos);
-		node_map_add(c->a, v, "nocopy", pos, node_new_bool(c->a, pos, 1));
-		node_map_add(c->a, out, "volume", pos, v);
+		node_map_add_key(c->a, v, "nocopy", pos, node_new_bool(c->a, pos, 1));
+		node_map_add_key(c->a, out, "volume", pos, v);
 	}
 	return out;
 }
@@ -1384,8 +1469,8 @@ static void read_env_file(struct nctx *c, struct node *env, struct node *ref)
 	} else {
 		for (size_t i = 0; i < kv.n; i++) {
 			struct pos p = { src, (uint32_t)kv.v[i].line, 1 };
-			node_map_add(c->a, env, kv.v[i].key, p,
-				     node_new_strn(c->a, p, kv.v[i].value, kv.v[i].value_len));
+			node_map_add_key(c->a, env, kv.v[i].key, p,
+					 node_new_strn(c->a, p, kv.v[i].value, kv.v[i].value_len));
 		}
 	}
 	sbuf_release(&err);
@@ -1413,7 +1498,7 @@ static void resolve_environment(struct nctx *c, struct node *svc)
 	if (ee)
 		for (size_t i = 0; i < ee->val->map.n; i++) {
 			struct node_entry *e = &ee->val->map.v[i];
-			node_map_add(c->a, env, e->key, e->keypos, e->val);
+			node_map_add_key(c->a, env, e->key, e->keypos, e->val);
 		}
 	map_keep_last(env);
 	for (size_t i = 0; i < env->map.n; i++)
@@ -1421,7 +1506,7 @@ static void resolve_environment(struct nctx *c, struct node *svc)
 	if (ee)
 		ee->val = env;
 	else if (env->map.n)
-		node_map_add(c->a, svc, "environment", svc->pos, env);
+		node_map_add_key(c->a, svc, "environment", svc->pos, env);
 	if (ee && !env->map.n)
 		node_map_remove(svc, "environment");
 }
@@ -1465,7 +1550,9 @@ static int resolve_external(struct nctx *c, struct node *obj, const char *kind, 
 	struct node_entry *ext = node_map_find(obj, "external"), *ename;
 	if (!external_of(ext, &ename))
 		return 0;
-	struct pos pos = ext->val->pos;
+	struct pos pos = ext->val->pos, extpos = ext->keypos;
+	/* before adding name: that may move obj's entries, ext among them */
+	ext->val = node_new_bool(c->a, pos, 1);
 	if (ename) {
 		struct node_entry *ne = node_map_find(obj, "name");
 		if (ne)
@@ -1477,11 +1564,10 @@ static int resolve_external(struct nctx *c, struct node *obj, const char *kind, 
 			     "%s %s: %s.external.name is deprecated in favor of %s.name",
 			     kind, key, kind, kind);
 		if (!ne)
-			node_map_add(c->a, obj, "name", ename->keypos, ename->val);
+			node_map_add_key(c->a, obj, "name", ename->keypos, ename->val);
 	} else if (!node_map_find(obj, "name")) {
-		node_map_add(c->a, obj, "name", ext->keypos, node_new_str(c->a, pos, key));
+		node_map_add_key(c->a, obj, "name", extpos, node_new_str(c->a, pos, key));
 	}
-	ext->val = node_new_bool(c->a, pos, 1);
 	return 1;
 }
 
@@ -1554,11 +1640,11 @@ static struct node *normalize_section(struct nctx *c, enum section sec, const ch
 	for (size_t i = 0; i < in->map.n; i++) {
 		struct node_entry *e = &in->map.v[i];
 		size_t mark = path_key(c, name);
-		path_push_key(&c->path, e->key);
+		path_steps_key(&c->steps, e->key);
 		struct node *v = normalize_object(c, sec, e->key, e->val);
 		path_pop(c, mark);
 		if (v)
-			node_map_add(c->a, out, e->key, e->keypos, v);
+			node_map_add_key(c->a, out, e->key, e->keypos, v);
 	}
 	return out->map.n ? out : NULL;
 }
@@ -1571,13 +1657,13 @@ static struct node *normalize_services(struct nctx *c, struct node *in)
 	for (size_t i = 0; i < in->map.n; i++) {
 		struct node_entry *e = &in->map.v[i];
 		size_t mark = path_key(c, "services");
-		path_push_key(&c->path, e->key);
+		path_steps_key(&c->steps, e->key);
 		struct node *svc = dec_struct(c, e->val, &service_shape, 1);
 		if (svc)
 			resolve_environment(c, svc);
 		path_pop(c, mark);
 		if (svc)
-			node_map_add(c->a, out, e->key, e->keypos, svc);
+			node_map_add_key(c->a, out, e->key, e->keypos, svc);
 	}
 	return out;
 }
@@ -1600,24 +1686,26 @@ int normalize_file(struct node **out, struct run *run, struct node *root,
 	};
 	struct nctx c = { .run = run, .a = &run->arena, .o = o };
 	sbuf_init(&c.path, 0);
+	c.steps = (struct path_steps)PATH_STEPS_INIT;
 	if (root->kind != NODE_MAP)
 		BUG("normalize_file on a %s", node_kind_name(root->kind));
 	set_version(&c, root);
 	struct node *res = node_new_map(c.a, root->pos);
 	struct node_entry *ve = node_map_find(root, "version");
 	if (ve)
-		node_map_add(c.a, res, "version", ve->keypos, ve->val);
+		node_map_add_key(c.a, res, "version", ve->keypos, ve->val);
 	struct node_entry *se = node_map_find(root, "services");
 	struct node *services = se ? normalize_services(&c, se->val) : NULL;
-	node_map_add(c.a, res, "services", se ? se->keypos : root->pos,
-		     services ? services : node_new_map(c.a, se ? se->val->pos : root->pos));
+	node_map_add_key(c.a, res, "services", se ? se->keypos : root->pos,
+			 services ? services : node_new_map(c.a, se ? se->val->pos : root->pos));
 	for (size_t s = 0; s < ARRAY_SIZE(sections); s++) {
 		struct node_entry *e = node_map_find(root, sections[s]);
 		struct node *v = e ? normalize_section(&c, (enum section)s, sections[s], e->val) : NULL;
 		if (v)
-			node_map_add(c.a, res, sections[s], e->keypos, v);
+			node_map_add_key(c.a, res, sections[s], e->keypos, v);
 	}
 	copy_extras(&c, res, root);
+	path_steps_release(&c.steps);
 	sbuf_release(&c.path);
 	*out = res;
 	return c.failed ? -1 : 0;

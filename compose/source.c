@@ -24,21 +24,27 @@ void source_table_release(struct source_table *t)
 uint32_t source_add(struct source_table *t, const char *name, const char *abspath,
 		    const char *text, size_t len)
 {
+	return source_add_arena(t, name, abspath, arena_strndup(t->arena, text, len), len);
+}
+
+uint32_t source_add_arena(struct source_table *t, const char *name, const char *abspath,
+			  const char *text, size_t len)
+{
+	if (len >= UINT32_MAX)
+		BUG("source text of %zu bytes", len);
 	struct source *s = arena_alloc(t->arena, sizeof(*s));
 	s->name = arena_strdup(t->arena, name);
 	s->abspath = abspath ? arena_strdup(t->arena, abspath) : NULL;
-	s->text = arena_strndup(t->arena, text, len);
+	s->text = text;
 	s->len = len;
 	size_t nl = 1;
-	for (size_t i = 0; i < len; i++)
-		if (text[i] == '\n')
-			nl++;
-	s->lines = arena_alloc(t->arena, nl * sizeof(size_t));
+	for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		nl++;
+	s->lines = arena_alloc(t->arena, nl * sizeof(*s->lines));
 	s->lines[0] = 0;
 	s->nlines = 1;
-	for (size_t i = 0; i < len; i++)
-		if (text[i] == '\n')
-			s->lines[s->nlines++] = i + 1;
+	for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		s->lines[s->nlines++] = (uint32_t)(p - text) + 1;
 	ALLOC_GROW(t->v, t->n + 1, t->alloc);
 	t->v[t->n++] = s;
 	return (uint32_t)t->n;

@@ -28,7 +28,7 @@ struct source {
 	const char *abspath; /* absolute path, NULL for stdin */
 	const char *text;    /* NUL-terminated copy of the bytes */
 	size_t len;
-	size_t *lines;       /* byte offset of each line start */
+	uint32_t *lines;     /* byte offset of each line start (texts are < 4 GiB) */
 	size_t nlines;
 };
 
@@ -44,6 +44,9 @@ void source_table_release(struct source_table *t);
 /* Add a text (copied into the arena); returns the src index for struct pos. */
 uint32_t source_add(struct source_table *t, const char *name, const char *abspath,
 		    const char *text, size_t len);
+/* The same for a NUL-terminated text already in the table's arena (not copied). */
+uint32_t source_add_arena(struct source_table *t, const char *name, const char *abspath,
+			  const char *text, size_t len);
 const struct source *source_get(const struct source_table *t, uint32_t src);
 
 /* Append the source line at pos and a caret line under its column. */

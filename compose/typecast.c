@@ -49,49 +49,70 @@ static const struct {
 	{ CAST_BOOL, "configs.*.external" },
 };
 
-/* Components deeper than every pattern can never match. */
+/*
+ * The patterns split into components once. A walk keeps, for the path so
+ * far, the set of patterns it is still a prefix of, and skips a subtree
+ * once none is left: most of the file is never looked at twice.
+ */
 #define MAX_COMPS 8
 
-struct comp {
-	const char *s;
-	size_t len;
-};
+typedef uint64_t patset; /* bit i: casts[i] */
 
-struct path {
-	struct comp v[MAX_COMPS + 1];
-	size_t n; /* may exceed MAX_COMPS: then only counted */
-};
+static struct {
+	struct {
+		const char *s;
+		size_t len;
+	} comp[MAX_COMPS];
+	size_t n;
+} pats[ARRAY_SIZE(casts)];
 
-static void comp_push(struct path *p, const char *s, size_t len)
+static patset all_patterns(void)
 {
-	if (p->n < ARRAY_SIZE(p->v))
-		p->v[p->n] = (struct comp){ s, len };
-	p->n++;
-}
-
-static int path_matches(const struct path *p, const char *pattern)
-{
-	size_t i = 0;
-	while (*pattern) {
-		size_t len = strcspn(pattern, ".");
-		if (i >= p->n || i >= ARRAY_SIZE(p->v))
-			return 0;
-		if (!(len == 1 && *pattern == '*') &&
-		    (p->v[i].len != len || memcmp(p->v[i].s, pattern, len)))
-			return 0;
-		i++;
-		pattern += len + (pattern[len] == '.');
+	static int split;
+	if (!split) {
+		for (size_t i = 0; i < ARRAY_SIZE(casts); i++) {
+			for (const char *p = casts[i].path; *p;) {
+				size_t len = strcspn(p, ".");
+				if (pats[i].n == MAX_COMPS)
+					BUG("cast pattern %s is too deep", casts[i].path);
+				pats[i].comp[pats[i].n].s = p;
+				pats[i].comp[pats[i].n++].len = len;
+				p += len + (p[len] == '.');
+			}
+		}
+		split = 1;
 	}
-	return i == p->n;
+	return ARRAY_SIZE(casts) == 64 ? ~(patset)0 : ((patset)1 << ARRAY_SIZE(casts)) - 1;
 }
 
-/* The cast for a path, or -1. */
+/* The patterns of live that still match after component s[0..len) at depth. */
+static patset comp_step(patset live, size_t depth, const char *s, size_t len)
+{
+	patset out = 0;
+	for (; live; live &= live - 1) {
+		int i = __builtin_ctzll(live);
+		if (depth >= pats[i].n)
+			continue;
+		const char *c = pats[i].comp[depth].s;
+		size_t cl = pats[i].comp[depth].len;
+		if ((cl == 1 && *c == '*') || (cl == len && *c == *s && !memcmp(c, s, len)))
+			out |= (patset)1 << i;
+	}
+	return out;
+}
+
+/* The set of patterns after the path and the comps in it. */
+struct path {
+	patset live;
+	size_t n; /* components so far */
+};
+
+/* The cast for a whole path: the first pattern as long as it, or -1. */
 static int cast_for(const struct path *p)
 {
-	if (p->n > MAX_COMPS)
-		return -1;
-	for (size_t i = 0; i < ARRAY_SIZE(casts); i++)
-		if (path_matches(p, casts[i].path))
+	patset live = p->live;
+	for (size_t i = 0; live; i++, live >>= 1)
+		if ((live & 1) && pats[i].n == p->n)
 			return (int)casts[i].cast;
 	return -1;
 }
@@ -250,9 +271,17 @@ static int go_yaml_bool(const char *s, size_t n, int *out)
 
 struct walk {
 	struct run *run;
+	struct path_steps steps; /* spelled out only for a message */
 	struct sbuf path;
 	int failed;
 };
+
+static const char *walk_path(struct walk *w)
+{
+	sbuf_reset(&w->path);
+	path_steps_render(&w->path, &w->steps, w->steps.n);
+	return w->path.buf;
+}
 
 static void cast_node(struct walk *w, struct node *n, enum cast cast)
 {
@@ -270,7 +299,7 @@ static void cast_node(struct walk *w, struct node *n, enum cast cast)
 			n->s.v.i = i;
 			return;
 		}
-		w->failed = diag_add(d, DIAG_ERROR, "typecast.int", n->pos, w->path.buf,
+		w->failed = diag_add(d, DIAG_ERROR, "typecast.int", n->pos, walk_path(w),
 				     r == -2 ? "integer out of range: %s"
 					     : "expected an integer, got %s",
 				     shown);
@@ -282,7 +311,7 @@ static void cast_node(struct walk *w, struct node *n, enum cast cast)
 			n->s.v.f = f;
 			return;
 		}
-		w->failed = diag_add(d, DIAG_ERROR, "typecast.float", n->pos, w->path.buf,
+		w->failed = diag_add(d, DIAG_ERROR, "typecast.float", n->pos, walk_path(w),
 				     r == -2 ? "number out of range: %s" : "expected a number, got %s",
 				     shown);
 		return;
@@ -292,7 +321,7 @@ static void cast_node(struct walk *w, struct node *n, enum cast cast)
 			n->s.v.b = b;
 			return;
 		}
-		w->failed = diag_add(d, DIAG_ERROR, "typecast.bool", n->pos, w->path.buf,
+		w->failed = diag_add(d, DIAG_ERROR, "typecast.bool", n->pos, walk_path(w),
 				     "expected a boolean (true/false, yes/no, on/off, y/n), got %s",
 				     shown);
 		return;
@@ -306,7 +335,7 @@ static void visit_string(struct walk *w, struct node *n, const struct path *spli
 	if (cast >= 0) {
 		cast_node(w, n, (enum cast)cast);
 	} else if (split->n != whole->n && cast_for(whole) >= 0) {
-		diag_add(&w->run->diag, DIAG_WARNING, "typecast.dotted-key", n->pos, w->path.buf,
+		diag_add(&w->run->diag, DIAG_WARNING, "typecast.dotted-key", n->pos, walk_path(w),
 			 "not converted to a %s: docker joins keys with '.' to find the values "
 			 "to convert, so a '.' in a key above hides this one",
 			 cast_for(whole) == CAST_BOOL ? "boolean" : "number");
@@ -319,45 +348,50 @@ static void visit_string(struct walk *w, struct node *n, const struct path *spli
  */
 static void walk_node(struct walk *w, struct node *n, struct path split, struct path whole)
 {
-	size_t len = w->path.len;
-	if (split.n > MAX_COMPS && whole.n > MAX_COMPS)
+	if (!split.live && !whole.live)
 		return;
 	if (n->kind == NODE_STR && (n->flags & NODE_INTERPOLATED)) {
 		visit_string(w, n, &split, &whole);
 	} else if (n->kind == NODE_SEQ) {
+		struct path s = { comp_step(split.live, split.n, "[]", 2), split.n + 1 };
+		struct path h = { comp_step(whole.live, whole.n, "[]", 2), whole.n + 1 };
 		for (size_t i = 0; i < n->seq.n; i++) {
-			struct path s = split, h = whole;
-			comp_push(&s, "[]", 2);
-			comp_push(&h, "[]", 2);
-			path_push_index(&w->path, i);
+			path_steps_index(&w->steps, i);
 			walk_node(w, n->seq.v[i], s, h);
-			sbuf_setlen(&w->path, len);
+			w->steps.n--;
 		}
 	} else if (n->kind == NODE_MAP) {
 		for (size_t i = 0; i < n->map.n; i++) {
 			const char *k = n->map.v[i].key;
+			size_t kl = strlen(k);
 			struct path s = split, h = whole;
 			for (const char *p = k;; p++) {
 				size_t l = strcspn(p, ".");
-				comp_push(&s, p, l);
+				s.live = comp_step(s.live, s.n++, p, l);
 				p += l;
 				if (!*p)
 					break;
 			}
-			comp_push(&h, k, strlen(k));
-			path_push_key(&w->path, k);
+			/* the same sets, until a dotted key splits them */
+			if (whole.n == split.n && whole.live == split.live && s.n == h.n + 1)
+				h = s;
+			else
+				h.live = comp_step(h.live, h.n++, k, kl);
+			path_steps_key(&w->steps, k);
 			walk_node(w, n->map.v[i].val, s, h);
-			sbuf_setlen(&w->path, len);
+			w->steps.n--;
 		}
 	}
 }
 
 int typecast_tree(struct run *run, struct node *root)
 {
-	struct walk w = { run, SBUF_INIT, 0 };
-	struct path empty = { .n = 0 };
+	struct walk w = { run, PATH_STEPS_INIT, SBUF_INIT, 0 };
+	patset all = all_patterns();
+	struct path top = { all, 0 };
 	if (root)
-		walk_node(&w, root, empty, empty);
+		walk_node(&w, root, top, top);
+	path_steps_release(&w.steps);
 	sbuf_release(&w.path);
 	return w.failed ? -1 : 0;
 }

@@ -229,18 +229,77 @@ static const struct shape_field root_fields[] = {
 };
 const struct shape shape_root = STRUCT(root, VAL);
 
+/*
+ * (struct shape, key) → field number, for every struct shape reachable from
+ * shape_root: a hash table built on first use, so a lookup costs one hash
+ * and one strcmp however many fields the struct has.
+ */
+#define FIELD_SLOTS 1024 /* a power of two, well above twice the fields of all shapes */
+
+static struct field_slot {
+	const struct shape *s;
+	unsigned idx;
+} field_slots[FIELD_SLOTS];
+
+static size_t field_hash(const struct shape *s, const char *key)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (; *key; key++)
+		h = (h ^ (unsigned char)*key) * 16777619u;
+	return (h ^ (uint32_t)((uintptr_t)s >> 4) * 2654435761u) & (FIELD_SLOTS - 1);
+}
+
+static int field_lookup(const struct shape *s, const char *key)
+{
+	for (size_t i = field_hash(s, key); field_slots[i].s; i = (i + 1) & (FIELD_SLOTS - 1)) {
+		const struct field_slot *fs = &field_slots[i];
+		if (fs->s == s && !strcmp(s->fields[fs->idx].key, key))
+			return (int)fs->idx;
+	}
+	return -1;
+}
+
+static void index_shape(const struct shape *s)
+{
+	if (!s)
+		return;
+	if (s->kind == SHAPE_STRUCT && s->nfields && field_lookup(s, s->fields[0].key) < 0) {
+		for (size_t f = 0; f < s->nfields; f++) {
+			if (field_lookup(s, s->fields[f].key) >= 0)
+				continue; /* a repeated key: the first one counts */
+			size_t i = field_hash(s, s->fields[f].key);
+			while (field_slots[i].s)
+				i = (i + 1) & (FIELD_SLOTS - 1);
+			field_slots[i] = (struct field_slot){ s, (unsigned)f };
+		}
+		for (size_t f = 0; f < s->nfields; f++)
+			index_shape(s->fields[f].shape);
+	}
+	index_shape(s->elem);
+}
+
+/* The field number of key in struct shape s, or -1. */
+static int field_of(const struct shape *s, const char *key)
+{
+	static int indexed;
+	if (!indexed) {
+		index_shape(&shape_root);
+		indexed = 1;
+	}
+	return field_lookup(s, key);
+}
+
 const struct shape *shape_child(const struct shape *s, const char *key)
 {
 	const struct shape *c = NULL;
+	int f;
 	switch (s->kind) {
 	case SHAPE_ANY:
 		break;
 	case SHAPE_STRUCT:
-		for (size_t i = 0; key && i < s->nfields; i++)
-			if (!strcmp(s->fields[i].key, key)) {
-				c = s->fields[i].shape;
-				break;
-			}
+		f = key ? field_of(s, key) : -1;
+		if (f >= 0)
+			c = s->fields[f].shape;
 		break;
 	case SHAPE_DICT:
 		if (key)
@@ -347,12 +406,12 @@ static int rune_is_digit(uint32_t r)
 struct runes {
 	uint32_t *v;
 	size_t n;
-	uint32_t small[64]; /* keys are short: no allocation per comparison */
 };
 
-static void to_runes(struct runes *out, const char *s, size_t len)
+/* v has room for len runes */
+static void to_runes(struct runes *out, uint32_t *v, const char *s, size_t len)
 {
-	out->v = len <= ARRAY_SIZE(out->small) ? out->small : xmalloc(len * sizeof(*out->v));
+	out->v = v;
 	out->n = 0;
 	for (size_t i = 0; i < len;)
 		i += decode_rune((const unsigned char *)s + i, len - i, &out->v[out->n++]);
@@ -366,12 +425,9 @@ static size_t digit_run(const struct runes *r, size_t i, uint64_t *num)
 	return i;
 }
 
-int shape_key_less(const char *a, size_t alen, const char *b, size_t blen)
+static int runes_less(const struct runes *a, const struct runes *b)
 {
-	struct runes ar, br;
-	int less;
-	to_runes(&ar, a, alen);
-	to_runes(&br, b, blen);
+	const struct runes ar = *a, br = *b;
 	int digits = 0;
 	for (size_t i = 0; i < ar.n && i < br.n; i++) {
 		uint32_t x = ar.v[i], y = br.v[i];
@@ -380,14 +436,10 @@ int shape_key_less(const char *a, size_t alen, const char *b, size_t blen)
 			continue;
 		}
 		int al = rune_is_letter(x), bl = rune_is_letter(y);
-		if (al && bl) {
-			less = x < y;
-			goto done;
-		}
-		if (al || bl) {
-			less = digits ? al : bl;
-			goto done;
-		}
+		if (al && bl)
+			return x < y;
+		if (al || bl)
+			return digits ? al : bl;
 		uint64_t an = 0, bn = 0;
 		if (x == '0' || y == '0') {
 			for (size_t j = i; j-- > 0 && rune_is_digit(ar.v[j]);)
@@ -397,38 +449,64 @@ int shape_key_less(const char *a, size_t alen, const char *b, size_t blen)
 				}
 		}
 		size_t ai = digit_run(&ar, i, &an), bi = digit_run(&br, i, &bn);
-		if (an != bn) {
-			less = (int64_t)an < (int64_t)bn;
-			goto done;
-		}
-		if (ai != bi) {
-			less = ai < bi;
-			goto done;
-		}
-		less = x < y;
-		goto done;
+		if (an != bn)
+			return (int64_t)an < (int64_t)bn;
+		if (ai != bi)
+			return ai < bi;
+		return x < y;
 	}
-	less = ar.n < br.n;
-done:
-	if (ar.v != ar.small)
-		free(ar.v);
-	if (br.v != br.small)
-		free(br.v);
+	return ar.n < br.n;
+}
+
+int shape_key_less(const char *a, size_t alen, const char *b, size_t blen)
+{
+	struct runes ar, br;
+	uint32_t *v = xmalloc((alen + blen + 1) * sizeof(*v));
+	to_runes(&ar, v, a, alen);
+	to_runes(&br, v + alen, b, blen);
+	int less = runes_less(&ar, &br);
+	free(v);
 	return less;
 }
 
 /* ==== print order of a map ==== */
 
-static int entry_cmp(const void *pa, const void *pb)
+struct sort_item {
+	const struct node_entry *e;
+	struct runes key;
+};
+
+static int item_cmp(const void *pa, const void *pb)
 {
-	const struct node_entry *a = *(const struct node_entry *const *)pa;
-	const struct node_entry *b = *(const struct node_entry *const *)pb;
-	size_t al = strlen(a->key), bl = strlen(b->key);
-	if (shape_key_less(a->key, al, b->key, bl))
+	const struct sort_item *a = pa, *b = pb;
+	if (runes_less(&a->key, &b->key))
 		return -1;
-	if (shape_key_less(b->key, bl, a->key, al))
+	if (runes_less(&b->key, &a->key))
 		return 1;
 	return 0;
+}
+
+/* Sort v[0..n) naturally, each key decoded once. */
+static void sort_natural(const struct node_entry **v, size_t n)
+{
+	if (n < 2)
+		return;
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += strlen(v[i]->key);
+	struct sort_item *items = xmalloc(n * sizeof(*items));
+	uint32_t *runes = xmalloc((total + 1) * sizeof(*runes)), *r = runes;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(v[i]->key);
+		items[i].e = v[i];
+		to_runes(&items[i].key, r, v[i]->key, len);
+		r += len;
+	}
+	qsort(items, n, sizeof(*items), item_cmp);
+	for (size_t i = 0; i < n; i++)
+		v[i] = items[i].e;
+	free(runes);
+	free(items);
 }
 
 const struct node_entry **shape_order(const struct shape *s, const struct node *map)
@@ -438,24 +516,28 @@ const struct node_entry **shape_order(const struct shape *s, const struct node *
 		return NULL;
 	const struct node_entry **out = xmalloc(n * sizeof(*out));
 	if (s->kind == SHAPE_STRUCT) {
-		unsigned char *used = xcalloc(n, 1);
+		/* each field takes the first entry with its key; the rest follow */
+		size_t *first = xcalloc(s->nfields + 1, sizeof(*first));
+		int *fidx = xmalloc(n * sizeof(*fidx));
+		for (size_t i = 0; i < n; i++) {
+			fidx[i] = field_of(s, map->map.v[i].key);
+			if (fidx[i] >= 0 && !first[fidx[i]])
+				first[fidx[i]] = i + 1;
+		}
 		for (size_t f = 0; f < s->nfields; f++)
-			for (size_t i = 0; i < n; i++)
-				if (!used[i] && !strcmp(map->map.v[i].key, s->fields[f].key)) {
-					used[i] = 1;
-					out[k++] = &map->map.v[i];
-					break;
-				}
+			if (first[f])
+				out[k++] = &map->map.v[first[f] - 1];
 		size_t known = k;
 		for (size_t i = 0; i < n; i++)
-			if (!used[i])
+			if (fidx[i] < 0 || first[fidx[i]] != i + 1)
 				out[k++] = &map->map.v[i];
-		free(used);
-		qsort(out + known, n - known, sizeof(*out), entry_cmp);
+		free(fidx);
+		free(first);
+		sort_natural(out + known, n - known);
 	} else {
 		for (size_t i = 0; i < n; i++)
 			out[i] = &map->map.v[i];
-		qsort(out, n, sizeof(*out), entry_cmp);
+		sort_natural(out, n);
 	}
 	return out;
 }

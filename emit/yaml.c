@@ -12,6 +12,7 @@
 #include "compose/sbuf.h"
 #include "compose/xalloc.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
@@ -296,8 +297,8 @@ static int resolves_to_string(const char *s, size_t n)
 		hint = 'M';
 	if (!hint || memchr(s, 0, n))
 		return 1;
-	for (size_t i = 0; i < ARRAY_SIZE(special); i++)
-		if (strlen(special[i]) == n && !memcmp(special[i], s, n))
+	for (size_t i = 0; n <= 6 && i < ARRAY_SIZE(special); i++)
+		if (special[i][0] == s[0] && strlen(special[i]) == n && !memcmp(special[i], s, n))
 			return 0;
 	if (hint == 'M')
 		return 1;
@@ -307,7 +308,8 @@ static int resolves_to_string(const char *s, size_t n)
 	}
 	if (parse_timestamp(s, n))
 		return 0;
-	char *plain = xmalloc(n + 1);
+	char small[64];
+	char *plain = n < sizeof(small) ? small : xmalloc(n + 1);
 	size_t pn = 0;
 	for (size_t i = 0; i < n; i++)
 		if (s[i] != '_')
@@ -315,11 +317,12 @@ static int resolves_to_string(const char *s, size_t n)
 	plain[pn] = '\0';
 	int number = go_parse_int(plain, pn, 0) || go_parse_uint(plain, pn, 0) ||
 		     (yaml_style_float(plain, pn) && go_float_fits(plain, pn));
-	if (!number)
-		number = prefixed_int(plain, pn, "0b", 2) || prefixed_int(plain, pn, "-0b", 2);
-	if (!number)
-		number = prefixed_int(plain, pn, "0o", 8) || prefixed_int(plain, pn, "-0o", 8);
-	free(plain);
+	/* the 0b and 0o forms start with 0 or -0 */
+	if (!number && (plain[0] == '0' || plain[0] == '-'))
+		number = prefixed_int(plain, pn, "0b", 2) || prefixed_int(plain, pn, "-0b", 2) ||
+			 prefixed_int(plain, pn, "0o", 8) || prefixed_int(plain, pn, "-0o", 8);
+	if (plain != small)
+		free(plain);
 	return !number;
 }
 
@@ -359,8 +362,8 @@ static int is_old_bool(const char *s, size_t n)
 		"y", "Y", "yes", "Yes", "YES", "on", "On", "ON",
 		"n", "N", "no", "No", "NO", "off", "Off", "OFF",
 	};
-	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
-		if (strlen(words[i]) == n && !memcmp(words[i], s, n))
+	for (size_t i = 0; n <= 3 && i < ARRAY_SIZE(words); i++)
+		if (words[i][0] == s[0] && strlen(words[i]) == n && !memcmp(words[i], s, n))
 			return 1;
 	return 0;
 }
@@ -378,14 +381,6 @@ enum ctx {
 	CTX_COMPLEX_KEY, /* after `? ` */
 };
 
-struct emitter {
-	struct sbuf *out;
-	int indent; /* -1 before the root node */
-	int column;
-	int whitespace; /* the last character written was white space */
-	int indention;  /* only indentation on this line so far */
-};
-
 struct scalar {
 	const unsigned char *v;
 	size_t n;
@@ -394,6 +389,31 @@ struct scalar {
 	char *owned;     /* base64 text to free */
 	/* analysis */
 	int multiline, block_plain_allowed, single_quoted_allowed, block_allowed;
+	int simple;      /* printable ASCII only: written in bulk */
+};
+
+/*
+ * Keys repeat (struct field names are the same static strings every
+ * time): their analysis is remembered by address for one emit_yaml call.
+ */
+#define KEY_MEMO 256
+
+struct key_memo {
+	const char *key;
+	struct scalar sc;
+};
+
+#define FLUSH_AT 65536 /* emit_yaml_file writes out this much at a time */
+
+struct emitter {
+	struct sbuf *out;
+	FILE *file;     /* emit_yaml_file: out is flushed to it at line ends */
+	int write_errno;
+	int indent; /* -1 before the root node */
+	int column;
+	int whitespace; /* the last character written was white space */
+	int indention;  /* only indentation on this line so far */
+	struct key_memo memo[KEY_MEMO];
 };
 
 static size_t width(unsigned char c)
@@ -529,6 +549,48 @@ static void analyze(struct scalar *sc)
 		sc->block_plain_allowed = 0;
 }
 
+/*
+ * analyze() for printable ASCII (no tabs, breaks or other specials), in
+ * one pass with no per-character calls; returns 0 when v is not such text.
+ */
+static int analyze_simple(struct scalar *sc)
+{
+	const unsigned char *v = sc->v;
+	size_t n = sc->n;
+	int block_ind = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = v[i];
+		if (ch < 0x20 || ch > 0x7E)
+			return 0;
+		if (i && ((ch == ':' && (i + 1 == n || v[i + 1] == ' ')) ||
+			  (ch == '#' && v[i - 1] == ' ')))
+			block_ind = 1;
+	}
+	if (!n)
+		return 0;
+	switch (v[0]) {
+	case '#': case ',': case '[': case ']': case '{': case '}': case '&':
+	case '*': case '!': case '|': case '>': case '\'': case '"': case '%':
+	case '@': case '`':
+		block_ind = 1;
+		break;
+	case '?': case ':': case '-':
+		if (n == 1 || v[1] == ' ')
+			block_ind = 1;
+		break;
+	}
+	if (n >= 3 && ((v[0] == '-' && v[1] == '-' && v[2] == '-') ||
+		       (v[0] == '.' && v[1] == '.' && v[2] == '.')))
+		block_ind = 1;
+	int edge_space = v[0] == ' ' || v[n - 1] == ' ';
+	sc->multiline = 0;
+	sc->block_plain_allowed = !edge_space && !block_ind;
+	sc->single_quoted_allowed = 1;
+	sc->block_allowed = v[n - 1] != ' ';
+	sc->simple = 1;
+	return 1;
+}
+
 /* encodeBase64: 70-character lines, each ended by \n when there are several */
 static char *base64_lines(const unsigned char *s, size_t n, size_t *outlen)
 {
@@ -566,43 +628,72 @@ static char *base64_lines(const unsigned char *s, size_t n, size_t *outlen)
 static void scalar_from_string(struct scalar *sc, const char *s, size_t n)
 {
 	memset(sc, 0, sizeof(*sc));
+	sc->v = (const unsigned char *)s;
+	sc->n = n;
+	int simple = analyze_simple(sc);
 	int plain_ok = 1;
-	if (!utf8_valid(s, n)) {
+	if (!simple && !utf8_valid(s, n)) {
 		sc->tag = "binary";
 		sc->owned = base64_lines((const unsigned char *)s, n, &n);
 		s = sc->owned;
+		sc->v = (const unsigned char *)s;
+		sc->n = n;
 	} else {
 		plain_ok = resolves_to_string(s, n) && !is_base60_float(s, n) && !is_old_bool(s, n);
 	}
-	sc->v = (const unsigned char *)s;
-	sc->n = n;
-	if (memchr(s, '\n', n))
+	if (!simple && memchr(s, '\n', n))
 		sc->style = STYLE_LITERAL;
 	else
 		sc->style = plain_ok ? STYLE_PLAIN : STYLE_DOUBLE;
-	analyze(sc);
+	if (!simple)
+		analyze(sc);
 }
 
-static void scalar_plain(struct scalar *sc, const char *s)
+/* null, booleans and numbers: always plain */
+static void scalar_plain(struct scalar *sc, const char *s, size_t n)
 {
 	memset(sc, 0, sizeof(*sc));
 	sc->v = (const unsigned char *)s;
-	sc->n = strlen(s);
+	sc->n = n;
 	sc->style = STYLE_PLAIN;
-	analyze(sc);
+	if (!analyze_simple(sc))
+		analyze(sc);
+}
+
+/* sb_put, inline while there is room: output goes out a few bytes at a time */
+static void out_bytes(struct emitter *e, const void *p, size_t n)
+{
+	struct sbuf *sb = e->out;
+	if (sb->alloc - sb->len <= n) {
+		sb_put(sb, p, n);
+		return;
+	}
+	memcpy(sb->buf + sb->len, p, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
 }
 
 static void put(struct emitter *e, char c)
 {
-	sb_putc(e->out, c);
+	out_bytes(e, &c, 1);
 	e->column++;
+}
+
+static void flush(struct emitter *e)
+{
+	if (!e->write_errno && e->out->len &&
+	    fwrite(e->out->buf, 1, e->out->len, e->file) != e->out->len)
+		e->write_errno = errno ? errno : EIO;
+	sbuf_reset(e->out);
 }
 
 static void put_break(struct emitter *e)
 {
-	sb_putc(e->out, '\n');
+	out_bytes(e, "\n", 1);
 	e->column = 0;
 	e->indention = 1;
+	if (e->file && e->out->len >= FLUSH_AT)
+		flush(e);
 }
 
 /* copy one character */
@@ -611,7 +702,7 @@ static void write_char(struct emitter *e, const unsigned char *v, size_t *i)
 	size_t w = width(v[*i]);
 	if (!w)
 		BUG("invalid UTF-8 reached the YAML writer");
-	sb_put(e->out, v + *i, w);
+	out_bytes(e, v + *i, w);
 	e->column++;
 	*i += w;
 }
@@ -628,25 +719,51 @@ static void write_break(struct emitter *e, const unsigned char *v, size_t *i)
 	}
 }
 
+/* n bytes of printable ASCII */
+static void put_ascii(struct emitter *e, const void *s, size_t n)
+{
+	out_bytes(e, s, n);
+	e->column += (int)n;
+}
+
 static void write_indent(struct emitter *e)
 {
+	static const char spaces[] = "                                ";
 	int indent = e->indent < 0 ? 0 : e->indent;
 	if (!e->indention || e->column > indent || (e->column == indent && !e->whitespace))
 		put_break(e);
-	while (e->column < indent)
-		put(e, ' ');
+	while (e->column < indent) {
+		size_t k = (size_t)(indent - e->column);
+		put_ascii(e, spaces, k < sizeof(spaces) - 1 ? k : sizeof(spaces) - 1);
+	}
 	e->whitespace = 1;
 }
 
+/* indicators are ASCII */
 static void write_indicator(struct emitter *e, const char *ind, int need_ws, int is_ws,
 			    int is_indention)
 {
 	if (need_ws && !e->whitespace)
 		put(e, ' ');
-	for (size_t i = 0; ind[i];)
-		write_char(e, (const unsigned char *)ind, &i);
+	put_ascii(e, ind, strlen(ind));
 	e->whitespace = is_ws;
 	e->indention = e->indention && is_indention;
+}
+
+/* Printable ASCII with the bytes in `esc` preceded by `with` (quoting). */
+static void put_escaped(struct emitter *e, const struct scalar *sc, char esc1, char esc2,
+			char with)
+{
+	const unsigned char *v = sc->v;
+	size_t start = 0;
+	for (size_t i = 0; i < sc->n; i++) {
+		if (v[i] != esc1 && v[i] != esc2)
+			continue;
+		put_ascii(e, v + start, i - start);
+		put(e, with);
+		start = i;
+	}
+	put_ascii(e, v + start, sc->n - start);
 }
 
 static void increase_indent(struct emitter *e, int flow, enum ctx ctx)
@@ -665,7 +782,9 @@ static void write_plain(struct emitter *e, const struct scalar *sc)
 	int breaks = 0;
 	if (sc->n && !e->whitespace)
 		put(e, ' ');
-	for (size_t i = 0; i < sc->n;) {
+	if (sc->simple)
+		put_ascii(e, v, sc->n);
+	for (size_t i = 0; i < sc->n && !sc->simple;) {
 		if (v[i] == ' ') {
 			write_char(e, v, &i);
 		} else if (is_break(v, i)) {
@@ -691,7 +810,9 @@ static void write_single(struct emitter *e, const struct scalar *sc)
 	const unsigned char *v = sc->v;
 	int breaks = 0;
 	write_indicator(e, "'", 1, 0, 0);
-	for (size_t i = 0; i < sc->n;) {
+	if (sc->simple)
+		put_escaped(e, sc, '\'', '\'', '\'');
+	for (size_t i = 0; i < sc->n && !sc->simple;) {
 		if (v[i] == ' ') {
 			write_char(e, v, &i);
 		} else if (is_break(v, i)) {
@@ -719,7 +840,9 @@ static void write_double(struct emitter *e, const struct scalar *sc)
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *v = sc->v;
 	write_indicator(e, "\"", 1, 0, 0);
-	for (size_t i = 0; i < sc->n;) {
+	if (sc->simple)
+		put_escaped(e, sc, '"', '\\', '\\');
+	for (size_t i = 0; i < sc->n && !sc->simple;) {
 		if (!is_printable(v, i) || is_bom(v, sc->n) || is_break(v, i) || v[i] == '"' ||
 		    v[i] == '\\') {
 			size_t w = width(v[i]);
@@ -850,7 +973,14 @@ static void emit_empty(struct emitter *e, const char *open, const char *close)
 static void emit_key(struct emitter *e, const char *key)
 {
 	struct scalar sc;
-	scalar_from_string(&sc, key, strlen(key));
+	struct key_memo *m = &e->memo[((uintptr_t)key >> 3) & (KEY_MEMO - 1)];
+	if (m->key == key) {
+		sc = m->sc;
+	} else {
+		scalar_from_string(&sc, key, strlen(key));
+		if (sc.simple)
+			*m = (struct key_memo){ key, sc };
+	}
 	size_t len = sc.n + (sc.tag ? 2 + strlen(sc.tag) : 0);
 	if (!sc.multiline && len <= MAX_SIMPLE_KEY) {
 		emit_scalar(e, &sc, CTX_SIMPLE_KEY);
@@ -898,6 +1028,7 @@ static void emit_node(struct emitter *e, const struct node *n, const struct shap
 {
 	struct scalar sc = { .v = NULL };
 	struct sbuf num = SBUF_INIT;
+	char digits[24];
 	switch (n->kind) {
 	case NODE_MAP:
 		if (n->map.n)
@@ -916,18 +1047,25 @@ static void emit_node(struct emitter *e, const struct node *n, const struct shap
 			emit_empty(e, "{", "}");
 			return;
 		}
-		scalar_plain(&sc, "null");
+		scalar_plain(&sc, "null", 4);
 		break;
 	case NODE_BOOL:
-		scalar_plain(&sc, n->s.v.b ? "true" : "false");
+		scalar_plain(&sc, n->s.v.b ? "true" : "false", n->s.v.b ? 4 : 5);
 		break;
-	case NODE_INT:
-		if (n->flags & NODE_UNSIGNED)
-			sb_printf(&num, "%" PRIu64, n->s.v.u);
-		else
-			sb_printf(&num, "%" PRId64, n->s.v.i);
-		scalar_plain(&sc, num.buf);
+	case NODE_INT: {
+		int neg = !(n->flags & NODE_UNSIGNED) && n->s.v.i < 0;
+		uint64_t u = (n->flags & NODE_UNSIGNED) ? n->s.v.u :
+			     neg ? 0 - (uint64_t)n->s.v.i : (uint64_t)n->s.v.i;
+		size_t at = sizeof(digits);
+		do {
+			digits[--at] = (char)('0' + u % 10);
+			u /= 10;
+		} while (u);
+		if (neg)
+			digits[--at] = '-';
+		scalar_plain(&sc, digits + at, sizeof(digits) - at);
 		break;
+	}
 	case NODE_FLOAT:
 		if (isnan(n->s.v.f))
 			sb_puts(&num, ".nan");
@@ -935,7 +1073,7 @@ static void emit_node(struct emitter *e, const struct node *n, const struct shap
 			sb_puts(&num, n->s.v.f > 0 ? ".inf" : "-.inf");
 		else
 			shape_format_float(&num, n->s.v.f, !!(shape->flags & SHAPE_F_FLOAT32), 'g');
-		scalar_plain(&sc, num.buf);
+		scalar_plain(&sc, num.buf, num.len);
 		break;
 	case NODE_STR:
 		scalar_from_string(&sc, n->s.text, n->s.len);
@@ -946,15 +1084,33 @@ static void emit_node(struct emitter *e, const struct node *n, const struct shap
 	sbuf_release(&num);
 }
 
-void emit_yaml(struct sbuf *out, const struct node *root)
+static void emit_document(struct emitter *e, const struct node *root)
 {
-	struct emitter e = { out, -1, 0, 1, 1 };
 	if (!root) {
-		sb_puts(out, "null\n");
+		sb_puts(e->out, "null\n");
 		return;
 	}
-	emit_node(&e, root, &shape_root, CTX_ROOT);
+	emit_node(e, root, &shape_root, CTX_ROOT);
 	/* document end */
-	e.indent = -1;
-	write_indent(&e);
+	e->indent = -1;
+	write_indent(e);
+}
+
+void emit_yaml(struct sbuf *out, const struct node *root)
+{
+	struct emitter e = { .out = out, .indent = -1, .whitespace = 1, .indention = 1 };
+	emit_document(&e, root);
+}
+
+int emit_yaml_file(FILE *f, const struct node *root)
+{
+	struct sbuf out = SBUF_INIT;
+	struct emitter e = { .out = &out, .file = f, .indent = -1, .whitespace = 1,
+			     .indention = 1 };
+	emit_document(&e, root);
+	flush(&e);
+	sbuf_release(&out);
+	if (e.write_errno)
+		errno = e.write_errno;
+	return e.write_errno ? -1 : 0;
 }

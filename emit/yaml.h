@@ -16,9 +16,18 @@
 #ifndef STACKC_EMIT_YAML_H
 #define STACKC_EMIT_YAML_H
 
+#include <stdio.h>
+
 struct node;
 struct sbuf;
 
 void emit_yaml(struct sbuf *out, const struct node *root);
+
+/*
+ * The same text written to f as it is produced, a few KiB at a time, so a
+ * large file is never held whole. Returns 0, or -1 with errno set when a
+ * write failed (what was written stays written).
+ */
+int emit_yaml_file(FILE *f, const struct node *root);
 
 #endif

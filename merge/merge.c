@@ -206,7 +206,8 @@ static void take(struct merger *m, struct node *base, struct node_entry *be,
 		be->val = oe->val;
 		be->keypos = oe->keypos;
 	} else {
-		struct node_entry *e = node_map_add(&m->run->arena, base, oe->key, oe->keypos, oe->val);
+		struct node_entry *e = node_map_add_key(&m->run->arena, base, oe->key, oe->keypos,
+							oe->val);
 		e->keyflags = oe->keyflags;
 	}
 }

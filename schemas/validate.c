@@ -981,9 +981,11 @@ static void check_format(struct vctx *c, const struct node *n, enum sformat f)
 	if (f == F_DURATION && n->kind == NODE_STR) {
 		int64_t ns;
 		bad = strlen(n->s.text) != n->s.len || units_parse_duration(n->s.text, &ns);
-		sb_puts(&m, "invalid duration ");
-		sb_puts(&why, "expected a number and a unit, such as 10s, 1m30s or 1.5h "
-			      "(units: ns, us, ms, s, m, h)");
+		if (bad) { /* the message only when needed: most values are fine */
+			sb_puts(&m, "invalid duration ");
+			sb_puts(&why, "expected a number and a unit, such as 10s, 1m30s or 1.5h "
+				      "(units: ns, us, ms, s, m, h)");
+		}
 	} else if (f == F_PORTS && n->kind == NODE_STR) {
 		bad = format_port_spec(n->s.text, n->s.len, &why);
 		sb_puts(&m, "invalid port ");
