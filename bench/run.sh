@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# bench/run.sh — `config` benchmark: stackc vs docker stack config vs docker-compose v1 vs the
+# libyaml parse-only floor, on generated N-service three-file projects (bench/gen.py).
+#
+#   bench/run.sh                     N = 10 100 500 2000 10000, 5 measured runs after a warm-up
+#   BENCH_N="10 100" bench/run.sh    other sizes
+#
+# Environment: BUILD (stackc build dir, default build), BENCH_RUNS (default 5), BENCH_TIMEOUT
+# (seconds per run, default 300), BENCH_SLOW (seconds: a tool whose warm-up takes longer is run
+# once and skipped at larger N, default 60), BENCH_COMPOSE_V1=0 (skip docker-compose v1),
+# BENCH_RESULTS (default bench/RESULTS.md). Work files go to bench/work, binaries to bench/out.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+NS=${BENCH_N:-10 100 500 2000 10000}
+RUNS=${BENCH_RUNS:-5}
+TIMEOUT=${BENCH_TIMEOUT:-300}
+SLOW=${BENCH_SLOW:-60}
+RESULTS=${BENCH_RESULTS:-$ROOT/bench/RESULTS.md}
+OUT=$ROOT/bench/out
+WORK=$ROOT/bench/work
+FILES=(docker-compose.yml docker-compose.prod.yml docker-compose.override-2.yml)
+TSV=$WORK/results.tsv
+
+say() { printf '%s\n' "$*" >&2; }
+
+# --- tools ---------------------------------------------------------------------------------------
+mkdir -p "$OUT" "$WORK"
+for p in measure floor; do
+  # shellcheck disable=SC2046 # pkg-config output is a word list
+  cc -std=c11 -O2 -Wall -Wextra -o "$OUT/$p" "bench/$p.c" $(pkg-config --cflags --libs yaml-0.1)
+done
+MEASURE=$OUT/measure
+
+STACKC=$BUILD/stackc
+if [ ! -x "$STACKC" ]; then
+  say "building $STACKC"
+  make -C "$ROOT" --no-print-directory BUILD="$BUILD" "$STACKC" >&2 || say "stackc does not build: its rows will say n/a"
+fi
+
+DOCKER=$(command -v docker || true)
+[ -n "$DOCKER" ] || { say "bench: docker CLI not found (it is the reference; install it)"; exit 1; }
+
+V1=
+if [ "${BENCH_COMPOSE_V1:-1}" != 0 ]; then
+  if ! command -v docker-compose >/dev/null && [ "$(id -u)" = 0 ]; then
+    say "installing Debian's docker-compose (v1) for comparison"
+    (export DEBIAN_FRONTEND=noninteractive
+     timeout 300 apt-get update -qq && timeout 600 apt-get install -y -qq docker-compose) >/dev/null 2>&1 \
+      || say "could not install docker-compose: skipped"
+  fi
+  if command -v docker-compose >/dev/null && docker-compose version 2>/dev/null | grep -q 'version 1\.'; then
+    V1=$(command -v docker-compose)
+  else
+    say "docker-compose v1 not available: skipped"
+  fi
+fi
+
+# --- measuring -----------------------------------------------------------------------------------
+median() { sort -g | awk '{a[NR] = $1} END {if (NR == 0) print ""; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+
+declare -A skip   # tool -> reason, once it got too slow at a smaller N
+
+# bench_tool N TOOL CMD... : warm-up, then RUNS runs; appends "N tool ms kib note" to $TSV
+bench_tool() {
+  local n=$1 tool=$2; shift 2
+  if [ -n "${skip[$tool]:-}" ]; then
+    printf '%s\t%s\t\t\t%s\n' "$n" "$tool" "${skip[$tool]}" >>"$TSV"; return
+  fi
+  local r ms kb st
+  r=$("$MEASURE" -t "$TIMEOUT" -o "$WORK/$n/$tool.out" -e "$WORK/$n/$tool.err" -- "$@")
+  read -r ms kb st <<<"$r"
+  if [ "$st" != 0 ]; then
+    case $st in [0-9]*) st="exit $st" ;; esac
+    say "  $tool: n/a (warm-up: $st; see $WORK/$n/$tool.err)"
+    printf '%s\t%s\t\t\t%s\n' "$n" "$tool" "$st" >>"$TSV"; return 1
+  fi
+  if awk -v ms="$ms" -v s="$SLOW" 'BEGIN {exit !(ms > s * 1000)}'; then
+    say "  $tool: warm-up took $ms ms > ${SLOW}s: one run only, skipped at larger N"
+    skip[$tool]="skipped (> ${SLOW}s at a smaller N)"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$n" "$tool" "$ms" "$kb" "1 run" >>"$TSV"; return
+  fi
+  local times=() rss=() i
+  for ((i = 0; i < RUNS; i++)); do
+    r=$("$MEASURE" -t "$TIMEOUT" -- "$@")
+    read -r ms kb st <<<"$r"
+    [ "$st" = 0 ] || { say "  $tool: run $i failed ($st)"; printf '%s\t%s\t\t\t%s\n' "$n" "$tool" "unstable: $st" >>"$TSV"; return 1; }
+    times+=("$ms"); rss+=("$kb")
+  done
+  ms=$(printf '%s\n' "${times[@]}" | median)
+  kb=$(printf '%s\n' "${rss[@]}" | median)
+  say "  $tool: $ms ms, $kb KiB"
+  printf '%s\t%s\t%s\t%s\t\n' "$n" "$tool" "$ms" "$kb" >>"$TSV"
+}
+
+: >"$TSV"
+args() { local flag=$1 f; for f in "${FILES[@]}"; do printf '%s\0%s\0' "$flag" "$f"; done; }
+mapfile -d '' C_ARGS < <(args -c)
+mapfile -d '' F_ARGS < <(args -f)
+for n in $NS; do
+  d=$WORK/$n
+  rm -rf "$d"
+  python3 bench/gen.py "$n" "$d"
+  bytes=$(cat "${FILES[@]/#/$d/}" "$d/.env" | wc -c)
+  printf '%s\tinput\t\t%s\t\n' "$n" "$bytes" >>"$TSV"
+  say "N=$n: input $bytes bytes"
+  cd "$d"
+  # docker stack config reads no .env: every tool gets the variables from the environment too
+  # shellcheck disable=SC1091
+  . ./env.sh
+  bench_tool "$n" floor "$OUT/floor" "${FILES[@]}" || { say "bench: the floor failed"; exit 1; }
+  bench_tool "$n" docker "$DOCKER" stack config "${C_ARGS[@]}" \
+    || { say "bench: docker stack config rejects the generated project"; head -5 docker.err >&2; exit 1; }
+  if [ -x "$STACKC" ]; then
+    if bench_tool "$n" stackc "$STACKC" config "${F_ARGS[@]}"; then
+      same=no; cmp -s stackc.out docker.out && same=yes
+      printf '%s\tsame\t\t\t%s\n' "$n" "$same" >>"$TSV"
+    fi
+  else
+    printf '%s\tstackc\t\t\tnot built\n' "$n" >>"$TSV"
+  fi
+  if [ -n "$V1" ]; then
+    bench_tool "$n" v1 "$V1" "${F_ARGS[@]}" config || true
+  else
+    printf '%s\tv1\t\t\tnot installed\n' "$n" >>"$TSV"
+  fi
+  cd "$ROOT"
+done
+
+# --- report --------------------------------------------------------------------------------------
+cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
+ver_stackc=
+[ -x "$STACKC" ] && ver_stackc=$("$STACKC" --version 2>/dev/null | head -1)
+ver_stackc="${ver_stackc:-stackc} ($(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown))"
+ver_docker=$("$DOCKER" --version)
+ver_v1=$([ -n "$(command -v docker-compose)" ] && docker-compose version --short 2>/dev/null || echo "not installed")
+
+report() {
+  cat <<EOF
+# stackc benchmark results
+
+Generated by \`bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'). See bench/README.md for how to read it.
+
+- machine: $(nproc) CPUs, $cpu, $mem RAM, Linux $(uname -r)
+- stackc: $ver_stackc (\`stackc config -f base -f prod -f override-2\`)
+- docker: $ver_docker (\`docker stack config -c … -c … -c …\`, no daemon)
+- docker-compose v1: $ver_v1 (\`docker-compose -f … config\`)
+- floor: libyaml $(pkg-config --modversion yaml-0.1) event parser over the three files (\`bench/floor.c\`)
+- each figure: median of $RUNS runs after one warm-up; wall time by CLOCK_MONOTONIC, peak RSS by wait4 ru_maxrss (\`bench/measure.c\`)
+
+EOF
+  awk -F'\t' '
+    function fmt(x, d) { return x == "" ? "" : sprintf("%." d "f", x) }
+    function cell(n, t, what,   v) {            # a time (ms) or RSS (MiB) cell, or the reason
+      if ((n, t) in note && note[n, t] != "" && note[n, t] != "1 run") return "n/a (" note[n, t] ")"
+      if (!((n, t) in ms)) return "n/a"
+      v = what == "ms" ? fmt(ms[n, t], ms[n, t] < 100 ? 1 : 0) : fmt(kb[n, t] / 1024, 1)
+      return note[n, t] == "1 run" ? v " (1 run)" : v
+    }
+    function ratio(n, a, b, what) {
+      if (!((n, a) in ms) || !((n, b) in ms)) return "n/a"
+      return what == "ms" ? fmt(ms[n, a] / ms[n, b], 2) "×" : fmt(kb[n, a] / kb[n, b], 2) "×"
+    }
+    function check(ok, have) { return have ? (ok ? "PASS" : "FAIL") : "n/a" }
+    {
+      if (!($1 in seen)) { seen[$1] = 1; order[++nn] = $1 }
+      if ($2 == "input") { input[$1] = $4; next }
+      if ($2 == "same") { same[$1] = $5; next }
+      note[$1, $2] = $5
+      if ($3 != "") { ms[$1, $2] = $3; kb[$1, $2] = $4 }
+    }
+    END {
+      print "## Wall time (ms, median)\n"
+      print "| N | input | floor | stackc | docker stack | compose v1 | stackc / floor | docker / stackc | stackc ≤ 2× floor | same output as docker |"
+      print "|---:|---:|---:|---:|---:|---:|---:|---:|:---:|:---:|"
+      for (i = 1; i <= nn; i++) {
+        n = order[i]; h = (n, "stackc") in ms
+        printf "| %s | %.2f MiB | %s | %s | %s | %s | %s | %s | %s | %s |\n", n, input[n] / 1048576,
+          cell(n, "floor", "ms"), cell(n, "stackc", "ms"), cell(n, "docker", "ms"), cell(n, "v1", "ms"),
+          ratio(n, "stackc", "floor", "ms"), ratio(n, "docker", "stackc", "ms"),
+          check(h && ms[n, "stackc"] <= 2 * ms[n, "floor"], h), (n in same) ? same[n] : "n/a"
+      }
+      print "\n## Peak RSS (MiB, median)\n"
+      print "| N | input | budget 5×input+8 MiB | floor | stackc | docker stack | compose v1 | stackc / floor | docker / stackc | stackc ≤ budget |"
+      print "|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|"
+      for (i = 1; i <= nn; i++) {
+        n = order[i]; h = (n, "stackc") in kb; budget = 5 * input[n] / 1024 + 8192
+        printf "| %s | %.2f | %.1f | %s | %s | %s | %s | %s | %s | %s |\n", n, input[n] / 1048576, budget / 1024,
+          cell(n, "floor", "kb"), cell(n, "stackc", "kb"), cell(n, "docker", "kb"), cell(n, "v1", "kb"),
+          ratio(n, "stackc", "floor", "kb"), ratio(n, "docker", "stackc", "kb"),
+          check(h && kb[n, "stackc"] <= budget, h)
+      }
+      print "\n## Growth: wall time per service (µs; in brackets the marginal cost per added service since the previous N — flat = linear)\n"
+      print "| N | floor | stackc | docker stack | compose v1 |"
+      print "|---:|---:|---:|---:|---:|"
+      split("floor stackc docker v1", ts, " ")
+      for (i = 1; i <= nn; i++) {
+        n = order[i]; p = i > 1 ? order[i - 1] : ""; line = "| " n
+        for (j = 1; j <= 4; j++) {
+          t = ts[j]
+          if (!((n, t) in ms)) { line = line " | n/a"; continue }
+          line = line " | " sprintf("%.0f", 1000 * ms[n, t] / n)
+          if (p != "" && (p, t) in ms && n > p) line = line sprintf(" (%.0f)", 1000 * (ms[n, t] - ms[p, t]) / (n - p))
+        }
+        print line " |"
+      }
+    }' "$TSV"
+}
+
+report >"$RESULTS"
+cat "$RESULTS"
+say "written to ${RESULTS#"$ROOT"/}"
