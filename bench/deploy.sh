@@ -46,7 +46,7 @@ elif [ -x ../shared/swarm-lab.sh ]; then LABSH=$(cd .. && pwd)/shared/swarm-lab.
 else say "bench/deploy.sh: no lab (tests/e2e/lab.sh) in this tree"; exit 77
 fi
 [ "$(id -u)" = 0 ] || { say "bench/deploy.sh: the lab needs root"; exit 77; }
-if [ -z "$DOCKER" ] || ! "$DOCKER" stack deploy --help 2>/dev/null | grep -q -- --detach; then
+if [ -z "$DOCKER" ] || ! "$DOCKER" stack deploy --help 2>/dev/null | grep -- --detach >/dev/null; then
   say "bench/deploy.sh: DOCKER=$DOCKER has no 'stack deploy --detach' (docker CLI >= 26 needed)"; exit 77
 fi
 case " $TOOLS " in *" stackc "*) STACKC=$(stackc_bin "$ROOT" "${BUILD:-build}") ;; *) STACKC= ;; esac

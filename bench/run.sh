@@ -4,6 +4,7 @@
 #
 #   bench/run.sh                     N = 10 100 500 2000 10000, 5 measured runs after a warm-up
 #   BENCH_N="10 100" bench/run.sh    other sizes
+#   bench/run.sh --report            render RESULTS.md again from the last run's figures
 #
 # Environment: BUILD (stackc build dir, default build), BENCH_RUNS (default 5), BENCH_TIMEOUT
 # (seconds per run, default 300), BENCH_SLOW (seconds: a tool whose warm-up takes longer is run
@@ -47,9 +48,10 @@ if [ "${BENCH_COMPOSE_V1:-1}" != 0 ]; then
      timeout 300 apt-get update -qq && timeout 600 apt-get install -y -qq docker-compose) >/dev/null 2>&1 \
       || say "could not install docker-compose: skipped"
   fi
-  if command -v docker-compose >/dev/null && docker-compose version 2>/dev/null | grep -q 'version 1\.'; then
-    V1=$(command -v docker-compose)
-  else
+  case $(docker-compose version --short 2>/dev/null) in
+    1.*) V1=$(command -v docker-compose) ;;
+  esac
+  if [ -z "$V1" ]; then
     say "docker-compose v1 not available: skipped"
   fi
 fi
@@ -91,39 +93,42 @@ bench_tool() {
   printf '%s\t%s\t%s\t%s\t\n' "$n" "$tool" "$ms" "$kb" >>"$TSV"
 }
 
-: >"$TSV"
-args() { local flag=$1 f; for f in "${FILES[@]}"; do printf '%s\0%s\0' "$flag" "$f"; done; }
-mapfile -d '' C_ARGS < <(args -c)
-mapfile -d '' F_ARGS < <(args -f)
-for n in $NS; do
-  d=$WORK/$n
-  rm -rf "$d"
-  python3 bench/gen.py "$n" "$d"
-  bytes=$(cat "${FILES[@]/#/$d/}" "$d/.env" | wc -c)
-  printf '%s\tinput\t\t%s\t\n' "$n" "$bytes" >>"$TSV"
-  say "N=$n: input $bytes bytes"
-  cd "$d"
-  # docker stack config reads no .env: every tool gets the variables from the environment too
-  # shellcheck disable=SC1091
-  . ./env.sh
-  bench_tool "$n" floor "$OUT/floor" "${FILES[@]}" || { say "bench: the floor failed"; exit 1; }
-  bench_tool "$n" docker "$DOCKER" stack config "${C_ARGS[@]}" \
-    || { say "bench: docker stack config rejects the generated project"; head -5 docker.err >&2; exit 1; }
-  if [ -x "$STACKC" ]; then
-    if bench_tool "$n" stackc "$STACKC" config "${F_ARGS[@]}"; then
-      same=no; cmp -s stackc.out docker.out && same=yes
-      printf '%s\tsame\t\t\t%s\n' "$n" "$same" >>"$TSV"
+# `run.sh --report` only renders RESULTS.md again from the last run's bench/work/results.tsv.
+if [ "${1:-}" != --report ]; then
+  : >"$TSV"
+  args() { local flag=$1 f; for f in "${FILES[@]}"; do printf '%s\0%s\0' "$flag" "$f"; done; }
+  mapfile -d '' C_ARGS < <(args -c)
+  mapfile -d '' F_ARGS < <(args -f)
+  for n in $NS; do
+    d=$WORK/$n
+    rm -rf "$d"
+    python3 bench/gen.py "$n" "$d"
+    bytes=$(cat "${FILES[@]/#/$d/}" "$d/.env" | wc -c)
+    printf '%s\tinput\t\t%s\t\n' "$n" "$bytes" >>"$TSV"
+    say "N=$n: input $bytes bytes"
+    cd "$d"
+    # docker stack config reads no .env: every tool gets the variables from the environment too
+    # shellcheck disable=SC1091
+    . ./env.sh
+    bench_tool "$n" floor "$OUT/floor" "${FILES[@]}" || { say "bench: the floor failed"; exit 1; }
+    bench_tool "$n" docker "$DOCKER" stack config "${C_ARGS[@]}" \
+      || { say "bench: docker stack config rejects the generated project"; head -5 docker.err >&2; exit 1; }
+    if [ -x "$STACKC" ]; then
+      if bench_tool "$n" stackc "$STACKC" config "${F_ARGS[@]}"; then
+        same=no; cmp -s stackc.out docker.out && same=yes
+        printf '%s\tsame\t\t\t%s\n' "$n" "$same" >>"$TSV"
+      fi
+    else
+      printf '%s\tstackc\t\t\tnot built\n' "$n" >>"$TSV"
     fi
-  else
-    printf '%s\tstackc\t\t\tnot built\n' "$n" >>"$TSV"
-  fi
-  if [ -n "$V1" ]; then
-    bench_tool "$n" v1 "$V1" "${F_ARGS[@]}" config || true
-  else
-    printf '%s\tv1\t\t\tnot installed\n' "$n" >>"$TSV"
-  fi
-  cd "$ROOT"
-done
+    if [ -n "$V1" ]; then
+      bench_tool "$n" v1 "$V1" "${F_ARGS[@]}" config || true
+    else
+      printf '%s\tv1\t\t\tnot installed\n' "$n" >>"$TSV"
+    fi
+    cd "$ROOT"
+  done
+fi
 
 # --- report --------------------------------------------------------------------------------------
 ver_stackc=$(stackc_version "$STACKC")
