@@ -26,7 +26,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 FUZZ_OBJ := $(FUZZ_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all example deps check unit golden conformance differential e2e asan fuzz bench install clean check-layers
+.PHONY: all example deps check unit golden conformance differential e2e asan valgrind fuzz bench install clean check-layers
 all: deps
 	@$(MAKE) --no-print-directory $(BUILD)/stackc
 
@@ -71,6 +71,8 @@ $(BUILD)/stackc-test: $(UNIT_OBJ) $(FUZZ_OBJ) $(BUILD)/libstackc.a
 check: deps
 	@scripts/deps.sh --test
 	@$(MAKE) --no-print-directory $(BUILD)/stackc $(BUILD)/stackc-test
+	@$(MAKE) --no-print-directory BUILD=build/asan CFLAGS='$(SAN) -DSTACKC_ARENA_DEBUG' \
+		LDFLAGS='$(SAN)' build/asan/stackc build/asan/stackc-test
 	@BUILD=$(BUILD) tests/run.sh $(CHECK_ARGS)
 
 unit: $(BUILD)/stackc-test
@@ -87,7 +89,10 @@ e2e: $(BUILD)/stackc
 SAN := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 asan:
 	$(MAKE) BUILD=build/asan CFLAGS='$(SAN) -DSTACKC_ARENA_DEBUG' LDFLAGS='$(SAN)' \
-		$(if $(CHECK_ARGS),CHECK_ARGS='$(CHECK_ARGS)',CHECK_ARGS='unit golden') check
+		build/asan/stackc build/asan/stackc-test
+	tests/run.sh asan-unit asan-golden
+valgrind: $(BUILD)/stackc
+	BUILD=$(BUILD) tests/run.sh valgrind
 
 FUZZ_CC := clang
 fuzz:
@@ -97,7 +102,7 @@ fuzz:
 	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  echo "  FUZZ $$n"; \
 	  $(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -DSTACKC_ARENA_DEBUG -DPCRE2_CODE_UNIT_WIDTH=8 \
-	    -D_GNU_SOURCE -I. -o build/fuzz/$$n $$f build/fuzz/libstackc.a $(LDLIBS) || exit 1; done
+	    -D_GNU_SOURCE -DSTACKC_FUZZ_MAIN -I. -o build/fuzz/$$n $$f build/fuzz/libstackc.a $(LDLIBS) || exit 1; done
 
 bench: $(BUILD)/stackc
 	bench/run.sh

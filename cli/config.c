@@ -1,12 +1,187 @@
-/* stackc config — wired in by the integration step. */
+/* stackc config: print the merged, interpolated, validated stack file. */
 #include "cli/cli.h"
+#include "cli/project.h"
+#include "compose/diag.h"
+#include "compose/node.h"
+#include "compose/run.h"
+#include "compose/sbuf.h"
+#include "compose/xalloc.h"
+#include "emit/json.h"
+#include "emit/yaml.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char config_usage[] =
+	"usage: stackc config [options]\n"
+	"\n"
+	"Load, interpolate, merge and validate the compose files and print the result\n"
+	"as one stack file, exactly as `docker stack config` prints it.\n"
+	"\n"
+	"Options:\n"
+	"%s"
+	"      --format yaml|json   output format (default yaml)\n"
+	"  -o, --output FILE        write to FILE atomically instead of stdout\n"
+	"  -q, --quiet              validate only, print nothing\n"
+	"      --services | --images | --networks | --volumes | --secrets | --configs\n"
+	"                           print only those names, one per line\n"
+	"\n"
+	"Unlike docker stack, stackc reads .env (or --env-file) for ${VAR} values, follows\n"
+	"the compose specification's interpolation grammar (warning where docker would\n"
+	"read a value differently) and reports every problem, not only the first.\n";
+
+enum listing { LIST_NONE, LIST_SERVICES, LIST_IMAGES, LIST_NETWORKS, LIST_VOLUMES,
+	       LIST_SECRETS, LIST_CONFIGS };
+
+static void list_keys(struct sbuf *out, const struct node *root, const char *section)
+{
+	const struct node *m = node_map_get(root, section);
+	if (!m || m->kind != NODE_MAP)
+		return;
+	for (size_t i = 0; i < m->map.n; i++)
+		sb_printf(out, "%s\n", m->map.v[i].key);
+}
+
+static void list_images(struct sbuf *out, const struct node *root)
+{
+	const struct node *m = node_map_get(root, "services");
+	if (!m || m->kind != NODE_MAP)
+		return;
+	for (size_t i = 0; i < m->map.n; i++) {
+		const char *img = node_str(node_map_get(m->map.v[i].val, "image"));
+		if (img)
+			sb_printf(out, "%s\n", img);
+	}
+}
+
+/* Write via a temp file in the same directory and rename: never a truncated file. */
+static int write_atomic(const char *path, const char *buf, size_t len)
+{
+	char *tmp = xstrfmt("%s.stackc-XXXXXX", path);
+	int fd = mkstemp(tmp);
+	int ret = -1;
+	if (fd < 0) {
+		fprintf(stderr, "stackc: cannot write %s: %s\n", path, strerror(errno));
+		goto done;
+	}
+	size_t off = 0;
+	while (off < len) {
+		ssize_t w = write(fd, buf + off, len - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		off += (size_t)w;
+	}
+	if (off < len || fsync(fd) || close(fd)) {
+		fprintf(stderr, "stackc: cannot write %s: %s\n", path, strerror(errno));
+		unlink(tmp);
+		goto done;
+	}
+	if (rename(tmp, path)) {
+		fprintf(stderr, "stackc: cannot write %s: %s\n", path, strerror(errno));
+		unlink(tmp);
+		goto done;
+	}
+	ret = 0;
+done:
+	free(tmp);
+	return ret;
+}
 
 int cmd_config(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("stackc config: not implemented yet\n", stderr);
-	return EXIT_SYSTEM;
+	struct project_opts opts;
+	struct run run;
+	struct project proj;
+	struct sbuf out = SBUF_INIT;
+	const char *format = "yaml", *output = NULL;
+	int quiet = 0, ret = EXIT_INVALID;
+	enum listing listing = LIST_NONE;
+
+	project_opts_init(&opts);
+	run_init(&run);
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		int r = project_parse_option(&opts, argc, argv, &i);
+		if (r < 0) {
+			ret = EXIT_USAGE;
+			goto done;
+		}
+		if (r)
+			continue;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			printf(config_usage, project_options_help);
+			ret = 0;
+			goto done;
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			quiet = 1;
+		} else if (!strcmp(a, "--format") && i + 1 < argc) {
+			format = argv[++i];
+		} else if (!strncmp(a, "--format=", 9)) {
+			format = a + 9;
+		} else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < argc) {
+			output = argv[++i];
+		} else if (!strncmp(a, "--output=", 9)) {
+			output = a + 9;
+		} else if (!strcmp(a, "--services")) {
+			listing = LIST_SERVICES;
+		} else if (!strcmp(a, "--images")) {
+			listing = LIST_IMAGES;
+		} else if (!strcmp(a, "--networks")) {
+			listing = LIST_NETWORKS;
+		} else if (!strcmp(a, "--volumes")) {
+			listing = LIST_VOLUMES;
+		} else if (!strcmp(a, "--secrets")) {
+			listing = LIST_SECRETS;
+		} else if (!strcmp(a, "--configs")) {
+			listing = LIST_CONFIGS;
+		} else {
+			ret = usage_error("config", "unknown option '%s'", a);
+			goto done;
+		}
+	}
+	if (strcmp(format, "yaml") && strcmp(format, "json")) {
+		ret = usage_error("config", "--format takes yaml or json, not '%s'", format);
+		goto done;
+	}
+
+	/* printing the file: deploy-time rules warn; -q validates, so they fail */
+	opts.rules_warn = !quiet;
+	int failed = project_load(&proj, &run, &opts);
+	diag_print(&run.diag, stderr, DIAG_FORMAT_HUMAN, isatty(2));
+	if (failed)
+		goto done;
+	ret = 0;
+	if (quiet)
+		goto done;
+	switch (listing) {
+	case LIST_NONE:
+		if (!strcmp(format, "json"))
+			emit_json(&out, proj.root);
+		else
+			emit_yaml(&out, proj.root);
+		break;
+	case LIST_SERVICES: list_keys(&out, proj.root, "services"); break;
+	case LIST_IMAGES: list_images(&out, proj.root); break;
+	case LIST_NETWORKS: list_keys(&out, proj.root, "networks"); break;
+	case LIST_VOLUMES: list_keys(&out, proj.root, "volumes"); break;
+	case LIST_SECRETS: list_keys(&out, proj.root, "secrets"); break;
+	case LIST_CONFIGS: list_keys(&out, proj.root, "configs"); break;
+	}
+	if (output) {
+		if (write_atomic(output, out.buf, out.len))
+			ret = EXIT_SYSTEM;
+	} else if (fwrite(out.buf, 1, out.len, stdout) != out.len || fflush(stdout)) {
+		ret = EXIT_SYSTEM;
+	}
+done:
+	sbuf_release(&out);
+	run_release(&run);
+	project_opts_release(&opts);
+	return ret;
 }

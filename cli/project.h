@@ -24,6 +24,7 @@ struct project_opts {
 	int compat_docker;        /* --compat=docker */
 	int no_interpolate;       /* --no-interpolate */
 	int deploy;               /* deploy/diff: stricter checks (missing secret files...) */
+	int rules_warn;           /* config: swarm rules beyond docker's loader only warn */
 };
 
 void project_opts_init(struct project_opts *o);

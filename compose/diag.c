@@ -88,6 +88,17 @@ void diag_set_flags(struct diag_sink *d, unsigned flags)
 		d->v[d->n - 1].flags |= flags;
 }
 
+void diag_demote_since(struct diag_sink *d, size_t since)
+{
+	for (size_t i = since; i < d->n; i++) {
+		if (d->v[i].severity != DIAG_ERROR)
+			continue;
+		d->v[i].severity = DIAG_WARNING;
+		d->nerrors--;
+		d->nwarnings++;
+	}
+}
+
 int diag_failed(const struct diag_sink *d)
 {
 	return d->nerrors > 0 || (d->strict && d->nwarnings > 0);
@@ -301,5 +312,14 @@ void path_push_key(struct sbuf *path, const char *key)
 
 void path_push_index(struct sbuf *path, size_t i)
 {
-	sb_printf(path, "[%zu]", i);
+	/* hot: every walker pushes an index per list item; no printf */
+	char buf[24];
+	size_t n = sizeof(buf);
+	buf[--n] = ']';
+	do {
+		buf[--n] = (char)('0' + i % 10);
+		i /= 10;
+	} while (i);
+	buf[--n] = '[';
+	sb_put(path, buf + n, sizeof(buf) - n);
 }

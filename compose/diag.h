@@ -68,6 +68,13 @@ void diag_note(struct diag_sink *d, struct pos pos, const char *fmt, ...);
 /* Flags on the most recent diagnostic (e.g. DIAG_F_EXCERPT). */
 void diag_set_flags(struct diag_sink *d, unsigned flags);
 
+/*
+ * Turn the errors reported since diagnostic number `since` (d->n at the time)
+ * into warnings: `config` prints what docker would print and only warns about
+ * what would fail at deploy time.
+ */
+void diag_demote_since(struct diag_sink *d, size_t since);
+
 /* Errors, plus warnings when strict. */
 int diag_failed(const struct diag_sink *d);
 

@@ -3,7 +3,7 @@
 # missing ones; otherwise name them and fail, so the user knows what to do.
 set -eu
 pkgs="gcc make pkg-config libyaml-dev libjansson-dev libcurl4-openssl-dev libpcre2-dev libssl-dev"
-[ "${1:-}" = "--test" ] && pkgs="$pkgs valgrind openssl"
+[ "${1:-}" = "--test" ] && pkgs="$pkgs valgrind openssl python3 python3-yaml pre-commit"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -1,26 +1,33 @@
 #!/bin/bash
 # The test runner behind `make check`. Stages: unit (with fuzz seed replay),
-# golden, conformance, differential, e2e. Each stage prints its own results and
+# asan-unit and asan-golden (ASan+UBSan build), golden, valgrind (golden cases
+# under valgrind), conformance, differential, precommit, e2e. Each stage prints its own results and
 # a line "<stage>: N passed, N failed[, N skipped]"; this script adds them up
 # and prints the total as its last line. Usage: tests/run.sh [stage...]
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 export BUILD
-stages=${*:-unit golden conformance differential e2e}
+stages=${*:-unit golden asan-unit asan-golden valgrind conformance differential precommit e2e}
 tp=0 tf=0 ts=0
 status=0
 for st in $stages; do
 	case $st in
 	unit) cmd=("$BUILD/stackc-test") ;;
 	golden) cmd=(tests/golden.sh) ;;
+	asan-unit) cmd=(env ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/stackc-test) ;;
+	asan-golden) cmd=(env BUILD=build/asan ASAN_OPTIONS=detect_leaks=1 tests/golden.sh) ;;
+	valgrind) cmd=(env VALGRIND=1 tests/golden.sh) ;;
+	precommit) cmd=(tests/precommit.sh) ;;
 	conformance) cmd=(python3 tests/conformance.py) ;;
 	differential) cmd=(python3 tests/differential.py) ;;
 	e2e) cmd=(tests/e2e/run.sh) ;;
 	*) echo "unknown stage $st" >&2; exit 2 ;;
 	esac
-	if [ "${cmd[0]}" != python3 ] && [ ! -x "${cmd[0]}" ]; then
-		echo "$st: skipped (no ${cmd[0]})"; continue
+	exe=${cmd[0]}
+	[ "$exe" = env ] && for w in "${cmd[@]}"; do case $w in *=*|env) ;; *) exe=$w; break ;; esac; done
+	if [ "${cmd[0]}" != python3 ] && [ ! -x "$exe" ]; then
+		echo "$st: skipped (no $exe)"; continue
 	fi
 	if [ "${cmd[0]}" = python3 ] && [ ! -f "${cmd[1]}" ]; then
 		echo "$st: skipped (no ${cmd[1]})"; continue

@@ -1,0 +1,737 @@
+/*
+ * Interpolation: the compose-spec grammar (compose-go), docker's grammar
+ * (docker/cli template.go, bugs included), and the tree walk that applies
+ * one and compares it with the other.
+ *
+ * An evaluation expands one value into ev->out and collects problems
+ * (errors) and unset references (warnings) with their offsets in the value;
+ * reporting turns them into diagnostics afterwards, so docker's grammar can
+ * also run silently for the comparison.
+ */
+#include "compose/interp.h"
+#include "compose/arena.h"
+#include "compose/diag.h"
+#include "compose/dotenv.h"
+#include "compose/node.h"
+#include "compose/run.h"
+#include "compose/sbuf.h"
+#include "compose/xalloc.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NONE SIZE_MAX
+#define MSG_MAX 256 /* bytes of a required-variable message kept for the report */
+
+enum problem_kind { PROB_SYNTAX, PROB_REQUIRED, PROB_DEPTH };
+
+struct problem {
+	enum problem_kind kind;
+	size_t off;       /* the `$`, as an offset in the evaluated value */
+	const char *text; /* SYNTAX: the template; REQUIRED: the variable name */
+	size_t text_len;
+	const char *msg;  /* REQUIRED: the message (arena copy, cut at MSG_MAX) */
+	size_t msg_len;
+};
+
+struct unset_ref {
+	size_t off;
+	const char *name;
+	size_t len;
+};
+
+/* Quirks of docker's grammar met during an evaluation: why it may differ. */
+enum {
+	HINT_SEPARATOR = 1u << 0,
+	HINT_UNBRACED = 1u << 1,
+	HINT_NESTED = 1u << 2,
+	HINT_PLUS = 1u << 3,
+	HINT_DOLLAR = 1u << 4,
+	HINT_FORGOTTEN = 1u << 5,
+};
+
+struct eval {
+	struct run *run;
+	const struct env *env;
+	const char *base; /* the value: offsets are relative to it */
+	struct sbuf out;
+	size_t budget;    /* bytes all buffers of this evaluation may still take */
+	int limit_hit;
+	struct problem *probs;
+	size_t nprobs, aprobs;
+	struct unset_ref *unset;
+	size_t nunset, aunset;
+	unsigned hints;
+};
+
+static void eval_init(struct eval *ev, struct run *run, const struct env *env, const char *base)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->run = run;
+	ev->env = env;
+	ev->base = base;
+	sbuf_init(&ev->out, 0);
+	ev->budget = INTERP_MAX_VALUE;
+}
+
+static void eval_release(struct eval *ev)
+{
+	sbuf_release(&ev->out);
+	free(ev->probs);
+	free(ev->unset);
+}
+
+static void put(struct eval *ev, struct sbuf *sb, const char *s, size_t n)
+{
+	if (ev->limit_hit)
+		return;
+	if (n > ev->budget) {
+		ev->limit_hit = 1;
+		return;
+	}
+	ev->budget -= n;
+	sb_put(sb, s, n);
+}
+
+static void add_problem(struct eval *ev, const struct problem *pb)
+{
+	ALLOC_GROW(ev->probs, ev->nprobs + 1, ev->aprobs);
+	ev->probs[ev->nprobs++] = *pb;
+}
+
+static size_t offset(const struct eval *ev, const char *p)
+{
+	return (size_t)(p - ev->base);
+}
+
+static int syntax(struct eval *ev, struct problem *pb, const char *tmpl, size_t len,
+		  const char *dollar)
+{
+	*pb = (struct problem){ PROB_SYNTAX, offset(ev, dollar), tmpl, len, NULL, 0 };
+	return -1;
+}
+
+static int required(struct eval *ev, struct problem *pb, const char *dollar, const char *name,
+		    size_t nlen, const char *msg, size_t mlen)
+{
+	if (mlen > MSG_MAX)
+		mlen = MSG_MAX;
+	*pb = (struct problem){ PROB_REQUIRED, offset(ev, dollar), name, nlen,
+				arena_strndup(&ev->run->arena, msg, mlen), mlen };
+	return -1;
+}
+
+static const char *lookup(struct eval *ev, const char *name, size_t len)
+{
+	const struct env_var *e = ev->env ? env_findn(ev->env, name, len) : NULL;
+	return e ? e->value : NULL;
+}
+
+/* ==== lexical pieces shared by both grammars ==== */
+
+/*
+ * Bytes of one name character at s, 0 if there is none: [_A-Za-z], digits
+ * unless first, and the two non-ASCII letters Go's case folding adds to
+ * [a-z]: U+017F (s) and U+212A (K).
+ */
+static size_t name_char(const char *s, size_t n, int first)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (!n)
+		return 0;
+	if (u[0] == '_' || ((u[0] | 0x20) >= 'a' && (u[0] | 0x20) <= 'z'))
+		return 1;
+	if (!first && u[0] >= '0' && u[0] <= '9')
+		return 1;
+	if (n >= 2 && u[0] == 0xC5 && u[1] == 0xBF)
+		return 2;
+	if (n >= 3 && u[0] == 0xE2 && u[1] == 0x84 && u[2] == 0xAA)
+		return 3;
+	return 0;
+}
+
+static size_t name_len(const char *s, size_t n)
+{
+	size_t i = 0, c;
+	while ((c = name_char(s + i, n - i, i == 0)))
+		i += c;
+	return i;
+}
+
+struct op {
+	char c;    /* '-', '+' or '?' */
+	int colon; /* written with a leading ':' */
+};
+
+/* Length of the operator at s[k] (an optional ':' then one of ops), 0 if none. */
+static size_t parse_op(const char *s, size_t k, size_t n, const char *ops, struct op *op)
+{
+	size_t colon = k < n && s[k] == ':';
+	size_t c = k + colon;
+	if (c < n && s[c] && strchr(ops, s[c])) {
+		op->c = s[c];
+		op->colon = (int)colon;
+		return colon + 1;
+	}
+	return 0;
+}
+
+/* Does the operator pick the variable's own value (set, and non-empty for ':')? */
+static int op_holds(const struct op *op, const char *v)
+{
+	return v && (!op->colon || *v);
+}
+
+/* ==== compose-spec grammar ==== */
+
+/* The last '}' of the line, cached per line (expressions with an operator end there). */
+struct line_cache {
+	int valid;
+	size_t from, eol, last;
+};
+
+static size_t last_brace(struct line_cache *lc, const char *s, size_t n, size_t a)
+{
+	if (!lc->valid || a < lc->from || a > lc->eol) {
+		const char *nl = memchr(s + a, '\n', n - a);
+		lc->valid = 1;
+		lc->from = a;
+		lc->eol = nl ? (size_t)(nl - s) : n;
+		lc->last = NONE;
+		for (size_t p = lc->eol; p > a; p--) {
+			if (s[p - 1] == '}') {
+				lc->last = p - 1;
+				break;
+			}
+		}
+	}
+	return lc->last != NONE && lc->last >= a ? lc->last : NONE;
+}
+
+/*
+ * compose-go's getFirstBraceClosingIndex on s[i..m]: count '{' up and '}'
+ * down, skipping the character after each '{'; the '}' that brings the
+ * count back to 0 ends the expression, else m does.
+ */
+static size_t closing_brace(const char *s, size_t i, size_t m)
+{
+	long depth = 0;
+	for (size_t p = i; p <= m; p++) {
+		if (s[p] == '}' && --depth == 0)
+			return p;
+		if (s[p] == '{') {
+			depth++;
+			p++;
+		}
+	}
+	return m;
+}
+
+static int spec_expand(struct eval *ev, const char *s, size_t n, struct sbuf *out, int depth,
+		       struct problem *first);
+
+/* Expand an operator's argument one level deeper. */
+static int nested(struct eval *ev, const char *s, size_t n, struct sbuf *out, int depth,
+		  struct problem *pb)
+{
+	if (depth + 1 > INTERP_MAX_DEPTH) {
+		*pb = (struct problem){ PROB_DEPTH, offset(ev, s), NULL, 0, NULL, 0 };
+		return -1;
+	}
+	return spec_expand(ev, s, n, out, depth + 1, pb);
+}
+
+/* A plain `$NAME` / `${NAME}`: unset gives "" and a warning. */
+static void spec_var(struct eval *ev, const char *dollar, const char *name, size_t len,
+		     struct sbuf *out)
+{
+	const char *v = lookup(ev, name, len);
+	if (!v) {
+		ALLOC_GROW(ev->unset, ev->nunset + 1, ev->aunset);
+		ev->unset[ev->nunset++] = (struct unset_ref){ offset(ev, dollar), name, len };
+		return;
+	}
+	put(ev, out, v, strlen(v));
+}
+
+/* `${name<op>arg}`: the argument is expanded only when it is used. */
+static int spec_apply(struct eval *ev, const struct op *op, const char *dollar, const char *name,
+		      size_t nlen, const char *arg, size_t alen, struct sbuf *out, int depth,
+		      struct problem *pb)
+{
+	const char *v = lookup(ev, name, nlen);
+	if (op->c == '+') {
+		if (op_holds(op, v))
+			return nested(ev, arg, alen, out, depth, pb);
+		put(ev, out, v ? v : "", v ? strlen(v) : 0);
+		return 0;
+	}
+	if (op_holds(op, v)) {
+		put(ev, out, v, strlen(v));
+		return 0;
+	}
+	if (op->c == '-')
+		return nested(ev, arg, alen, out, depth, pb);
+	struct sbuf msg = SBUF_INIT;
+	int r = nested(ev, arg, alen, &msg, depth, pb);
+	if (!r)
+		r = required(ev, pb, dollar, name, nlen, msg.buf, msg.len);
+	sbuf_release(&msg);
+	return r;
+}
+
+/* `${...}` at s[*pi]; *pi moves past what was consumed. */
+static int spec_braced(struct eval *ev, const char *s, size_t n, size_t *pi, struct sbuf *out,
+		       int depth, struct line_cache *lc, struct problem *pb)
+{
+	size_t i = *pi, j = i + 2, nl = name_len(s + j, n - j), k = j + nl;
+	struct op op;
+	*pi = i + 2; /* past an invalid `${` */
+	if (!nl)
+		return syntax(ev, pb, s, n, s + i);
+	if (k < n && s[k] == '}') {
+		*pi = k + 1;
+		spec_var(ev, s + i, s + j, nl, out);
+		return 0;
+	}
+	size_t a = k + parse_op(s, k, n, "-+?", &op);
+	size_t m = a > k ? last_brace(lc, s, n, a) : NONE;
+	if (m == NONE)
+		return syntax(ev, pb, s, n, s + i);
+	size_t end = closing_brace(s, i, m);
+	/*
+	 * compose-go expands the rest of the match (up to m) recursively; going
+	 * on at end + 1 gives the same text without a recursion per expression,
+	 * and after an error it reports the rest too (compose-go stops there).
+	 */
+	*pi = end + 1;
+	return spec_apply(ev, &op, s + i, s + j, nl, s + a, end - a, out, depth, pb);
+}
+
+/* One `$` at s[*pi]. */
+static int spec_dollar(struct eval *ev, const char *s, size_t n, size_t *pi, struct sbuf *out,
+		       int depth, struct line_cache *lc, struct problem *pb)
+{
+	size_t i = *pi, nl = name_len(s + i + 1, n - i - 1);
+	if (i + 1 < n && s[i + 1] == '$') {
+		put(ev, out, "$", 1);
+		*pi = i + 2;
+		return 0;
+	}
+	if (nl) {
+		spec_var(ev, s + i, s + i + 1, nl, out);
+		*pi = i + 1 + nl;
+		return 0;
+	}
+	if (i + 1 < n && s[i + 1] == '{')
+		return spec_braced(ev, s, n, pi, out, depth, lc, pb);
+	put(ev, out, "$", 1); /* not an expression: a literal `$` */
+	*pi = i + 1;
+	return 0;
+}
+
+/*
+ * Expand s into out. At depth 0 every problem is recorded; deeper, only the
+ * first one is kept in *first (compose-go returns one error per template).
+ */
+static int spec_expand(struct eval *ev, const char *s, size_t n, struct sbuf *out, int depth,
+		       struct problem *first)
+{
+	struct line_cache lc = { 0 };
+	int failed = 0;
+	size_t i = 0;
+	while (i < n && !ev->limit_hit) {
+		const char *d = memchr(s + i, '$', n - i);
+		size_t j = d ? (size_t)(d - s) : n;
+		put(ev, out, s + i, j - i);
+		if (!d)
+			break;
+		struct problem pb;
+		i = j;
+		if (!spec_dollar(ev, s, n, &i, out, depth, &lc, &pb) || ev->limit_hit)
+			continue;
+		if (!depth)
+			add_problem(ev, &pb);
+		else if (!failed)
+			*first = pb;
+		failed = 1;
+	}
+	return failed || ev->limit_hit ? -1 : 0;
+}
+
+/* ==== docker's grammar (cli/compose/template, v28.2.2) ==== */
+
+static size_t brace_or_end(const char *s, size_t a, size_t n)
+{
+	const char *b = memchr(s + a, '}', n - a);
+	return b ? (size_t)(b - s) : n;
+}
+
+struct dmatch {
+	const char *sub; /* what the regexp captured: name + modifier */
+	size_t len;
+	size_t name_len; /* where the written operator starts in sub */
+	size_t end;      /* offset just past the match */
+};
+
+/*
+ * docker's regexp at s[i] == '$' (after `$$` was ruled out):
+ *   NAME(:?[-?][^}]*)?  |  {NAME(:?[-?][^}]*)?}
+ * Returns 0 when neither matches (an invalid template).
+ */
+static int docker_match(struct eval *ev, const char *s, size_t n, size_t i, struct dmatch *m)
+{
+	struct op op;
+	size_t nl = name_len(s + i + 1, n - i - 1);
+	if (nl) {
+		size_t k = i + 1 + nl, a = k + parse_op(s, k, n, "-?", &op);
+		size_t e = a > k ? brace_or_end(s, a, n) : k;
+		if (a > k)
+			ev->hints |= HINT_UNBRACED;
+		*m = (struct dmatch){ s + i + 1, e - i - 1, nl, e };
+		return 1;
+	}
+	if (i + 1 >= n || s[i + 1] != '{')
+		return 0;
+	size_t j = i + 2;
+	nl = name_len(s + j, n - j);
+	if (!nl)
+		return 0;
+	size_t k = j + nl, a = k + parse_op(s, k, n, "-?", &op);
+	size_t p = a > k ? brace_or_end(s, a, n) : k;
+	if (p >= n || s[p] != '}')
+		return 0;
+	*m = (struct dmatch){ s + j, p - j, nl, p + 1 };
+	return 1;
+}
+
+/* Why a `$` is invalid for docker while compose may accept it. */
+static unsigned docker_invalid_hint(const char *s, size_t n, size_t i)
+{
+	struct op op;
+	if (i + 1 >= n || s[i + 1] != '{')
+		return HINT_DOLLAR;
+	size_t j = i + 2, nl = name_len(s + j, n - j);
+	if (nl && parse_op(s, j + nl, n, "+", &op))
+		return HINT_PLUS;
+	return 0;
+}
+
+/*
+ * docker's substitute functions, in their order: the first separator of
+ * ":-", "-", ":?", "?" found anywhere in the capture wins and splits it at
+ * its first occurrence; without one the capture is a name.
+ */
+static int docker_resolve(struct eval *ev, const struct dmatch *m, const char *dollar,
+			  struct problem *pb)
+{
+	static const char *const seps[] = { ":-", "-", ":?", "?" };
+	for (size_t i = 0; i < ARRAY_SIZE(seps); i++) {
+		size_t sl = strlen(seps[i]);
+		const char *p = memmem(m->sub, m->len, seps[i], sl);
+		if (!p)
+			continue;
+		size_t nlen = (size_t)(p - m->sub);
+		const char *arg = p + sl;
+		size_t alen = m->len - nlen - sl;
+		struct op op = { seps[i][sl - 1], sl == 2 };
+		const char *v = lookup(ev, m->sub, nlen);
+		if (nlen != m->name_len)
+			ev->hints |= HINT_SEPARATOR;
+		if (memchr(arg, '$', alen))
+			ev->hints |= HINT_NESTED;
+		if (op_holds(&op, v)) {
+			put(ev, &ev->out, v, strlen(v));
+			return 0;
+		}
+		if (op.c == '?')
+			return required(ev, pb, dollar, m->sub, nlen, arg, alen);
+		put(ev, &ev->out, arg, alen);
+		return 0;
+	}
+	const char *v = lookup(ev, m->sub, m->len);
+	if (v)
+		put(ev, &ev->out, v, strlen(v));
+	return 0;
+}
+
+/*
+ * docker's ReplaceAllStringFunc loop. Its error variable is overwritten by
+ * every later variable substitution, so only an error that no later
+ * variable clears survives; `$$` leaves it alone.
+ */
+static void docker_expand(struct eval *ev, const char *s, size_t n)
+{
+	struct problem cur;
+	int err = 0;
+	size_t i = 0;
+	while (i < n && !ev->limit_hit) {
+		const char *d = memchr(s + i, '$', n - i);
+		size_t j = d ? (size_t)(d - s) : n;
+		put(ev, &ev->out, s + i, j - i);
+		if (!d)
+			break;
+		i = j;
+		struct dmatch m;
+		if (i + 1 < n && s[i + 1] == '$') {
+			put(ev, &ev->out, "$", 1);
+			i += 2;
+		} else if (docker_match(ev, s, n, i, &m)) {
+			int was = err;
+			err = docker_resolve(ev, &m, s + i, &cur) ? 1 : 0;
+			if (was && !err)
+				ev->hints |= HINT_FORGOTTEN;
+			i = m.end;
+		} else {
+			ev->hints |= docker_invalid_hint(s, n, i);
+			err = 1;
+			syntax(ev, &cur, s, n, s + i);
+			i++;
+		}
+	}
+	if (err && !ev->limit_hit)
+		add_problem(ev, &cur);
+}
+
+static void evaluate(struct eval *ev, enum interp_mode mode, const char *s, size_t n)
+{
+	if (mode == INTERP_DOCKER)
+		docker_expand(ev, s, n);
+	else
+		spec_expand(ev, s, n, &ev->out, 0, NULL);
+}
+
+static int eval_failed(const struct eval *ev)
+{
+	return ev->nprobs || ev->limit_hit;
+}
+
+/* ==== reporting ==== */
+
+/* Where offset off of the value is: exact for a verbatim copy of one source line. */
+static struct pos pos_at(struct pos pos, unsigned flags, const char *base, size_t off)
+{
+	if (!(flags & INTERP_F_VERBATIM) || !pos.line)
+		return pos;
+	for (size_t i = 0; i < off; i++)
+		if (((unsigned char)base[i] & 0xC0) != 0x80)
+			pos.col++;
+	return pos;
+}
+
+/* A variable name for a message: as is when it is a plain identifier, else quoted. */
+static const char *name_text(struct diag_sink *d, const char *name, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		char c = name[i];
+		if (c != '_' && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && !(c >= '0' && c <= '9'))
+			return diag_repr(d, name, len);
+	}
+	return arena_strndup(d->arena, name, len);
+}
+
+/* The problem as a message (arena string). */
+static const char *problem_text(struct diag_sink *d, const struct problem *pb)
+{
+	switch (pb->kind) {
+	case PROB_SYNTAX:
+		return arena_fmt(d->arena, "invalid interpolation format: %s; escape a literal $ as $$",
+				 diag_repr(d, pb->text, pb->text_len));
+	case PROB_REQUIRED:
+		return arena_fmt(d->arena, "required variable %s is missing a value%s%s",
+				 name_text(d, pb->text, pb->text_len), pb->msg_len ? ": " : "",
+				 pb->msg_len ? diag_repr(d, pb->msg, pb->msg_len) : "");
+	case PROB_DEPTH:
+		return arena_fmt(d->arena, "variables nested more than %d levels deep",
+				 INTERP_MAX_DEPTH);
+	}
+	BUG("problem kind %d", (int)pb->kind);
+}
+
+static const char *limit_text(struct diag_sink *d)
+{
+	return arena_fmt(d->arena, "value longer than %u MiB after interpolation",
+			 INTERP_MAX_VALUE >> 20);
+}
+
+/* Report an evaluation's problems (errors) and, in spec mode, unset variables. */
+static int report(struct run *run, const struct eval *ev, enum interp_mode mode, struct pos pos,
+		  unsigned flags, const char *path)
+{
+	struct diag_sink *d = &run->diag;
+	static const char *const rules[] = { "interp.syntax", "interp.required", "interp.limit" };
+	for (size_t i = 0; mode == INTERP_SPEC && i < ev->nunset; i++) {
+		const struct unset_ref *u = &ev->unset[i];
+		diag_add(d, DIAG_WARNING, "interp.unset", pos_at(pos, flags, ev->base, u->off), path,
+			 "variable %s is not set, defaulting to a blank string",
+			 name_text(d, u->name, u->len));
+	}
+	for (size_t i = 0; i < ev->nprobs; i++) {
+		const struct problem *pb = &ev->probs[i];
+		diag_add(d, DIAG_ERROR, rules[pb->kind], pos_at(pos, flags, ev->base, pb->off), path,
+			 "%s", problem_text(d, pb));
+	}
+	if (ev->limit_hit)
+		diag_add(d, DIAG_ERROR, "interp.limit", pos, path, "%s", limit_text(d));
+	return eval_failed(ev) ? -1 : 0;
+}
+
+int interp_string(struct run *run, const struct interp_opts *opts, struct pos pos,
+		  unsigned flags, const char *path, const char *s, size_t len,
+		  const char **out, size_t *out_len)
+{
+	struct eval ev;
+	eval_init(&ev, run, opts->env, s);
+	evaluate(&ev, opts->mode, s, len);
+	int ret = report(run, &ev, opts->mode, pos, flags, path);
+	if (!ret) {
+		*out = arena_strndup(&run->arena, ev.out.buf, ev.out.len);
+		*out_len = ev.out.len;
+	}
+	eval_release(&ev);
+	return ret;
+}
+
+/* ==== the tree walk ==== */
+
+struct walk {
+	struct run *run;
+	const struct interp_opts *opts;
+	struct sbuf path;
+	int failed;
+};
+
+/*
+ * Where a string node's value starts in its source when the source holds
+ * it verbatim on one line (plain, or quoted without escapes): then
+ * diagnostics can point at the `$` itself.
+ */
+static unsigned locate(const struct run *run, const struct node *n, struct pos *pos)
+{
+	const struct source *so = source_get(&run->sources, n->pos.src);
+	*pos = n->pos;
+	if (!so || !n->pos.line || n->pos.line > so->nlines || memchr(n->s.text, '\n', n->s.len))
+		return 0;
+	size_t b = so->lines[n->pos.line - 1];
+	for (uint32_t col = 1; col < n->pos.col && b < so->len; col++) {
+		b++;
+		while (b < so->len && ((unsigned char)so->text[b] & 0xC0) == 0x80)
+			b++;
+	}
+	size_t quote = b < so->len && (so->text[b] == '\'' || so->text[b] == '"');
+	b += quote;
+	if (b > so->len || so->len - b < n->s.len || memcmp(so->text + b, n->s.text, n->s.len))
+		return 0;
+	pos->col += (uint32_t)quote;
+	return INTERP_F_VERBATIM;
+}
+
+static const char *hint_text(unsigned hints)
+{
+	static const struct {
+		unsigned bit;
+		const char *text;
+	} why[] = {
+		{ HINT_SEPARATOR, "docker splits ${...} at the first of :-, -, :?, ? found anywhere in it" },
+		{ HINT_UNBRACED, "docker reads the text after an unbraced $NAME-... or $NAME?... up to the next '}' as its default" },
+		{ HINT_NESTED, "docker does not expand variables inside a default" },
+		{ HINT_PLUS, "docker does not support ${VAR:+...} or ${VAR+...}" },
+		{ HINT_DOLLAR, "docker rejects a '$' that does not start a variable; write $$" },
+		{ HINT_FORGOTTEN, "docker drops the error when a later variable in the value substitutes" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(why); i++)
+		if (hints & why[i].bit)
+			return why[i].text;
+	return NULL;
+}
+
+/* Spec mode: say where docker stack deploy would read the value differently. */
+static void compare_docker(struct walk *w, const struct node *n, const struct eval *spec)
+{
+	struct diag_sink *d = &w->run->diag;
+	struct eval dk;
+	eval_init(&dk, w->run, w->opts->env, n->s.text);
+	docker_expand(&dk, n->s.text, n->s.len);
+	const char *why = hint_text(dk.hints);
+	const char *path = w->path.buf;
+	if (eval_failed(spec)) {
+		if (!eval_failed(&dk))
+			diag_note(d, n->pos, "docker stack deploy would accept it and read %s%s%s%s",
+				  diag_repr(d, dk.out.buf, dk.out.len), why ? " (" : "",
+				  why ? why : "", why ? ")" : "");
+	} else if (eval_failed(&dk)) {
+		diag_add(d, DIAG_WARNING, "interp.docker-differs", n->pos, path,
+			 "docker stack deploy rejects this value (%s)%s%s%s; stackc uses %s",
+			 dk.limit_hit ? limit_text(d) : problem_text(d, &dk.probs[0]),
+			 why ? " (" : "", why ? why : "", why ? ")" : "",
+			 diag_repr(d, spec->out.buf, spec->out.len));
+	} else if (dk.out.len != spec->out.len ||
+		   memcmp(dk.out.buf, spec->out.buf, dk.out.len)) {
+		diag_add(d, DIAG_WARNING, "interp.docker-differs", n->pos, path,
+			 "docker stack deploy reads this as %s%s%s%s; stackc uses %s",
+			 diag_repr(d, dk.out.buf, dk.out.len), why ? " (" : "", why ? why : "",
+			 why ? ")" : "", diag_repr(d, spec->out.buf, spec->out.len));
+	}
+	eval_release(&dk);
+}
+
+static void interp_node(struct walk *w, struct node *n)
+{
+	if (!memchr(n->s.text, '$', n->s.len))
+		return;
+	struct pos pos;
+	unsigned flags = locate(w->run, n, &pos);
+	struct eval ev;
+	eval_init(&ev, w->run, w->opts->env, n->s.text);
+	evaluate(&ev, w->opts->mode, n->s.text, n->s.len);
+	if (report(w->run, &ev, w->opts->mode, pos, flags, w->path.buf))
+		w->failed = 1;
+	if (w->opts->mode == INTERP_SPEC)
+		compare_docker(w, n, &ev);
+	if (!eval_failed(&ev) &&
+	    (ev.out.len != n->s.len || memcmp(ev.out.buf, n->s.text, n->s.len))) {
+		node_set_str(&w->run->arena, n, ev.out.buf, ev.out.len);
+		n->flags |= NODE_INTERPOLATED;
+	}
+	eval_release(&ev);
+}
+
+static void walk_node(struct walk *w, struct node *n, int top)
+{
+	size_t len = w->path.len;
+	switch (n->kind) {
+	case NODE_STR:
+		interp_node(w, n);
+		break;
+	case NODE_SEQ:
+		for (size_t i = 0; i < n->seq.n; i++) {
+			path_push_index(&w->path, i);
+			walk_node(w, n->seq.v[i], 0);
+			sbuf_setlen(&w->path, len);
+		}
+		break;
+	case NODE_MAP:
+		for (size_t i = 0; i < n->map.n; i++) {
+			struct node_entry *e = &n->map.v[i];
+			/* docker checks `version` before interpolating: "${V}" must stay as written */
+			if (top && !strcmp(e->key, "version"))
+				continue;
+			path_push_key(&w->path, e->key);
+			walk_node(w, e->val, 0);
+			sbuf_setlen(&w->path, len);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+int interp_tree(struct run *run, struct node *root, const struct interp_opts *opts)
+{
+	struct walk w = { run, opts, SBUF_INIT, 0 };
+	if (root)
+		walk_node(&w, root, 1);
+	sbuf_release(&w.path);
+	return w.failed ? -1 : 0;
+}

@@ -1,0 +1,71 @@
+/*
+ * What both printers share: the object types of docker's compose model
+ * (cli/compose/types at v28.2.2) with their printed key orders, yaml.v3's
+ * "natural" key sort, and Go's float formatting.
+ *
+ * A printer walks the tree with a shape: the root starts at shape_root and
+ * every child's shape comes from shape_child(). Keys the shape does not know
+ * (x-* extensions, anything unexpected) print after the known ones, sorted
+ * naturally, as yaml.v3 prints an inline map after the struct fields.
+ * A node whose kind does not fit its shape (ulimits `nofile: 5`, `external:
+ * true`) simply prints as what it is.
+ */
+#ifndef STACKC_EMIT_SHAPE_H
+#define STACKC_EMIT_SHAPE_H
+
+#include <stddef.h>
+
+struct node;
+struct node_entry;
+struct sbuf;
+
+enum shape_kind {
+	SHAPE_ANY,    /* generic value: maps sorted naturally */
+	SHAPE_STRUCT, /* fixed key order */
+	SHAPE_DICT,   /* keys sorted naturally, values of one shape */
+	SHAPE_LIST,   /* items of one shape */
+};
+
+#define SHAPE_F_VALUE   0x1u /* a Go struct value, not a pointer: null prints as {} */
+#define SHAPE_F_FLOAT32 0x2u /* a float32 scalar: fewer digits */
+
+struct shape_field {
+	const char *key;
+	const struct shape *shape; /* NULL: any */
+};
+
+struct shape {
+	enum shape_kind kind;
+	unsigned flags;
+	const struct shape_field *fields; /* STRUCT */
+	size_t nfields;
+	const struct shape *elem;         /* DICT values, LIST items; NULL: any */
+};
+
+extern const struct shape shape_root;
+extern const struct shape shape_any;
+
+/* The shape of the value under key (maps) or of an item (key NULL, lists). */
+const struct shape *shape_child(const struct shape *s, const char *key);
+
+/*
+ * The entries of map in print order for shape s. Returns a malloc'ed array of
+ * map->map.n pointers (the caller frees it), or NULL for an empty map.
+ */
+const struct node_entry **shape_order(const struct shape *s, const struct node *map);
+
+/*
+ * yaml.v3's key order (sorter.go keyList.Less) for two string keys: rune by
+ * rune; letters by code point, a letter after a non-letter (before it right
+ * after a digit), digit runs by numeric value. Returns non-zero if a < b.
+ */
+int shape_key_less(const char *a, size_t alen, const char *b, size_t blen);
+
+/*
+ * Append f as Go's strconv.FormatFloat(f, fmt, -1, bits) does: fmt 'g'
+ * (what yaml.v3 prints), 'e' or 'f'; shortest digits that read back as the
+ * same float64 (or float32 when bits32). Finite values only.
+ */
+void shape_format_float(struct sbuf *out, double f, int bits32, char fmt);
+
+#endif

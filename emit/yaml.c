@@ -1,0 +1,960 @@
+/*
+ * The YAML printer: a small port of the parts of yaml.v3 that docker's
+ * `stack config` output goes through — the encoder's choice of scalar style
+ * (encode.go stringv, resolve.go) and the emitter's block-style layout and
+ * scalar writers (emitterc.go), with indent 2 and unlimited line width.
+ * The emitter state (indent, column, whitespace, indention) is kept exactly
+ * as yaml.v3 keeps it, so odd strings lay out the same way.
+ */
+#include "emit/yaml.h"
+#include "emit/shape.h"
+#include "compose/node.h"
+#include "compose/sbuf.h"
+#include "compose/xalloc.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BEST_INDENT 2
+#define MAX_SIMPLE_KEY 128 /* longer keys are written as `? key` */
+
+/* ==== UTF-8 ==== */
+
+/* Length of a valid UTF-8 sequence at s, or 0 (Go's utf8.ValidString rules). */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	size_t len;
+	uint32_t v, min;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		len = 2, v = c & 0x1F, min = 0x80;
+	else if (c >= 0xE0 && c <= 0xEF)
+		len = 3, v = c & 0x0F, min = 0x800;
+	else if (c >= 0xF0 && c <= 0xF4)
+		len = 4, v = c & 0x07, min = 0x10000;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3F);
+	}
+	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+static int utf8_valid(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		size_t w = utf8_seq((const unsigned char *)s + i, n - i);
+		if (!w)
+			return 0;
+		i += w;
+	}
+	return 1;
+}
+
+/* ==== would a plain scalar read back as something else? (resolve.go) ==== */
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* strconv.ParseUint(s, base, 64); base 0 reads 0x/0o/0b/0 prefixes */
+static int go_parse_uint(const char *s, size_t n, int base)
+{
+	if (!n)
+		return 0;
+	if (base == 0) {
+		base = 10;
+		if (s[0] == '0') {
+			char l = (char)(s[1] | 0x20);
+			if (n >= 3 && l == 'b')
+				base = 2, s += 2, n -= 2;
+			else if (n >= 3 && l == 'o')
+				base = 8, s += 2, n -= 2;
+			else if (n >= 3 && l == 'x')
+				base = 16, s += 2, n -= 2;
+			else
+				base = 8, s += 1, n -= 1;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		int d;
+		char c = s[i];
+		if (is_digit(c))
+			d = c - '0';
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+			d = (c | 0x20) - 'a' + 10;
+		else
+			return 0;
+		if (d >= base)
+			return 0;
+	}
+	/* overflow is all that is left to fail on */
+	uint64_t v = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		uint64_t d = is_digit(c) ? (uint64_t)(c - '0') : (uint64_t)((c | 0x20) - 'a' + 10);
+		if (v > (UINT64_MAX - d) / (uint64_t)base)
+			return 0;
+		v = v * (uint64_t)base + d;
+	}
+	return 1 + (v > (uint64_t)INT64_MAX) + (v > (uint64_t)INT64_MAX + 1);
+}
+
+/* strconv.ParseInt(s, base, 64) succeeds */
+static int go_parse_int(const char *s, size_t n, int base)
+{
+	int neg = 0;
+	if (n && (s[0] == '+' || s[0] == '-')) {
+		neg = s[0] == '-';
+		s++, n--;
+	}
+	/* go_parse_uint: 1 fits int64, 2 is exactly 2^63, 3 larger */
+	int r = go_parse_uint(s, n, base);
+	return r == 1 || (r == 2 && neg);
+}
+
+/* strconv.ParseFloat of text known to be decimal: only overflow fails */
+static int go_float_fits(const char *s, size_t n)
+{
+	char *t = xstrndup(s, n);
+	double f = strtod(t, NULL);
+	free(t);
+	return !isinf(f);
+}
+
+/* ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$ */
+static int yaml_style_float(const char *s, size_t n)
+{
+	size_t i = 0;
+	if (i < n && (s[i] == '-' || s[i] == '+'))
+		i++;
+	if (i < n && s[i] == '.') {
+		size_t d = ++i;
+		while (i < n && is_digit(s[i]))
+			i++;
+		if (i == d)
+			return 0;
+	} else {
+		size_t d = i;
+		while (i < n && is_digit(s[i]))
+			i++;
+		if (i == d)
+			return 0;
+		if (i < n && s[i] == '.')
+			for (i++; i < n && is_digit(s[i]); i++)
+				;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '-' || s[i] == '+'))
+			i++;
+		size_t d = i;
+		while (i < n && is_digit(s[i]))
+			i++;
+		if (i == d)
+			return 0;
+	}
+	return i == n;
+}
+
+/* Go time.Parse's getnum: one or two digits (exactly two when fixed). */
+static int getnum(const char **p, const char *end, int fixed, int *out)
+{
+	const char *s = *p;
+	if (s >= end || !is_digit(s[0]))
+		return -1;
+	if (s + 1 >= end || !is_digit(s[1])) {
+		if (fixed)
+			return -1;
+		*out = s[0] - '0';
+		*p = s + 1;
+		return 0;
+	}
+	*out = (s[0] - '0') * 10 + (s[1] - '0');
+	*p = s + 2;
+	return 0;
+}
+
+static int days_in(int month, int year)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (month == 2 && year % 4 == 0 && (year % 100 != 0 || year % 400 == 0))
+		return 29;
+	return days[month - 1];
+}
+
+/*
+ * time.Parse with one of yaml.v3's layouts: "2006-1-2" then, by sep, nothing
+ * (0), "T15:4:5.999999999Z07:00" ('T' or 't') or " 15:4:5.999999999" (' ').
+ */
+static int parse_layout(const char *s, const char *end, char sep)
+{
+	int year, month, day, v;
+	const char *p = s + 4;
+	year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	if (p >= end || *p++ != '-' || getnum(&p, end, 0, &month) || month < 1 || month > 12)
+		return 0;
+	if (p >= end || *p++ != '-' || getnum(&p, end, 0, &day))
+		return 0;
+	if (sep) {
+		if (p >= end || *p++ != sep)
+			return 0;
+		if (getnum(&p, end, 0, &v) || v >= 24)
+			return 0;
+		if (p >= end || *p++ != ':' || getnum(&p, end, 0, &v) || v >= 60)
+			return 0;
+		if (p >= end || *p++ != ':' || getnum(&p, end, 0, &v) || v >= 60)
+			return 0;
+		if (end - p >= 2 && (*p == '.' || *p == ',') && is_digit(p[1]))
+			for (p++; p < end && is_digit(*p); p++)
+				;
+		if (sep != ' ') {
+			if (p < end && *p == 'Z') {
+				p++;
+			} else {
+				int hh, mm;
+				const char *q;
+				if (end - p < 6 || p[3] != ':' || (*p != '+' && *p != '-'))
+					return 0;
+				q = p + 1;
+				if (getnum(&q, end, 1, &hh) || hh > 24)
+					return 0;
+				q = p + 4;
+				if (getnum(&q, end, 1, &mm) || mm > 60)
+					return 0;
+				p += 6;
+			}
+		}
+	}
+	if (p != end)
+		return 0;
+	return day >= 1 && day <= days_in(month, year);
+}
+
+static int parse_timestamp(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && is_digit(s[i]))
+		i++;
+	if (i != 4 || i == n || s[i] != '-')
+		return 0;
+	static const char seps[] = { 'T', 't', ' ', 0 };
+	for (size_t k = 0; k < ARRAY_SIZE(seps); k++)
+		if (parse_layout(s, s + n, seps[k]))
+			return 1;
+	return 0;
+}
+
+/* prefix then Parse{Int,Uint}(rest, base) — resolve.go's 0b/0o fallbacks */
+static int prefixed_int(const char *plain, size_t n, const char *prefix, int base)
+{
+	size_t pl = strlen(prefix);
+	if (n < pl || memcmp(plain, prefix, pl))
+		return 0;
+	if (prefix[0] == '-') {
+		/* ParseInt("-" + rest) */
+		char *t = xmalloc(n - pl + 2);
+		t[0] = '-';
+		memcpy(t + 1, plain + pl, n - pl);
+		int ok = go_parse_int(t, n - pl + 1, base);
+		free(t);
+		return ok;
+	}
+	return go_parse_int(plain + pl, n - pl, base) || go_parse_uint(plain + pl, n - pl, base);
+}
+
+static int resolves_to_string(const char *s, size_t n)
+{
+	static const char *const special[] = {
+		"true", "True", "TRUE", "false", "False", "FALSE", "~", "null", "Null", "NULL",
+		".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
+		"-.inf", "-.Inf", "-.INF",
+	};
+	if (!n)
+		return 0; /* null */
+	char c = s[0];
+	char hint = 0;
+	if (c == '+' || c == '-')
+		hint = 'S';
+	else if (is_digit(c))
+		hint = 'D';
+	else if (c == '.')
+		hint = '.';
+	else if (strchr("yYnNtTfFoO~", c))
+		hint = 'M';
+	if (!hint || memchr(s, 0, n))
+		return 1;
+	for (size_t i = 0; i < ARRAY_SIZE(special); i++)
+		if (strlen(special[i]) == n && !memcmp(special[i], s, n))
+			return 0;
+	if (hint == 'M')
+		return 1;
+	if (hint == '.') {
+		/* strconv.ParseFloat: "." digits [exponent] */
+		return !(yaml_style_float(s, n) && go_float_fits(s, n));
+	}
+	if (parse_timestamp(s, n))
+		return 0;
+	char *plain = xmalloc(n + 1);
+	size_t pn = 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != '_')
+			plain[pn++] = s[i];
+	plain[pn] = '\0';
+	int number = go_parse_int(plain, pn, 0) || go_parse_uint(plain, pn, 0) ||
+		     (yaml_style_float(plain, pn) && go_float_fits(plain, pn));
+	if (!number)
+		number = prefixed_int(plain, pn, "0b", 2) || prefixed_int(plain, pn, "-0b", 2);
+	if (!number)
+		number = prefixed_int(plain, pn, "0o", 8) || prefixed_int(plain, pn, "-0o", 8);
+	free(plain);
+	return !number;
+}
+
+/* ^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$ — quoted for YAML 1.1 readers */
+static int is_base60_float(const char *s, size_t n)
+{
+	size_t i = 0;
+	if (i < n && (s[i] == '-' || s[i] == '+'))
+		i++;
+	if (i >= n || !is_digit(s[i]))
+		return 0;
+	for (i++; i < n && (is_digit(s[i]) || s[i] == '_'); i++)
+		;
+	int groups = 0;
+	while (i < n && s[i] == ':') {
+		i++;
+		/* [0-5]?[0-9] */
+		if (i + 1 < n && s[i] >= '0' && s[i] <= '5' && is_digit(s[i + 1]))
+			i += 2;
+		else if (i < n && is_digit(s[i]))
+			i++;
+		else
+			return 0;
+		groups++;
+	}
+	if (!groups)
+		return 0;
+	if (i < n && s[i] == '.')
+		for (i++; i < n && (is_digit(s[i]) || s[i] == '_'); i++)
+			;
+	return i == n;
+}
+
+static int is_old_bool(const char *s, size_t n)
+{
+	static const char *const words[] = {
+		"y", "Y", "yes", "Yes", "YES", "on", "On", "ON",
+		"n", "N", "no", "No", "NO", "off", "Off", "OFF",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (strlen(words[i]) == n && !memcmp(words[i], s, n))
+			return 1;
+	return 0;
+}
+
+/* ==== the emitter (emitterc.go, block context only) ==== */
+
+enum style { STYLE_PLAIN, STYLE_SINGLE, STYLE_DOUBLE, STYLE_LITERAL };
+
+/* where a node is written; decides indentation and key rules */
+enum ctx {
+	CTX_ROOT,
+	CTX_SEQ_ITEM,
+	CTX_MAP_VALUE,
+	CTX_SIMPLE_KEY,
+	CTX_COMPLEX_KEY, /* after `? ` */
+};
+
+struct emitter {
+	struct sbuf *out;
+	int indent; /* -1 before the root node */
+	int column;
+	int whitespace; /* the last character written was white space */
+	int indention;  /* only indentation on this line so far */
+};
+
+struct scalar {
+	const unsigned char *v;
+	size_t n;
+	const char *tag; /* "binary" for !!binary, else NULL */
+	enum style style;
+	char *owned;     /* base64 text to free */
+	/* analysis */
+	int multiline, block_plain_allowed, single_quoted_allowed, block_allowed;
+};
+
+static size_t width(unsigned char c)
+{
+	if ((c & 0x80) == 0x00)
+		return 1;
+	if ((c & 0xE0) == 0xC0)
+		return 2;
+	if ((c & 0xF0) == 0xE0)
+		return 3;
+	if ((c & 0xF8) == 0xF0)
+		return 4;
+	return 0;
+}
+
+/* The is_* tests read ahead only inside a valid UTF-8 sequence. */
+static int is_printable(const unsigned char *b, size_t i)
+{
+	return b[i] == 0x0A || (b[i] >= 0x20 && b[i] <= 0x7E) ||
+	       (b[i] == 0xC2 && b[i + 1] >= 0xA0) || (b[i] > 0xC2 && b[i] < 0xED) ||
+	       (b[i] == 0xED && b[i + 1] < 0xA0) || b[i] == 0xEE ||
+	       (b[i] == 0xEF && !(b[i + 1] == 0xBB && b[i + 2] == 0xBF) &&
+		!(b[i + 1] == 0xBF && (b[i + 2] == 0xBE || b[i + 2] == 0xBF)));
+}
+
+static int is_break(const unsigned char *b, size_t i)
+{
+	return b[i] == '\r' || b[i] == '\n' || (b[i] == 0xC2 && b[i + 1] == 0x85) ||
+	       (b[i] == 0xE2 && b[i + 1] == 0x80 && (b[i + 2] == 0xA8 || b[i + 2] == 0xA9));
+}
+
+static int is_blank(const unsigned char *b, size_t i)
+{
+	return b[i] == ' ' || b[i] == '\t';
+}
+
+static int is_blankz(const unsigned char *b, size_t i, size_t n)
+{
+	return i >= n || is_blank(b, i) || is_break(b, i) || b[i] == 0;
+}
+
+/* yaml.v3's is_bom looks at the start of the value whatever i is: a value
+ * that starts with a BOM has every character escaped. */
+static int is_bom(const unsigned char *b, size_t n)
+{
+	return n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF;
+}
+
+/* yaml_emitter_analyze_scalar (flow details dropped: no flow context here) */
+static void analyze(struct scalar *sc)
+{
+	const unsigned char *v = sc->v;
+	size_t n = sc->n;
+	int block_ind = 0, line_breaks = 0, special = 0, tabs = 0;
+	int leading_space = 0, leading_break = 0, trailing_space = 0, trailing_break = 0;
+	int break_space = 0, space_break = 0, prev_space = 0, prev_break = 0;
+	int preceded_by_ws = 1;
+
+	if (!n) {
+		sc->multiline = 0;
+		sc->block_plain_allowed = 1;
+		sc->single_quoted_allowed = 1;
+		sc->block_allowed = 0;
+		return;
+	}
+	if (n >= 3 && ((v[0] == '-' && v[1] == '-' && v[2] == '-') ||
+		       (v[0] == '.' && v[1] == '.' && v[2] == '.')))
+		block_ind = 1;
+	for (size_t i = 0, w; i < n; i += w) {
+		w = width(v[i]);
+		if (!w)
+			w = 1;
+		int followed_by_ws = i + w >= n || is_blank(v, i + w);
+		if (i == 0) {
+			switch (v[i]) {
+			case '#': case ',': case '[': case ']': case '{': case '}': case '&':
+			case '*': case '!': case '|': case '>': case '\'': case '"': case '%':
+			case '@': case '`':
+				block_ind = 1;
+				break;
+			case '?': case ':': case '-':
+				if (followed_by_ws)
+					block_ind = 1;
+				break;
+			}
+		} else if ((v[i] == ':' && followed_by_ws) || (v[i] == '#' && preceded_by_ws)) {
+			block_ind = 1;
+		}
+		if (v[i] == '\t')
+			tabs = 1;
+		else if (!is_printable(v, i))
+			special = 1;
+		if (v[i] == ' ') {
+			if (i == 0)
+				leading_space = 1;
+			if (i + w == n)
+				trailing_space = 1;
+			if (prev_break)
+				break_space = 1;
+			prev_space = 1;
+			prev_break = 0;
+		} else if (is_break(v, i)) {
+			line_breaks = 1;
+			if (i == 0)
+				leading_break = 1;
+			if (i + w == n)
+				trailing_break = 1;
+			if (prev_space)
+				space_break = 1;
+			prev_space = 0;
+			prev_break = 1;
+		} else {
+			prev_space = 0;
+			prev_break = 0;
+		}
+		preceded_by_ws = is_blankz(v, i, n);
+	}
+	sc->multiline = line_breaks;
+	sc->block_plain_allowed = 1;
+	sc->single_quoted_allowed = 1;
+	sc->block_allowed = 1;
+	if (leading_space || leading_break || trailing_space || trailing_break)
+		sc->block_plain_allowed = 0;
+	if (trailing_space)
+		sc->block_allowed = 0;
+	if (break_space)
+		sc->block_plain_allowed = sc->single_quoted_allowed = 0;
+	if (space_break || tabs || special)
+		sc->block_plain_allowed = sc->single_quoted_allowed = 0;
+	if (space_break || special)
+		sc->block_allowed = 0;
+	if (line_breaks || block_ind)
+		sc->block_plain_allowed = 0;
+}
+
+/* encodeBase64: 70-character lines, each ended by \n when there are several */
+static char *base64_lines(const unsigned char *s, size_t n, size_t *outlen)
+{
+	static const char tbl[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t enc = (n + 2) / 3 * 4, lines = enc / 70 + 1;
+	char *in = xmalloc(enc + 1), *out = xmalloc(enc + lines + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t x = (uint32_t)s[i] << 16;
+		if (i + 1 < n)
+			x |= (uint32_t)s[i + 1] << 8;
+		if (i + 2 < n)
+			x |= s[i + 2];
+		in[k++] = tbl[(x >> 18) & 63];
+		in[k++] = tbl[(x >> 12) & 63];
+		in[k++] = i + 1 < n ? tbl[(x >> 6) & 63] : '=';
+		in[k++] = i + 2 < n ? tbl[x & 63] : '=';
+	}
+	k = 0;
+	for (size_t i = 0; i < enc; i += 70) {
+		size_t j = i + 70 < enc ? i + 70 : enc;
+		memcpy(out + k, in + i, j - i);
+		k += j - i;
+		if (lines > 1)
+			out[k++] = '\n';
+	}
+	out[k] = '\0';
+	free(in);
+	*outlen = k;
+	return out;
+}
+
+/* encode.go stringv: the style the encoder asks for */
+static void scalar_from_string(struct scalar *sc, const char *s, size_t n)
+{
+	memset(sc, 0, sizeof(*sc));
+	int plain_ok = 1;
+	if (!utf8_valid(s, n)) {
+		sc->tag = "binary";
+		sc->owned = base64_lines((const unsigned char *)s, n, &n);
+		s = sc->owned;
+	} else {
+		plain_ok = resolves_to_string(s, n) && !is_base60_float(s, n) && !is_old_bool(s, n);
+	}
+	sc->v = (const unsigned char *)s;
+	sc->n = n;
+	if (memchr(s, '\n', n))
+		sc->style = STYLE_LITERAL;
+	else
+		sc->style = plain_ok ? STYLE_PLAIN : STYLE_DOUBLE;
+	analyze(sc);
+}
+
+static void scalar_plain(struct scalar *sc, const char *s)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->v = (const unsigned char *)s;
+	sc->n = strlen(s);
+	sc->style = STYLE_PLAIN;
+	analyze(sc);
+}
+
+static void put(struct emitter *e, char c)
+{
+	sb_putc(e->out, c);
+	e->column++;
+}
+
+static void put_break(struct emitter *e)
+{
+	sb_putc(e->out, '\n');
+	e->column = 0;
+	e->indention = 1;
+}
+
+/* copy one character */
+static void write_char(struct emitter *e, const unsigned char *v, size_t *i)
+{
+	size_t w = width(v[*i]);
+	if (!w)
+		BUG("invalid UTF-8 reached the YAML writer");
+	sb_put(e->out, v + *i, w);
+	e->column++;
+	*i += w;
+}
+
+static void write_break(struct emitter *e, const unsigned char *v, size_t *i)
+{
+	if (v[*i] == '\n') {
+		put_break(e);
+		(*i)++;
+	} else {
+		write_char(e, v, i);
+		e->column = 0;
+		e->indention = 1;
+	}
+}
+
+static void write_indent(struct emitter *e)
+{
+	int indent = e->indent < 0 ? 0 : e->indent;
+	if (!e->indention || e->column > indent || (e->column == indent && !e->whitespace))
+		put_break(e);
+	while (e->column < indent)
+		put(e, ' ');
+	e->whitespace = 1;
+}
+
+static void write_indicator(struct emitter *e, const char *ind, int need_ws, int is_ws,
+			    int is_indention)
+{
+	if (need_ws && !e->whitespace)
+		put(e, ' ');
+	for (size_t i = 0; ind[i];)
+		write_char(e, (const unsigned char *)ind, &i);
+	e->whitespace = is_ws;
+	e->indention = e->indention && is_indention;
+}
+
+static void increase_indent(struct emitter *e, int flow, enum ctx ctx)
+{
+	if (e->indent < 0)
+		e->indent = flow ? BEST_INDENT : 0;
+	else if (ctx == CTX_SEQ_ITEM)
+		e->indent += 2; /* just past the "- " */
+	else
+		e->indent = BEST_INDENT * ((e->indent + BEST_INDENT) / BEST_INDENT);
+}
+
+static void write_plain(struct emitter *e, const struct scalar *sc)
+{
+	const unsigned char *v = sc->v;
+	int breaks = 0;
+	if (sc->n && !e->whitespace)
+		put(e, ' ');
+	for (size_t i = 0; i < sc->n;) {
+		if (v[i] == ' ') {
+			write_char(e, v, &i);
+		} else if (is_break(v, i)) {
+			if (!breaks && v[i] == '\n')
+				put_break(e);
+			write_break(e, v, &i);
+			breaks = 1;
+		} else {
+			if (breaks)
+				write_indent(e);
+			write_char(e, v, &i);
+			e->indention = 0;
+			breaks = 0;
+		}
+	}
+	if (sc->n)
+		e->whitespace = 0;
+	e->indention = 0;
+}
+
+static void write_single(struct emitter *e, const struct scalar *sc)
+{
+	const unsigned char *v = sc->v;
+	int breaks = 0;
+	write_indicator(e, "'", 1, 0, 0);
+	for (size_t i = 0; i < sc->n;) {
+		if (v[i] == ' ') {
+			write_char(e, v, &i);
+		} else if (is_break(v, i)) {
+			if (!breaks && v[i] == '\n')
+				put_break(e);
+			write_break(e, v, &i);
+			breaks = 1;
+		} else {
+			if (breaks)
+				write_indent(e);
+			if (v[i] == '\'')
+				put(e, '\'');
+			write_char(e, v, &i);
+			e->indention = 0;
+			breaks = 0;
+		}
+	}
+	write_indicator(e, "'", 0, 0, 0);
+	e->whitespace = 0;
+	e->indention = 0;
+}
+
+static void write_double(struct emitter *e, const struct scalar *sc)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *v = sc->v;
+	write_indicator(e, "\"", 1, 0, 0);
+	for (size_t i = 0; i < sc->n;) {
+		if (!is_printable(v, i) || is_bom(v, sc->n) || is_break(v, i) || v[i] == '"' ||
+		    v[i] == '\\') {
+			size_t w = width(v[i]);
+			uint32_t r = w == 1 ? v[i] : (uint32_t)(v[i] & (0xFF >> (w + 1)));
+			for (size_t k = 1; k < w; k++)
+				r = (r << 6) | (v[i + k] & 0x3F);
+			i += w;
+			put(e, '\\');
+			switch (r) {
+			case 0x00: put(e, '0'); break;
+			case 0x07: put(e, 'a'); break;
+			case 0x08: put(e, 'b'); break;
+			case 0x09: put(e, 't'); break;
+			case 0x0A: put(e, 'n'); break;
+			case 0x0B: put(e, 'v'); break;
+			case 0x0C: put(e, 'f'); break;
+			case 0x0D: put(e, 'r'); break;
+			case 0x1B: put(e, 'e'); break;
+			case 0x22: put(e, '"'); break;
+			case 0x5C: put(e, '\\'); break;
+			case 0x85: put(e, 'N'); break;
+			case 0xA0: put(e, '_'); break;
+			case 0x2028: put(e, 'L'); break;
+			case 0x2029: put(e, 'P'); break;
+			default: {
+				int digits = r <= 0xFF ? 2 : r <= 0xFFFF ? 4 : 8;
+				put(e, r <= 0xFF ? 'x' : r <= 0xFFFF ? 'u' : 'U');
+				for (int k = (digits - 1) * 4; k >= 0; k -= 4)
+					put(e, hex[(r >> k) & 0xF]);
+			}
+			}
+		} else {
+			write_char(e, v, &i);
+		}
+	}
+	write_indicator(e, "\"", 0, 0, 0);
+	e->whitespace = 0;
+	e->indention = 0;
+}
+
+static void write_literal(struct emitter *e, const struct scalar *sc)
+{
+	const unsigned char *v = sc->v;
+	size_t n = sc->n;
+	write_indicator(e, "|", 1, 0, 0);
+	if (v[0] == ' ' || is_break(v, 0)) {
+		char hint[2] = { '0' + BEST_INDENT, 0 };
+		write_indicator(e, hint, 0, 0, 0);
+	}
+	/* chomping: strip without a final break, keep with two */
+	const char *chomp = NULL;
+	size_t i = n - 1;
+	while ((v[i] & 0xC0) == 0x80)
+		i--;
+	if (!is_break(v, i)) {
+		chomp = "-";
+	} else if (i == 0) {
+		chomp = "+";
+	} else {
+		i--;
+		while ((v[i] & 0xC0) == 0x80)
+			i--;
+		if (is_break(v, i))
+			chomp = "+";
+	}
+	if (chomp)
+		write_indicator(e, chomp, 0, 0, 0);
+	e->whitespace = 1;
+	int breaks = 1;
+	for (i = 0; i < n;) {
+		if (is_break(v, i)) {
+			write_break(e, v, &i);
+			breaks = 1;
+		} else {
+			if (breaks)
+				write_indent(e);
+			write_char(e, v, &i);
+			e->indention = 0;
+			breaks = 0;
+		}
+	}
+}
+
+/* yaml_emitter_emit_scalar with yaml_emitter_select_scalar_style */
+static void emit_scalar(struct emitter *e, const struct scalar *sc, enum ctx ctx)
+{
+	int simple_key = ctx == CTX_SIMPLE_KEY;
+	enum style style = sc->style;
+	if (simple_key && sc->multiline)
+		style = STYLE_DOUBLE;
+	if (style == STYLE_PLAIN && (!sc->block_plain_allowed || (!sc->n && simple_key)))
+		style = STYLE_SINGLE;
+	if (style == STYLE_SINGLE && !sc->single_quoted_allowed)
+		style = STYLE_DOUBLE;
+	if (style == STYLE_LITERAL && (!sc->block_allowed || simple_key))
+		style = STYLE_DOUBLE;
+	if (sc->tag) {
+		/* write_tag_handle("!!") + write_tag_content(suffix) */
+		if (!e->whitespace)
+			put(e, ' ');
+		sb_puts(e->out, "!!");
+		sb_puts(e->out, sc->tag);
+		e->column += 2 + (int)strlen(sc->tag);
+		e->whitespace = 0;
+		e->indention = 0;
+	}
+	int saved = e->indent;
+	increase_indent(e, 1, ctx);
+	switch (style) {
+	case STYLE_PLAIN: write_plain(e, sc); break;
+	case STYLE_SINGLE: write_single(e, sc); break;
+	case STYLE_DOUBLE: write_double(e, sc); break;
+	case STYLE_LITERAL: write_literal(e, sc); break;
+	}
+	e->indent = saved;
+}
+
+static void emit_node(struct emitter *e, const struct node *n, const struct shape *shape,
+		      enum ctx ctx);
+
+/* {} or [] */
+static void emit_empty(struct emitter *e, const char *open, const char *close)
+{
+	write_indicator(e, open, 1, 1, 0);
+	write_indicator(e, close, 0, 0, 0);
+}
+
+static void emit_key(struct emitter *e, const char *key)
+{
+	struct scalar sc;
+	scalar_from_string(&sc, key, strlen(key));
+	size_t len = sc.n + (sc.tag ? 2 + strlen(sc.tag) : 0);
+	if (!sc.multiline && len <= MAX_SIMPLE_KEY) {
+		emit_scalar(e, &sc, CTX_SIMPLE_KEY);
+		write_indicator(e, ":", 0, 0, 0);
+	} else {
+		write_indicator(e, "?", 1, 0, 1);
+		emit_scalar(e, &sc, CTX_COMPLEX_KEY);
+		write_indent(e);
+		write_indicator(e, ":", 1, 0, 1);
+	}
+	free(sc.owned);
+}
+
+static void emit_map(struct emitter *e, const struct node *map, const struct shape *shape,
+		     enum ctx ctx)
+{
+	const struct node_entry **order = shape_order(shape, map);
+	int saved = e->indent;
+	increase_indent(e, 0, ctx);
+	for (size_t i = 0; i < map->map.n; i++) {
+		write_indent(e);
+		emit_key(e, order[i]->key);
+		emit_node(e, order[i]->val, shape_child(shape, order[i]->key), CTX_MAP_VALUE);
+	}
+	e->indent = saved;
+	free(order);
+}
+
+static void emit_seq(struct emitter *e, const struct node *seq, const struct shape *shape,
+		     enum ctx ctx)
+{
+	const struct shape *item = shape_child(shape, NULL);
+	int saved = e->indent;
+	increase_indent(e, 0, ctx);
+	for (size_t i = 0; i < seq->seq.n; i++) {
+		write_indent(e);
+		write_indicator(e, "-", 1, 0, 1);
+		emit_node(e, seq->seq.v[i], item, CTX_SEQ_ITEM);
+	}
+	e->indent = saved;
+}
+
+static void emit_node(struct emitter *e, const struct node *n, const struct shape *shape,
+		      enum ctx ctx)
+{
+	struct scalar sc = { .v = NULL };
+	struct sbuf num = SBUF_INIT;
+	switch (n->kind) {
+	case NODE_MAP:
+		if (n->map.n)
+			emit_map(e, n, shape, ctx);
+		else
+			emit_empty(e, "{", "}");
+		return;
+	case NODE_SEQ:
+		if (n->seq.n)
+			emit_seq(e, n, shape, ctx);
+		else
+			emit_empty(e, "[", "]");
+		return;
+	case NODE_NULL:
+		if (shape->kind == SHAPE_STRUCT && (shape->flags & SHAPE_F_VALUE)) {
+			emit_empty(e, "{", "}");
+			return;
+		}
+		scalar_plain(&sc, "null");
+		break;
+	case NODE_BOOL:
+		scalar_plain(&sc, n->s.v.b ? "true" : "false");
+		break;
+	case NODE_INT:
+		if (n->flags & NODE_UNSIGNED)
+			sb_printf(&num, "%" PRIu64, n->s.v.u);
+		else
+			sb_printf(&num, "%" PRId64, n->s.v.i);
+		scalar_plain(&sc, num.buf);
+		break;
+	case NODE_FLOAT:
+		if (isnan(n->s.v.f))
+			sb_puts(&num, ".nan");
+		else if (isinf(n->s.v.f))
+			sb_puts(&num, n->s.v.f > 0 ? ".inf" : "-.inf");
+		else
+			shape_format_float(&num, n->s.v.f, !!(shape->flags & SHAPE_F_FLOAT32), 'g');
+		scalar_plain(&sc, num.buf);
+		break;
+	case NODE_STR:
+		scalar_from_string(&sc, n->s.text, n->s.len);
+		break;
+	}
+	emit_scalar(e, &sc, ctx);
+	free(sc.owned);
+	sbuf_release(&num);
+}
+
+void emit_yaml(struct sbuf *out, const struct node *root)
+{
+	struct emitter e = { out, -1, 0, 1, 1 };
+	if (!root) {
+		sb_puts(out, "null\n");
+		return;
+	}
+	emit_node(&e, root, &shape_root, CTX_ROOT);
+	/* document end */
+	e.indent = -1;
+	write_indent(&e);
+}

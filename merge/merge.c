@@ -1,0 +1,703 @@
+/*
+ * Merging normalized files. The rules are what mergo (WithOverride,
+ * WithAppendSlice) and docker's transformers do to each Go field type; the
+ * tables below give every field of a service its rule.
+ */
+#include "merge/merge.h"
+#include "compose/arena.h"
+#include "compose/diag.h"
+#include "compose/node.h"
+#include "compose/run.h"
+#include "compose/sbuf.h"
+#include "compose/source.h"
+#include "compose/xalloc.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum rule {
+	R_SCALAR,   /* string/bool/number: override when non-empty */
+	R_PTR,      /* *uint64: override whenever set, 0 too */
+	R_PTR_BOOL, /* *bool (init): base unset → override; else only true */
+	R_PTR_DUR,  /* *Duration: base unset → override; else only non-zero */
+	R_DUR,      /* Duration: override when non-zero */
+	R_APPEND,   /* lists: concatenated */
+	R_COMMAND,  /* command, entrypoint: replaced when the override is non-empty */
+	R_ENV,      /* map[string]*string: empty/null only replaces empty/null */
+	R_STRMAP,   /* map[string]string: every override key wins, "" too */
+	R_PORTS,    /* keyed lists, collapsed and sorted ... by published */
+	R_VOLUMES,  /* ... by target */
+	R_FILEREFS, /* ... by source (secrets, configs) */
+	R_ULIMITS,
+	R_LOGGING,
+	R_NETWORKS, /* service networks */
+	R_STRUCT,   /* nested object: field by field */
+	R_EXTRA,    /* service x-*: deep merge */
+	R_REPLACE,  /* anything else: override wins */
+};
+
+struct object;
+
+struct field {
+	const char *key;
+	enum rule rule;
+	const struct object *sub; /* R_STRUCT */
+};
+
+struct object {
+	const struct field *fields;
+	size_t nfields;
+	int extras; /* x-* keys are deep merged (ServiceConfig.Extras) */
+};
+
+#define OBJECT(name, extras) { name##_fields, ARRAY_SIZE(name##_fields), extras }
+
+static const struct field limits_fields[] = {
+	{ "cpus", R_SCALAR, NULL }, { "memory", R_SCALAR, NULL }, { "pids", R_SCALAR, NULL },
+};
+static const struct object limits = OBJECT(limits, 0);
+
+static const struct field reservations_fields[] = {
+	{ "cpus", R_SCALAR, NULL }, { "memory", R_SCALAR, NULL },
+	{ "generic_resources", R_APPEND, NULL },
+};
+static const struct object reservations = OBJECT(reservations, 0);
+
+static const struct field resources_fields[] = {
+	{ "limits", R_STRUCT, &limits }, { "reservations", R_STRUCT, &reservations },
+};
+static const struct object resources = OBJECT(resources, 0);
+
+static const struct field update_fields[] = {
+	{ "parallelism", R_PTR, NULL }, { "delay", R_DUR, NULL },
+	{ "failure_action", R_SCALAR, NULL }, { "monitor", R_DUR, NULL },
+	{ "max_failure_ratio", R_SCALAR, NULL }, { "order", R_SCALAR, NULL },
+};
+static const struct object update = OBJECT(update, 0);
+
+static const struct field restart_fields[] = {
+	{ "condition", R_SCALAR, NULL }, { "delay", R_PTR_DUR, NULL },
+	{ "max_attempts", R_PTR, NULL }, { "window", R_PTR_DUR, NULL },
+};
+static const struct object restart = OBJECT(restart, 0);
+
+static const struct field placement_fields[] = {
+	{ "constraints", R_APPEND, NULL }, { "preferences", R_APPEND, NULL },
+	{ "max_replicas_per_node", R_SCALAR, NULL },
+};
+static const struct object placement = OBJECT(placement, 0);
+
+static const struct field deploy_fields[] = {
+	{ "mode", R_SCALAR, NULL }, { "replicas", R_PTR, NULL }, { "labels", R_STRMAP, NULL },
+	{ "update_config", R_STRUCT, &update }, { "rollback_config", R_STRUCT, &update },
+	{ "resources", R_STRUCT, &resources }, { "restart_policy", R_STRUCT, &restart },
+	{ "placement", R_STRUCT, &placement }, { "endpoint_mode", R_SCALAR, NULL },
+};
+static const struct object deploy = OBJECT(deploy, 0);
+
+static const struct field healthcheck_fields[] = {
+	{ "test", R_APPEND, NULL }, { "timeout", R_PTR_DUR, NULL }, { "interval", R_PTR_DUR, NULL },
+	{ "retries", R_PTR, NULL }, { "start_period", R_PTR_DUR, NULL },
+	{ "start_interval", R_PTR_DUR, NULL }, { "disable", R_SCALAR, NULL },
+};
+static const struct object healthcheck = OBJECT(healthcheck, 0);
+
+static const struct field build_fields[] = {
+	{ "context", R_SCALAR, NULL }, { "dockerfile", R_SCALAR, NULL }, { "args", R_ENV, NULL },
+	{ "labels", R_STRMAP, NULL }, { "cache_from", R_APPEND, NULL },
+	{ "extra_hosts", R_APPEND, NULL }, { "network", R_SCALAR, NULL },
+	{ "target", R_SCALAR, NULL },
+};
+static const struct object build = OBJECT(build, 0);
+
+static const struct field credspec_fields[] = {
+	{ "config", R_SCALAR, NULL }, { "file", R_SCALAR, NULL }, { "registry", R_SCALAR, NULL },
+};
+static const struct object credspec = OBJECT(credspec, 0);
+
+static const struct field service_fields[] = {
+	{ "build", R_STRUCT, &build }, { "cap_add", R_APPEND, NULL },
+	{ "cap_drop", R_APPEND, NULL }, { "cgroupns_mode", R_SCALAR, NULL },
+	{ "cgroup_parent", R_SCALAR, NULL }, { "command", R_COMMAND, NULL },
+	{ "configs", R_FILEREFS, NULL }, { "container_name", R_SCALAR, NULL },
+	{ "credential_spec", R_STRUCT, &credspec }, { "depends_on", R_APPEND, NULL },
+	{ "deploy", R_STRUCT, &deploy }, { "devices", R_APPEND, NULL }, { "dns", R_APPEND, NULL },
+	{ "dns_search", R_APPEND, NULL }, { "domainname", R_SCALAR, NULL },
+	{ "entrypoint", R_COMMAND, NULL }, { "environment", R_ENV, NULL },
+	{ "env_file", R_APPEND, NULL }, { "expose", R_APPEND, NULL },
+	{ "external_links", R_APPEND, NULL }, { "extra_hosts", R_APPEND, NULL },
+	{ "hostname", R_SCALAR, NULL }, { "healthcheck", R_STRUCT, &healthcheck },
+	{ "image", R_SCALAR, NULL }, { "init", R_PTR_BOOL, NULL }, { "ipc", R_SCALAR, NULL },
+	{ "isolation", R_SCALAR, NULL }, { "labels", R_STRMAP, NULL }, { "links", R_APPEND, NULL },
+	{ "logging", R_LOGGING, NULL }, { "mac_address", R_SCALAR, NULL },
+	{ "network_mode", R_SCALAR, NULL }, { "networks", R_NETWORKS, NULL },
+	{ "pid", R_SCALAR, NULL }, { "ports", R_PORTS, NULL }, { "privileged", R_SCALAR, NULL },
+	{ "read_only", R_SCALAR, NULL }, { "restart", R_SCALAR, NULL },
+	{ "secrets", R_FILEREFS, NULL }, { "security_opt", R_APPEND, NULL },
+	{ "shm_size", R_SCALAR, NULL }, { "stdin_open", R_SCALAR, NULL },
+	{ "stop_grace_period", R_PTR_DUR, NULL }, { "stop_signal", R_SCALAR, NULL },
+	{ "sysctls", R_STRMAP, NULL }, { "tmpfs", R_APPEND, NULL }, { "tty", R_SCALAR, NULL },
+	{ "ulimits", R_ULIMITS, NULL }, { "user", R_SCALAR, NULL },
+	{ "userns_mode", R_SCALAR, NULL }, { "volumes", R_VOLUMES, NULL },
+	{ "working_dir", R_SCALAR, NULL },
+};
+static const struct object service = OBJECT(service, 1);
+
+static const struct field extra_field = { NULL, R_EXTRA, NULL };
+static const struct field replace_field = { NULL, R_REPLACE, NULL };
+
+static const struct field *field_of(const struct object *obj, const char *key)
+{
+	for (size_t i = 0; i < obj->nfields; i++)
+		if (!strcmp(obj->fields[i].key, key))
+			return &obj->fields[i];
+	if (obj->extras && !strncmp(key, "x-", 2))
+		return &extra_field;
+	return &replace_field;
+}
+
+static int is_keyed(enum rule r)
+{
+	return r == R_PORTS || r == R_VOLUMES || r == R_FILEREFS;
+}
+
+struct merger {
+	struct run *run;
+	struct sbuf path;
+	const char *service;  /* the service being merged, for messages */
+	const char *file;     /* the override file, for messages */
+};
+
+/* ==== helpers ==== */
+
+/* Go's zero value: what mergo treats as "empty" */
+static int is_empty(const struct node *n)
+{
+	switch (n->kind) {
+	case NODE_NULL: return 1;
+	case NODE_BOOL: return !n->s.v.b;
+	case NODE_INT: return (n->flags & NODE_UNSIGNED) ? n->s.v.u == 0 : n->s.v.i == 0;
+	case NODE_FLOAT: return n->s.v.f == 0;
+	case NODE_STR: return n->s.len == 0;
+	case NODE_SEQ: return n->seq.n == 0;
+	case NODE_MAP: return n->map.n == 0;
+	}
+	return 0;
+}
+
+/* durations print as Go text: zero is "0s" */
+static int is_zero_duration(const struct node *n)
+{
+	return is_empty(n) || (n->kind == NODE_STR && !strcmp(n->s.text, "0s"));
+}
+
+static int shape_error(struct merger *m, const struct node *n, const char *want)
+{
+	return diag_error(&m->run->diag, n->pos, m->path.buf,
+			  "cannot merge a %s here: expected a %s", node_kind_name(n->kind), want);
+}
+
+/* Take the override's entry for this key: replace base's value or add it. */
+static void take(struct merger *m, struct node *base, struct node_entry *be,
+		 const struct node_entry *oe)
+{
+	if (be) {
+		be->val = oe->val;
+		be->keypos = oe->keypos;
+	} else {
+		struct node_entry *e = node_map_add(&m->run->arena, base, oe->key, oe->keypos, oe->val);
+		e->keyflags = oe->keyflags;
+	}
+}
+
+struct keyidx {
+	const char *key;
+	size_t idx;
+};
+
+static int keyidx_cmp(const void *a, const void *b)
+{
+	const struct keyidx *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+#define NO_MATCH SIZE_MAX
+
+/*
+ * For each entry of over, the index of base's entry with the same key (the
+ * last one if repeated), or NO_MATCH. Sorting keeps large maps (services,
+ * environments) linear-ish. The caller frees the array.
+ */
+static size_t *pair_keys(const struct node *base, const struct node *over)
+{
+	size_t *match = xmalloc((over->map.n + 1) * sizeof(*match));
+	struct keyidx *idx = xmalloc((base->map.n + 1) * sizeof(*idx));
+	for (size_t i = 0; i < base->map.n; i++) {
+		idx[i].key = base->map.v[i].key;
+		idx[i].idx = i;
+	}
+	qsort(idx, base->map.n, sizeof(*idx), keyidx_cmp);
+	for (size_t i = 0; i < over->map.n; i++) {
+		const char *key = over->map.v[i].key;
+		size_t lo = 0, hi = base->map.n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (strcmp(idx[mid].key, key) <= 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		match[i] = lo && !strcmp(idx[lo - 1].key, key) ? idx[lo - 1].idx : NO_MATCH;
+	}
+	free(idx);
+	return match;
+}
+
+static struct node_entry *matched(struct node *base, const size_t *match, size_t i)
+{
+	return match[i] == NO_MATCH ? NULL : &base->map.v[match[i]];
+}
+
+/* ==== per-rule merges ==== */
+
+static int merge_object(struct merger *m, struct node *base, struct node *over,
+			const struct object *obj);
+
+static void append_items(struct merger *m, struct node *base, const struct node *over)
+{
+	for (size_t i = 0; i < over->seq.n; i++)
+		node_seq_push(&m->run->arena, base, over->seq.v[i]);
+}
+
+/* environment, build.args: a set value survives an empty or null override */
+static void merge_env(struct merger *m, struct node *base, struct node *over)
+{
+	size_t *match = pair_keys(base, over);
+	for (size_t i = 0; i < over->map.n; i++) {
+		struct node_entry *be = matched(base, match, i), *oe = &over->map.v[i];
+		if (!be || !is_empty(oe->val) || is_empty(be->val))
+			take(m, base, be, oe);
+	}
+	free(match);
+}
+
+/* labels, sysctls, options: the override's value wins, "" included */
+static void merge_strmap(struct merger *m, struct node *base, struct node *over)
+{
+	size_t *match = pair_keys(base, over);
+	for (size_t i = 0; i < over->map.n; i++)
+		take(m, base, matched(base, match, i), &over->map.v[i]);
+	free(match);
+}
+
+/* ulimits: a name's whole entry is replaced (a bare number replaces {soft, hard}) */
+static void merge_ulimits(struct merger *m, struct node *base, struct node *over)
+{
+	size_t *match = pair_keys(base, over);
+	for (size_t i = 0; i < over->map.n; i++) {
+		struct node_entry *be = matched(base, match, i), *oe = &over->map.v[i];
+		if (!be || oe->val->kind != NODE_NULL)
+			take(m, base, be, oe);
+	}
+	free(match);
+}
+
+static const char *str_or_empty(const struct node *map, const char *key)
+{
+	const char *s = node_str(node_map_get(map, key));
+	return s ? s : "";
+}
+
+/*
+ * logging: same driver (or either unset) merges options — but only into
+ * options the base already has (mergo merges into a copy of a nil map and
+ * the result is lost); different drivers replace the whole block.
+ */
+static int merge_logging(struct merger *m, struct node *base, struct node_entry *be,
+			 const struct node_entry *oe)
+{
+	struct node *bl = be->val, *ol = oe->val;
+	if (ol->kind == NODE_NULL)
+		return 0;
+	if (bl->kind == NODE_NULL) {
+		take(m, base, be, oe);
+		return 0;
+	}
+	if (bl->kind != NODE_MAP || ol->kind != NODE_MAP)
+		return shape_error(m, bl->kind != NODE_MAP ? bl : ol, "mapping");
+	const char *bd = str_or_empty(bl, "driver"), *od = str_or_empty(ol, "driver");
+	if (strcmp(bd, od) && *bd && *od) {
+		take(m, base, be, oe);
+		return 0;
+	}
+	if (!*bd && *od)
+		take(m, bl, node_map_find(bl, "driver"), node_map_find(ol, "driver"));
+	struct node *bo = node_map_get(bl, "options"), *oo = node_map_get(ol, "options");
+	if (bo && oo && bo->kind == NODE_MAP && oo->kind == NODE_MAP)
+		merge_strmap(m, bo, oo);
+	return 0;
+}
+
+/*
+ * service networks: an override mapping replaces aliases (even with none),
+ * sets addresses that are non-empty and ignores driver_opts; null does nothing.
+ */
+static int merge_networks(struct merger *m, struct node *base, struct node *over)
+{
+	size_t *match = pair_keys(base, over);
+	int ret = 0;
+	for (size_t i = 0; i < over->map.n; i++) {
+		struct node_entry *be = matched(base, match, i), *oe = &over->map.v[i];
+		struct node *ov = oe->val;
+		if (!be || (be->val->kind == NODE_NULL && ov->kind != NODE_NULL)) {
+			take(m, base, be, oe);
+			continue;
+		}
+		if (ov->kind == NODE_NULL)
+			continue;
+		if (be->val->kind != NODE_MAP || ov->kind != NODE_MAP) {
+			ret = shape_error(m, be->val->kind != NODE_MAP ? be->val : ov, "mapping");
+			continue;
+		}
+		struct node *bn = be->val;
+		node_map_remove(bn, "aliases");
+		struct node_entry *aliases = node_map_find(ov, "aliases");
+		if (aliases)
+			take(m, bn, NULL, aliases);
+		static const char *const addrs[] = { "ipv4_address", "ipv6_address" };
+		for (size_t k = 0; k < ARRAY_SIZE(addrs); k++) {
+			struct node_entry *a = node_map_find(ov, addrs[k]);
+			if (a && !is_empty(a->val))
+				take(m, bn, node_map_find(bn, addrs[k]), a);
+		}
+	}
+	free(match);
+	return ret;
+}
+
+/* Go's type name for a decoded YAML value, as mergo's error shows it */
+static const char *go_type(const struct node *n)
+{
+	switch (n->kind) {
+	case NODE_NULL: return "<nil>";
+	case NODE_BOOL: return "bool";
+	case NODE_INT: return (n->flags & NODE_UNSIGNED) ? "uint64" : "int";
+	case NODE_FLOAT: return "float64";
+	case NODE_STR: return "string";
+	case NODE_SEQ: return "[]interface {}";
+	case NODE_MAP: return "map[string]interface {}";
+	}
+	return "?";
+}
+
+/*
+ * x-* values (mergo on map[string]interface{}): maps merge key by key, lists
+ * append (onto nothing or null too), anything else — null included — replaces.
+ * *out is the merged value.
+ */
+static int merge_any(struct merger *m, struct node **out, struct node *bv, struct node *ov)
+{
+	*out = ov;
+	if (ov->kind == NODE_MAP && bv->kind == NODE_MAP) {
+		size_t *match = pair_keys(bv, ov);
+		int ret = 0;
+		for (size_t i = 0; i < ov->map.n; i++) {
+			struct node_entry *be = matched(bv, match, i), *oe = &ov->map.v[i];
+			size_t mark = m->path.len;
+			path_push_key(&m->path, oe->key);
+			if (!be) {
+				take(m, bv, NULL, oe);
+			} else {
+				struct node *v;
+				if (merge_any(m, &v, be->val, oe->val))
+					ret = -1;
+				else if (v != be->val)
+					take(m, bv, be, oe); /* v is the override's */
+			}
+			sbuf_setlen(&m->path, mark);
+		}
+		free(match);
+		*out = bv;
+		return ret;
+	}
+	if (ov->kind == NODE_SEQ && bv->kind == NODE_SEQ) {
+		append_items(m, bv, ov);
+		*out = bv;
+		return 0;
+	}
+	if (ov->kind == NODE_SEQ && bv->kind != NODE_NULL) {
+		return diag_error(&m->run->diag, ov->pos, m->path.buf,
+				  "cannot merge services from %s: cannot merge service %s: "
+				  "cannot append two slices with different type ([]interface {}, %s)",
+				  m->file, m->service, go_type(bv));
+	}
+	return 0;
+}
+
+/* ports, volumes, secrets, configs: one entry per key, the last wins, sorted */
+struct keyed {
+	struct node *item;
+	uint64_t num;
+	const char *str;
+	size_t len;
+	size_t seq;
+};
+
+static int keyed_cmp(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int c;
+	if (x->str || y->str) {
+		size_t n = x->len < y->len ? x->len : y->len;
+		c = memcmp(x->str, y->str, n);
+		if (!c)
+			c = (x->len > y->len) - (x->len < y->len);
+	} else {
+		c = (x->num > y->num) - (x->num < y->num);
+	}
+	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static int keyed_key(struct merger *m, struct keyed *k, enum rule rule)
+{
+	struct node *item = k->item;
+	if (item->kind != NODE_MAP)
+		return shape_error(m, item, "mapping");
+	const char *field = rule == R_PORTS ? "published" : rule == R_VOLUMES ? "target" : "source";
+	struct node *v = node_map_get(item, field);
+	if (rule == R_PORTS) {
+		k->str = NULL;
+		k->num = 0;
+		if (v && v->kind != NODE_INT)
+			return shape_error(m, v, "integer");
+		if (v)
+			k->num = (v->flags & NODE_UNSIGNED) ? v->s.v.u : (uint64_t)v->s.v.i;
+		return 0;
+	}
+	if (v && v->kind != NODE_STR)
+		return shape_error(m, v, "string");
+	k->str = v ? v->s.text : "";
+	k->len = v ? v->s.len : 0;
+	return 0;
+}
+
+static int merge_keyed(struct merger *m, struct node *bl, struct node *ol, enum rule rule)
+{
+	if (bl->kind != NODE_SEQ)
+		return shape_error(m, bl, "sequence");
+	if (ol && ol->kind == NODE_NULL)
+		ol = NULL;
+	if (ol && ol->kind != NODE_SEQ)
+		return shape_error(m, ol, "sequence");
+	size_t n = bl->seq.n + (ol ? ol->seq.n : 0), k = 0;
+	struct keyed *v = xcalloc(n + 1, sizeof(*v));
+	int ret = 0;
+	for (size_t i = 0; i < n; i++) {
+		v[i].item = i < bl->seq.n ? bl->seq.v[i] : ol->seq.v[i - bl->seq.n];
+		v[i].seq = i;
+		if (keyed_key(m, &v[i], rule))
+			ret = -1;
+	}
+	if (!ret) {
+		qsort(v, n, sizeof(*v), keyed_cmp);
+		bl->seq.n = 0;
+		for (size_t i = 0; i < n; i = k) {
+			/* the last of a run of equal keys */
+			for (k = i + 1; k < n; k++) {
+				struct keyed a = v[i], b = v[k];
+				a.seq = b.seq = 0;
+				if (keyed_cmp(&a, &b))
+					break;
+			}
+			node_seq_push(&m->run->arena, bl, v[k - 1].item);
+		}
+	}
+	free(v);
+	return ret;
+}
+
+static int merge_value(struct merger *m, struct node *base, size_t bi, struct node_entry *oe,
+		       const struct field *f)
+{
+	struct node_entry *be = bi == NO_MATCH ? NULL : &base->map.v[bi];
+	struct node *ov = oe->val;
+	if (!be) {
+		take(m, base, NULL, oe);
+		return 0;
+	}
+	struct node *bv = be->val;
+	switch (f->rule) {
+	case R_SCALAR:
+	case R_PTR_BOOL: /* set in both: only true wins */
+	case R_COMMAND:
+		if (!is_empty(ov))
+			take(m, base, be, oe);
+		return 0;
+	case R_PTR:
+	case R_REPLACE:
+		take(m, base, be, oe);
+		return 0;
+	case R_PTR_DUR: /* set in both: only non-zero wins */
+	case R_DUR:
+		if (!is_zero_duration(ov))
+			take(m, base, be, oe);
+		return 0;
+	case R_EXTRA: {
+		struct node *v;
+		if (merge_any(m, &v, bv, ov))
+			return -1;
+		if (v != bv)
+			take(m, base, be, oe);
+		return 0;
+	}
+	case R_LOGGING:
+		return merge_logging(m, base, be, oe);
+	default:
+		break;
+	}
+	/* the rest merges two collections */
+	if (ov->kind == NODE_NULL)
+		return 0;
+	if (bv->kind == NODE_NULL) {
+		take(m, base, be, oe);
+		return 0;
+	}
+	enum node_kind want = f->rule == R_APPEND ? NODE_SEQ : NODE_MAP;
+	if (bv->kind != want || ov->kind != want)
+		return shape_error(m, bv->kind != want ? bv : ov, node_kind_name(want));
+	switch (f->rule) {
+	case R_APPEND:
+		append_items(m, bv, ov);
+		return 0;
+	case R_ENV:
+		merge_env(m, bv, ov);
+		return 0;
+	case R_STRMAP:
+		merge_strmap(m, bv, ov);
+		return 0;
+	case R_ULIMITS:
+		merge_ulimits(m, bv, ov);
+		return 0;
+	case R_NETWORKS:
+		return merge_networks(m, bv, ov);
+	case R_STRUCT:
+		return merge_object(m, bv, ov, f->sub);
+	default:
+		BUG("merge rule %d", (int)f->rule);
+	}
+}
+
+static int merge_object(struct merger *m, struct node *base, struct node *over,
+			const struct object *obj)
+{
+	size_t *match = pair_keys(base, over);
+	int ret = 0;
+	for (size_t i = 0; i < over->map.n; i++) {
+		struct node_entry *oe = &over->map.v[i];
+		const struct field *f = field_of(obj, oe->key);
+		if (is_keyed(f->rule))
+			continue;
+		size_t mark = m->path.len;
+		path_push_key(&m->path, oe->key);
+		if (merge_value(m, base, match[i], oe, f))
+			ret = -1;
+		sbuf_setlen(&m->path, mark);
+	}
+	free(match);
+	/* keyed lists collapse whenever the base has one, touched or not */
+	for (size_t i = 0; i < obj->nfields; i++) {
+		const struct field *f = &obj->fields[i];
+		if (!is_keyed(f->rule))
+			continue;
+		struct node_entry *be = node_map_find(base, f->key), *oe = node_map_find(over, f->key);
+		size_t mark = m->path.len;
+		path_push_key(&m->path, f->key);
+		if (be && merge_keyed(m, be->val, oe ? oe->val : NULL, f->rule))
+			ret = -1;
+		else if (!be && oe)
+			take(m, base, NULL, oe);
+		sbuf_setlen(&m->path, mark);
+	}
+	return ret;
+}
+
+/* ==== files ==== */
+
+static int entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct node_entry *)a)->key, ((const struct node_entry *)b)->key);
+}
+
+static int merge_services(struct merger *m, struct node *base, struct node *over)
+{
+	size_t *match = pair_keys(base, over);
+	int ret = 0;
+	for (size_t i = 0; i < over->map.n; i++) {
+		struct node_entry *oe = &over->map.v[i];
+		if (match[i] == NO_MATCH) {
+			take(m, base, NULL, oe);
+			continue;
+		}
+		struct node_entry *be = &base->map.v[match[i]];
+		size_t mark = m->path.len;
+		path_push_key(&m->path, oe->key);
+		m->service = oe->key;
+		if (be->val->kind != NODE_MAP || oe->val->kind != NODE_MAP)
+			ret = shape_error(m, be->val->kind != NODE_MAP ? be->val : oe->val, "mapping");
+		else if (merge_object(m, be->val, oe->val, &service))
+			ret = -1;
+		sbuf_setlen(&m->path, mark);
+	}
+	free(match);
+	/* docker sorts the merged services by name */
+	qsort(base->map.v, base->map.n, sizeof(*base->map.v), entry_cmp);
+	return ret;
+}
+
+int merge_files(struct node **out, struct run *run, struct node *base, struct node *override)
+{
+	struct merger m = { run, SBUF_INIT, "", "" };
+	int ret = 0;
+	*out = base;
+	if (!base || base->kind != NODE_MAP || !override || override->kind != NODE_MAP) {
+		const struct node *bad = !base || base->kind != NODE_MAP ? base : override;
+		return diag_error(&run->diag, bad ? bad->pos : POS_NONE, NULL,
+				  "cannot merge files: the top level must be a mapping");
+	}
+	const struct source *src = override->pos.src ? source_get(&run->sources, override->pos.src)
+						     : NULL;
+	m.file = src ? src->name : "the override file";
+	for (size_t i = 0; i < override->map.n; i++) {
+		struct node_entry *oe = &override->map.v[i];
+		const char *key = oe->key;
+		if (!strcmp(key, "version") || !strncmp(key, "x-", 2))
+			continue; /* the first file's */
+		struct node_entry *be = node_map_find(base, key);
+		int collection = !strcmp(key, "services") || !strcmp(key, "networks") ||
+				 !strcmp(key, "volumes") || !strcmp(key, "secrets") ||
+				 !strcmp(key, "configs");
+		if (!be || !collection || be->val->kind == NODE_NULL) {
+			take(&m, base, be, oe);
+			continue;
+		}
+		if (oe->val->kind == NODE_NULL)
+			continue;
+		sbuf_setlen(&m.path, 0);
+		path_push_key(&m.path, key);
+		if (be->val->kind != NODE_MAP || oe->val->kind != NODE_MAP) {
+			ret = shape_error(&m, be->val->kind != NODE_MAP ? be->val : oe->val, "mapping");
+			continue;
+		}
+		if (!strcmp(key, "services")) {
+			if (merge_services(&m, be->val, oe->val))
+				ret = -1;
+		} else {
+			/* networks, volumes, secrets, configs: replaced per name */
+			merge_strmap(&m, be->val, oe->val);
+		}
+	}
+	sbuf_release(&m.path);
+	return ret;
+}

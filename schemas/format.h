@@ -1,0 +1,36 @@
+/*
+ * Value syntaxes that docker checks with Go code rather than with the
+ * schema's types: durations, short port specs, byte sizes and CPU counts.
+ * Each parser accepts exactly what the Go function named below accepts.
+ *
+ * On failure every function returns -1 and, when why is not NULL, appends a
+ * short lower-case reason to it (e.g. `unknown unit "x"`); user text in the
+ * reason is quoted with sb_repr(). Nothing is allocated otherwise.
+ */
+#ifndef STACKC_SCHEMAS_FORMAT_H
+#define STACKC_SCHEMAS_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sbuf;
+
+/* Go time.ParseDuration: "1h30m", "1.5s", "-2us", "0". *ns may be NULL. */
+int format_duration(int64_t *ns, const char *s, size_t len, struct sbuf *why);
+
+/*
+ * docker's nat.ParsePortSpec ("[ip:][host[-host]:]port[-port][/proto]");
+ * IPv6 host addresses in brackets.
+ */
+int format_port_spec(const char *s, size_t len, struct sbuf *why);
+
+/* go-units RAMInBytes: "50M", "1.5 GiB", "100b", "512" (1024 multiples). */
+int format_ram_bytes(int64_t *bytes, const char *s, size_t len, struct sbuf *why);
+
+/*
+ * docker opts.ParseCPUs: a rational number ("0.5", "2", "1e-1", "1/4") whose
+ * value in nano-CPUs is an integer. *nano may be NULL.
+ */
+int format_cpus(int64_t *nano, const char *s, size_t len, struct sbuf *why);
+
+#endif

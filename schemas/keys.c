@@ -1,0 +1,103 @@
+/* Forbidden and swarm-ignored service keys (docker's types.go lists, plus the silent ones). */
+#include "schemas/keys.h"
+#include "compose/diag.h"
+#include "compose/node.h"
+#include "compose/run.h"
+#include "compose/sbuf.h"
+
+#include <string.h>
+
+static const char resources_hint[] = "set resource limits under deploy.resources instead";
+
+static const struct {
+	const char *key;
+	const char *why;
+} forbidden[] = {
+	{ "cpu_quota", resources_hint },
+	{ "cpu_shares", resources_hint },
+	{ "cpuset", resources_hint },
+	{ "extends", "docker stack does not implement extends; use several -f files or YAML anchors" },
+	{ "mem_limit", resources_hint },
+	{ "memswap_limit", resources_hint },
+	{ "volume_driver", "define the volume under the top-level volumes with its driver, and mount it here" },
+	{ "volumes_from", "define the volume under the top-level volumes and mount it in every service that shares it" },
+}, ignored[] = {
+	{ "build", "swarm does not build images; build and push the image, then set image" },
+	{ "cgroup_parent", "not supported for swarm services" },
+	{ "cgroupns_mode", "not supported for swarm services" },
+	{ "container_name", "swarm names the containers of a service itself (deprecated)" },
+	{ "depends_on", "swarm starts services in any order and restarts them until they work" },
+	{ "devices", "not supported for swarm services" },
+	{ "domainname", "not supported for swarm services" },
+	{ "expose", "services on the same network reach each other on any port (deprecated)" },
+	{ "external_links", "not supported for swarm services; attach the services to a shared network" },
+	{ "ipc", "not supported for swarm services" },
+	{ "links", "services on the same network reach each other by service name" },
+	{ "mac_address", "not supported for swarm services" },
+	{ "network_mode", "not supported for swarm services; use networks" },
+	{ "oom_score_adj", "docker stack drops it without a warning" },
+	{ "pid", "not supported for swarm services" },
+	{ "privileged", "swarm services cannot be privileged; use cap_add for single capabilities" },
+	{ "restart", NULL /* depends on deploy.restart_policy, see below */ },
+	{ "security_opt", "not supported for swarm services" },
+	{ "shm_size", "not supported for swarm services; mount a tmpfs volume at /dev/shm" },
+	{ "tmpfs", "docker stack drops it without a warning; use a volumes entry with type: tmpfs" },
+	{ "userns_mode", "not supported for swarm services" },
+};
+
+static const char *lookup(const char *key, int *is_forbidden)
+{
+	for (size_t i = 0; i < sizeof(forbidden) / sizeof(forbidden[0]); i++)
+		if (!strcmp(key, forbidden[i].key)) {
+			*is_forbidden = 1;
+			return forbidden[i].why;
+		}
+	for (size_t i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++)
+		if (!strcmp(key, ignored[i].key)) {
+			*is_forbidden = 0;
+			return ignored[i].why ? ignored[i].why : "";
+		}
+	return NULL;
+}
+
+static const char *restart_why(const struct node *svc)
+{
+	const struct node *deploy = node_map_get(svc, "deploy");
+	if (deploy && deploy->kind == NODE_MAP && node_map_get(deploy, "restart_policy"))
+		return "deploy.restart_policy takes precedence";
+	return "docker stack converts it to deploy.restart_policy; write that instead";
+}
+
+int schema_check_keys(struct run *run, const struct node *root)
+{
+	const struct node *services = root && root->kind == NODE_MAP ? node_map_get(root, "services") : NULL;
+	int ret = 0;
+	if (!services || services->kind != NODE_MAP)
+		return 0;
+	struct sbuf path = SBUF_INIT;
+	for (size_t i = 0; i < services->map.n; i++) {
+		const struct node_entry *s = &services->map.v[i];
+		if (s->val->kind != NODE_MAP)
+			continue;
+		sbuf_reset(&path);
+		path_push_key(&path, "services");
+		path_push_key(&path, s->key);
+		for (size_t k = 0; k < s->val->map.n; k++) {
+			const struct node_entry *e = &s->val->map.v[k];
+			int is_forbidden = 0;
+			const char *why = lookup(e->key, &is_forbidden);
+			if (!why)
+				continue;
+			if (!*why)
+				why = restart_why(s->val);
+			if (is_forbidden)
+				ret = diag_add(&run->diag, DIAG_ERROR, "swarm.forbidden-key", e->keypos,
+					       path.buf, "%s is not supported by docker stack: %s", e->key, why);
+			else
+				diag_add(&run->diag, DIAG_WARNING, "swarm.ignored-key", e->keypos, path.buf,
+					 "%s is ignored by docker stack: %s", e->key, why);
+		}
+	}
+	sbuf_release(&path);
+	return ret;
+}

@@ -1,0 +1,27 @@
+/*
+ * Service keys that docker stack refuses or ignores, checked on each raw
+ * file (before interpolation, as docker does; only the direct keys of each
+ * service are looked at).
+ *
+ *  - forbidden (extends, volume_driver, volumes_from, cpu_quota, cpu_shares,
+ *    cpuset, mem_limit, memswap_limit): an error at the key, rule
+ *    swarm.forbidden-key, saying what to write instead;
+ *  - ignored by swarm (build, cgroupns_mode, cgroup_parent, devices,
+ *    domainname, external_links, ipc, links, mac_address, network_mode,
+ *    pid, privileged, restart, security_opt, shm_size, userns_mode; the
+ *    deprecated container_name and expose; and depends_on, oom_score_adj
+ *    and service tmpfs, which docker drops without a word): a warning at
+ *    the key, rule swarm.ignored-key.
+ *
+ * Returns -1 if an error was reported. A root or services that is not a
+ * mapping is left to the schema.
+ */
+#ifndef STACKC_SCHEMAS_KEYS_H
+#define STACKC_SCHEMAS_KEYS_H
+
+struct node;
+struct run;
+
+int schema_check_keys(struct run *run, const struct node *root);
+
+#endif

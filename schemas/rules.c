@@ -1,0 +1,681 @@
+/*
+ * Swarm rules over the merged, normalized tree. One pass over the services;
+ * top-level names are sorted once and searched, published ports are
+ * collected and sorted, so the work stays n log n in the project's size.
+ */
+#include "schemas/rules.h"
+#include "schemas/format.h"
+#include "compose/diag.h"
+#include "compose/node.h"
+#include "compose/run.h"
+#include "compose/sbuf.h"
+#include "compose/xalloc.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+/* the Engine refuses container memory limits below this (linuxMinMemory) */
+#define MIN_MEMORY_LIMIT (6 * 1024 * 1024)
+
+struct names {
+	const char **v;
+	size_t n;
+};
+
+struct port_use {
+	unsigned long published;
+	int ingress;
+	const char *proto;
+	const char *service;
+	size_t service_index, seq;
+	const struct node *node;
+	char *path;
+};
+
+struct rctx {
+	struct run *run;
+	int deploy;
+	int failed;
+	struct sbuf path;
+	struct names networks, volumes, secrets, configs;
+	struct port_use *ports;
+	size_t nports, ports_alloc;
+};
+
+__attribute__((format(printf, 5, 6)))
+static void report(struct rctx *c, enum diag_severity sev, const char *rule, struct pos pos,
+		   const char *fmt, ...)
+{
+	char *msg;
+	va_list ap;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		die("out of memory");
+	va_end(ap);
+	diag_add(&c->run->diag, sev, rule, pos, c->path.buf, "%s", msg);
+	free(msg);
+	if (sev == DIAG_ERROR)
+		c->failed = 1;
+}
+
+/* A user value for a message, in the run's arena. */
+static const char *repr(struct rctx *c, const char *s)
+{
+	return diag_repr(&c->run->diag, s, strlen(s));
+}
+
+static size_t push(struct rctx *c, const char *key)
+{
+	size_t mark = c->path.len;
+	path_push_key(&c->path, key);
+	return mark;
+}
+
+static size_t push_index(struct rctx *c, size_t i)
+{
+	size_t mark = c->path.len;
+	path_push_index(&c->path, i);
+	return mark;
+}
+
+static void pop(struct rctx *c, size_t mark)
+{
+	sbuf_setlen(&c->path, mark);
+}
+
+static const struct node *get(const struct node *map, const char *key)
+{
+	return map && map->kind == NODE_MAP ? node_map_get(map, key) : NULL;
+}
+
+static const char *get_str(const struct node *map, const char *key)
+{
+	return node_str(get(map, key));
+}
+
+/* external: true, or the old external: {name: x} */
+static int is_external(const struct node *obj)
+{
+	const struct node *e = get(obj, "external");
+	return e && ((e->kind == NODE_BOOL && e->s.v.b) || e->kind == NODE_MAP);
+}
+
+/* ---- top-level names ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void names_init(struct names *n, const struct node *map)
+{
+	n->n = 0;
+	n->v = NULL;
+	if (!map || map->kind != NODE_MAP || !map->map.n)
+		return;
+	n->v = xmalloc(map->map.n * sizeof(*n->v));
+	for (size_t i = 0; i < map->map.n; i++)
+		n->v[n->n++] = map->map.v[i].key;
+	qsort(n->v, n->n, sizeof(*n->v), cmp_str);
+}
+
+static int names_has(const struct names *n, const char *name)
+{
+	return n->n && bsearch(&name, n->v, n->n, sizeof(*n->v), cmp_str) != NULL;
+}
+
+static void undefined(struct rctx *c, const struct node *ref, const char *what, const char *rule,
+		      const struct names *defined)
+{
+	const char *name = node_str(ref);
+	if (!name || names_has(defined, name))
+		return;
+	report(c, DIAG_ERROR, rule, ref->pos, "undefined %s %s (declare it under the top-level %ss)",
+	       what, repr(c, name), what);
+}
+
+/* ---- deploy ---- */
+
+static int is_global(const char *mode)
+{
+	return mode && (!strcmp(mode, "global") || !strcmp(mode, "global-job"));
+}
+
+static void check_mode(struct rctx *c, const struct node *deploy)
+{
+	const struct node *mode = get(deploy, "mode");
+	const char *m = node_str(mode);
+	static const char *const modes[] = { "replicated", "global", "replicated-job", "global-job" };
+	if (m) {
+		size_t i = 0;
+		while (i < ARRAY_SIZE(modes) && strcmp(m, modes[i]))
+			i++;
+		if (i == ARRAY_SIZE(modes)) {
+			size_t mark = push(c, "mode");
+			report(c, DIAG_ERROR, "swarm.deploy-mode", mode->pos,
+			       "unknown mode %s (expected replicated, global, replicated-job or global-job)",
+			       repr(c, m));
+			pop(c, mark);
+		}
+	}
+	if (!is_global(m))
+		return;
+	const struct node *replicas = get(deploy, "replicas");
+	if (replicas) {
+		size_t mark = push(c, "replicas");
+		report(c, DIAG_ERROR, "swarm.replicas-global", replicas->pos,
+		       "replicas cannot be used with mode %s (a global service runs one task per node)", m);
+		pop(c, mark);
+	}
+	const struct node *max = get(get(deploy, "placement"), "max_replicas_per_node");
+	if (max) {
+		size_t mark = push(c, "placement");
+		push(c, "max_replicas_per_node");
+		report(c, DIAG_ERROR, "swarm.max-replicas-global", max->pos,
+		       "max_replicas_per_node cannot be used with mode %s (only with replicated modes)", m);
+		pop(c, mark);
+	}
+}
+
+static int key_char(char ch, int first)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' ||
+	       (!first && ((ch >= '0' && ch <= '9') || ch == '-' || ch == '.'));
+}
+
+static int value_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       strchr(":-_ \t\n\v\f\r.*()?+[]\\^$|/", ch) != NULL;
+}
+
+static int has_prefix_ci(const char *s, size_t n, const char *prefix)
+{
+	size_t l = strlen(prefix);
+	return n > l && !strncasecmp(s, prefix, l);
+}
+
+static int is_ip_or_cidr(const char *v)
+{
+	char buf[64];
+	unsigned char addr[16];
+	const char *slash = strchr(v, '/');
+	size_t n = slash ? (size_t)(slash - v) : strlen(v);
+	if (n >= sizeof(buf))
+		return 0;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	int v4 = inet_pton(AF_INET, buf, addr) == 1, v6 = !v4 && inet_pton(AF_INET6, buf, addr) == 1;
+	if (!v4 && !v6)
+		return 0;
+	if (!slash)
+		return 1;
+	char *end;
+	long bits = strtol(slash + 1, &end, 10);
+	return slash[1] >= '0' && slash[1] <= '9' && !*end && bits <= (v4 ? 32 : 128);
+}
+
+/* swarmkit's constraint.Parse plus the keys its node filter knows. */
+static void check_constraint(struct rctx *c, const struct node *n)
+{
+	const char *s = node_str(n);
+	if (!s)
+		return;
+	const char *op = strstr(s, "==");
+	if (!op)
+		op = strstr(s, "!=");
+	if (!op) {
+		report(c, DIAG_ERROR, "swarm.constraint", n->pos,
+		       "constraint %s has no operator (expected key==value or key!=value)", repr(c, s));
+		return;
+	}
+	const char *k = s, *ke = op, *v = op + 2, *ve = s + strlen(s);
+	while (k < ke && strchr(" \t\n\v\f\r", *k))
+		k++;
+	while (ke > k && strchr(" \t\n\v\f\r", ke[-1]))
+		ke--;
+	while (v < ve && strchr(" \t\n\v\f\r", *v))
+		v++;
+	while (ve > v && strchr(" \t\n\v\f\r", ve[-1]))
+		ve--;
+	size_t kl = (size_t)(ke - k), vl = (size_t)(ve - v);
+	int ok = kl >= 2;
+	for (size_t i = 0; ok && i < kl; i++)
+		ok = key_char(k[i], i == 0);
+	if (!ok) {
+		report(c, DIAG_ERROR, "swarm.constraint", n->pos,
+		       "invalid constraint key %s (letters, digits, \".\", \"-\" and \"_\")",
+		       diag_repr(&c->run->diag, k, kl));
+		return;
+	}
+	ok = vl > 0;
+	for (size_t i = 0; ok && i < vl; i++)
+		ok = value_char(v[i]);
+	if (!ok) {
+		report(c, DIAG_ERROR, "swarm.constraint", n->pos,
+		       "invalid constraint value %s (letters, digits, spaces and :-_.*()?+[]\\^$|/ only)",
+		       diag_repr(&c->run->diag, v, vl));
+		return;
+	}
+	static const char *const keys[] = { "node.id", "node.hostname", "node.ip", "node.role",
+					    "node.platform.os", "node.platform.arch" };
+	const char *known = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (strlen(keys[i]) == kl && !strncasecmp(k, keys[i], kl))
+			known = keys[i];
+	if (!known && !has_prefix_ci(k, kl, "node.labels.") && !has_prefix_ci(k, kl, "engine.labels.")) {
+		report(c, DIAG_ERROR, "swarm.constraint", n->pos,
+		       "unknown constraint key %s (expected node.id, node.hostname, node.ip, node.role, "
+		       "node.platform.os, node.platform.arch, node.labels.<label> or engine.labels.<label>); "
+		       "no node would ever match",
+		       diag_repr(&c->run->diag, k, kl));
+		return;
+	}
+	char *val = xstrndup(v, vl);
+	if (known && !strcmp(known, "node.role") && strcasecmp(val, "manager") && strcasecmp(val, "worker"))
+		report(c, DIAG_ERROR, "swarm.constraint", n->pos,
+		       "node.role is manager or worker, not %s", repr(c, val));
+	if (known && !strcmp(known, "node.ip") && !is_ip_or_cidr(val))
+		report(c, DIAG_ERROR, "swarm.constraint", n->pos,
+		       "node.ip needs an IP address or a CIDR network, not %s", repr(c, val));
+	free(val);
+}
+
+static void check_placement(struct rctx *c, const struct node *placement)
+{
+	const struct node *cons = get(placement, "constraints");
+	if (!cons || cons->kind != NODE_SEQ)
+		return;
+	size_t mark = push(c, "placement");
+	push(c, "constraints");
+	for (size_t i = 0; i < cons->seq.n; i++) {
+		size_t m2 = push_index(c, i);
+		check_constraint(c, cons->seq.v[i]);
+		pop(c, m2);
+	}
+	pop(c, mark);
+}
+
+static void check_resources(struct rctx *c, const struct node *resources)
+{
+	static const char *const kinds[] = { "limits", "reservations" };
+	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+		const struct node *r = get(resources, kinds[k]);
+		if (!r)
+			continue;
+		size_t mark = push(c, "resources");
+		push(c, kinds[k]);
+		const struct node *cpus = get(r, "cpus"), *mem = get(r, "memory");
+		struct sbuf why = SBUF_INIT;
+		int64_t v;
+		if (node_str(cpus)) {
+			size_t m2 = push(c, "cpus");
+			if (format_cpus(&v, cpus->s.text, cpus->s.len, &why))
+				report(c, DIAG_ERROR, "swarm.cpus", cpus->pos, "invalid cpus %s: %s",
+				       repr(c, cpus->s.text), why.buf);
+			else if (v <= 0)
+				report(c, DIAG_ERROR, "swarm.cpus", cpus->pos,
+				       "cpus must be greater than 0, got %s", repr(c, cpus->s.text));
+			pop(c, m2);
+		}
+		sbuf_reset(&why);
+		if (node_str(mem)) {
+			size_t m2 = push(c, "memory");
+			if (format_ram_bytes(&v, mem->s.text, mem->s.len, &why))
+				report(c, DIAG_ERROR, "swarm.memory", mem->pos, "invalid memory %s: %s",
+				       repr(c, mem->s.text), why.buf);
+			else if (k == 0 && v > 0 && v < MIN_MEMORY_LIMIT)
+				report(c, DIAG_ERROR, "swarm.memory", mem->pos,
+				       "memory limit %s is below the Engine's minimum of 6MiB (6291456 bytes)",
+				       repr(c, mem->s.text));
+			pop(c, m2);
+		}
+		sbuf_release(&why);
+		pop(c, mark);
+	}
+}
+
+static void check_update_config(struct rctx *c, const struct node *uc, const char *key)
+{
+	if (!uc || uc->kind != NODE_MAP)
+		return;
+	int rollback = !strcmp(key, "rollback_config");
+	size_t mark = push(c, key), m2;
+	const struct node *fa = get(uc, "failure_action"), *order = get(uc, "order");
+	const struct node *ratio = get(uc, "max_failure_ratio");
+	const char *s;
+	if ((s = node_str(fa)) && strcmp(s, "pause") && strcmp(s, "continue") &&
+	    (rollback || strcmp(s, "rollback"))) {
+		m2 = push(c, "failure_action");
+		report(c, DIAG_ERROR, "swarm.update-config", fa->pos,
+		       "unknown failure_action %s (expected %s)", repr(c, s),
+		       rollback ? "pause or continue" : "pause, continue or rollback");
+		pop(c, m2);
+	}
+	if ((s = node_str(order)) && strcmp(s, "start-first") && strcmp(s, "stop-first")) {
+		m2 = push(c, "order");
+		report(c, DIAG_ERROR, "swarm.update-config", order->pos,
+		       "unknown order %s (expected start-first or stop-first)", repr(c, s));
+		pop(c, m2);
+	}
+	if (ratio && (ratio->kind == NODE_INT || ratio->kind == NODE_FLOAT)) {
+		double r = ratio->kind == NODE_INT ? (double)ratio->s.v.i : ratio->s.v.f;
+		if (!(r >= 0 && r <= 1)) {
+			m2 = push(c, "max_failure_ratio");
+			report(c, DIAG_ERROR, "swarm.update-config", ratio->pos,
+			       "max_failure_ratio must be between 0 and 1, got %s", ratio->s.text);
+			pop(c, m2);
+		}
+	}
+	static const char *const durations[] = { "delay", "monitor" };
+	for (size_t i = 0; i < ARRAY_SIZE(durations); i++) {
+		const struct node *d = get(uc, durations[i]);
+		int64_t ns;
+		if (node_str(d) && !format_duration(&ns, d->s.text, d->s.len, NULL) && ns < 0) {
+			m2 = push(c, durations[i]);
+			report(c, DIAG_ERROR, "swarm.update-config", d->pos,
+			       "%s must not be negative, got %s", durations[i], repr(c, d->s.text));
+			pop(c, m2);
+		}
+	}
+	pop(c, mark);
+}
+
+static void check_restart(struct rctx *c, const struct node *rp)
+{
+	const struct node *cond = get(rp, "condition");
+	const char *s = node_str(cond);
+	if (!s || !strcmp(s, "none") || !strcmp(s, "on-failure") || !strcmp(s, "any"))
+		return;
+	size_t mark = push(c, "restart_policy");
+	push(c, "condition");
+	report(c, DIAG_ERROR, "swarm.restart-condition", cond->pos,
+	       "unknown restart condition %s (expected none, on-failure or any)", repr(c, s));
+	pop(c, mark);
+}
+
+/* ---- ports ---- */
+
+static int port_ingress(const struct node *port)
+{
+	const char *mode = get_str(port, "mode");
+	return !mode || !strcmp(mode, "ingress");
+}
+
+static void check_ports(struct rctx *c, const char *svc, size_t svc_index, const struct node *ports,
+			int dnsrr, const struct node *endpoint_mode)
+{
+	if (!ports || ports->kind != NODE_SEQ)
+		return;
+	size_t mark = push(c, "ports");
+	for (size_t i = 0; i < ports->seq.n; i++) {
+		const struct node *p = ports->seq.v[i];
+		if (p->kind != NODE_MAP)
+			continue;
+		size_t m2 = push_index(c, i);
+		const struct node *mode = get(p, "mode"), *proto = get(p, "protocol");
+		const struct node *published = get(p, "published");
+		const char *s;
+		if ((s = node_str(mode)) && strcmp(s, "ingress") && strcmp(s, "host"))
+			report(c, DIAG_ERROR, "swarm.port-spec", mode->pos,
+			       "unknown port mode %s (expected ingress or host)", repr(c, s));
+		if ((s = node_str(proto)) && strcmp(s, "tcp") && strcmp(s, "udp") && strcmp(s, "sctp"))
+			report(c, DIAG_ERROR, "swarm.port-spec", proto->pos,
+			       "unknown protocol %s (expected tcp, udp or sctp)", repr(c, s));
+		if (published && published->kind == NODE_INT && published->s.v.i > 0) {
+			if (dnsrr && port_ingress(p)) {
+				report(c, DIAG_ERROR, "swarm.dnsrr-ingress", published->pos,
+				       "a port published in ingress mode cannot be used with endpoint_mode "
+				       "dnsrr (publish it with mode: host, or use endpoint_mode vip)");
+				diag_note(&c->run->diag, endpoint_mode->pos, "endpoint_mode set here");
+			}
+			ALLOC_GROW(c->ports, c->nports + 1, c->ports_alloc);
+			struct port_use *u = &c->ports[c->nports];
+			u->published = (unsigned long)published->s.v.i;
+			u->ingress = port_ingress(p);
+			u->proto = get_str(p, "protocol") ? get_str(p, "protocol") : "tcp";
+			u->service = svc;
+			u->service_index = svc_index;
+			u->seq = c->nports;
+			u->node = published;
+			u->path = xstrndup(c->path.buf, c->path.len);
+			c->nports++;
+		}
+		pop(c, m2);
+	}
+	pop(c, mark);
+}
+
+static int cmp_port(const void *pa, const void *pb)
+{
+	const struct port_use *a = pa, *b = pb;
+	if (a->published != b->published)
+		return a->published < b->published ? -1 : 1;
+	int r = strcmp(a->proto, b->proto);
+	if (r)
+		return r;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Ingress ports are published on every node: one per port cluster-wide. Two
+ * host-mode uses collide only within one service (its tasks may share a node). */
+static void check_port_conflicts(struct rctx *c)
+{
+	qsort(c->ports, c->nports, sizeof(*c->ports), cmp_port);
+	for (size_t start = 0; start < c->nports;) {
+		size_t end = start + 1;
+		while (end < c->nports && c->ports[end].published == c->ports[start].published &&
+		       !strcmp(c->ports[end].proto, c->ports[start].proto))
+			end++;
+		for (size_t i = start + 1; i < end; i++) {
+			const struct port_use *u = &c->ports[i], *other = NULL;
+			for (size_t j = start; j < i && !other; j++)
+				if (u->ingress || c->ports[j].ingress ||
+				    u->service_index == c->ports[j].service_index)
+					other = &c->ports[j];
+			if (!other)
+				continue;
+			diag_add(&c->run->diag, DIAG_ERROR, "swarm.port-conflict", u->node->pos, u->path,
+				 "port %lu/%s is already published by %s%s", u->published, u->proto,
+				 other->service_index == u->service_index ? "this service" : "service ",
+				 other->service_index == u->service_index ? "" : repr(c, other->service));
+			diag_note(&c->run->diag, other->node->pos, "published here");
+			c->failed = 1;
+		}
+		start = end;
+	}
+}
+
+/* ---- references ---- */
+
+static void check_refs(struct rctx *c, const struct node *svc)
+{
+	const struct node *nets = get(svc, "networks");
+	size_t mark;
+	if (nets && nets->kind == NODE_MAP) {
+		mark = push(c, "networks");
+		for (size_t i = 0; i < nets->map.n; i++) {
+			const struct node_entry *e = &nets->map.v[i];
+			if (strcmp(e->key, "default") && !names_has(&c->networks, e->key)) {
+				size_t m2 = push(c, e->key);
+				report(c, DIAG_ERROR, "swarm.undefined-network", e->keypos,
+				       "undefined network %s (declare it under the top-level networks)",
+				       repr(c, e->key));
+				pop(c, m2);
+			}
+		}
+		pop(c, mark);
+	}
+	static const struct {
+		const char *key, *what, *rule;
+	} lists[] = {
+		{ "secrets", "secret", "swarm.undefined-secret" },
+		{ "configs", "config", "swarm.undefined-config" },
+	};
+	const struct names *defined_lists[] = { &c->secrets, &c->configs };
+	for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
+		const struct node *refs = get(svc, lists[l].key);
+		const struct names *defined = defined_lists[l];
+		if (!refs || refs->kind != NODE_SEQ)
+			continue;
+		mark = push(c, lists[l].key);
+		for (size_t i = 0; i < refs->seq.n; i++) {
+			const struct node *r = refs->seq.v[i];
+			size_t m2 = push_index(c, i);
+			if (r->kind == NODE_MAP) {
+				push(c, "source");
+				r = get(r, "source");
+			}
+			if (r)
+				undefined(c, r, lists[l].what, lists[l].rule, defined);
+			pop(c, m2);
+		}
+		pop(c, mark);
+	}
+	const struct node *vols = get(svc, "volumes");
+	if (vols && vols->kind == NODE_SEQ) {
+		mark = push(c, "volumes");
+		for (size_t i = 0; i < vols->seq.n; i++) {
+			const struct node *v = vols->seq.v[i];
+			const char *type = get_str(v, "type");
+			const struct node *src = get(v, "source");
+			if (!type || strcmp(type, "volume") || !node_str(src) || !src->s.len)
+				continue;
+			size_t m2 = push_index(c, i);
+			push(c, "source");
+			undefined(c, src, "volume", "swarm.undefined-volume", &c->volumes);
+			pop(c, m2);
+		}
+		pop(c, mark);
+	}
+}
+
+static void check_service(struct rctx *c, const struct node_entry *e, size_t index)
+{
+	const struct node *svc = e->val;
+	if (svc->kind != NODE_MAP)
+		return;
+	size_t mark = push(c, e->key);
+	if (!node_str(get(svc, "image")))
+		report(c, c->deploy ? DIAG_ERROR : DIAG_WARNING, "swarm.missing-image", e->keypos,
+		       "service %s has no image (swarm cannot build; set image)", repr(c, e->key));
+	const struct node *deploy = get(svc, "deploy");
+	const struct node *em = get(deploy, "endpoint_mode");
+	int dnsrr = 0;
+	if (deploy && deploy->kind == NODE_MAP) {
+		size_t m2 = push(c, "deploy");
+		check_mode(c, deploy);
+		check_placement(c, get(deploy, "placement"));
+		check_resources(c, get(deploy, "resources"));
+		check_update_config(c, get(deploy, "update_config"), "update_config");
+		check_update_config(c, get(deploy, "rollback_config"), "rollback_config");
+		check_restart(c, get(deploy, "restart_policy"));
+		const char *s = node_str(em);
+		if (s && strcasecmp(s, "vip") && strcasecmp(s, "dnsrr")) {
+			push(c, "endpoint_mode");
+			report(c, DIAG_ERROR, "swarm.endpoint-mode", em->pos,
+			       "unknown endpoint_mode %s (expected vip or dnsrr)", repr(c, s));
+		}
+		dnsrr = s && !strcasecmp(s, "dnsrr");
+		pop(c, m2);
+	}
+	check_ports(c, e->key, index, get(svc, "ports"), dnsrr, em);
+	check_refs(c, svc);
+	pop(c, mark);
+}
+
+/* ---- top-level objects ---- */
+
+static void check_external(struct rctx *c, const struct node *objs, const char *kind,
+			   const char *const *keys, enum diag_severity sev)
+{
+	if (!objs || objs->kind != NODE_MAP)
+		return;
+	size_t mark = push(c, kind);
+	for (size_t i = 0; i < objs->map.n; i++) {
+		const struct node *o = objs->map.v[i].val;
+		if (!is_external(o))
+			continue;
+		size_t m2 = push(c, objs->map.v[i].key);
+		for (size_t k = 0; keys[k]; k++) {
+			const struct node_entry *e = node_map_find(o, keys[k]);
+			if (e)
+				report(c, sev, "swarm.external-conflict", e->keypos,
+				       "%s cannot be set on an external %.*s: it is created outside this stack%s",
+				       keys[k], (int)strlen(kind) - 1, kind,
+				       sev == DIAG_WARNING ? ", so this is ignored" : "");
+		}
+		pop(c, m2);
+	}
+	pop(c, mark);
+}
+
+static void check_files(struct rctx *c, const struct node *objs, const char *kind, const char *rule)
+{
+	if (!objs || objs->kind != NODE_MAP)
+		return;
+	enum diag_severity sev = c->deploy ? DIAG_ERROR : DIAG_WARNING;
+	size_t mark = push(c, kind);
+	for (size_t i = 0; i < objs->map.n; i++) {
+		const struct node *o = objs->map.v[i].val;
+		const struct node *file = get(o, "file");
+		const char *path = node_str(file);
+		if (!path || is_external(o) || get(o, "driver"))
+			continue;
+		struct stat st;
+		size_t m2 = push(c, objs->map.v[i].key);
+		push(c, "file");
+		if (stat(path, &st))
+			report(c, sev, rule, file->pos, "file %s does not exist", repr(c, path));
+		else if (!S_ISREG(st.st_mode))
+			report(c, sev, rule, file->pos, "%s is not a regular file%s", repr(c, path),
+			       S_ISDIR(st.st_mode) ? " (with no file:, it defaults to the project directory)" : "");
+		pop(c, m2);
+	}
+	pop(c, mark);
+}
+
+int swarm_rules_check(struct run *run, const struct node *root, int deploy)
+{
+	static const char *const volume_keys[] = { "driver", "driver_opts", "labels", "x-cluster-spec", NULL };
+	static const char *const network_keys[] = { "driver", "driver_opts", "ipam", "internal",
+						    "attachable", "labels", NULL };
+	static const char *const secret_keys[] = { "file", "labels", "driver", "driver_opts",
+						   "template_driver", NULL };
+	struct rctx c = { .run = run, .deploy = deploy, .path = SBUF_INIT };
+	if (!root || root->kind != NODE_MAP)
+		return 0;
+	names_init(&c.networks, get(root, "networks"));
+	names_init(&c.volumes, get(root, "volumes"));
+	names_init(&c.secrets, get(root, "secrets"));
+	names_init(&c.configs, get(root, "configs"));
+
+	const struct node *services = get(root, "services");
+	if (services && services->kind == NODE_MAP) {
+		size_t mark = push(&c, "services");
+		for (size_t i = 0; i < services->map.n; i++)
+			check_service(&c, &services->map.v[i], i);
+		pop(&c, mark);
+	}
+	check_port_conflicts(&c);
+	check_external(&c, get(root, "volumes"), "volumes", volume_keys, DIAG_ERROR);
+	check_external(&c, get(root, "networks"), "networks", network_keys, DIAG_WARNING);
+	check_external(&c, get(root, "secrets"), "secrets", secret_keys, DIAG_WARNING);
+	check_external(&c, get(root, "configs"), "configs", secret_keys, DIAG_WARNING);
+	check_files(&c, get(root, "secrets"), "secrets", "swarm.secret-file");
+	check_files(&c, get(root, "configs"), "configs", "swarm.config-file");
+
+	for (size_t i = 0; i < c.nports; i++)
+		free(c.ports[i].path);
+	free(c.ports);
+	free(c.networks.v);
+	free(c.volumes.v);
+	free(c.secrets.v);
+	free(c.configs.v);
+	sbuf_release(&c.path);
+	return c.failed ? -1 : 0;
+}

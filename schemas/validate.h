@@ -1,0 +1,52 @@
+/*
+ * Schema validation of one compose file, per version, against the project's
+ * own JSON schemas (schemas/v3.0.json ... v3.13.json, embedded at build
+ * time; see schemas/README.md). They mean what docker's schemas mean.
+ *
+ * The dialect is the part of draft-04 those files use, with docker's
+ * formats: `duration` (Go time.ParseDuration), `ports` (nat.ParsePortSpec)
+ * and `expose` (never checked). `integer` accepts any number without a
+ * fractional part (1.0), as gojsonschema does after docker's JSON round trip.
+ *
+ * Unlike docker, which prints one error, every problem is reported, each at
+ * the offending node (an unknown key at the key, a missing key at the
+ * mapping), in document order, with a dotted path and a rule id:
+ *   schema.type  schema.additional-property  schema.required  schema.enum
+ *   schema.format  schema.unique  schema.minimum  schema.one-of
+ *   schema.key-type (non-string mapping key)  schema.version
+ * For oneOf the branch whose type fits the value is the one reported; when
+ * no branch fits, one type error lists every accepted type.
+ *
+ * Schemas are parsed (jansson) and compiled once per process on first use,
+ * patterns (pcre2) once per distinct pattern; schema_cache_release() frees
+ * them (optional, for leak checkers).
+ */
+#ifndef STACKC_SCHEMAS_VALIDATE_H
+#define STACKC_SCHEMAS_VALIDATE_H
+
+struct node;
+struct run;
+
+/* Supported versions, oldest first ("3.0" ... "3.13"), NULL-terminated. */
+extern const char *const schema_versions[];
+#define SCHEMA_DEFAULT_VERSION "3.13"
+
+/*
+ * The version a raw file (before interpolation) declares, normalized:
+ * missing, "" and "3" give "3.13". A non-string version or one without a
+ * schema is an error (rule schema.version) at the value; *out is then NULL.
+ * root may be NULL (empty file) or a non-mapping (*out = default).
+ * *out points to static storage.
+ */
+int schema_version_check(const char **out, struct run *run, const struct node *root);
+
+/*
+ * Validate root (interpolated and type-cast, not normalized) against the
+ * schema for version (as returned by schema_version_check; NULL = default).
+ * Returns -1 if any error was reported, else 0.
+ */
+int schema_validate(struct run *run, const struct node *root, const char *version);
+
+void schema_cache_release(void);
+
+#endif

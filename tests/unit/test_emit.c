@@ -1,0 +1,404 @@
+/*
+ * The printers: natural key order, Go float text, yaml.v3 string quoting and
+ * layout, struct key orders, JSON; and the round trip over docker's recorded
+ * `stack config` outputs (../shared, skipped when absent).
+ */
+#include "compose/load.h"
+#include "compose/node.h"
+#include "compose/run.h"
+#include "compose/sbuf.h"
+#include "compose/xalloc.h"
+#include "emit/json.h"
+#include "emit/shape.h"
+#include "emit/yaml.h"
+#include "tests/unit/harness.h"
+
+#include <dirent.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *yaml_of(const struct node *root)
+{
+	static struct sbuf out = SBUF_INIT;
+	sbuf_reset(&out);
+	emit_yaml(&out, root);
+	return out.buf;
+}
+
+static int less(const char *a, const char *b)
+{
+	return shape_key_less(a, strlen(a), b, strlen(b));
+}
+
+void test_emit__natural_order(void)
+{
+	/* docker's observed order (research §1.3), pairwise and transitively */
+	static const char *const order[] = {
+		"_x", "1a", "9", "10", "Apple", "B", "Z9", "a", "a b", "a-b", "a.b", "a_b",
+		"a0", "a1", "a01", "a001", "a2", "a10", "ab", "apple", "z", "\xc3\xa9",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++)
+		for (size_t j = 0; j < ARRAY_SIZE(order); j++) {
+			if (less(order[i], order[j]) != (i < j))
+				test_fail(__FILE__, __LINE__, "less(%s, %s) != %d", order[i], order[j],
+					  i < j);
+		}
+	CHECK(less("svc2", "svc10"));
+	CHECK(less("Apple", "svc2"));
+	CHECK(!less("web", "web"));
+	CHECK(less("web", "web1"));
+	/* a letter after a digit run sorts before the longer number */
+	CHECK(less("a1b", "a12"));
+	/* non-Latin letters are letters: after every non-letter */
+	CHECK(less("a-", "a\xce\xb1"));
+	CHECK(less("\xd9\xa3", "\xd9\xa4"));
+}
+
+static const char *gfmt(double f, int bits32, char fmt)
+{
+	static struct sbuf sb = SBUF_INIT;
+	sbuf_reset(&sb);
+	shape_format_float(&sb, f, bits32, fmt);
+	return sb.buf;
+}
+
+void test_emit__go_floats(void)
+{
+	CHECK_STR_EQ(gfmt(1e6, 0, 'g'), "1e+06");
+	CHECK_STR_EQ(gfmt(1234567.0, 0, 'g'), "1.234567e+06");
+	CHECK_STR_EQ(gfmt(0.00001, 0, 'g'), "1e-05");
+	CHECK_STR_EQ(gfmt(123456.0, 0, 'g'), "123456");
+	CHECK_STR_EQ(gfmt(0.0001, 0, 'g'), "0.0001");
+	CHECK_STR_EQ(gfmt(1e20, 0, 'g'), "1e+20");
+	CHECK_STR_EQ(gfmt(-0.0, 0, 'g'), "-0");
+	CHECK_STR_EQ(gfmt(1.5, 0, 'g'), "1.5");
+	CHECK_STR_EQ(gfmt(0.1, 0, 'g'), "0.1");
+	CHECK_STR_EQ(gfmt(1.0 / 3, 0, 'g'), "0.3333333333333333");
+	CHECK_STR_EQ(gfmt((float)0.3, 1, 'g'), "0.3");
+	CHECK_STR_EQ(gfmt((float)0.3, 0, 'g'), "0.30000001192092896");
+	CHECK_STR_EQ(gfmt(1e21, 0, 'e'), "1e+21");
+	CHECK_STR_EQ(gfmt(1e20, 0, 'f'), "100000000000000000000");
+	CHECK_STR_EQ(gfmt(0.000123, 0, 'f'), "0.000123");
+	CHECK_STR_EQ(gfmt(0, 0, 'f'), "0");
+}
+
+/* docker's output for one label value (checked with docker 28.2.2) */
+static void check_label(const char *value, const char *printed)
+{
+	struct run *run = test_run();
+	struct node *root = node_new_map(&run->arena, POS_NONE);
+	node_map_add(&run->arena, root, "k", POS_NONE, node_new_str(&run->arena, POS_NONE, value));
+	struct sbuf want = SBUF_INIT;
+	sb_printf(&want, "k: %s\n", printed);
+	const char *got = yaml_of(root);
+	if (strcmp(got, want.buf))
+		test_fail(__FILE__, __LINE__, "value \"%s\" printed \"%s\", expected \"%s\"", value, got,
+			  want.buf);
+	sbuf_release(&want);
+}
+
+void test_emit__string_quoting(void)
+{
+	static const char *const cases[][2] = {
+		/* read back as something else: double quotes */
+		{ "1", "\"1\"" }, { "0777", "\"0777\"" }, { "1e3", "\"1e3\"" }, { "0x10", "\"0x10\"" },
+		{ ".5", "\".5\"" }, { "+1", "\"+1\"" }, { "1_000", "\"1_000\"" }, { ".inf", "\".inf\"" },
+		{ "true", "\"true\"" }, { "True", "\"True\"" }, { "yes", "\"yes\"" }, { "on", "\"on\"" },
+		{ "off", "\"off\"" }, { "y", "\"y\"" }, { "n", "\"n\"" }, { "null", "\"null\"" },
+		{ "NULL", "\"NULL\"" }, { "~", "\"~\"" }, { "", "\"\"" }, { "12:30", "\"12:30\"" },
+		{ "1:2", "\"1:2\"" }, { "2001-12-14", "\"2001-12-14\"" }, { "tab\there", "\"tab\\there\"" },
+		{ "-1", "\"-1\"" }, { "012", "\"012\"" }, { "0o17", "\"0o17\"" }, { "1.0", "\"1.0\"" },
+		{ "2001-12-14T21:59:43.10-05:00", "\"2001-12-14T21:59:43.10-05:00\"" },
+		{ "2001-12-14 21:59:43", "\"2001-12-14 21:59:43\"" }, { "0b101", "\"0b101\"" },
+		{ "0b-1", "\"0b-1\"" }, { "-.inf", "\"-.inf\"" }, { "1e999", "1e999" },
+		/* plain is not allowed: single quotes */
+		{ "a: b", "'a: b'" }, { "#x", "'#x'" }, { "- x", "'- x'" }, { "x #y", "'x #y'" },
+		{ " lead", "' lead'" }, { "trail ", "'trail '" }, { "x:", "'x:'" }, { "*x", "'*x'" },
+		{ "&x", "'&x'" }, { "!x", "'!x'" }, { "@x", "'@x'" }, { "`x", "'`x'" }, { "%x", "'%x'" },
+		{ "|", "'|'" }, { "{a}", "'{a}'" }, { "[a]", "'[a]'" }, { "\"dq\"", "'\"dq\"'" },
+		{ "'q'", "'''q'''" }, { "---", "'---'" }, { "...x", "'...x'" }, { ">", "'>'" },
+		/* plain */
+		{ "a,b", "a,b" }, { "=x", "=x" }, { "?x", "?x" }, { "\xe6\x97\xa5\xe6\x9c\xac", "\xe6\x97\xa5\xe6\x9c\xac" },
+		{ "$SET", "$SET" }, { "v6host:::1", "v6host:::1" }, { "a#b", "a#b" }, { "-x", "-x" },
+		{ "2001-02-30", "2001-02-30" }, { "<<", "<<" }, { "1.2.3.4", "1.2.3.4" },
+		{ "8.8.8.8", "8.8.8.8" }, { "nginx:1.25", "nginx:1.25" }, { "yes please", "yes please" },
+		/* escapes and multi-line */
+		{ "multi\nline", "|-\n  multi\n  line" }, { "a\n", "|\n  a" },
+		{ "a\n\n", "|+\n  a\n" }, { " a\nb", "|2-\n   a\n  b" },
+		{ "x \ny", "\"x \\ny\"" }, { "bell\a", "\"bell\\a\"" },
+		{ "\xf0\x9f\x98\x80", "\"\\U0001F600\"" }, { "nb\xc2\xa0sp", "nb\xc2\xa0sp" },
+		{ "\xc2\x85", "\"\\N\"" }, { "a\tb\nc", "|-\n  a\tb\n  c" },
+		{ "\r", "\"\\r\"" }, { "\xe2\x80\xa8", "'\xe2\x80\xa8'" },
+		{ "a\xe2\x80\xa8" "b", "'a\xe2\x80\xa8  b'" },
+		{ "\xef\xbb\xbfx", "\"\\uFEFF\\x78\"" }, { "y\xef\xbb\xbfx", "\"y\\uFEFFx\"" },
+		/* timestamps, base 60 and the resolver's corners */
+		{ "2001-1-1", "\"2001-1-1\"" }, { "2001-12-14t21:59:43Z", "\"2001-12-14t21:59:43Z\"" },
+		{ "2001-12-14T21:59:43+0500", "2001-12-14T21:59:43+0500" },
+		{ "2001-12-14 21:59:43,5", "\"2001-12-14 21:59:43,5\"" },
+		{ "2001-12-14T21:59:43.1234567891234Z", "\"2001-12-14T21:59:43.1234567891234Z\"" },
+		{ "2000-02-29", "\"2000-02-29\"" }, { "1900-02-29", "1900-02-29" },
+		{ "1:2:3.5", "\"1:2:3.5\"" }, { "+12:30", "\"+12:30\"" }, { "-0b11", "\"-0b11\"" },
+		{ "0o-7", "\"0o-7\"" }, { "._5", "._5" }, { ".5e3", "\".5e3\"" }, { "1__0", "\"1__0\"" },
+		{ "0x_1F", "\"0x_1F\"" }, { "\t", "\"\\t\"" }, { "\xc3\xa9x", "\xc3\xa9x" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		check_label(cases[i][0], cases[i][1]);
+}
+
+void test_emit__nul_and_invalid_utf8(void)
+{
+	struct run *run = test_run();
+	struct node *root = node_new_map(&run->arena, POS_NONE);
+	node_map_add(&run->arena, root, "k", POS_NONE, node_new_strn(&run->arena, POS_NONE, "x\0y", 3));
+	CHECK_STR_EQ(yaml_of(root), "k: \"x\\0y\"\n");
+	/* yaml.v3 cannot print invalid UTF-8 as text: base64, 70 columns a line */
+	check_label("a\xff", "!!binary Yf8=");
+	char long_bad[60];
+	memset(long_bad, 'a', sizeof(long_bad) - 1);
+	long_bad[0] = (char)0xff;
+	long_bad[sizeof(long_bad) - 1] = '\0';
+	check_label(long_bad, "!!binary |\n"
+			      "  /2FhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYW\n"
+			      "  FhYWFhYWE=");
+}
+
+void test_emit__layout_and_key_orders(void)
+{
+	struct node *r = test_load(
+		"x-top: {b: 1, a: [1, [2, 3], {}, []]}\n"
+		"configs: {c: {file: /f, name: cn}}\n"
+		"services:\n"
+		"  web:\n"
+		"    x-z: 1\n"
+		"    volumes: [{target: /t, type: bind, source: /s, bind: {propagation: rshared}}]\n"
+		"    ports: [{protocol: tcp, published: 80, target: 8080, mode: ingress}]\n"
+		"    image: nginx\n"
+		"    ulimits: {nproc: 5, nofile: {hard: 2, soft: 1}}\n"
+		"    networks: {front: null, back: {ipv4_address: 10.0.0.1, aliases: [a]}}\n"
+		"    deploy: {update_config: {max_failure_ratio: 0.3, parallelism: 1}, replicas: 2,\n"
+		"             mode: replicated, resources: {limits: {memory: '512', cpus: '0.5'}}}\n"
+		"    \"N\": x\n"
+		"  Apple: {}\n"
+		"networks: {net: null}\n"
+		"version: '3.13'\n");
+	CHECK_STR_EQ(yaml_of(r),
+		     "version: \"3.13\"\n"
+		     "services:\n"
+		     "  Apple: {}\n"
+		     "  web:\n"
+		     "    deploy:\n"
+		     "      mode: replicated\n"
+		     "      replicas: 2\n"
+		     "      update_config:\n"
+		     "        parallelism: 1\n"
+		     "        max_failure_ratio: 0.3\n"
+		     "      resources:\n"
+		     "        limits:\n"
+		     "          cpus: \"0.5\"\n"
+		     "          memory: \"512\"\n"
+		     "    image: nginx\n"
+		     "    networks:\n"
+		     "      back:\n"
+		     "        aliases:\n"
+		     "          - a\n"
+		     "        ipv4_address: 10.0.0.1\n"
+		     "      front: null\n"
+		     "    ports:\n"
+		     "      - mode: ingress\n"
+		     "        target: 8080\n"
+		     "        published: 80\n"
+		     "        protocol: tcp\n"
+		     "    ulimits:\n"
+		     "      nofile:\n"
+		     "        soft: 1\n"
+		     "        hard: 2\n"
+		     "      nproc: 5\n"
+		     "    volumes:\n"
+		     "      - type: bind\n"
+		     "        source: /s\n"
+		     "        target: /t\n"
+		     "        bind:\n"
+		     "          propagation: rshared\n"
+		     "    \"N\": x\n"
+		     "    x-z: 1\n"
+		     "networks:\n"
+		     "  net: {}\n"
+		     "configs:\n"
+		     "  c:\n"
+		     "    name: cn\n"
+		     "    file: /f\n"
+		     "x-top:\n"
+		     "  a:\n"
+		     "    - 1\n"
+		     "    - - 2\n"
+		     "      - 3\n"
+		     "    - {}\n"
+		     "    - []\n"
+		     "  b: 1\n");
+}
+
+void test_emit__long_and_multiline_keys(void)
+{
+	struct run *run = test_run();
+	struct node *root = node_new_map(&run->arena, POS_NONE);
+	char key[140];
+	memset(key, 'k', 129);
+	key[129] = '\0';
+	node_map_add(&run->arena, root, key, POS_NONE, node_new_str(&run->arena, POS_NONE, "v"));
+	node_map_add(&run->arena, root, "a\nb", POS_NONE, node_new_str(&run->arena, POS_NONE, "w"));
+	/* "a\nb" sorts before "kkk..." */
+	struct sbuf want = SBUF_INIT;
+	sb_printf(&want, "? |-\n  a\n  b\n: w\n? %s\n: v\n", key);
+	CHECK_STR_EQ(yaml_of(root), want.buf);
+	sbuf_release(&want);
+}
+
+void test_emit__scalars(void)
+{
+	struct node *r = test_load("a: 0x1F\nb: 18446744073709551615\nc: 1.50\nd: -.inf\ne: .nan\n"
+				   "f: true\ng: ~\nh: 1e20\ni: -0.0\n");
+	CHECK_STR_EQ(yaml_of(r), "a: 31\nb: 18446744073709551615\nc: 1.5\nd: -.inf\ne: .nan\n"
+				 "f: true\ng: null\nh: 1e+20\ni: -0\n");
+}
+
+void test_emit__json(void)
+{
+	struct node *r = test_load("services:\n  web:\n    image: \"a\\\"b\\n\\u0001\"\n"
+				   "    deploy: {replicas: 2, mode: global}\n    x-f: 1e-7\n"
+				   "    x-e: {}\n    x-l: []\n    x-n: null\n"
+				   "version: \"3.13\"\n");
+	struct sbuf out = SBUF_INIT;
+	emit_json(&out, r);
+	CHECK_STR_EQ(out.buf, "{\n"
+			      "  \"version\": \"3.13\",\n"
+			      "  \"services\": {\n"
+			      "    \"web\": {\n"
+			      "      \"deploy\": {\n"
+			      "        \"mode\": \"global\",\n"
+			      "        \"replicas\": 2\n"
+			      "      },\n"
+			      "      \"image\": \"a\\\"b\\n\\u0001\",\n"
+			      "      \"x-e\": {},\n"
+			      "      \"x-f\": 1e-7,\n"
+			      "      \"x-l\": [],\n"
+			      "      \"x-n\": null\n"
+			      "    }\n"
+			      "  }\n"
+			      "}\n");
+	json_error_t err;
+	json_t *j = json_loads(out.buf, 0, &err);
+	CHECK(j != NULL);
+	json_decref(j);
+	sbuf_release(&out);
+}
+
+/* ==== round trip over docker's recorded outputs ==== */
+
+/* ../shared next to the repository (testdata/ may not exist yet) */
+static char *shared_dir(void)
+{
+	char *tries[] = { xstrfmt("%s/../../shared/reference", test_data_dir()),
+			  xstrdup("../shared/reference") };
+	char *found = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(tries); i++) {
+		struct stat st;
+		if (!found && !stat(tries[i], &st) && S_ISDIR(st.st_mode))
+			found = tries[i];
+		else
+			free(tries[i]);
+	}
+	return found;
+}
+
+/* Load path, print it; 1 when the text comes back byte for byte. */
+static int round_trips(const char *path)
+{
+	struct run *run = test_run();
+	uint32_t src;
+	struct node *root = NULL;
+	if (load_read_file(&src, run, path, path) || load_yaml(&root, run, src)) {
+		fprintf(stderr, "  %s: %s", path, test_diags());
+		return 0;
+	}
+	const struct source *s = source_get(&run->sources, src);
+	struct sbuf want = SBUF_INIT;
+	sb_put(&want, s->text, s->len);
+	const char *got = yaml_of(root);
+	int ok = !strcmp(got, want.buf);
+	if (!ok) {
+		size_t i = 0;
+		while (got[i] && got[i] == want.buf[i])
+			i++;
+		fprintf(stderr, "  %s differs at byte %zu: got \"%.40s\"\n", path, i, got + i);
+	}
+	sbuf_release(&want);
+	return ok;
+}
+
+static int is_config_success(const char *casejson)
+{
+	json_error_t err;
+	json_t *j = json_load_file(casejson, 0, &err);
+	if (!j)
+		return 0;
+	json_t *argv = json_object_get(j, "argv");
+	const char *cmd = json_string_value(json_array_get(argv, 2));
+	int ok = json_integer_value(json_object_get(j, "exit_code")) == 0 && cmd &&
+		 !strcmp(cmd, "config");
+	json_decref(j);
+	return ok;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void test_emit__round_trip_docker_outputs(void)
+{
+	char *ref = shared_dir();
+	if (!ref) {
+		fprintf(stderr, "  skipped: ../shared/reference not found\n");
+		return;
+	}
+	char *cases = xstrfmt("%s/stack-config-cases", ref);
+	DIR *d = opendir(cases);
+	CHECK(d != NULL);
+	char **names = NULL;
+	size_t n = 0, alloc = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		ALLOC_GROW(names, n + 1, alloc);
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), name_cmp);
+	int total = 0, passed = 0;
+	for (size_t i = 0; i < n; i++) {
+		char *cj = xstrfmt("%s/%s/case.json", cases, names[i]);
+		char *out = xstrfmt("%s/%s/expected.stdout", cases, names[i]);
+		if (is_config_success(cj)) {
+			total++;
+			passed += round_trips(out);
+		}
+		free(cj);
+		free(out);
+		free(names[i]);
+	}
+	free(names);
+	char *golden = xstrfmt("%s/compose-fixtures/full-example.yaml.golden", ref);
+	total++;
+	passed += round_trips(golden);
+	free(golden);
+	fprintf(stderr, "  round trip: %d of %d docker outputs\n", passed, total);
+	free(cases);
+	free(ref);
+	CHECK(total > 1);
+	CHECK_INT_EQ(passed, total);
+}

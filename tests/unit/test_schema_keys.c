@@ -1,0 +1,58 @@
+/* Forbidden and swarm-ignored service keys. */
+#include "compose/node.h"
+#include "compose/run.h"
+#include "schemas/keys.h"
+#include "tests/unit/harness.h"
+
+void test_schema_keys__forbidden_is_an_error_at_the_key(void)
+{
+	struct node *root = test_load("services:\n"
+				      "  web:\n"
+				      "    image: x\n"
+				      "    extends: foo\n"
+				      "    cpu_shares: 5\n");
+	CHECK_INT_EQ(schema_check_keys(test_run(), root), -1);
+	CHECK_STR_EQ(test_diags(),
+		     "test.yml:4:5: error: services.web: extends is not supported by docker stack: "
+		     "docker stack does not implement extends; use several -f files or YAML anchors\n"
+		     "test.yml:5:5: error: services.web: cpu_shares is not supported by docker stack: "
+		     "set resource limits under deploy.resources instead\n");
+}
+
+void test_schema_keys__ignored_keys_warn(void)
+{
+	struct node *root = test_load("services:\n"
+				      "  web:\n"
+				      "    image: x\n"
+				      "    build: .\n"
+				      "    depends_on: [db]\n"
+				      "    restart: always\n"
+				      "    x-build: 1\n"
+				      "  db:\n"
+				      "    image: y\n"
+				      "    restart: always\n"
+				      "    deploy: {restart_policy: {condition: any}}\n"
+				      "    tmpfs: /run\n");
+	CHECK_INT_EQ(schema_check_keys(test_run(), root), 0);
+	CHECK_STR_EQ(test_diags(),
+		     "test.yml:4:5: warning: services.web: build is ignored by docker stack: swarm does not "
+		     "build images; build and push the image, then set image\n"
+		     "test.yml:5:5: warning: services.web: depends_on is ignored by docker stack: swarm "
+		     "starts services in any order and restarts them until they work\n"
+		     "test.yml:6:5: warning: services.web: restart is ignored by docker stack: docker stack "
+		     "converts it to deploy.restart_policy; write that instead\n"
+		     "test.yml:10:5: warning: services.db: restart is ignored by docker stack: "
+		     "deploy.restart_policy takes precedence\n"
+		     "test.yml:12:5: warning: services.db: tmpfs is ignored by docker stack: docker stack "
+		     "drops it without a warning; use a volumes entry with type: tmpfs\n");
+}
+
+void test_schema_keys__odd_shapes_are_left_to_the_schema(void)
+{
+	CHECK_INT_EQ(schema_check_keys(test_run(), test_load("services:\n")), 0);
+	CHECK_INT_EQ(schema_check_keys(test_run(), test_load("services: [a]\n")), 0);
+	CHECK_INT_EQ(schema_check_keys(test_run(), test_load("services: {web: }\n")), 0);
+	CHECK_INT_EQ(schema_check_keys(test_run(), test_load("[1]\n")), 0);
+	CHECK_INT_EQ(schema_check_keys(test_run(), NULL), 0);
+	CHECK_STR_EQ(test_diags(), "");
+}
