@@ -1,12 +1,8 @@
-/* stackc diff — not implemented yet. */
+/* stackc diff: what a deploy would change; see cli/deploy.h. */
 #include "cli/cli.h"
-
-#include <stdio.h>
+#include "cli/deploy.h"
 
 int cmd_diff(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("stackc diff: not implemented yet\n", stderr);
-	return EXIT_SYSTEM;
+	return stack_cmd_main(STACK_CMD_DIFF, argc, argv);
 }

@@ -391,8 +391,11 @@ int project_load(struct project *out, struct run *run, const struct project_opts
 	/* .env lives in the project directory; with -f it is the first file's directory */
 	if (o->project_dir)
 		project_dir = clean_path(abs_path(o->project_dir, NULL));
-	else if (o->nfiles && strcmp(o->files[0], "-"))
-		project_dir = dir_of(clean_path(abs_path(o->files[0], NULL)));
+	else if (o->nfiles && strcmp(o->files[0], "-")) {
+		char *first = clean_path(abs_path(o->files[0], NULL));
+		project_dir = dir_of(first);
+		free(first);
+	}
 	else
 		project_dir = clean_path(abs_path(".", NULL));
 

@@ -4,10 +4,13 @@
  * at file:line:col. Nothing is printed for a clean project.
  *
  * Files named as arguments (as pre-commit passes them) are each validated
- * as a project of their own; -f/-c files form one project together.
+ * as a project of their own, on top of the -f/-c files if any (base files
+ * plus one override each); without arguments the -f/-c files (or the
+ * discovered ones) form the project.
  */
 #include "cli/cli.h"
 #include "cli/project.h"
+#include "compose/xalloc.h"
 #include "compose/diag.h"
 #include "compose/run.h"
 
@@ -21,7 +24,8 @@ static const char usage[] =
 	"usage: stackc validate [options] [FILE...]\n"
 	"\n"
 	"Check the stack files and report every problem at file:line:col.\n"
-	"Each FILE is validated on its own; -f files are validated together.\n"
+	"Each FILE is validated on its own, on top of the -f files if any;\n"
+	"without FILE, the -f files (or the usual compose files) are one project.\n"
 	"\n"
 	"options:\n"
 	"%s"
@@ -49,16 +53,27 @@ static int is_option(const char *arg, const char *name)
 	return !strncmp(arg, name, n) && (arg[n] == '\0' || arg[n] == '=');
 }
 
+/* One project: the -f files, plus file (unless it is one of them) when given. */
 static int load_one(struct run *run, const struct project_opts *base, const char *file)
 {
 	struct project_opts o = *base;
-	const char *files[1] = { file };
 	struct project p;
-	if (file) {
-		o.files = files;
-		o.nfiles = 1;
-	}
-	return project_load(&p, run, &o);
+	int ret;
+	if (!file)
+		return project_load(&p, run, &o);
+	const char **files = xmalloc((base->nfiles + 1) * sizeof(*files));
+	if (base->nfiles)
+		memcpy(files, base->files, base->nfiles * sizeof(*files));
+	o.files = files;
+	o.nfiles = base->nfiles;
+	size_t i = 0;
+	while (i < base->nfiles && strcmp(base->files[i], file))
+		i++;
+	if (i == base->nfiles)
+		files[o.nfiles++] = file;
+	ret = project_load(&p, run, &o);
+	free(files);
+	return ret;
 }
 
 int cmd_validate(int argc, char **argv)
@@ -135,8 +150,9 @@ int cmd_validate(int argc, char **argv)
 	FILE *out = format == DIAG_FORMAT_HUMAN ? stderr : stdout;
 	diag_print(&run.diag, out, format, format == DIAG_FORMAT_HUMAN && isatty(fileno(stderr)));
 	if (format == DIAG_FORMAT_HUMAN && max_errors && run.diag.nerrors > (size_t)max_errors)
-		fprintf(stderr, "stackc: %zu more errors not shown (--max-errors %ld)\n",
-			run.diag.nerrors - (size_t)max_errors, max_errors);
+		fprintf(stderr, "stackc: %zu more error%s not shown (--max-errors %ld)\n",
+			run.diag.nerrors - (size_t)max_errors,
+			run.diag.nerrors - (size_t)max_errors == 1 ? "" : "s", max_errors);
 	ret = diag_failed(&run.diag) ? EXIT_INVALID : 0;
 	run_release(&run);
 done:

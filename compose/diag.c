@@ -22,6 +22,7 @@ void diag_release(struct diag_sink *d)
 	d->n = d->alloc = 0;
 }
 
+__attribute__((format(printf, 6, 0)))
 static int vadd(struct diag_sink *d, enum diag_severity sev, const char *rule,
 		struct pos pos, const char *path, const char *fmt, va_list ap)
 {

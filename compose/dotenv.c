@@ -204,9 +204,12 @@ struct parser {
 	const char *s;
 	size_t n;
 	int failed;
+	struct pos last; /* the last position computed, at offset last_off */
+	size_t last_off;
 };
 
-static struct pos pos_at(const struct parser *p, size_t off)
+/* Offsets come mostly in order: count columns on from the last one on the same line. */
+static struct pos pos_at(struct parser *p, size_t off)
 {
 	const struct source *so = p->source;
 	size_t lo = 0, hi = so->nlines;
@@ -217,11 +220,18 @@ static struct pos pos_at(const struct parser *p, size_t off)
 		else
 			hi = mid;
 	}
-	uint32_t col = 1;
-	for (size_t i = so->lines[lo]; i < off; i++)
+	struct pos pos = { p->src, (uint32_t)lo + 1, 1 };
+	size_t from = so->lines[lo];
+	if (p->last.line == pos.line && p->last_off <= off && p->last_off >= from) {
+		pos.col = p->last.col;
+		from = p->last_off;
+	}
+	for (size_t i = from; i < off; i++)
 		if (((unsigned char)p->s[i] & 0xC0) != 0x80)
-			col++;
-	return (struct pos){ p->src, (uint32_t)lo + 1, col };
+			pos.col++;
+	p->last = pos;
+	p->last_off = off;
+	return pos;
 }
 
 static size_t skip_while(const struct parser *p, size_t i, int (*pred)(uint32_t))
@@ -288,11 +298,15 @@ static size_t skip_export(const struct parser *p, size_t i)
 
 struct stmt {
 	size_t key, key_end; /* the name: s[key..key_end) */
+	struct pos keypos;
 	size_t next;         /* where the value (or the next statement) starts */
 	int inherited;       /* bare KEY: no value */
 };
 
-/* Read a name up to '=', ':' or a newline. -1 (reported) on a bad character. */
+/*
+ * Read a name up to '=', ':' or a newline. -1 (reported) on a bad name, with
+ * st->next where parsing resumes.
+ */
 static int read_key(struct parser *p, size_t i, struct stmt *st)
 {
 	st->key = i = skip_export(p, i);
@@ -324,6 +338,8 @@ static int read_key(struct parser *p, size_t i, struct stmt *st)
 	if (memchr(p->s + st->key, ' ', st->key_end - st->key)) {
 		bad_line(p, st->key, "variable name %s cannot contain a space",
 			 diag_repr(&p->run->diag, p->s + st->key, st->key_end - st->key));
+		if (!st->inherited)
+			st->next = line_end(p, st->next);
 		return -1;
 	}
 	return 0;
@@ -336,7 +352,7 @@ static void define(struct parser *p, const struct stmt *st, const char *v, size_
 	const struct env_var *e = findn(p->env, p->s + st->key, klen);
 	if (!klen || (e && !e->origin.src))
 		return;
-	setn(p->env, p->s + st->key, klen, v, vlen, pos_at(p, st->key));
+	setn(p->env, p->s + st->key, klen, v, vlen, st->keypos);
 }
 
 static const char *key_path(struct parser *p, const struct stmt *st)
@@ -467,7 +483,8 @@ static size_t statement(struct parser *p, size_t i)
 {
 	struct stmt st = { 0 };
 	if (read_key(p, i, &st))
-		return line_end(p, st.next);
+		return st.next; /* go on with the next line */
+	st.keypos = pos_at(p, st.key);
 	if (st.inherited) {
 		const struct env_var *e = findn(p->env, p->s + st.key, st.key_end - st.key);
 		if (e && st.key_end > st.key)
@@ -475,7 +492,7 @@ static size_t statement(struct parser *p, size_t i)
 		return st.next;
 	}
 	if (st.key_end == st.key)
-		diag_add(&p->run->diag, DIAG_WARNING, "dotenv.empty-name", pos_at(p, st.key), NULL,
+		diag_add(&p->run->diag, DIAG_WARNING, "dotenv.empty-name", st.keypos, NULL,
 			 "line has no variable name; ignored");
 	if (st.next < p->n && (p->s[st.next] == '"' || p->s[st.next] == '\''))
 		return quoted_value(p, &st);
@@ -487,7 +504,7 @@ int dotenv_parse(struct env *env, struct run *run, uint32_t src)
 	const struct source *so = source_get(&run->sources, src);
 	if (!so)
 		BUG("dotenv_parse: no source %u", (unsigned)src);
-	struct parser p = { env, run, src, so, so->text, so->len, 0 };
+	struct parser p = { env, run, src, so, so->text, so->len, 0, POS_NONE, 0 };
 	size_t i = 0;
 	if (p.n >= 3 && !memcmp(p.s, "\xEF\xBB\xBF", 3))
 		i = 3;

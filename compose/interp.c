@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define NONE SIZE_MAX
 #define MSG_MAX 256 /* bytes of a required-variable message kept for the report */
@@ -49,6 +50,7 @@ enum {
 	HINT_PLUS = 1u << 3,
 	HINT_DOLLAR = 1u << 4,
 	HINT_FORGOTTEN = 1u << 5,
+	HINT_DOTENV = 1u << 6,
 };
 
 struct eval {
@@ -63,6 +65,7 @@ struct eval {
 	struct unset_ref *unset;
 	size_t nunset, aunset;
 	unsigned hints;
+	int process_only; /* docker's view: variables from .env/--env-file do not exist */
 };
 
 static void eval_init(struct eval *ev, struct run *run, const struct env *env, const char *base)
@@ -125,6 +128,10 @@ static int required(struct eval *ev, struct problem *pb, const char *dollar, con
 static const char *lookup(struct eval *ev, const char *name, size_t len)
 {
 	const struct env_var *e = ev->env ? env_findn(ev->env, name, len) : NULL;
+	if (e && ev->process_only && e->origin.src) {
+		ev->hints |= HINT_DOTENV;
+		return NULL;
+	}
 	return e ? e->value : NULL;
 }
 
@@ -555,23 +562,35 @@ static const char *limit_text(struct diag_sink *d)
 			 INTERP_MAX_VALUE >> 20);
 }
 
+/* Diagnostics of one kind shown per value; the rest are counted in a note. */
+#define REPORT_MAX 10
+
+static void more_note(struct diag_sink *d, struct pos pos, size_t n, const char *what)
+{
+	if (n > REPORT_MAX)
+		diag_note(d, pos, "%zu more %s in this value", n - REPORT_MAX, what);
+}
+
 /* Report an evaluation's problems (errors) and, in spec mode, unset variables. */
 static int report(struct run *run, const struct eval *ev, enum interp_mode mode, struct pos pos,
 		  unsigned flags, const char *path)
 {
 	struct diag_sink *d = &run->diag;
 	static const char *const rules[] = { "interp.syntax", "interp.required", "interp.limit" };
-	for (size_t i = 0; mode == INTERP_SPEC && i < ev->nunset; i++) {
+	size_t nunset = mode == INTERP_SPEC ? ev->nunset : 0;
+	for (size_t i = 0; i < nunset && i < REPORT_MAX; i++) {
 		const struct unset_ref *u = &ev->unset[i];
 		diag_add(d, DIAG_WARNING, "interp.unset", pos_at(pos, flags, ev->base, u->off), path,
 			 "variable %s is not set, defaulting to a blank string",
 			 name_text(d, u->name, u->len));
 	}
-	for (size_t i = 0; i < ev->nprobs; i++) {
+	more_note(d, pos, nunset, "unset variables");
+	for (size_t i = 0; i < ev->nprobs && i < REPORT_MAX; i++) {
 		const struct problem *pb = &ev->probs[i];
 		diag_add(d, DIAG_ERROR, rules[pb->kind], pos_at(pos, flags, ev->base, pb->off), path,
 			 "%s", problem_text(d, pb));
 	}
+	more_note(d, pos, ev->nprobs, "errors");
 	if (ev->limit_hit)
 		diag_add(d, DIAG_ERROR, "interp.limit", pos, path, "%s", limit_text(d));
 	return eval_failed(ev) ? -1 : 0;
@@ -639,11 +658,32 @@ static const char *hint_text(unsigned hints)
 		{ HINT_PLUS, "docker does not support ${VAR:+...} or ${VAR+...}" },
 		{ HINT_DOLLAR, "docker rejects a '$' that does not start a variable; write $$" },
 		{ HINT_FORGOTTEN, "docker drops the error when a later variable in the value substitutes" },
+		{ HINT_DOTENV, "docker stack reads no .env or --env-file: only the shell's variables" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(why); i++)
 		if (hints & why[i].bit)
 			return why[i].text;
 	return NULL;
+}
+
+/*
+ * Values under names like these may be credentials: the warnings then say
+ * that docker reads them differently without printing either reading.
+ */
+static int looks_secret(const char *path)
+{
+	static const char *const words[] = { "pass", "secret", "token", "apikey", "api_key",
+					     "private", "credential", "auth" };
+	for (const char *p = path; *p; p++)
+		for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+			if (!strncasecmp(p, words[i], strlen(words[i])))
+				return 1;
+	return 0;
+}
+
+static const char *shown_value(struct diag_sink *d, const char *path, const char *s, size_t n)
+{
+	return looks_secret(path) ? "(value hidden)" : diag_repr(d, s, n);
 }
 
 /* Spec mode: say where docker stack deploy would read the value differently. */
@@ -652,26 +692,27 @@ static void compare_docker(struct walk *w, const struct node *n, const struct ev
 	struct diag_sink *d = &w->run->diag;
 	struct eval dk;
 	eval_init(&dk, w->run, w->opts->env, n->s.text);
+	dk.process_only = 1;
 	docker_expand(&dk, n->s.text, n->s.len);
 	const char *why = hint_text(dk.hints);
 	const char *path = w->path.buf;
 	if (eval_failed(spec)) {
 		if (!eval_failed(&dk))
 			diag_note(d, n->pos, "docker stack deploy would accept it and read %s%s%s%s",
-				  diag_repr(d, dk.out.buf, dk.out.len), why ? " (" : "",
+				  shown_value(d, path, dk.out.buf, dk.out.len), why ? " (" : "",
 				  why ? why : "", why ? ")" : "");
 	} else if (eval_failed(&dk)) {
 		diag_add(d, DIAG_WARNING, "interp.docker-differs", n->pos, path,
 			 "docker stack deploy rejects this value (%s)%s%s%s; stackc uses %s",
 			 dk.limit_hit ? limit_text(d) : problem_text(d, &dk.probs[0]),
 			 why ? " (" : "", why ? why : "", why ? ")" : "",
-			 diag_repr(d, spec->out.buf, spec->out.len));
+			 shown_value(d, path, spec->out.buf, spec->out.len));
 	} else if (dk.out.len != spec->out.len ||
 		   memcmp(dk.out.buf, spec->out.buf, dk.out.len)) {
 		diag_add(d, DIAG_WARNING, "interp.docker-differs", n->pos, path,
 			 "docker stack deploy reads this as %s%s%s%s; stackc uses %s",
-			 diag_repr(d, dk.out.buf, dk.out.len), why ? " (" : "", why ? why : "",
-			 why ? ")" : "", diag_repr(d, spec->out.buf, spec->out.len));
+			 shown_value(d, path, dk.out.buf, dk.out.len), why ? " (" : "", why ? why : "",
+			 why ? ")" : "", shown_value(d, path, spec->out.buf, spec->out.len));
 	}
 	eval_release(&dk);
 }

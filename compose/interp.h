@@ -24,9 +24,15 @@
  *
  * Diagnostics go to run->diag, at the `$` when the value is a verbatim copy
  * of one source line, else at the value. Rule ids: interp.syntax,
- * interp.required, interp.unset (warning), interp.docker-differs (warning),
- * interp.limit. Results are capped at INTERP_MAX_VALUE bytes and nesting at
- * INTERP_MAX_DEPTH levels (errors).
+ * interp.required, interp.unset (warning, spec mode only: docker is
+ * silent), interp.docker-differs (warning), interp.limit. Unlike compose-go
+ * (first error only), every error of a value is reported, up to 10 of each
+ * kind per value plus a note with the count of the rest. Each evaluation may
+ * produce at most INTERP_MAX_VALUE bytes and nest INTERP_MAX_DEPTH levels
+ * (errors beyond).
+ *
+ * Messages echo values (the docker-differs warning shows both readings):
+ * they are cut at 60 bytes by diag_repr() but are not masked.
  */
 #ifndef STACKC_COMPOSE_INTERP_H
 #define STACKC_COMPOSE_INTERP_H

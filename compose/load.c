@@ -127,46 +127,65 @@ static int parse_go_uint(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* Is t one of the words in list? Compared only when the first byte could match. */
+static int word_in(const char *t, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[0] == list[i][0] && !strcmp(t, list[i]))
+			return 1;
+	return 0;
+}
+
 void load_resolve_plain(struct arena *a, struct node *n)
 {
-	const char *t = n->s.text;
-	size_t len = n->s.len;
-	if (len == 0 || !strcmp(t, "~") || !strcmp(t, "null") || !strcmp(t, "Null") ||
-	    !strcmp(t, "NULL")) {
-		n->kind = NODE_NULL;
-		return;
-	}
-	if (!strcmp(t, "true") || !strcmp(t, "True") || !strcmp(t, "TRUE")) {
-		n->kind = NODE_BOOL;
-		n->s.v.b = 1;
-		return;
-	}
-	if (!strcmp(t, "false") || !strcmp(t, "False") || !strcmp(t, "FALSE")) {
-		n->kind = NODE_BOOL;
-		n->s.v.b = 0;
-		return;
-	}
+	static const char *const nulls[] = { "~", "null", "Null", "NULL" };
+	static const char *const trues[] = { "true", "True", "TRUE" };
+	static const char *const falses[] = { "false", "False", "FALSE" };
 	static const char *const inf[] = { ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF" };
 	static const char *const ninf[] = { "-.inf", "-.Inf", "-.INF" };
 	static const char *const nan_[] = { ".nan", ".NaN", ".NAN" };
-	for (size_t i = 0; i < ARRAY_SIZE(inf); i++)
-		if (!strcmp(t, inf[i])) {
+	const char *t = n->s.text;
+	size_t len = n->s.len;
+	/* most scalars are words that are none of these: one switch on the first byte */
+	switch (len ? t[0] : '~') {
+	case '~': case 'n': case 'N':
+		if (len == 0 || word_in(t, nulls, ARRAY_SIZE(nulls))) {
+			n->kind = NODE_NULL;
+			return;
+		}
+		return;
+	case 't': case 'T':
+		if (word_in(t, trues, ARRAY_SIZE(trues))) {
+			n->kind = NODE_BOOL;
+			n->s.v.b = 1;
+		}
+		return;
+	case 'f': case 'F':
+		if (word_in(t, falses, ARRAY_SIZE(falses))) {
+			n->kind = NODE_BOOL;
+			n->s.v.b = 0;
+		}
+		return;
+	case '.': case '+': case '-':
+		if (word_in(t, inf, ARRAY_SIZE(inf))) {
 			n->kind = NODE_FLOAT;
 			n->s.v.f = INFINITY;
 			return;
 		}
-	for (size_t i = 0; i < ARRAY_SIZE(ninf); i++)
-		if (!strcmp(t, ninf[i])) {
+		if (word_in(t, ninf, ARRAY_SIZE(ninf))) {
 			n->kind = NODE_FLOAT;
 			n->s.v.f = -INFINITY;
 			return;
 		}
-	for (size_t i = 0; i < ARRAY_SIZE(nan_); i++)
-		if (!strcmp(t, nan_[i])) {
+		if (word_in(t, nan_, ARRAY_SIZE(nan_))) {
 			n->kind = NODE_FLOAT;
 			n->s.v.f = NAN;
 			return;
 		}
+		break;
+	default:
+		break;
+	}
 	char c = t[0];
 	if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.') || memchr(t, 0, len))
 		return;
@@ -229,7 +248,61 @@ struct frame {
 	struct node **merges;
 	size_t nmerges, merges_alloc;
 	struct pos merge_pos;
+	/* maps: key index once the map is big (services of a large project) */
+	uint32_t *index; /* entry number + 1; 0 = empty slot */
+	size_t index_cap;
 };
+
+#define INDEX_FROM 16 /* below this a linear scan is cheaper */
+
+static uint32_t key_hash(const char *k)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (; *k; k++)
+		h = (h ^ (unsigned char)*k) * 16777619u;
+	return h;
+}
+
+static void index_insert(struct frame *f, size_t entry)
+{
+	size_t mask = f->index_cap - 1;
+	size_t i = key_hash(f->node->map.v[entry].key) & mask;
+	while (f->index[i])
+		i = (i + 1) & mask;
+	f->index[i] = (uint32_t)entry + 1;
+}
+
+/* Keep the index covering every entry; grows at half load. */
+static void index_update(struct frame *f)
+{
+	size_t n = f->node->map.n;
+	if (n < INDEX_FROM)
+		return;
+	if (n * 2 > f->index_cap) {
+		free(f->index);
+		f->index_cap = f->index_cap ? f->index_cap * 2 : 64;
+		while (n * 2 > f->index_cap)
+			f->index_cap *= 2;
+		f->index = xcalloc(f->index_cap, sizeof(*f->index));
+		for (size_t i = 0; i < n; i++)
+			index_insert(f, i);
+	} else {
+		index_insert(f, n - 1);
+	}
+}
+
+static struct node_entry *frame_find(struct frame *f, const char *key)
+{
+	if (!f->index)
+		return node_map_find(f->node, key);
+	size_t mask = f->index_cap - 1;
+	for (size_t i = key_hash(key) & mask; f->index[i]; i = (i + 1) & mask) {
+		struct node_entry *e = &f->node->map.v[f->index[i] - 1];
+		if (!strcmp(e->key, key))
+			return e;
+	}
+	return NULL;
+}
 
 struct loader {
 	struct run *run;
@@ -280,6 +353,7 @@ static void free_frame(struct frame *f)
 	free(f->anchor);
 	free(f->key);
 	free(f->merges);
+	free(f->index);
 }
 
 static void path_of_stack(struct loader *l, struct sbuf *path)
@@ -342,7 +416,7 @@ static int attach(struct loader *l, struct node *n, int is_key_scalar, unsigned 
 		ALLOC_GROW(f->merges, f->nmerges + 1, f->merges_alloc);
 		f->merges[f->nmerges++] = n;
 	} else {
-		struct node_entry *dup = node_map_find(f->node, f->key);
+		struct node_entry *dup = frame_find(f, f->key);
 		if (dup) {
 			struct sbuf path = SBUF_INIT;
 			path_of_stack(l, &path);
@@ -359,6 +433,7 @@ static int attach(struct loader *l, struct node *n, int is_key_scalar, unsigned 
 		}
 		struct node_entry *e = node_map_add(&l->run->arena, f->node, f->key, f->keypos, n);
 		e->keyflags = f->keyflags;
+		index_update(f);
 	}
 	free(f->key);
 	f->key = NULL;
@@ -376,7 +451,7 @@ static int apply_merges(struct loader *l, struct frame *f)
 			struct node *map = src->kind == NODE_SEQ ? src->seq.v[k] : src;
 			for (size_t i = 0; i < map->map.n; i++) {
 				struct node_entry *e = &map->map.v[i];
-				if (node_map_find(f->node, e->key))
+				if (frame_find(f, e->key))
 					continue;
 				if (charge_alias(l, e->val, f->merge_pos))
 					return -1;
@@ -384,6 +459,7 @@ static int apply_merges(struct loader *l, struct frame *f)
 								     e->keypos,
 								     node_copy(&l->run->arena, e->val));
 				ne->keyflags = e->keyflags;
+				index_update(f);
 			}
 		}
 	}

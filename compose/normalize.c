@@ -457,6 +457,39 @@ static struct node *dec_hctest(struct nctx *c, struct node *n)
 
 /* ---- maps of strings ---- */
 
+struct keyed_entry {
+	struct node_entry e;
+	size_t seq;
+};
+
+static int cmp_keyed(const void *pa, const void *pb)
+{
+	const struct keyed_entry *a = pa, *b = pb;
+	int r = strcmp(a->e.key, b->e.key);
+	return r ? r : (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/*
+ * Entries added with node_map_add may repeat a key (list forms, env files):
+ * keep the last of each, as assignment into a Go map does. The map ends up
+ * sorted by key (the emitter orders maps anyway).
+ */
+static void map_keep_last(struct node *map)
+{
+	size_t n = map->map.n, w = 0;
+	if (n < 2)
+		return;
+	struct keyed_entry *v = xmalloc(n * sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct keyed_entry){ map->map.v[i], i };
+	qsort(v, n, sizeof(*v), cmp_keyed);
+	for (size_t i = 0; i < n; i++)
+		if (i + 1 == n || strcmp(v[i].e.key, v[i + 1].e.key))
+			map->map.v[w++] = v[i].e;
+	map->map.n = w;
+	free(v);
+}
+
 /* One `key[=value]` list item: value, "" or null (when null_ok) without '='. */
 static void map_add_item(struct nctx *c, struct node *out, struct node *it, int null_ok)
 {
@@ -470,7 +503,7 @@ static void map_add_item(struct nctx *c, struct node *out, struct node *it, int 
 		v = node_new_null(c->a, it->pos);
 	else
 		v = node_new_str(c->a, it->pos, "");
-	node_map_set(c->a, out, key, it->pos, v);
+	node_map_add(c->a, out, key, it->pos, v);
 }
 
 static struct node *dec_mapping(struct nctx *c, struct node *n, enum ftype t)
@@ -499,6 +532,7 @@ static struct node *dec_mapping(struct nctx *c, struct node *n, enum ftype t)
 				type_error(c, it, "a KEY=VALUE string");
 			path_pop(c, mark);
 		}
+		map_keep_last(out);
 	} else {
 		return type_error(c, n, t == T_MAPSS ? "a mapping" : "a mapping or a list");
 	}
@@ -546,7 +580,8 @@ static struct node *dec_hosts(struct nctx *c, struct node *n)
 			node_seq_push(c->a, out, node_new_str(c->a, e->val->pos,
 				arena_fmt(c->a, "%s:%s", e->key, go_percent_s(c, e->val))));
 		}
-		qsort(out->seq.v, out->seq.n, sizeof(*out->seq.v), cmp_str_nodes);
+		if (out->seq.n)
+			qsort(out->seq.v, out->seq.n, sizeof(*out->seq.v), cmp_str_nodes);
 	} else if (n->kind == NODE_SEQ) {
 		for (size_t i = 0; i < n->seq.n; i++) {
 			size_t mark = path_index(c, i);
@@ -688,11 +723,12 @@ static struct node *dec_svcnets(struct nctx *c, struct node *n, const struct sha
 			struct node *it = n->seq.v[i];
 			size_t mark = path_index(c, i);
 			if (it->kind == NODE_STR)
-				node_map_set(c->a, out, it->s.text, it->pos, node_new_null(c->a, it->pos));
+				node_map_add(c->a, out, it->s.text, it->pos, node_new_null(c->a, it->pos));
 			else
 				type_error(c, it, "a network name");
 			path_pop(c, mark);
 		}
+		map_keep_last(out);
 	} else if (n->kind == NODE_MAP) {
 		for (size_t i = 0; i < n->map.n; i++) {
 			struct node_entry *e = &n->map.v[i];
@@ -707,8 +743,6 @@ static struct node *dec_svcnets(struct nctx *c, struct node *n, const struct sha
 	}
 	return out->map.n ? out : NULL;
 }
-
-static const struct field ulimit_field = { "", T_INT, NULL };
 
 /* A single value prints as a bare int, soft/hard as a map; zeros as {}. */
 static struct node *dec_ulimits(struct nctx *c, struct node *n)
@@ -728,13 +762,13 @@ static struct node *dec_ulimits(struct nctx *c, struct node *n)
 				if (!pe)
 					continue;
 				size_t m2 = path_key(c, pe->key);
-				struct node *pv = dec(c, pe->val, &ulimit_field);
+				struct node *pv = dec_int(c, pe->val, T_INT);
 				path_pop(c, m2);
 				if (pv)
 					node_map_add(c->a, v, parts[j], pe->keypos, pv);
 			}
 		} else if (e->val->kind == NODE_INT) {
-			v = dec(c, e->val, &ulimit_field);
+			v = dec_int(c, e->val, T_INT);
 			if (!v)
 				v = node_new_map(c->a, e->val->pos);
 		} else {
@@ -815,11 +849,69 @@ static int parse_ip(const char *ip, int *unspecified)
 	return -1;
 }
 
+/* A short-syntax port, split as nat.ParsePortSpec does: [ip:][host:]container[/proto] */
+struct port_spec {
+	const char *ip;          /* brackets removed; "" when none */
+	int ip_warn;             /* a specific address: docker drops it with a warning */
+	unsigned cs, ce, hs, he; /* container and host ranges */
+	int has_host;
+	char proto[8];           /* lower-cased */
+};
+
+/* Returns NULL, or what is wrong with spec. */
+static const char *parse_port_spec(struct nctx *c, const char *spec, struct port_spec *ps)
+{
+	const char *last = strrchr(spec, ':'), *prev = NULL;
+	for (const char *p = spec; last && p < last; p++)
+		if (*p == ':')
+			prev = p;
+	char *ip = arena_strndup(c->a, spec, prev ? (size_t)(prev - spec) : 0);
+	const char *hp = prev ? prev + 1 : spec;
+	size_t hplen = last ? (size_t)(last - hp) : 0;
+	/* the container port is before the first '/', the protocol after it ("80/" is tcp) */
+	const char *cp = last ? last + 1 : spec;
+	const char *slash = strchr(cp, '/');
+	size_t cplen = slash ? (size_t)(slash - cp) : strlen(cp);
+	const char *rawproto = cplen ? "tcp" : "";
+	if (cplen && slash && slash[1] && slash[1] != '/')
+		rawproto = arena_strndup(c->a, slash + 1, strcspn(slash + 1, "/"));
+	memset(ps, 0, sizeof(*ps));
+	if (strlen(rawproto) < sizeof(ps->proto))
+		for (size_t i = 0; rawproto[i]; i++)
+			ps->proto[i] = (char)(rawproto[i] >= 'A' && rawproto[i] <= 'Z' ?
+					      rawproto[i] - 'A' + 'a' : rawproto[i]);
+	if (*ip == '[') {
+		size_t il = strlen(ip);
+		if (ip[il - 1] != ']' || strchr(ip, ']') != ip + il - 1 || strchr(ip + 1, '['))
+			return arena_fmt(c->a, "invalid IP address %s", repr(c, ip));
+		ip = arena_strndup(c->a, ip + 1, il - 2);
+	}
+	int unspecified = 1;
+	if (*ip && parse_ip(ip, &unspecified))
+		return arena_fmt(c->a, "invalid IP address %s", repr(c, ip));
+	ps->ip = ip;
+	ps->ip_warn = !unspecified;
+	if (!cplen)
+		return "no container port";
+	if (port_range(cp, cplen, &ps->cs, &ps->ce))
+		return arena_fmt(c->a, "invalid container port %s",
+				 repr(c, arena_strndup(c->a, cp, cplen)));
+	ps->has_host = hplen > 0;
+	if (ps->has_host && port_range(hp, hplen, &ps->hs, &ps->he))
+		return arena_fmt(c->a, "invalid host port %s", repr(c, arena_strndup(c->a, hp, hplen)));
+	/* a host range with a single container port is allowed (docker picks from it) */
+	if (ps->has_host && ps->ce - ps->cs != ps->he - ps->hs && ps->ce != ps->cs)
+		return "the host and container port ranges differ in size";
+	if (strcmp(ps->proto, "tcp") && strcmp(ps->proto, "udp") && strcmp(ps->proto, "sctp"))
+		return arena_fmt(c->a, "invalid protocol %s (expected tcp, udp or sctp)",
+				 repr(c, rawproto));
+	return NULL;
+}
+
 struct port_map {
-	char key[24];      /* "80/tcp": the order docker prints them in */
+	char key[24];      /* "80/tcp": docker orders a spec's ports by this text */
 	unsigned port;
-	char proto[8];
-	char hostport[16]; /* "", "8080" or "8000-8001" */
+	unsigned hs, he;   /* published ports; 0-0 when none */
 	size_t seq;
 };
 
@@ -835,99 +927,55 @@ static struct node *port_entry(struct nctx *c, struct pos pos, unsigned target,
 {
 	struct node *m = node_new_map(c->a, pos);
 	node_map_add(c->a, m, "mode", pos, node_new_str(c->a, pos, "ingress"));
-	node_map_add(c->a, m, "target", pos, node_new_int(c->a, pos, target));
+	if (target) /* uint32 fields: 0 is not printed */
+		node_map_add(c->a, m, "target", pos, node_new_int(c->a, pos, target));
 	if (published)
 		node_map_add(c->a, m, "published", pos, node_new_int(c->a, pos, published));
 	node_map_add(c->a, m, "protocol", pos, node_new_str(c->a, pos, proto));
 	return m;
 }
 
-/* Expand one short-syntax port into out; returns -1 on error (reported). */
-static int expand_port(struct nctx *c, struct node *out, struct node *it, const char *spec)
+/* Expand one short-syntax port into out (nat.ParsePortSpecs + ConvertPortToPortConfig). */
+static void expand_port(struct nctx *c, struct node *out, struct node *it, const char *spec)
 {
-	size_t len = strlen(spec);
-	const char *last = strrchr(spec, ':'), *prev = NULL;
-	for (const char *p = spec; last && p < last; p++)
-		if (*p == ':')
-			prev = p;
-	char *ip = arena_strndup(c->a, spec, prev ? (size_t)(prev - spec) : 0);
-	const char *hp = !last ? spec + len : prev ? prev + 1 : spec;
-	size_t hplen = last ? (size_t)(last - hp) : 0;
-	/* SplitProtoPort: "80", "80/udp", "80/" (tcp); the port is before the first '/' */
-	const char *cp = last ? last + 1 : spec;
-	const char *slash = strchr(cp, '/');
-	size_t cplen = slash ? (size_t)(slash - cp) : strlen(cp);
-	const char *rawproto = "tcp";
-	if (!cplen) {
-		rawproto = "";
-	} else if (slash && slash[1] && slash[1] != '/') {
-		rawproto = arena_strndup(c->a, slash + 1, strcspn(slash + 1, "/"));
-	}
-	char proto[8] = "";
-	if (strlen(rawproto) < sizeof(proto))
-		for (size_t i = 0; rawproto[i]; i++)
-			proto[i] = (char)(rawproto[i] >= 'A' && rawproto[i] <= 'Z' ?
-					  rawproto[i] - 'A' + 'a' : rawproto[i]);
-	const char *bad = NULL;
-	int unspecified = 1;
-	if (*ip == '[') {
-		size_t il = strlen(ip);
-		if (ip[il - 1] != ']' || strchr(ip, ']') != ip + il - 1 || strchr(ip + 1, '['))
-			bad = arena_fmt(c->a, "invalid IP address %s", repr(c, ip));
-		else
-			ip = arena_strndup(c->a, ip + 1, il - 2);
-	}
-	unsigned cs = 0, ce = 0, hs = 0, he = 0;
-	if (bad)
-		;
-	else if (*ip && parse_ip(ip, &unspecified))
-		bad = arena_fmt(c->a, "invalid IP address %s", repr(c, ip));
-	else if (!cplen)
-		bad = "no container port";
-	else if (port_range(cp, cplen, &cs, &ce))
-		bad = arena_fmt(c->a, "invalid container port %s",
-				repr(c, arena_strndup(c->a, cp, cplen)));
-	else if (hplen && port_range(hp, hplen, &hs, &he))
-		bad = arena_fmt(c->a, "invalid host port %s",
-				repr(c, arena_strndup(c->a, hp, hplen)));
-	else if (hplen && ce - cs != he - hs && ce != cs)
-		bad = "the host and container port ranges differ in size";
-	else if (strcmp(proto, "tcp") && strcmp(proto, "udp") && strcmp(proto, "sctp"))
-		bad = arena_fmt(c->a, "invalid protocol %s (expected tcp, udp or sctp)",
-				repr(c, rawproto));
+	struct port_spec ps;
+	const char *bad = parse_port_spec(c, spec, &ps);
 	if (bad) {
 		fail(c, it->pos, "normalize.port", "invalid port %s: %s", repr(c, spec), bad);
-		return -1;
+		return;
 	}
-	size_t nmaps = ce - cs + 1;
+	size_t nmaps = ps.ce - ps.cs + 1;
 	struct port_map *maps = xcalloc(nmaps, sizeof(*maps));
 	for (size_t i = 0; i < nmaps; i++) {
 		struct port_map *m = &maps[i];
-		m->port = cs + (unsigned)i;
+		m->port = ps.cs + (unsigned)i;
 		m->seq = i;
-		strcpy(m->proto, proto);
-		snprintf(m->key, sizeof(m->key), "%u/%s", m->port, proto);
-		if (hplen && cs == ce && hs != he)
-			snprintf(m->hostport, sizeof(m->hostport), "%u-%u", hs, he);
-		else if (hplen)
-			snprintf(m->hostport, sizeof(m->hostport), "%u", hs + (unsigned)i);
+		snprintf(m->key, sizeof(m->key), "%u/%s", m->port, ps.proto);
+		if (ps.has_host && ps.cs == ps.ce) {
+			m->hs = ps.hs;
+			m->he = ps.he;
+		} else if (ps.has_host) {
+			m->hs = m->he = ps.hs + (unsigned)i;
+		}
 	}
 	qsort(maps, nmaps, sizeof(*maps), cmp_port_map);
+	int v6 = strchr(ps.ip, ':') != NULL;
 	for (size_t i = 0; i < nmaps; i++) {
 		struct port_map *m = &maps[i];
-		if (*ip && !unspecified)
+		if (ps.ip_warn) {
+			char hostport[16] = "";
+			if (ps.has_host && m->hs != m->he)
+				snprintf(hostport, sizeof(hostport), "%u-%u", m->hs, m->he);
+			else if (ps.has_host)
+				snprintf(hostport, sizeof(hostport), "%u", m->hs);
 			warn(c, it->pos, "normalize.port-ip",
 			     "ignoring IP-address (%s%s%s:%s:%s) service will listen on '0.0.0.0'",
-			     strchr(ip, ':') ? "[" : "", ip, strchr(ip, ':') ? "]" : "",
-			     m->hostport, m->key);
-		unsigned ps = 0, pe = 0;
-		if (*m->hostport)
-			port_range(m->hostport, strlen(m->hostport), &ps, &pe);
-		for (unsigned p = ps; p <= pe; p++)
-			node_seq_push(c->a, out, port_entry(c, it->pos, m->port, p, m->proto));
+			     v6 ? "[" : "", ps.ip, v6 ? "]" : "", hostport, m->key);
+		}
+		for (unsigned p = m->hs; p <= m->he; p++)
+			node_seq_push(c->a, out, port_entry(c, it->pos, m->port, p, ps.proto));
 	}
 	free(maps);
-	return 0;
 }
 
 static struct node *dec_ports(struct nctx *c, struct node *n, const struct shape *s)
@@ -1252,15 +1300,14 @@ static struct node *dec(struct nctx *c, struct node *n, const struct field *f)
 /* ---- environment ---- */
 
 /* updateEnvironment: an empty or null value takes the process environment's. */
-static void env_set(struct nctx *c, struct node *env, const char *key, struct pos keypos,
-		    struct node *v)
+static struct node *env_value(struct nctx *c, const char *key, struct node *v)
 {
 	if (v->kind == NODE_NULL || (v->kind == NODE_STR && !v->s.len)) {
 		const char *pv = lookup_env(c, key);
 		if (pv)
-			v = node_new_str(c->a, v->pos, pv);
+			return node_new_str(c->a, v->pos, pv);
 	}
-	node_map_set(c->a, env, key, keypos, v);
+	return v;
 }
 
 /* The whole file (at most LOAD_MAX_BYTES); NULL with *err = errno value. */
@@ -1337,15 +1384,18 @@ static void read_env_file(struct nctx *c, struct node *env, struct node *ref)
 	} else {
 		for (size_t i = 0; i < kv.n; i++) {
 			struct pos p = { src, (uint32_t)kv.v[i].line, 1 };
-			env_set(c, env, kv.v[i].key, p,
-				node_new_strn(c->a, p, kv.v[i].value, kv.v[i].value_len));
+			node_map_add(c->a, env, kv.v[i].key, p,
+				     node_new_strn(c->a, p, kv.v[i].value, kv.v[i].value_len));
 		}
 	}
 	sbuf_release(&err);
 	free(text);
 }
 
-/* env_file entries, then environment on top; null/empty from the process env. */
+/*
+ * env_file entries, then environment on top (the last value of a key wins);
+ * a null or empty value then takes the process environment's.
+ */
 static void resolve_environment(struct nctx *c, struct node *svc)
 {
 	struct node_entry *fe = node_map_find(svc, "env_file");
@@ -1363,8 +1413,11 @@ static void resolve_environment(struct nctx *c, struct node *svc)
 	if (ee)
 		for (size_t i = 0; i < ee->val->map.n; i++) {
 			struct node_entry *e = &ee->val->map.v[i];
-			env_set(c, env, e->key, e->keypos, e->val);
+			node_map_add(c->a, env, e->key, e->keypos, e->val);
 		}
+	map_keep_last(env);
+	for (size_t i = 0; i < env->map.n; i++)
+		env->map.v[i].val = env_value(c, env->map.v[i].key, env->map.v[i].val);
 	if (ee)
 		ee->val = env;
 	else if (env->map.n)

@@ -34,6 +34,14 @@
  *
  * Every problem is reported to run->diag at the offending node (path like
  * `services.web.ports[0]`); processing continues so all errors are seen.
+ * Messages are stackc's own; the conflict, port-IP and deprecation texts
+ * keep docker's wording. Env-file errors point into the env file (added to
+ * run->sources with its values cut off, so excerpts never show a value).
+ *
+ * Known differences from docker: a Windows drive letter in a short volume
+ * must be an ASCII letter (docker takes any Unicode letter, so `é:/x` is a
+ * drive there); an external volume with x-cluster-spec is normalized
+ * instead of crashing as `docker stack config` does.
  */
 #ifndef STACKC_COMPOSE_NORMALIZE_H
 #define STACKC_COMPOSE_NORMALIZE_H

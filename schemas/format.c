@@ -1,9 +1,8 @@
-/* Durations, port specs, byte sizes and CPU counts, as docker's Go code parses them. */
+/* Port specs and CPU counts, as docker's Go code parses them. */
 #include "schemas/format.h"
 #include "compose/sbuf.h"
 
 #include <arpa/inet.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,110 +37,6 @@ static int fail_repr(struct sbuf *why, const char *before, const char *s, size_t
 static int is_digit(char c)
 {
 	return c >= '0' && c <= '9';
-}
-
-/* ---- durations (time.ParseDuration) ---- */
-
-#define NS_MAX (UINT64_C(1) << 63)
-
-static const struct {
-	const char *name;
-	uint64_t ns;
-} duration_units[] = {
-	{ "ns", 1 },
-	{ "us", 1000 },
-	{ "\xc2\xb5s", 1000 }, /* U+00B5 micro sign */
-	{ "\xce\xbcs", 1000 }, /* U+03BC greek mu */
-	{ "ms", 1000000 },
-	{ "s", UINT64_C(1000000000) },
-	{ "m", UINT64_C(60000000000) },
-	{ "h", UINT64_C(3600000000000) },
-};
-
-int format_duration(int64_t *ns, const char *s, size_t len, struct sbuf *why)
-{
-	size_t i = 0;
-	int neg = 0;
-	uint64_t total = 0;
-
-	if (len && (s[0] == '-' || s[0] == '+')) {
-		neg = s[0] == '-';
-		i++;
-	}
-	if (len - i == 1 && s[i] == '0') {
-		if (ns)
-			*ns = 0;
-		return 0;
-	}
-	if (i == len)
-		return fail(why, "expected a number and a unit");
-	while (i < len) {
-		uint64_t v = 0, f = 0;
-		double scale = 1;
-		size_t start = i;
-		if (!(s[i] == '.' || is_digit(s[i])))
-			return fail_repr(why, "unexpected ", s + i, 1, " (expected a digit)");
-		for (; i < len && is_digit(s[i]); i++) {
-			if (v > NS_MAX / 10)
-				return fail(why, "value out of range");
-			v = v * 10 + (uint64_t)(s[i] - '0');
-			if (v > NS_MAX)
-				return fail(why, "value out of range");
-		}
-		int pre = i != start, post = 0;
-		if (i < len && s[i] == '.') {
-			int overflow = 0;
-			size_t fs = ++i;
-			for (; i < len && is_digit(s[i]); i++) {
-				if (overflow)
-					continue;
-				if (f > (NS_MAX - 1) / 10) {
-					overflow = 1;
-					continue;
-				}
-				uint64_t y = f * 10 + (uint64_t)(s[i] - '0');
-				if (y > NS_MAX) {
-					overflow = 1;
-					continue;
-				}
-				f = y;
-				scale *= 10;
-			}
-			post = i != fs;
-		}
-		if (!pre && !post)
-			return fail(why, "expected digits around \".\"");
-		size_t us = i;
-		while (i < len && s[i] != '.' && !is_digit(s[i]))
-			i++;
-		if (i == us)
-			return fail_repr(why, "missing unit after ", s + start, i - start,
-					 " (expected ns, us, ms, s, m or h)");
-		uint64_t unit = 0;
-		for (size_t k = 0; k < sizeof(duration_units) / sizeof(duration_units[0]); k++)
-			if (strlen(duration_units[k].name) == i - us &&
-			    !memcmp(duration_units[k].name, s + us, i - us))
-				unit = duration_units[k].ns;
-		if (!unit)
-			return fail_repr(why, "unknown unit ", s + us, i - us,
-					 " (expected ns, us, ms, s, m or h)");
-		if (v > NS_MAX / unit)
-			return fail(why, "value out of range");
-		v *= unit;
-		if (f > 0) {
-			v += (uint64_t)((double)f * ((double)unit / scale));
-			if (v > NS_MAX)
-				return fail(why, "value out of range");
-		}
-		total += v;
-		if (total > NS_MAX)
-			return fail(why, "value out of range");
-	}
-	if (!neg && total > NS_MAX - 1)
-		return fail(why, "value out of range");
-	if (ns)
-		*ns = neg ? (int64_t)(0 - total) : (int64_t)total;
-	return 0;
 }
 
 /* ---- ports (nat.ParsePortSpec) ---- */
@@ -280,7 +175,7 @@ int format_port_spec(const char *s, size_t len, struct sbuf *why)
 	return 0;
 }
 
-/* ---- numbers as Go's ParseFloat / big.Rat see them (decimal forms only) ---- */
+/* ---- CPU counts (big.Rat, decimal forms only) ---- */
 
 struct decimal {
 	const char *digits; /* mantissa digits, '.' skipped when read */
@@ -365,62 +260,6 @@ static int decimal_scaled(uint64_t *out, const struct decimal *d, long shift)
 	}
 	*out = v;
 	return 0;
-}
-
-int format_ram_bytes(int64_t *bytes, const char *s, size_t len, struct sbuf *why)
-{
-	size_t sep = len;
-	for (size_t i = len; i-- > 0;)
-		if (is_digit(s[i]) || s[i] == '.' || s[i] == ' ') {
-			sep = i;
-			break;
-		}
-	if (sep == len)
-		return fail(why, "expected a number with an optional unit (b, k, m, g, t, p)");
-	size_t numlen = s[sep] == ' ' ? sep : sep + 1;
-	const char *sfx = s + sep + 1;
-	size_t sfxlen = len - sep - 1;
-
-	struct decimal d;
-	if (parse_decimal(&d, s, numlen))
-		return fail_repr(why, "", s, numlen, " is not a number");
-	char lower[4] = "";
-	for (size_t i = 0; i < sfxlen && i < 3; i++)
-		lower[i] = (char)(sfx[i] >= 'A' && sfx[i] <= 'Z' ? sfx[i] + 32 : sfx[i]);
-	int shift = 0;
-	if (sfxlen > 3)
-		goto bad_suffix;
-	if (sfxlen) {
-		const char *units = "kmgtp", *u = lower[0] ? strchr(units, lower[0]) : NULL;
-		if (lower[0] == 'b') {
-			if (sfxlen > 1)
-				goto bad_suffix;
-		} else if (u) {
-			shift = 10 * (int)(u - units + 1);
-			if ((sfxlen == 2 && lower[1] != 'b') ||
-			    (sfxlen == 3 && strcmp(lower + 1, "ib")))
-				goto bad_suffix;
-		} else {
-			goto bad_suffix;
-		}
-	}
-	/* value * 2^shift, truncated, as float64 does for these magnitudes */
-	char num[80];
-	if (numlen >= sizeof(num))
-		return fail(why, "number too long");
-	memcpy(num, s, numlen);
-	num[numlen] = '\0';
-	double v = strtod(num, NULL);
-	if (v < 0)
-		return fail(why, "size must not be negative");
-	v *= ldexp(1.0, shift);
-	if (!(v < 9.2e18))
-		return fail(why, "size too large");
-	if (bytes)
-		*bytes = (int64_t)v;
-	return 0;
-bad_suffix:
-	return fail_repr(why, "unknown unit ", sfx, sfxlen, " (expected b, k, m, g, t or p, optionally followed by b or ib)");
 }
 
 int format_cpus(int64_t *nano, const char *s, size_t len, struct sbuf *why)

@@ -1,7 +1,8 @@
 /*
  * Value syntaxes that docker checks with Go code rather than with the
- * schema's types: durations, short port specs, byte sizes and CPU counts.
- * Each parser accepts exactly what the Go function named below accepts.
+ * schema's types: short port specs and CPU counts (durations and byte sizes
+ * are in compose/units.h). Each parser accepts exactly what the Go function
+ * named below accepts.
  *
  * On failure every function returns -1 and, when why is not NULL, appends a
  * short lower-case reason to it (e.g. `unknown unit "x"`); user text in the
@@ -15,17 +16,11 @@
 
 struct sbuf;
 
-/* Go time.ParseDuration: "1h30m", "1.5s", "-2us", "0". *ns may be NULL. */
-int format_duration(int64_t *ns, const char *s, size_t len, struct sbuf *why);
-
 /*
  * docker's nat.ParsePortSpec ("[ip:][host[-host]:]port[-port][/proto]");
  * IPv6 host addresses in brackets.
  */
 int format_port_spec(const char *s, size_t len, struct sbuf *why);
-
-/* go-units RAMInBytes: "50M", "1.5 GiB", "100b", "512" (1024 multiples). */
-int format_ram_bytes(int64_t *bytes, const char *s, size_t len, struct sbuf *why);
 
 /*
  * docker opts.ParseCPUs: a rational number ("0.5", "2", "1e-1", "1/4") whose

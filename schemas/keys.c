@@ -4,15 +4,19 @@
 #include "compose/node.h"
 #include "compose/run.h"
 #include "compose/sbuf.h"
+#include "compose/xalloc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char resources_hint[] = "set resource limits under deploy.resources instead";
 
-static const struct {
+struct key_why {
 	const char *key;
 	const char *why;
-} forbidden[] = {
+};
+
+static const struct key_why forbidden[] = {
 	{ "cpu_quota", resources_hint },
 	{ "cpu_shares", resources_hint },
 	{ "cpuset", resources_hint },
@@ -45,19 +49,22 @@ static const struct {
 	{ "userns_mode", "not supported for swarm services" },
 };
 
+static int cmp_key(const void *key, const void *entry)
+{
+	return strcmp(key, *(const char *const *)entry);
+}
+
+/* Both tables are sorted by key (a unit test lists every key). */
 static const char *lookup(const char *key, int *is_forbidden)
 {
-	for (size_t i = 0; i < sizeof(forbidden) / sizeof(forbidden[0]); i++)
-		if (!strcmp(key, forbidden[i].key)) {
-			*is_forbidden = 1;
-			return forbidden[i].why;
-		}
-	for (size_t i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++)
-		if (!strcmp(key, ignored[i].key)) {
-			*is_forbidden = 0;
-			return ignored[i].why ? ignored[i].why : "";
-		}
-	return NULL;
+	const void *f = bsearch(key, forbidden, ARRAY_SIZE(forbidden), sizeof(forbidden[0]), cmp_key);
+	if (f) {
+		*is_forbidden = 1;
+		return ((const struct key_why *)f)->why;
+	}
+	const struct key_why *i = bsearch(key, ignored, ARRAY_SIZE(ignored), sizeof(ignored[0]), cmp_key);
+	*is_forbidden = 0;
+	return !i ? NULL : i->why ? i->why : "";
 }
 
 static const char *restart_why(const struct node *svc)

@@ -5,10 +5,13 @@
  */
 #include "schemas/rules.h"
 #include "schemas/format.h"
+#include "schemas/validate.h"
+#include "compose/arena.h"
 #include "compose/diag.h"
 #include "compose/node.h"
 #include "compose/run.h"
 #include "compose/sbuf.h"
+#include "compose/units.h"
 #include "compose/xalloc.h"
 
 #include <arpa/inet.h>
@@ -66,6 +69,16 @@ static void report(struct rctx *c, enum diag_severity sev, const char *rule, str
 static const char *repr(struct rctx *c, const char *s)
 {
 	return diag_repr(&c->run->diag, s, strlen(s));
+}
+
+/* A path for a message: quoted like repr(), but never cut. */
+static const char *repr_path(struct rctx *c, const char *s)
+{
+	struct sbuf sb = SBUF_INIT;
+	sb_repr(&sb, s, strlen(s), 0);
+	const char *r = arena_strndup(&c->run->arena, sb.buf, sb.len);
+	sbuf_release(&sb);
+	return r;
 }
 
 static size_t push(struct rctx *c, const char *key)
@@ -325,9 +338,11 @@ static void check_resources(struct rctx *c, const struct node *resources)
 		sbuf_reset(&why);
 		if (node_str(mem)) {
 			size_t m2 = push(c, "memory");
-			if (format_ram_bytes(&v, mem->s.text, mem->s.len, &why))
-				report(c, DIAG_ERROR, "swarm.memory", mem->pos, "invalid memory %s: %s",
-				       repr(c, mem->s.text), why.buf);
+			if (units_ram_in_bytes(mem->s.text, &v, &why) || v < 0)
+				report(c, DIAG_ERROR, "swarm.memory", mem->pos,
+				       "invalid memory %s: %s (expected a byte count with an optional "
+				       "unit b, k, m, g, t or p, such as 512M)",
+				       repr(c, mem->s.text), why.len ? why.buf : "negative size");
 			else if (k == 0 && v > 0 && v < MIN_MEMORY_LIMIT)
 				report(c, DIAG_ERROR, "swarm.memory", mem->pos,
 				       "memory limit %s is below the Engine's minimum of 6MiB (6291456 bytes)",
@@ -375,7 +390,7 @@ static void check_update_config(struct rctx *c, const struct node *uc, const cha
 	for (size_t i = 0; i < ARRAY_SIZE(durations); i++) {
 		const struct node *d = get(uc, durations[i]);
 		int64_t ns;
-		if (node_str(d) && !format_duration(&ns, d->s.text, d->s.len, NULL) && ns < 0) {
+		if (node_str(d) && !units_parse_duration(d->s.text, &ns) && ns < 0) {
 			m2 = push(c, durations[i]);
 			report(c, DIAG_ERROR, "swarm.update-config", d->pos,
 			       "%s must not be negative, got %s", durations[i], repr(c, d->s.text));
@@ -450,6 +465,7 @@ static void check_ports(struct rctx *c, const char *svc, size_t svc_index, const
 	pop(c, mark);
 }
 
+/* by port, then source position: the first use in the files is the one kept */
 static int cmp_port(const void *pa, const void *pb)
 {
 	const struct port_use *a = pa, *b = pb;
@@ -458,6 +474,13 @@ static int cmp_port(const void *pa, const void *pb)
 	int r = strcmp(a->proto, b->proto);
 	if (r)
 		return r;
+	const struct pos *x = &a->node->pos, *y = &b->node->pos;
+	if (x->src != y->src)
+		return x->src < y->src ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
@@ -465,6 +488,8 @@ static int cmp_port(const void *pa, const void *pb)
  * host-mode uses collide only within one service (its tasks may share a node). */
 static void check_port_conflicts(struct rctx *c)
 {
+	if (!c->nports)
+		return;
 	qsort(c->ports, c->nports, sizeof(*c->ports), cmp_port);
 	for (size_t start = 0; start < c->nports;) {
 		size_t end = start + 1;
@@ -554,6 +579,53 @@ static void check_refs(struct rctx *c, const struct node *svc)
 	}
 }
 
+/*
+ * docker's image reference grammar (distribution/reference, as
+ * ParseNormalizedNamed applies it): the repository must be lower case, then
+ * [domain[:port]/]path[:tag][@digest].
+ */
+#define REF_ALNUM "[a-z0-9]+"
+#define REF_SEP "(?:[._]|__|[-]+)"
+#define REF_PATH REF_ALNUM "(?:" REF_SEP REF_ALNUM ")*"
+#define REF_DOMAIN_PART "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+#define REF_HOST "(?:" REF_DOMAIN_PART "(?:\\." REF_DOMAIN_PART ")*|\\[[a-fA-F0-9:]+\\])"
+#define REF_NAME "(?:" REF_HOST "(?::[0-9]+)?/)?" REF_PATH "(?:/" REF_PATH ")*"
+#define REF_TAG "[\\w][\\w.-]{0,127}"
+#define REF_DIGEST "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
+static const char ref_pattern[] = "^" REF_NAME "(?::" REF_TAG ")?(?:@" REF_DIGEST ")?$";
+
+static void check_image(struct rctx *c, const struct node *img)
+{
+	const char *s = node_str(img);
+	if (!s || !*s)
+		return;
+	/* the first component is a registry when it has '.' or ':', is localhost, or has capitals */
+	const char *slash = strchr(s, '/');
+	const char *remote = s;
+	if (slash) {
+		size_t n = (size_t)(slash - s);
+		int lower = 1;
+		for (size_t i = 0; i < n; i++)
+			lower &= !(s[i] >= 'A' && s[i] <= 'Z');
+		if (memchr(s, '.', n) || memchr(s, ':', n) || (n == 9 && !strncmp(s, "localhost", 9)) ||
+		    !lower)
+			remote = slash + 1;
+	}
+	size_t rlen = strcspn(remote, ":@");
+	for (size_t i = 0; i < rlen; i++) {
+		if (remote[i] >= 'A' && remote[i] <= 'Z') {
+			report(c, c->deploy ? DIAG_ERROR : DIAG_WARNING, "swarm.image-ref", img->pos,
+			       "invalid image reference %s: the repository name must be lower case",
+			       repr(c, s));
+			return;
+		}
+	}
+	if (strlen(s) > 255 + 128 || !schema_regex_match(ref_pattern, s))
+		report(c, c->deploy ? DIAG_ERROR : DIAG_WARNING, "swarm.image-ref", img->pos,
+		       "invalid image reference %s (expected [registry/]name[:tag][@digest], "
+		       "name in lower case)", repr(c, s));
+}
+
 static void check_service(struct rctx *c, const struct node_entry *e, size_t index)
 {
 	const struct node *svc = e->val;
@@ -563,6 +635,11 @@ static void check_service(struct rctx *c, const struct node_entry *e, size_t ind
 	if (!node_str(get(svc, "image")))
 		report(c, c->deploy ? DIAG_ERROR : DIAG_WARNING, "swarm.missing-image", e->keypos,
 		       "service %s has no image (swarm cannot build; set image)", repr(c, e->key));
+	if (node_str(get(svc, "image"))) {
+		size_t m1 = push(c, "image");
+		check_image(c, get(svc, "image"));
+		pop(c, m1);
+	}
 	const struct node *deploy = get(svc, "deploy");
 	const struct node *em = get(deploy, "endpoint_mode");
 	int dnsrr = 0;
@@ -630,9 +707,9 @@ static void check_files(struct rctx *c, const struct node *objs, const char *kin
 		size_t m2 = push(c, objs->map.v[i].key);
 		push(c, "file");
 		if (stat(path, &st))
-			report(c, sev, rule, file->pos, "file %s does not exist", repr(c, path));
+			report(c, sev, rule, file->pos, "file %s does not exist", repr_path(c, path));
 		else if (!S_ISREG(st.st_mode))
-			report(c, sev, rule, file->pos, "%s is not a regular file%s", repr(c, path),
+			report(c, sev, rule, file->pos, "%s is not a regular file%s", repr_path(c, path),
 			       S_ISDIR(st.st_mode) ? " (with no file:, it defaults to the project directory)" : "");
 		pop(c, m2);
 	}

@@ -12,6 +12,7 @@
 #include "compose/node.h"
 #include "compose/run.h"
 #include "compose/sbuf.h"
+#include "compose/units.h"
 #include "compose/xalloc.h"
 
 #include <jansson.h>
@@ -63,9 +64,10 @@ struct sprop {
 	const char *name;
 	struct snode *schema;
 };
+struct regex;
 struct spattern {
 	const char *src;
-	pcre2_code *re;
+	const struct regex *re;
 	struct snode *schema;
 };
 
@@ -99,19 +101,36 @@ struct schema {
 
 static struct schema *schemas[NVERSIONS];
 
-/* Patterns are shared by all versions. */
-static struct {
+/*
+ * Patterns are shared by all versions. The ones the schemas use are matched
+ * by hand (they run once per mapping key); pcre2 handles anything else.
+ */
+enum pattern_kind { P_PCRE, P_PREFIX_X, P_NONEMPTY_LINE, P_ANY_CHAR, P_NAME, P_LOWER };
+static const struct {
 	const char *src;
+	enum pattern_kind kind;
+} known_patterns[] = {
+	{ "^x-", P_PREFIX_X },
+	{ "^.+$", P_NONEMPTY_LINE },
+	{ ".+", P_ANY_CHAR },
+	{ "^[a-zA-Z0-9._-]+$", P_NAME },
+	{ "^[a-z]+$", P_LOWER },
+};
+
+struct regex {
+	const char *src;
+	enum pattern_kind kind;
 	pcre2_code *re;
-} *regexes;
+};
+static struct regex **regexes; /* pointers: snodes keep them across growth */
 static size_t nregexes, regexes_alloc;
 static pcre2_match_data *match_data;
 
-static pcre2_code *regex_get(const char *src)
+static struct regex *regex_get(const char *src)
 {
 	for (size_t i = 0; i < nregexes; i++)
-		if (!strcmp(regexes[i].src, src))
-			return regexes[i].re;
+		if (!strcmp(regexes[i]->src, src))
+			return regexes[i];
 	int err;
 	PCRE2_SIZE off;
 	/* RE2 semantics: `$` matches only at the very end */
@@ -120,17 +139,62 @@ static pcre2_code *regex_get(const char *src)
 	if (!re)
 		BUG("schema pattern %s does not compile (error %d at %zu)", src, err, (size_t)off);
 	ALLOC_GROW(regexes, nregexes + 1, regexes_alloc);
-	regexes[nregexes].src = xstrdup(src);
-	regexes[nregexes].re = re;
-	nregexes++;
+	struct regex *r = regexes[nregexes++] = xmalloc(sizeof(*r));
+	r->src = xstrdup(src);
+	r->re = re;
+	r->kind = P_PCRE;
+	for (size_t i = 0; i < ARRAY_SIZE(known_patterns); i++)
+		if (!strcmp(src, known_patterns[i].src))
+			r->kind = known_patterns[i].kind;
 	if (!match_data)
 		match_data = pcre2_match_data_create(4, NULL);
-	return re;
+	return r;
 }
 
-static int regex_match(pcre2_code *re, const char *s)
+static int name_char(unsigned char ch)
 {
-	return pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, match_data, NULL) >= 0;
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '.' || ch == '_' || ch == '-';
+}
+
+/* Keys are NUL-terminated (a key with a NUL byte is cut there, for every pattern alike). */
+static int regex_match(const struct regex *r, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	switch (r->kind) {
+	case P_PREFIX_X:
+		return p[0] == 'x' && p[1] == '-';
+	case P_NONEMPTY_LINE:
+		return *p && !strchr(s, '\n');
+	case P_ANY_CHAR:
+		for (; *p; p++)
+			if (*p != '\n')
+				return 1;
+		return 0;
+	case P_NAME:
+	case P_LOWER:
+		if (!*p)
+			return 0;
+		for (; *p; p++)
+			if (r->kind == P_NAME ? !name_char(*p) : !(*p >= 'a' && *p <= 'z'))
+				return 0;
+		return 1;
+	case P_PCRE:
+		break;
+	}
+	return pcre2_match(r->re, (PCRE2_SPTR)s, strlen(s), 0, 0, match_data, NULL) >= 0;
+}
+
+int schema_regex_match(const char *pattern, const char *s)
+{
+	return regex_match(regex_get(pattern), s);
+}
+
+int schema_pattern_selftest(const char *pattern, const char *s)
+{
+	struct regex *r = regex_get(pattern), pcre = *r;
+	pcre.kind = P_PCRE;
+	return regex_match(r, s) == regex_match(&pcre, s) ? regex_match(r, s) : -1;
 }
 
 struct compiler {
@@ -308,8 +372,9 @@ void schema_cache_release(void)
 		schemas[i] = NULL;
 	}
 	for (size_t i = 0; i < nregexes; i++) {
-		pcre2_code_free(regexes[i].re);
-		free((char *)regexes[i].src);
+		pcre2_code_free(regexes[i]->re);
+		free((char *)regexes[i]->src);
+		free(regexes[i]);
 	}
 	free(regexes);
 	regexes = NULL;
@@ -337,52 +402,56 @@ struct step {
 struct vctx {
 	struct run *run;
 	int minor;
-	struct sbuf path;
 	struct step *steps;
 	size_t nsteps, steps_alloc;
 	struct verr *errs;
 	size_t nerrs, errs_alloc;
 };
 
+/* Paths are kept as steps and only spelled out for an error: most nodes have none. */
 static void push_key(struct vctx *c, const char *key, size_t *mark)
 {
-	*mark = c->path.len;
-	path_push_key(&c->path, key);
+	*mark = c->nsteps;
 	ALLOC_GROW(c->steps, c->nsteps + 1, c->steps_alloc);
 	c->steps[c->nsteps++] = (struct step){ key, 0 };
 }
 
 static void push_index(struct vctx *c, size_t i, size_t *mark)
 {
-	*mark = c->path.len;
-	path_push_index(&c->path, i);
+	*mark = c->nsteps;
 	ALLOC_GROW(c->steps, c->nsteps + 1, c->steps_alloc);
 	c->steps[c->nsteps++] = (struct step){ NULL, i };
 }
 
 static void pop(struct vctx *c, size_t mark)
 {
-	sbuf_setlen(&c->path, mark);
-	c->nsteps--;
+	c->nsteps = mark;
 }
 
-/* Record an error at the first pathlen bytes of the current path; takes msg's buffer. */
-static struct verr *add_err_at(struct vctx *c, const char *rule, struct pos pos, size_t pathlen,
+/* Record an error at the path of the first nsteps steps; takes msg's buffer. */
+static struct verr *add_err_at(struct vctx *c, const char *rule, struct pos pos, size_t nsteps,
 			       struct sbuf *msg)
 {
+	struct sbuf path = SBUF_INIT;
+	for (size_t i = 0; i < nsteps; i++) {
+		if (c->steps[i].key)
+			path_push_key(&path, c->steps[i].key);
+		else
+			path_push_index(&path, c->steps[i].index);
+	}
 	ALLOC_GROW(c->errs, c->nerrs + 1, c->errs_alloc);
 	struct verr *e = &c->errs[c->nerrs++];
 	memset(e, 0, sizeof(*e));
 	e->rule = rule;
 	e->pos = pos;
-	e->path = xstrndup(c->path.buf, pathlen);
+	e->path = sbuf_detach(&path, NULL);
 	e->msg = sbuf_detach(msg, NULL);
 	return e;
 }
 
 static struct verr *add_err(struct vctx *c, const char *rule, struct pos pos, struct sbuf *msg)
 {
-	return add_err_at(c, rule, pos, c->path.len, msg);
+	return add_err_at(c, rule, pos, c->nsteps, msg);
 }
 
 static void free_errs(struct verr *v, size_t n)
@@ -728,26 +797,50 @@ static int cmp_entry_key(const void *a, const void *b)
 		      (*(const struct node_entry *const *)b)->key);
 }
 
+static void put_uint(struct sbuf *sb, unsigned long long v)
+{
+	char buf[24];
+	size_t n = sizeof(buf);
+	do {
+		buf[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	sb_put(sb, buf + n, sizeof(buf) - n);
+}
+
+static void put_int(struct sbuf *sb, long long v)
+{
+	if (v < 0)
+		sb_putc(sb, '-');
+	put_uint(sb, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
+}
+
+/* An unambiguous text per value; equal texts = equal JSON values (1 and 1.0 too). */
 static void canon(struct sbuf *sb, const struct node *n)
 {
 	switch (n->kind) {
 	case NODE_NULL: sb_putc(sb, 'n'); break;
 	case NODE_BOOL: sb_putc(sb, n->s.v.b ? 't' : 'f'); break;
 	case NODE_STR:
-		sb_printf(sb, "s%zu:", n->s.len);
+		sb_putc(sb, 's');
+		put_uint(sb, n->s.len);
+		sb_putc(sb, ':');
 		sb_put(sb, n->s.text, n->s.len);
 		break;
 	case NODE_INT:
 	case NODE_FLOAT:
-		/* JSON equality: 1 and 1.0 are the same number */
-		if (n->kind == NODE_INT && (n->flags & NODE_UNSIGNED))
-			sb_printf(sb, "u%llu", (unsigned long long)n->s.v.u);
-		else if (n->kind == NODE_INT)
-			sb_printf(sb, "i%lld", (long long)n->s.v.i);
-		else if (floor(n->s.v.f) == n->s.v.f && fabs(n->s.v.f) < 9e18)
-			sb_printf(sb, "i%lld", (long long)n->s.v.f);
-		else
+		if (n->kind == NODE_INT && (n->flags & NODE_UNSIGNED)) {
+			sb_putc(sb, 'i');
+			put_uint(sb, n->s.v.u);
+		} else if (n->kind == NODE_INT) {
+			sb_putc(sb, 'i');
+			put_int(sb, n->s.v.i);
+		} else if (floor(n->s.v.f) == n->s.v.f && fabs(n->s.v.f) < 9e18) {
+			sb_putc(sb, 'i');
+			put_int(sb, (long long)n->s.v.f);
+		} else {
 			sb_printf(sb, "d%.17g", n->s.v.f);
+		}
 		break;
 	case NODE_SEQ:
 		sb_putc(sb, '[');
@@ -764,7 +857,10 @@ static void canon(struct sbuf *sb, const struct node *n)
 		qsort(v, n->map.n, sizeof(*v), cmp_entry_key);
 		sb_putc(sb, '{');
 		for (size_t i = 0; i < n->map.n; i++) {
-			sb_printf(sb, "%zu:%s=", strlen(v[i]->key), v[i]->key);
+			put_uint(sb, strlen(v[i]->key));
+			sb_putc(sb, ':');
+			sb_puts(sb, v[i]->key);
+			sb_putc(sb, '=');
 			canon(sb, v[i]->val);
 			sb_putc(sb, ',');
 		}
@@ -883,8 +979,11 @@ static void check_format(struct vctx *c, const struct node *n, enum sformat f)
 	struct sbuf why = SBUF_INIT, m = SBUF_INIT;
 	int bad = 0;
 	if (f == F_DURATION && n->kind == NODE_STR) {
-		bad = format_duration(NULL, n->s.text, n->s.len, &why);
+		int64_t ns;
+		bad = strlen(n->s.text) != n->s.len || units_parse_duration(n->s.text, &ns);
 		sb_puts(&m, "invalid duration ");
+		sb_puts(&why, "expected a number and a unit, such as 10s, 1m30s or 1.5h "
+			      "(units: ns, us, ms, s, m, h)");
 	} else if (f == F_PORTS && n->kind == NODE_STR) {
 		bad = format_port_spec(n->s.text, n->s.len, &why);
 		sb_puts(&m, "invalid port ");
@@ -1026,7 +1125,7 @@ static int minor_of(const char *version)
 
 int schema_validate(struct run *run, const struct node *root, const char *version)
 {
-	struct vctx c = { .run = run, .minor = minor_of(version), .path = SBUF_INIT };
+	struct vctx c = { .run = run, .minor = minor_of(version) };
 	const struct schema *s = schema_get(c.minor);
 	if (root)
 		validate(&c, root, s->root);
@@ -1040,7 +1139,6 @@ int schema_validate(struct run *run, const struct node *root, const char *versio
 	free_errs(c.errs, c.nerrs);
 	free(c.errs);
 	free(c.steps);
-	sbuf_release(&c.path);
 	return ret;
 }
 

@@ -49,4 +49,14 @@ int schema_validate(struct run *run, const struct node *root, const char *versio
 
 void schema_cache_release(void);
 
+/* s matches the pcre2 pattern (compiled once, cached with the schemas'). */
+int schema_regex_match(const char *pattern, const char *s);
+
+/*
+ * For tests: whether pattern (as written in a schema) matches s, checking
+ * that the hand-written matcher used for the schemas' common patterns and
+ * pcre2 agree. Returns 1 or 0, or -1 when they disagree.
+ */
+int schema_pattern_selftest(const char *pattern, const char *s);
+
 #endif

@@ -3,10 +3,17 @@
  * keep-alive), JSON in and out.
  *
  * Where the daemon is: -H/--host, else DOCKER_HOST, else the docker context
- * (DOCKER_CONTEXT, or currentContext in ~/.docker/config.json → the context's
- * meta.json endpoint), else unix:///var/run/docker.sock. unix://, tcp:// and
- * TLS (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH with ca.pem/cert.pem/key.pem).
- * The API version is negotiated once with /_ping.
+ * (DOCKER_CONTEXT, or currentContext in $DOCKER_CONFIG/config.json, default
+ * ~/.docker → contexts/meta/<sha256 of the name>/meta.json, Endpoints.docker.Host;
+ * TLS files from contexts/tls/<sha256>/docker/), else unix:///var/run/docker.sock.
+ * unix:// and tcp:// (port 2376 with TLS, else 2375). TLS when DOCKER_TLS_VERIFY is
+ * non-empty (server certificate verified) or DOCKER_CERT_PATH is set (not verified),
+ * with ca.pem, cert.pem, key.pem from DOCKER_CERT_PATH (default ~/.docker), each
+ * used when it exists.
+ *
+ * The API version is negotiated once, in engine_open, with GET /_ping: the
+ * smaller of the daemon's Api-Version and ENGINE_API_MAX; DOCKER_API_VERSION
+ * pins it and skips the ping. Every path then gets the /v1.xx prefix.
  *
  * Responses are capped (ENGINE_MAX_RESPONSE); a bigger one is an error.
  * With debug on (or STACKC_TRACE set) each request is logged to stderr as
@@ -15,10 +22,14 @@
  * Errors: engine_open/engine_request return -1 only for transport failures
  * (cannot connect, timeout, TLS, oversize, bad JSON) with a message in *err.
  * HTTP error statuses are returned normally; engine_error_message() gives the
- * daemon's own message from such a reply.
+ * daemon's own message from such a reply (a non-JSON error body becomes
+ * {"message": <its text>}).
  *
  * Tests replace the transport: engine_open_replay() reads a file of canned
- * replies and records the requests made (see tests/unit/test_engine.c).
+ * replies and records the requests made (format: testdata/engine/README.md).
+ * engine_open() does the same when STACKC_ENGINE_REPLAY names a replies file
+ * (requests recorded to STACKC_ENGINE_RECORD when set; "-" is stderr), so
+ * commands can be tested as golden cases.
  */
 #ifndef STACKC_SWARM_ENGINE_H
 #define STACKC_SWARM_ENGINE_H
@@ -30,12 +41,14 @@ struct sbuf;
 struct engine;
 
 #define ENGINE_MAX_RESPONSE (64u << 20)
+/* The newest API version stackc speaks (the Engine 27 API). */
+#define ENGINE_API_MAX "1.47"
 
 struct engine_opts {
 	const char *host;      /* -H value, or NULL */
 	int debug;             /* log each request to stderr */
-	long connect_timeout_ms;
-	long timeout_ms;       /* per request */
+	long connect_timeout_ms; /* 0: 10 s */
+	long timeout_ms;       /* per request; 0: 60 s */
 };
 
 int engine_open(struct engine **out, const struct engine_opts *opts, struct sbuf *err);
@@ -54,10 +67,31 @@ int engine_request(struct engine *e, const char *method, const char *path,
 /* The daemon's message in an error reply ({"message": ...}), or a fallback. */
 const char *engine_error_message(const struct json_t *resp);
 
-/* Number of write requests (POST/PUT/DELETE) made so far. */
+/*
+ * GET /info: 0 when this node is a swarm manager (Swarm.ControlAvailable);
+ * else -1 with docker's "this node is not a swarm manager..." (or the transport
+ * or daemon error) in *err.
+ */
+int engine_require_manager(struct engine *e, struct sbuf *err);
+
+/*
+ * Append the query value of a filters parameter: compact JSON with sorted keys,
+ * URL-encoded as Go's url.QueryEscape does (the docker CLI's exact bytes):
+ *   sb_puts(&path, "/services?filters="); engine_put_filters(&path, f);
+ */
+void engine_put_filters(struct sbuf *path, const struct json_t *filters);
+
+/* Number of write requests (POST/PUT/DELETE) answered so far. */
 size_t engine_write_count(const struct engine *e);
 
-/* Test transport: replies from a file; requests appended to record_path. */
+/* The negotiated API version, "1.41". */
+const char *engine_api_version(const struct engine *e);
+
+/* Lower the response cap (tests); 0 restores ENGINE_MAX_RESPONSE. */
+void engine_set_max_response(struct engine *e, size_t max);
+
+/* Test transport: replies from a file; requests appended to record_path (NULL: not
+ * recorded; "-": stderr). */
 int engine_open_replay(struct engine **out, const char *replay_path, const char *record_path,
 		       struct sbuf *err);
 

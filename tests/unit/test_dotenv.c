@@ -170,6 +170,13 @@ void test_dotenv__errors(void)
 		     ".env:8:3: error: unterminated quoted value \"\\\"unterminated\"\n");
 }
 
+void test_dotenv__error_recovery(void)
+{
+	struct env *env = parse("A B\nC=1\nD E=\"x\nF=2\nG$\nH=3", -1);
+	CHECK_VARS(env, { "C", "1" }, { "F", "2" }, { "H", "3" });
+	CHECK_INT_EQ(test_run()->diag.nerrors, 3);
+}
+
 void test_dotenv__unterminated_single_quote(void)
 {
 	struct env *env = parse("A='x\\'\nB=1\n", -1);

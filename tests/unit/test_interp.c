@@ -1,12 +1,15 @@
 /* Interpolation: docker's grammar, the compose grammar, the tree walk, diagnostics. */
 #include "compose/dotenv.h"
 #include "compose/interp.h"
+#include "compose/load.h"
 #include "compose/node.h"
 #include "compose/run.h"
 #include "compose/sbuf.h"
+#include "compose/typecast.h"
 #include "tests/unit/harness.h"
 
 #include <dirent.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -285,6 +288,22 @@ void test_interp__every_error_reported(void)
 	CHECK_INT_EQ(test_run()->diag.nerrors, 4);
 }
 
+void test_interp__reports_capped_per_value(void)
+{
+	struct sbuf sb = SBUF_INIT;
+	sb_puts(&sb, "k: '");
+	for (int i = 0; i < 12; i++)
+		sb_puts(&sb, "$U ${");
+	sb_puts(&sb, "'\n");
+	CHECK_INT_EQ(tree(INTERP_SPEC, test_load(sb.buf)), -1);
+	sbuf_release(&sb);
+	struct diag_sink *d = &test_run()->diag;
+	CHECK_INT_EQ(d->nerrors, 10);
+	CHECK_INT_EQ(d->nwarnings, 10);
+	CHECK(strstr(test_diags(), "test.yml:1:5: note: 2 more unset variables in this value\n"));
+	CHECK(strstr(test_diags(), "test.yml:1:5: note: 2 more errors in this value\n"));
+}
+
 void test_interp__positions(void)
 {
 	/* plain, double-quoted, escaped and multi-line values */
@@ -365,6 +384,86 @@ void test_interp__no_env(void)
 	CHECK_INT_EQ(interp_string(test_run(), &opts, POS_NONE, 0, NULL, "a${X:-d}", 8, &out, &len),
 		     0);
 	CHECK_STR_EQ(out, "ad");
+}
+
+/* ==== the recorded docker cases ==== */
+
+#define CASES "../shared/reference/stack-config-cases"
+
+/* Load CASES/name/file into the run; NULL when the case is absent. */
+static struct node *case_file(const char *name, const char *file)
+{
+	char path[512];
+	snprintf(path, sizeof(path), CASES "/%s/%s", name, file);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fclose(f);
+	uint32_t src;
+	struct node *root = NULL;
+	if (load_read_file(&src, test_run(), path, path) || load_yaml(&root, test_run(), src))
+		test_fail(__FILE__, __LINE__, "cannot load %s: %s", path, test_diags());
+	return root;
+}
+
+/* The case's environment (case.json "env"). */
+static struct env *case_env(const char *name)
+{
+	char path[512];
+	snprintf(path, sizeof(path), CASES "/%s/case.json", name);
+	json_t *j = json_load_file(path, 0, NULL);
+	struct env *env = env_new(test_run());
+	const char *k;
+	json_t *v;
+	json_object_foreach(json_object_get(j, "env"), k, v)
+		env_set(env, k, json_string_value(v), POS_NONE);
+	json_decref(j);
+	return env;
+}
+
+void test_interp__reference_cases(void)
+{
+	/* which cases fail in interpolation or in the casts (the others fail later, if at all) */
+	static const struct {
+		const char *name;
+		int interp_rc, cast_rc;
+	} cases[] = {
+		{ "interp-cast-error-bool", 0, -1 },	   { "interp-cast-error-int", 0, -1 },
+		{ "interp-cast-negative-replicas", 0, 0 }, { "interp-error-digit-name", -1, 0 },
+		{ "interp-error-empty-braces", -1, 0 },	   { "interp-error-list-path", -1, 0 },
+		{ "interp-error-required-empty", -1, 0 },  { "interp-error-required-no-message", -1, 0 },
+		{ "interp-error-required-unset", -1, 0 },  { "interp-error-trailing-dollar", -1, 0 },
+		{ "interp-error-unsupported-plus", -1, 0 }, { "interp-error-unterminated", -1, 0 },
+		{ "interp-no-cast-for-init", 0, 0 },	   { "interp-no-cast-when-literal", 0, 0 },
+		{ "interp-syntax", 0, 0 },		   { "interp-type-casts", 0, 0 },
+		{ "interp-version-not-interpolated", 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct node *root = case_file(cases[i].name, "a.yml");
+		if (!root) {
+			fprintf(stderr, "  skipped: %s not found\n", CASES);
+			return;
+		}
+		struct interp_opts opts = { INTERP_DOCKER, case_env(cases[i].name) };
+		int rc = interp_tree(test_run(), root, &opts);
+		int cast = rc ? 0 : typecast_tree(test_run(), root);
+		if (rc != cases[i].interp_rc || cast != cases[i].cast_rc)
+			test_fail(__FILE__, __LINE__, "%s: interp %d, cast %d", cases[i].name, rc, cast);
+	}
+	/* every label of interp-syntax as docker printed it */
+	struct node *root = case_file("interp-syntax", "a.yml");
+	struct interp_opts opts = { INTERP_DOCKER, case_env("interp-syntax") };
+	CHECK_INT_EQ(interp_tree(test_run(), root, &opts), 0);
+	struct node *want = at(case_file("interp-syntax", "expected.stdout"), "services.web.labels");
+	struct node *got = at(root, "services.web.labels");
+	CHECK_INT_EQ(got->map.n, want->map.n);
+	for (size_t i = 0; i < want->map.n; i++) {
+		const char *w = want->map.v[i].val->s.text;
+		const char *g = node_str(node_map_get(got, want->map.v[i].key));
+		if (!g || strcmp(g, w))
+			test_fail(__FILE__, __LINE__, "%s: \"%s\", docker printed \"%s\"",
+				  want->map.v[i].key, g ? g : "(none)", w);
+	}
 }
 
 /* ==== fuzz seeds ==== */

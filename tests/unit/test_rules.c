@@ -130,7 +130,7 @@ void test_rules__memory(void)
 				  "        limits: {memory: \"1048576\"}\n"
 				  "        reservations: {memory: 5X}\n"), 0, -1);
 	CHECK_STR_EQ(d, "test.yml:7:26: error: services.web.deploy.resources.limits.memory: memory limit \"1048576\" is below the Engine's minimum of 6MiB (6291456 bytes)\n"
-			"test.yml:8:32: error: services.web.deploy.resources.reservations.memory: invalid memory \"5X\": unknown unit \"X\" (expected b, k, m, g, t or p, optionally followed by b or ib)\n");
+			"test.yml:8:32: error: services.web.deploy.resources.reservations.memory: invalid memory \"5X\": invalid suffix: 'x' (expected a byte count with an optional unit b, k, m, g, t or p, such as 512M)\n");
 	/* reservations may be small; units are still understood */
 	rules(WEB("    deploy: {resources: {limits: {memory: 6M}, reservations: {memory: 1k}}}\n"), 0, 0);
 }

@@ -146,11 +146,16 @@ void test_schema__enum(void)
 void test_schema__duration_format(void)
 {
 	const char *d = validate_text("services:\n  web:\n    image: x\n    stop_grace_period: 10x\n"
-				      "    healthcheck: {interval: \"1h2\", timeout: 1.5s}\n", NULL, -1);
+				      "    healthcheck: {interval: \"1h2\", timeout: 1.5s, start_period: \"10\"}\n",
+				      NULL, -1);
 	CHECK_STR_EQ(d, "test.yml:4:24: error: services.web.stop_grace_period: invalid duration \"10x\": "
-			"unknown unit \"x\" (expected ns, us, ms, s, m or h)\n"
+			"expected a number and a unit, such as 10s, 1m30s or 1.5h (units: ns, us, ms, s, m, h)\n"
 			"test.yml:5:29: error: services.web.healthcheck.interval: invalid duration \"1h2\": "
-			"missing unit after \"2\" (expected ns, us, ms, s, m or h)\n");
+			"expected a number and a unit, such as 10s, 1m30s or 1.5h (units: ns, us, ms, s, m, h)\n"
+			"test.yml:5:65: error: services.web.healthcheck.start_period: invalid duration \"10\": "
+			"expected a number and a unit, such as 10s, 1m30s or 1.5h (units: ns, us, ms, s, m, h)\n");
+	validate_text("services:\n  web:\n    image: x\n    stop_grace_period: \"0\"\n"
+		      "    healthcheck: {interval: 1h30m, timeout: .5s, start_period: -2us}\n", NULL, 0);
 	/* before 3.4 healthcheck durations were plain strings */
 	validate_text("version: \"3.3\"\nservices:\n  web:\n    image: x\n    healthcheck: {interval: 10x}\n",
 		      "3.3", 0);
@@ -284,6 +289,22 @@ void test_schema__all_versions_compile(void)
 {
 	for (size_t i = 0; schema_versions[i]; i++)
 		validate_text("version: \"3.0\"\nservices: {}\n", schema_versions[i], 0);
+}
+
+void test_schema__pattern_fast_paths_agree_with_pcre2(void)
+{
+	static const char *const patterns[] = { "^x-", "^.+$", ".+", "^[a-zA-Z0-9._-]+$", "^[a-z]+$" };
+	static const char *const keys[] = { "", "x", "x-", "x-foo", "X-foo", "ax-", "web", "my web",
+					    "a\n", "\n", "\na", "a.b_c-D9", "nofile", "noFile",
+					    "\xc3\xa9", "a\xff", "-", "\t" };
+	for (size_t p = 0; p < sizeof(patterns) / sizeof(patterns[0]); p++)
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			if (schema_pattern_selftest(patterns[p], keys[k]) < 0)
+				test_fail(__FILE__, __LINE__, "%s disagrees on key %zu", patterns[p], k);
+	CHECK_INT_EQ(schema_pattern_selftest("^x-", "x-a"), 1);
+	CHECK_INT_EQ(schema_pattern_selftest("^[a-z]+$", "noFile"), 0);
+	CHECK_INT_EQ(schema_pattern_selftest("^.+$", "a\n"), 0);
+	CHECK_INT_EQ(schema_pattern_selftest(".+", "\na"), 1);
 }
 
 /* ---- the schemas mean what docker's mean ---- */

@@ -1,51 +1,9 @@
-/* Durations, port specs, byte sizes and CPU counts against docker's Go parsers. */
+/* Port specs and CPU counts against docker's Go parsers. */
 #include "compose/sbuf.h"
 #include "schemas/format.h"
 #include "tests/unit/harness.h"
 
 #include <stdio.h>
-
-static int64_t duration(const char *s, int rc, const char *why)
-{
-	struct sbuf w = SBUF_INIT;
-	int64_t ns = -42;
-	int got = format_duration(&ns, s, strlen(s), &w);
-	if (got != rc || (why && strcmp(w.buf, why)))
-		test_fail(__FILE__, __LINE__, "duration %s: rc %d (%s), expected %d (%s)", s, got,
-			  w.buf, rc, why ? why : "");
-	sbuf_release(&w);
-	return ns;
-}
-
-void test_schema_format__durations(void)
-{
-	CHECK_INT_EQ(duration("0", 0, NULL), 0);
-	CHECK_INT_EQ(duration("-0", 0, NULL), 0);
-	CHECK_INT_EQ(duration("90s", 0, NULL), 90000000000LL);
-	CHECK_INT_EQ(duration("1h30m", 0, NULL), 5400000000000LL);
-	CHECK_INT_EQ(duration("1.5h", 0, NULL), 5400000000000LL);
-	CHECK_INT_EQ(duration("1500ms", 0, NULL), 1500000000LL);
-	CHECK_INT_EQ(duration("100us", 0, NULL), 100000);
-	CHECK_INT_EQ(duration("100\xc2\xb5s", 0, NULL), 100000);
-	CHECK_INT_EQ(duration("100\xce\xbcs", 0, NULL), 100000);
-	CHECK_INT_EQ(duration("-2m", 0, NULL), -120000000000LL);
-	CHECK_INT_EQ(duration("+5ns", 0, NULL), 5);
-	CHECK_INT_EQ(duration(".5s", 0, NULL), 500000000);
-	CHECK_INT_EQ(duration("5.s", 0, NULL), 5000000000LL);
-	CHECK_INT_EQ(duration("1h2m3s4ms", 0, NULL), 3723004000000LL);
-	CHECK_INT_EQ(duration("2562047h47m16.854775807s", 0, NULL), INT64_MAX);
-	duration("2562047h47m16.854775808s", -1, "value out of range");
-	duration("", -1, "expected a number and a unit");
-	duration("-", -1, "expected a number and a unit");
-	duration("10", -1, "missing unit after \"10\" (expected ns, us, ms, s, m or h)");
-	duration("10x", -1, "unknown unit \"x\" (expected ns, us, ms, s, m or h)");
-	duration("10S", -1, "unknown unit \"S\" (expected ns, us, ms, s, m or h)");
-	duration("1h2", -1, "missing unit after \"2\" (expected ns, us, ms, s, m or h)");
-	duration(".s", -1, "expected digits around \".\"");
-	duration("s", -1, "unexpected \"s\" (expected a digit)");
-	duration("1 s", -1, "unknown unit \" s\" (expected ns, us, ms, s, m or h)");
-	duration("99999999999999999999s", -1, "value out of range");
-}
 
 static void port(const char *s, const char *why)
 {
@@ -84,45 +42,6 @@ void test_schema_format__ports(void)
 	port("[::1:80:80", "invalid IP address \"[::1\"");
 	port("[fe80::1%eth0]:80:80", "\"fe80::1%eth0\" is not an IP address");
 	port("01.2.3.4:80:80", "\"01.2.3.4\" is not an IP address");
-}
-
-static int64_t ram(const char *s, const char *why)
-{
-	struct sbuf w = SBUF_INIT;
-	int64_t b = -42;
-	int got = format_ram_bytes(&b, s, strlen(s), &w);
-	if (got != (why ? -1 : 0) || (why && strcmp(w.buf, why)))
-		test_fail(__FILE__, __LINE__, "size %s: rc %d (%s), expected %s", s, got, w.buf,
-			  why ? why : "ok");
-	sbuf_release(&w);
-	return b;
-}
-
-void test_schema_format__ram_bytes(void)
-{
-	/* the memory-units case */
-	CHECK_INT_EQ(ram("50M", NULL), 52428800);
-	CHECK_INT_EQ(ram("50m", NULL), 52428800);
-	CHECK_INT_EQ(ram("50MB", NULL), 52428800);
-	CHECK_INT_EQ(ram("50MiB", NULL), 52428800);
-	CHECK_INT_EQ(ram("1 G", NULL), 1073741824);
-	CHECK_INT_EQ(ram("1gb", NULL), 1073741824);
-	CHECK_INT_EQ(ram("1.5G", NULL), 1610612736);
-	CHECK_INT_EQ(ram("1k", NULL), 1024);
-	CHECK_INT_EQ(ram("100b", NULL), 100);
-	CHECK_INT_EQ(ram("1T", NULL), 1099511627776LL);
-	CHECK_INT_EQ(ram("1P", NULL), 1125899906842624LL);
-	CHECK_INT_EQ(ram("512", NULL), 512);
-	CHECK_INT_EQ(ram("0.5k", NULL), 512);
-	CHECK_INT_EQ(ram("1e3", NULL), 1000);
-	ram("50Mi", "unknown unit \"Mi\" (expected b, k, m, g, t or p, optionally followed by b or ib)");
-	ram("50X", "unknown unit \"X\" (expected b, k, m, g, t or p, optionally followed by b or ib)");
-	ram("1E", "unknown unit \"E\" (expected b, k, m, g, t or p, optionally followed by b or ib)");
-	ram("1bb", "unknown unit \"bb\" (expected b, k, m, g, t or p, optionally followed by b or ib)");
-	ram("1kibb", "unknown unit \"kibb\" (expected b, k, m, g, t or p, optionally followed by b or ib)");
-	ram("M", "expected a number with an optional unit (b, k, m, g, t, p)");
-	ram("-1M", "size must not be negative");
-	ram("1..2M", "\"1..2\" is not a number");
 }
 
 static int64_t cpus(const char *s, const char *why)

@@ -1,6 +1,8 @@
 /* Forbidden and swarm-ignored service keys. */
 #include "compose/node.h"
+#include "compose/diag.h"
 #include "compose/run.h"
+#include "compose/sbuf.h"
 #include "schemas/keys.h"
 #include "tests/unit/harness.h"
 
@@ -55,4 +57,25 @@ void test_schema_keys__odd_shapes_are_left_to_the_schema(void)
 	CHECK_INT_EQ(schema_check_keys(test_run(), test_load("[1]\n")), 0);
 	CHECK_INT_EQ(schema_check_keys(test_run(), NULL), 0);
 	CHECK_STR_EQ(test_diags(), "");
+}
+
+void test_schema_keys__every_listed_key_is_found(void)
+{
+	static const char *const keys[] = {
+		"cpu_quota", "cpu_shares", "cpuset", "extends", "mem_limit", "memswap_limit",
+		"volume_driver", "volumes_from",
+		"build", "cgroup_parent", "cgroupns_mode", "container_name", "depends_on", "devices",
+		"domainname", "expose", "external_links", "ipc", "links", "mac_address", "network_mode",
+		"oom_score_adj", "pid", "privileged", "restart", "security_opt", "shm_size", "tmpfs",
+		"userns_mode",
+	};
+	struct sbuf y = SBUF_INIT;
+	sb_puts(&y, "services:\n  web:\n    image: x\n    x-extends: 1\n    volumes: []\n");
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		sb_printf(&y, "    %s: 1\n", keys[i]);
+	struct node *root = test_load(y.buf);
+	sbuf_release(&y);
+	CHECK_INT_EQ(schema_check_keys(test_run(), root), -1);
+	CHECK_INT_EQ(test_run()->diag.nerrors, 8);
+	CHECK_INT_EQ(test_run()->diag.nwarnings, 21);
 }

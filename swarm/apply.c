@@ -1,0 +1,339 @@
+/* Apply a plan; see apply.h. */
+#include "swarm/apply.h"
+
+#include "compose/sbuf.h"
+#include "compose/xalloc.h"
+#include "swarm/convert.h"
+#include "swarm/engine.h"
+#include "swarm/plan.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct applier {
+	struct plan *plan;
+	struct engine *e;
+	const struct plan_opts *opts;
+	int quiet;
+	FILE *out;
+	struct sbuf *err;
+	json_t *ids[4]; /* per kind: name → ID of what exists after this apply */
+};
+
+__attribute__((format(printf, 2, 3)))
+static void say(struct applier *a, const char *fmt, ...)
+{
+	if (a->quiet)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(a->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', a->out);
+	fflush(a->out);
+}
+
+/* One write; a non-2xx reply becomes "failed to <what> <name>: <message>". */
+static int write_req(struct applier *a, const char *method, const char *path, const json_t *body,
+		     const char *auth, const char *what, const char *name, json_t **resp, int *status_out)
+{
+	int status = 0;
+	json_t *r = NULL;
+	if (engine_request(a->e, method, path, body, auth, &status, &r, a->err)) {
+		json_decref(r);
+		return -1;
+	}
+	if (status_out)
+		*status_out = status;
+	if (status < 200 || status > 299) {
+		if (!status_out)
+			sb_printf(a->err, "failed to %s %s: Error response from daemon: %s", what, name,
+				  engine_error_message(r));
+		if (resp)
+			*resp = r;
+		else
+			json_decref(r);
+		return -1;
+	}
+	if (resp)
+		*resp = r;
+	else
+		json_decref(r);
+	return 0;
+}
+
+static void warnings(const json_t *resp)
+{
+	size_t i;
+	json_t *w;
+	json_array_foreach(json_object_get(resp, "Warnings"), i, w)
+		if (json_string_value(w))
+			fprintf(stderr, "%s\n", json_string_value(w));
+}
+
+static const char *created_id(const json_t *resp)
+{
+	const char *id = json_string_value(json_object_get(resp, "ID"));
+	return id ? id : json_string_value(json_object_get(resp, "Id"));
+}
+
+static int apply_network(struct applier *a, struct plan_item *it)
+{
+	if (it->action != PLAN_CREATE)
+		return 0;
+	say(a, "Creating network %s", it->name);
+	json_t *resp = NULL;
+	if (write_req(a, "POST", "/networks/create", it->body, NULL, "create network", it->name, &resp, NULL))
+		return -1;
+	json_decref(resp);
+	return 0;
+}
+
+static int apply_file_object(struct applier *a, struct plan_item *it)
+{
+	const char *kind = convert_kind_name(it->kind);
+	const char *endpoint = it->kind == KIND_SECRET ? "secrets" : "configs";
+	char what[32];
+	if (it->action == PLAN_UNCHANGED)
+		return 0;
+	json_t *resp = NULL;
+	int rc;
+	if (it->action == PLAN_CREATE) {
+		say(a, "Creating %s %s", kind, it->name);
+		char *path = xstrfmt("/%s/create", endpoint);
+		snprintf(what, sizeof(what), "create %s", kind);
+		rc = write_req(a, "POST", path, it->body, NULL, what, it->name, &resp, NULL);
+		free(path);
+		if (!rc && created_id(resp))
+			json_object_set_new(a->ids[it->kind], it->name, json_string(created_id(resp)));
+	} else {
+		say(a, "Updating %s %s", kind, it->name);
+		char *path = xstrfmt("/%s/%s/update?version=%lld", endpoint, it->id, it->version);
+		snprintf(what, sizeof(what), "update %s", kind);
+		rc = write_req(a, "POST", path, it->body, NULL, what, it->name, &resp, NULL);
+		free(path);
+	}
+	json_decref(resp);
+	return rc;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * "network X not found" from a service write while X is listed: X is being
+ * deleted (a `docker stack rm` moments ago keeps it until its tasks are gone,
+ * moby#30942). Wait until it is gone, create it again; 1 when done.
+ */
+static int recreate_pending_network(struct applier *a, const json_t *resp)
+{
+	const char *m = engine_error_message(resp), *p = m ? strstr(m, "network ") : NULL;
+	const char *end = p ? strstr(p + 8, " not found") : NULL;
+	if (!end)
+		return 0;
+	char *name = xstrndup(p + 8, (size_t)(end - p - 8));
+	struct plan_item *net = NULL;
+	for (size_t i = 0; i < a->plan->n; i++)
+		if (a->plan->items[i].kind == KIND_NETWORK && a->plan->items[i].want &&
+		    !strcmp(a->plan->items[i].name, name))
+			net = &a->plan->items[i];
+	int rc = 0;
+	if (net) {
+		char *path = xstrfmt("/networks/%s", name);
+		long delay = 100;
+		for (long waited = 0; waited < NETWORK_GONE_TIMEOUT_MS; waited += delay) {
+			int status = 0;
+			json_t *r = NULL;
+			if (engine_request(a->e, "GET", path, NULL, NULL, &status, &r, a->err))
+				break;
+			json_decref(r);
+			if (status == 404) {
+				say(a, "Creating network %s (it was being removed)", name);
+				rc = !write_req(a, "POST", "/networks/create", net->want->spec, NULL, "create network",
+						name, NULL, NULL);
+				break;
+			}
+			sleep_ms(delay);
+			delay = delay * 2 > 1000 ? 1000 : delay * 2;
+		}
+		free(path);
+	}
+	free(name);
+	return rc;
+}
+
+static const char *id_of(void *ctx, enum stack_kind kind, const char *name)
+{
+	struct applier *a = ctx;
+	return json_string_value(json_object_get(a->ids[kind], name));
+}
+
+static int out_of_sequence(const json_t *resp)
+{
+	const char *m = engine_error_message(resp);
+	return m && strstr(m, "update out of sequence");
+}
+
+static void note_changed(struct apply_changed *c, const char *id, const char *name)
+{
+	ALLOC_GROW(c->ids, c->n + 1, c->alloc);
+	c->names = xrealloc((void *)c->names, c->alloc * sizeof(*c->names));
+	c->ids[c->n] = xstrdup(id);
+	c->names[c->n] = name;
+	c->n++;
+}
+
+static int apply_service(struct applier *a, struct plan_item *it, struct apply_changed *changed)
+{
+	if (it->action == PLAN_UNCHANGED) {
+		say(a, "Service %s unchanged", it->name);
+		return 0;
+	}
+	if (it->action == PLAN_REMOVE)
+		return 0;
+	/* IDs bound at plan time (existing and external objects) stay */
+	static const char *const lists[][3] = { { "Secrets", "SecretName", "SecretID" },
+						{ "Configs", "ConfigName", "ConfigID" } };
+	json_t *cs = json_object_get(json_object_get(it->body, "TaskTemplate"), "ContainerSpec");
+	for (int k = 0; k < 2; k++) {
+		size_t i;
+		json_t *r;
+		json_t *ids = a->ids[k ? KIND_CONFIG : KIND_SECRET];
+		json_array_foreach(json_object_get(cs, lists[k][0]), i, r) {
+			const char *name = json_string_value(json_object_get(r, lists[k][1]));
+			json_t *id = json_object_get(r, lists[k][2]);
+			if (name && id && !json_object_get(ids, name))
+				json_object_set(ids, name, id);
+		}
+	}
+	if (convert_bind_ids(it->body, id_of, a)) {
+		sb_printf(a->err, "service %s: a secret or config it uses has no ID", it->name);
+		return -1;
+	}
+	const char *image = json_string_value(
+		json_object_get(json_object_get(json_object_get(it->body, "TaskTemplate"), "ContainerSpec"), "Image"));
+	char *auth = a->opts->with_registry_auth && image ? plan_registry_auth(image) : NULL;
+	json_t *resp = NULL;
+	int rc = 0;
+	if (it->action == PLAN_CREATE) {
+		say(a, "Creating service %s", it->name);
+		int status = 0;
+		rc = write_req(a, "POST", "/services/create", it->body, auth, "create service", it->name, &resp, &status);
+		if (rc && status && recreate_pending_network(a, resp)) {
+			json_decref(resp);
+			resp = NULL;
+			rc = write_req(a, "POST", "/services/create", it->body, auth, "create service", it->name, &resp,
+				       &status);
+		}
+		if (rc && status)
+			sb_printf(a->err, "failed to create service %s: Error response from daemon: %s", it->name,
+				  engine_error_message(resp));
+		if (!rc && created_id(resp))
+			note_changed(changed, created_id(resp), it->name);
+		json_decref(resp);
+		free(auth);
+		return rc;
+	}
+	say(a, "Updating service %s (id: %s)", it->name, it->id);
+	for (int attempt = 0;; attempt++) {
+		char *path = xstrfmt("/services/%s/update?version=%lld", it->id, it->version);
+		int status = 0;
+		resp = NULL;
+		rc = write_req(a, "POST", path, it->body, auth, "update service", it->name, &resp, &status);
+		free(path);
+		if (!rc)
+			break;
+		if (status && attempt < APPLY_MAX_RETRIES && recreate_pending_network(a, resp)) {
+			json_decref(resp);
+			continue;
+		}
+		if (status && out_of_sequence(resp) && attempt < APPLY_MAX_RETRIES) {
+			/* someone wrote the service since we read it: read it again */
+			json_decref(resp);
+			resp = NULL;
+			char *get = xstrfmt("/services/%s", it->id);
+			int gs = 0;
+			json_t *fresh = NULL;
+			rc = engine_request(a->e, "GET", get, NULL, NULL, &gs, &fresh, a->err);
+			free(get);
+			if (!rc && gs == 200 && !plan_refresh_service(it, fresh, a->opts)) {
+				json_decref(fresh);
+				continue;
+			}
+			if (!rc)
+				sb_printf(a->err, "failed to update service %s: cannot read it again: %s", it->name,
+					  engine_error_message(fresh));
+			json_decref(fresh);
+			rc = -1;
+			break;
+		}
+		if (status)
+			sb_printf(a->err, "failed to update service %s: Error response from daemon: %s", it->name,
+				  engine_error_message(resp));
+		break;
+	}
+	if (!rc) {
+		warnings(resp);
+		note_changed(changed, it->id, it->name);
+	}
+	json_decref(resp);
+	free(auth);
+	return rc;
+}
+
+static int apply_removal(struct applier *a, struct plan_item *it)
+{
+	say(a, "Removing service %s", it->name);
+	char *path = xstrfmt("/services/%s", it->id);
+	int rc = write_req(a, "DELETE", path, NULL, NULL, "remove service", it->name, NULL, NULL);
+	free(path);
+	return rc;
+}
+
+int apply_plan(struct apply_changed *changed, struct plan *p, struct engine *e, const struct plan_opts *opts,
+	       int quiet, FILE *out, struct sbuf *err)
+{
+	memset(changed, 0, sizeof(*changed));
+	struct applier a = { p, e, opts, quiet, out, err, { NULL } };
+	for (int k = 0; k < 4; k++)
+		a.ids[k] = json_object();
+	for (size_t i = 0; i < p->n; i++)
+		if (p->items[i].id && p->items[i].action != PLAN_REMOVE)
+			json_object_set_new(a.ids[p->items[i].kind], p->items[i].name, json_string(p->items[i].id));
+	/* references to external secrets/configs: already bound at plan time */
+	int rc = 0;
+	for (size_t i = 0; !rc && i < p->n; i++)
+		if (p->items[i].action == PLAN_REMOVE)
+			rc = apply_removal(&a, &p->items[i]);
+	static const enum stack_kind order[] = { KIND_NETWORK, KIND_SECRET, KIND_CONFIG, KIND_SERVICE };
+	for (size_t o = 0; o < ARRAY_SIZE(order); o++)
+		for (size_t i = 0; !rc && i < p->n; i++) {
+			struct plan_item *it = &p->items[i];
+			if (it->kind != order[o])
+				continue;
+			if (it->kind == KIND_NETWORK)
+				rc = apply_network(&a, it);
+			else if (it->kind == KIND_SERVICE)
+				rc = apply_service(&a, it, changed);
+			else
+				rc = apply_file_object(&a, it);
+		}
+	for (int k = 0; k < 4; k++)
+		json_decref(a.ids[k]);
+	return rc;
+}
+
+void apply_changed_release(struct apply_changed *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->ids[i]);
+	free(c->ids);
+	free((void *)c->names);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,47 @@
+/*
+ * Apply a computed plan to the swarm: exactly the writes it lists.
+ *
+ * Order: removals (--prune), then networks, secrets, configs, services, each
+ * kind by name. Unchanged objects get no request. Secret/config IDs of
+ * objects created here are bound into the service bodies before they are
+ * sent. Service updates send ?version=<live index>; on "update out of
+ * sequence" the service is read again (its version, ForceUpdate and pinned
+ * image refreshed) and the update retried, at most APPLY_MAX_RETRIES times.
+ * A service write failing with "network X not found" for one of the stack's
+ * networks that is still listed (being deleted after a `docker stack rm`)
+ * waits until X is gone (NETWORK_GONE_TIMEOUT_MS), creates it again and
+ * retries. With opts->with_registry_auth, creates and updates carry
+ * X-Registry-Auth.
+ *
+ * Progress lines go to out (unless quiet): "Creating network st_default",
+ * "Updating service st_api (id: …)", "Service st_db unchanged",
+ * "Removing service st_old". The first failure stops the apply (there is no
+ * transaction; what was done stays done) with a message in *err.
+ *
+ * The services created or updated are listed in *changed for the wait.
+ */
+#ifndef STACKC_SWARM_APPLY_H
+#define STACKC_SWARM_APPLY_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct engine;
+struct plan;
+struct plan_opts;
+struct sbuf;
+
+#define APPLY_MAX_RETRIES 5
+#define NETWORK_GONE_TIMEOUT_MS 60000
+
+struct apply_changed {
+	char **ids;
+	const char **names; /* the plan's names */
+	size_t n, alloc;
+};
+
+int apply_plan(struct apply_changed *changed, struct plan *p, struct engine *e,
+	       const struct plan_opts *opts, int quiet, FILE *out, struct sbuf *err);
+void apply_changed_release(struct apply_changed *c);
+
+#endif

@@ -1,0 +1,122 @@
+/*
+ * The plan: what a deploy would change on the live swarm, object by object.
+ *
+ * plan_read_live() makes only GET requests: /info (must be a swarm
+ * manager), the stack's services (label com.docker.stack.namespace), all
+ * networks, the secrets and configs named by the files, and with
+ * --resolve-image always|changed the registry digest of each image that
+ * needs it (GET /distribution/{image}/json; a failure keeps the image
+ * text, with a warning, like docker).
+ *
+ * plan_compute() is pure: it normalizes both sides (the daemon fills in
+ * defaults, stores network IDs for names, pins digests — see
+ * docs/engine-api-deploy.md §5) and gives each object one action:
+ *   create, update (with the changed fields), unchanged, remove (prune).
+ * Service bodies carry the live ForceUpdate and, when the image text is
+ * unchanged (or cannot be resolved), the live pinned image, as docker does.
+ * Problems that must stop a deploy before its first write go to run->diag
+ * and make plan_compute() return -1: a secret or config whose content
+ * changed (immutable; named), missing or wrongly scoped external networks,
+ * missing external secrets/configs, service mode changes, name clashes with
+ * objects of another stack.
+ *
+ * Secret data never appears in a change: it is reported as "data changed".
+ * Secret content is tracked with the label com.stackc.sha256 (a salted
+ * hash, set when stackc creates or relabels a secret), since the daemon
+ * never returns secret data.
+ */
+#ifndef STACKC_SWARM_PLAN_H
+#define STACKC_SWARM_PLAN_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "swarm/convert.h"
+
+struct engine;
+struct json_t;
+struct run;
+struct sbuf;
+
+#define LABEL_SECRET_HASH "com.stackc.sha256"
+
+enum plan_action { PLAN_CREATE, PLAN_UPDATE, PLAN_UNCHANGED, PLAN_REMOVE };
+enum resolve_image { RESOLVE_ALWAYS, RESOLVE_CHANGED, RESOLVE_NEVER };
+
+struct plan_opts {
+	int prune;
+	enum resolve_image resolve;
+	int with_registry_auth;
+};
+
+struct live_state {
+	struct json_t *info;
+	struct json_t *services, *networks, *secrets, *configs; /* arrays */
+	struct json_t *digests; /* image → {"Image": pinned, "Platforms": [...]} */
+};
+
+struct plan_change {
+	char *path;          /* "TaskTemplate.ContainerSpec.Env[2]" */
+	struct json_t *old;  /* NULL when absent */
+	struct json_t *new;
+	const char *note;    /* instead of values, e.g. "data changed" */
+};
+
+struct plan_item {
+	enum stack_kind kind;
+	enum plan_action action;
+	const char *name;
+	struct stack_object *want; /* NULL for remove */
+	char *id;                  /* live ID, or NULL */
+	long long version;         /* live Version.Index */
+	struct json_t *body;       /* request body for create/update */
+	const char *image_label;   /* services: the compose image text */
+	struct json_t *resolved;   /* services: {"Image", "Platforms"} from the registry, or NULL */
+	int drift;                 /* network differs but cannot be updated */
+	struct plan_change *changes;
+	size_t nchanges, alloc;
+};
+
+struct plan {
+	const char *stack;
+	struct plan_item *items;
+	size_t n, alloc;
+	size_t count[4]; /* by enum plan_action */
+};
+
+/* Errors (transport, HTTP, not a manager) in *err; returns -1. */
+int plan_read_live(struct live_state *out, struct engine *e, const struct stack_spec *want,
+		   const struct plan_opts *opts, struct sbuf *err);
+void plan_live_release(struct live_state *live);
+
+int plan_compute(struct plan *out, struct run *run, const struct stack_spec *want,
+		 const struct live_state *live, const struct plan_opts *opts);
+void plan_release(struct plan *p);
+
+/*
+ * Recompute a service item's update body against a fresh live object
+ * (after "update out of sequence"): version, ForceUpdate, pinned image.
+ */
+int plan_refresh_service(struct plan_item *it, const struct json_t *live_service,
+			 const struct plan_opts *opts);
+
+/* Terraform-style text, or JSON ({"stack", "changes": [...], "summary"}). */
+void plan_print_text(const struct plan *p, FILE *out);
+void plan_print_json(const struct plan *p, FILE *out);
+
+/* Whether anything would be written. */
+int plan_has_changes(const struct plan *p);
+
+/*
+ * X-Registry-Auth for an image: base64url(JSON AuthConfig) from
+ * ~/.docker/config.json (DOCKER_CONFIG) "auths", "e30=" when there is none.
+ * Heap string.
+ */
+char *plan_registry_auth(const char *image);
+
+/* Engine filters query value {"key":{"value":true}}, URL-encoded. Heap string. */
+char *plan_filter_query(const char *key, const char *const *values, size_t n);
+/* Any filters object, URL-encoded. Heap string. */
+char *plan_encode_filters(const struct json_t *filters);
+
+#endif

@@ -1,0 +1,308 @@
+/*
+ * apply and wait against the replay transport: which requests, in which
+ * order, with which bodies; retries of stale versions; convergence.
+ */
+#include "compose/node.h"
+#include "compose/run.h"
+#include "compose/sbuf.h"
+#include "compose/xalloc.h"
+#include "swarm/apply.h"
+#include "swarm/convert.h"
+#include "swarm/engine.h"
+#include "swarm/plan.h"
+#include "swarm/wait.h"
+#include "tests/unit/harness.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PING "<<< 200\nApi-Version: 1.41\n\nOK\n"
+
+struct fixture {
+	char dir[64];
+	char *replies, *record;
+	struct engine *e;
+	struct stack_spec spec;
+	struct live_state live;
+	struct plan plan;
+	char *out;
+	size_t outlen;
+};
+
+static void fx_engine(struct fixture *f, const char *replies)
+{
+	strcpy(f->dir, "/tmp/stackc-apply-XXXXXX");
+	CHECK(mkdtemp(f->dir) != NULL);
+	f->replies = xstrfmt("%s/replies", f->dir);
+	f->record = xstrfmt("%s/record", f->dir);
+	FILE *fp = fopen(f->replies, "w");
+	CHECK(fp != NULL);
+	fputs(replies, fp);
+	fclose(fp);
+	struct sbuf err = SBUF_INIT;
+	if (engine_open_replay(&f->e, f->replies, f->record, &err))
+		test_fail(__FILE__, __LINE__, "replay: %s", err.buf);
+	sbuf_release(&err);
+}
+
+static void fx_plan(struct fixture *f, const char *yaml, const char *live_services, int prune)
+{
+	struct node *root = test_load(yaml);
+	if (convert_stack(&f->spec, test_run(), root, "st"))
+		test_fail(__FILE__, __LINE__, "convert: %s", test_diags());
+	memset(&f->live, 0, sizeof(f->live));
+	f->live.info = json_object();
+	f->live.services = json_loads(live_services, 0, NULL);
+	CHECK(f->live.services != NULL);
+	f->live.networks = json_loads("[{\"Id\":\"netid\",\"Name\":\"st_default\",\"Scope\":\"swarm\","
+				      "\"Driver\":\"overlay\",\"Labels\":{\"com.docker.stack.namespace\":\"st\"}}]",
+				      0, NULL);
+	f->live.secrets = json_array();
+	f->live.configs = json_array();
+	f->live.digests = json_object();
+	struct plan_opts o = { prune, RESOLVE_NEVER, 0 };
+	if (plan_compute(&f->plan, test_run(), &f->spec, &f->live, &o))
+		test_fail(__FILE__, __LINE__, "plan: %s", test_diags());
+}
+
+static int fx_apply(struct fixture *f, struct apply_changed *changed, struct sbuf *err)
+{
+	FILE *out = open_memstream(&f->out, &f->outlen);
+	struct plan_opts o = { 0, RESOLVE_NEVER, 0 };
+	int rc = apply_plan(changed, &f->plan, f->e, &o, 0, out, err);
+	fclose(out);
+	return rc;
+}
+
+static char *recorded(struct fixture *f)
+{
+	FILE *fp = fopen(f->record, "r");
+	struct sbuf sb = SBUF_INIT;
+	char buf[4096];
+	size_t n;
+	while (fp && (n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		sb_put(&sb, buf, n);
+	if (fp)
+		fclose(fp);
+	return sbuf_detach(&sb, NULL);
+}
+
+static void fx_release(struct fixture *f)
+{
+	engine_free(f->e);
+	plan_release(&f->plan);
+	plan_live_release(&f->live);
+	convert_release(&f->spec);
+	unlink(f->replies);
+	unlink(f->record);
+	rmdir(f->dir);
+	free(f->replies);
+	free(f->record);
+	free(f->out);
+}
+
+/* The request lines (method and path) of a record, without bodies. */
+static char *request_lines(const char *rec)
+{
+	struct sbuf sb = SBUF_INIT;
+	for (const char *p = rec; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		if (!strncmp(p, "GET ", 4) || !strncmp(p, "POST ", 5) || !strncmp(p, "DELETE ", 7)) {
+			sb_put(&sb, p, len);
+			sb_putc(&sb, '\n');
+		}
+		p += len + (nl ? 1 : 0);
+	}
+	return sbuf_detach(&sb, NULL);
+}
+
+void test_apply__fresh_stack_binds_new_secret_ids(void)
+{
+	char path[] = "/tmp/stackc-apply-secret-XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0 && write(fd, "pw", 2) == 2);
+	close(fd);
+	char *yaml = xstrfmt("services:\n  web: {image: busybox, secrets: [{source: pw}], networks: {back: null}}\n"
+			     "networks:\n  back: {}\n"
+			     "secrets:\n  pw: {file: %s}\n",
+			     path);
+	struct fixture f;
+	fx_engine(&f, PING "<<< 201\n\n{\"Id\":\"n1\",\"Warning\":\"\"}\n"
+			   "<<< 201\n\n{\"ID\":\"sec1\"}\n"
+			   "<<< 201\n\n{\"ID\":\"svc1\"}\n");
+	fx_plan(&f, yaml, "[]", 0);
+	struct apply_changed ch;
+	struct sbuf err = SBUF_INIT;
+	CHECK_INT_EQ(fx_apply(&f, &ch, &err), 0);
+	CHECK_STR_EQ(f.out, "Creating network st_back\nCreating secret st_pw\nCreating service st_web\n");
+	char *rec = recorded(&f), *lines = request_lines(rec);
+	CHECK_STR_EQ(lines, "GET /_ping\nPOST /v1.41/networks/create\nPOST /v1.41/secrets/create\n"
+			    "POST /v1.41/services/create\n");
+	CHECK(strstr(rec, "\"SecretID\":\"sec1\",\"SecretName\":\"st_pw\""));
+	CHECK_INT_EQ(ch.n, 1);
+	CHECK_STR_EQ(ch.ids[0], "svc1");
+	CHECK_INT_EQ(engine_write_count(f.e), 3);
+	free(rec);
+	free(lines);
+	apply_changed_release(&ch);
+	sbuf_release(&err);
+	fx_release(&f);
+	unlink(path);
+	free(yaml);
+}
+
+static const char live_web[] =
+	"[{\"ID\":\"w1\",\"Version\":{\"Index\":5},\"Spec\":{\"Name\":\"st_web\","
+	"\"Labels\":{\"com.docker.stack.image\":\"busybox\",\"com.docker.stack.namespace\":\"st\"},"
+	"\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"busybox:latest\",\"Labels\":{\"com.docker.stack.namespace\":\"st\"},"
+	"\"Env\":[\"A=1\"],\"Privileges\":{\"CredentialSpec\":null,\"SELinuxContext\":null},\"Isolation\":\"default\"},"
+	"\"Resources\":{},\"Placement\":{},\"Networks\":[{\"Target\":\"netid\",\"Aliases\":[\"web\"]}],"
+	"\"ForceUpdate\":%d,\"Runtime\":\"container\"},\"Mode\":{\"Replicated\":{\"Replicas\":1}},"
+	"\"EndpointSpec\":{\"Mode\":\"vip\"}}}%s]";
+
+void test_apply__unchanged_service_gets_no_request(void)
+{
+	char *live = xstrfmt(live_web, 0, "");
+	struct fixture f;
+	fx_engine(&f, PING);
+	fx_plan(&f, "services:\n  web: {image: busybox, environment: {A: \"1\"}}\n", live, 0);
+	struct apply_changed ch;
+	struct sbuf err = SBUF_INIT;
+	CHECK_INT_EQ(fx_apply(&f, &ch, &err), 0);
+	CHECK_STR_EQ(f.out, "Service st_web unchanged\n");
+	CHECK_INT_EQ(engine_write_count(f.e), 0);
+	CHECK_INT_EQ(ch.n, 0);
+	apply_changed_release(&ch);
+	sbuf_release(&err);
+	fx_release(&f);
+	free(live);
+}
+
+void test_apply__stale_version_is_read_again_and_retried(void)
+{
+	char *live = xstrfmt(live_web, 0, "");
+	char *fresh = xstrfmt(live_web, 2, "");
+	/* the GET of one service answers an object, not the list */
+	fresh[0] = ' ';
+	fresh[strlen(fresh) - 1] = ' ';
+	char *replies = xstrfmt(PING "<<< 500\n\n{\"message\":\"rpc error: code = Unknown desc = update out of sequence\"}\n"
+				     "<<< 200\n\n%s\n"
+				     "<<< 200\n\n{\"Warnings\":null}\n",
+				fresh);
+	char *p = strstr(replies, "\"Index\":5");
+	CHECK(p != NULL);
+	p[8] = '9';
+	struct fixture f;
+	fx_engine(&f, replies);
+	fx_plan(&f, "services:\n  web: {image: busybox, environment: {A: \"2\"}}\n", live, 0);
+	CHECK_INT_EQ(f.plan.count[PLAN_UPDATE], 1);
+	struct apply_changed ch;
+	struct sbuf err = SBUF_INIT;
+	if (fx_apply(&f, &ch, &err))
+		test_fail(__FILE__, __LINE__, "apply: %s", err.buf);
+	CHECK_STR_EQ(f.out, "Updating service st_web (id: w1)\n");
+	char *rec = recorded(&f), *lines = request_lines(rec);
+	CHECK_STR_EQ(lines, "GET /_ping\nPOST /v1.41/services/w1/update?version=5\nGET /v1.41/services/w1\n"
+			    "POST /v1.41/services/w1/update?version=9\n");
+	/* the retry carries the ForceUpdate the service has now */
+	const char *second = strstr(rec, "version=9");
+	CHECK(second && strstr(second, "\"ForceUpdate\":2"));
+	CHECK(strstr(second, "\"A=2\""));
+	CHECK_INT_EQ(ch.n, 1);
+	free(rec);
+	free(lines);
+	apply_changed_release(&ch);
+	sbuf_release(&err);
+	fx_release(&f);
+	free(live);
+	free(fresh);
+	free(replies);
+}
+
+void test_apply__prune_removes_first_and_errors_stop(void)
+{
+	char *live = xstrfmt(live_web, 0,
+			     ",{\"ID\":\"o1\",\"Version\":{\"Index\":3},\"Spec\":{\"Name\":\"st_old\","
+			     "\"Labels\":{\"com.docker.stack.namespace\":\"st\"}}}");
+	struct fixture f;
+	fx_engine(&f, PING "<<< 200\n\n\n"
+			   "<<< 400\n\n{\"message\":\"rpc error: code = InvalidArgument desc = bad\"}\n");
+	fx_plan(&f, "services:\n  web: {image: busybox, environment: {A: \"3\"}}\n", live, 1);
+	struct apply_changed ch;
+	struct sbuf err = SBUF_INIT;
+	CHECK_INT_EQ(fx_apply(&f, &ch, &err), -1);
+	CHECK_STR_EQ(f.out, "Removing service st_old\nUpdating service st_web (id: w1)\n");
+	CHECK_STR_EQ(err.buf, "failed to update service st_web: Error response from daemon: rpc error: code = "
+			      "InvalidArgument desc = bad");
+	char *rec = recorded(&f), *lines = request_lines(rec);
+	CHECK_STR_EQ(lines, "GET /_ping\nDELETE /v1.41/services/o1\nPOST /v1.41/services/w1/update?version=5\n");
+	free(rec);
+	free(lines);
+	apply_changed_release(&ch);
+	sbuf_release(&err);
+	fx_release(&f);
+	free(live);
+}
+
+static const char task_fmt[] = "{\"ServiceID\":\"%s\",\"DesiredState\":\"%s\",\"Status\":{\"State\":\"%s\"%s}}";
+
+void test_apply__wait_converges_and_reports_failures(void)
+{
+	char *t1 = xstrfmt(task_fmt, "a", "running", "running", "");
+	char *t2 = xstrfmt(task_fmt, "a", "running", "starting", "");
+	char *t3 = xstrfmt(task_fmt, "a", "running", "running", "");
+	char *replies = xstrfmt(PING
+				"<<< 200\n\n[{\"ID\":\"a\",\"Spec\":{\"Mode\":{\"Replicated\":{\"Replicas\":2}}}}]\n"
+				"<<< 200\n\n[%s,%s]\n"
+				"<<< 200\n\n[{\"ID\":\"a\",\"Spec\":{\"Mode\":{\"Replicated\":{\"Replicas\":2}}},"
+				"\"UpdateStatus\":{\"State\":\"completed\"}}]\n"
+				"<<< 200\n\n[%s,%s]\n",
+				t1, t2, t1, t3);
+	struct fixture f;
+	fx_engine(&f, replies);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	struct wait_opts w = { 10000, 0, 0, out };
+	char *ids[] = { (char *)"a" };
+	const char *names[] = { "st_a" };
+	struct sbuf err = SBUF_INIT;
+	CHECK_INT_EQ(wait_services(f.e, ids, names, 1, &w, &err), 0);
+	fclose(out);
+	CHECK_STR_EQ(buf, "st_a: 1/2 running\nst_a: 2/2 running, converged\n");
+	char *rec = recorded(&f);
+	CHECK(strstr(rec, "GET /v1.41/tasks?filters=%7B%22service%22%3A%7B%22a%22%3Atrue%7D%2C%22_up-to-date%22"));
+	free(rec);
+	free(buf);
+	engine_free(f.e);
+	f.e = NULL;
+
+	/* an update the daemon paused is a failure with its message */
+	free(replies);
+	replies = xstrfmt(PING "<<< 200\n\n[{\"ID\":\"a\",\"Spec\":{\"Mode\":{\"Global\":{}}},"
+			       "\"ServiceStatus\":{\"DesiredTasks\":1},"
+			       "\"UpdateStatus\":{\"State\":\"paused\",\"Message\":\"update paused due to failure\"}}]\n"
+			       "<<< 200\n\n[]\n");
+	FILE *fp = fopen(f.replies, "w");
+	fputs(replies, fp);
+	fclose(fp);
+	CHECK_INT_EQ(engine_open_replay(&f.e, f.replies, f.record, &err), 0);
+	w.quiet = 1;
+	CHECK_INT_EQ(wait_services(f.e, ids, names, 1, &w, &err), -1);
+	CHECK_STR_EQ(err.buf, "some services did not converge:\n  st_a: update paused: update paused due to failure");
+	sbuf_release(&err);
+	engine_free(f.e);
+	unlink(f.replies);
+	unlink(f.record);
+	rmdir(f.dir);
+	free(f.replies);
+	free(f.record);
+	free(replies);
+	free(t1);
+	free(t2);
+	free(t3);
+}
