@@ -5,8 +5,9 @@
 
 Each request appends `METHOD PATH` to LOG. Clients (docker, stackc) see an ordinary Engine
 socket, so the same counting applies to every tool under test. Request lines are found by their
-shape (`\\r\\nMETHOD /path HTTP/1.x\\r\\n`), which JSON bodies cannot contain: raw CR/LF are
-escaped in JSON, so there is no need to follow Content-Length through keep-alive connections.
+shape (`METHOD /path HTTP/1.x\\r\\n`), which JSON bodies cannot contain (JSON escapes raw CR and
+LF), so there is no need to follow Content-Length through keep-alive connections. A request line
+need not follow a CRLF: after a body the next request starts right behind its last byte.
 """
 import os
 import re
@@ -14,7 +15,7 @@ import socket
 import sys
 import threading
 
-REQ = re.compile(rb"(?:^|\r\n)(GET|HEAD|POST|PUT|PATCH|DELETE) (\S+) HTTP/1\.[01]\r\n")
+REQ = re.compile(rb"(GET|HEAD|POST|PUT|PATCH|DELETE) (/\S*) HTTP/1\.[01]\r\n")
 KEEP = 8192  # bytes kept between reads, so a request line split across reads is still seen
 
 log_lock = threading.Lock()
