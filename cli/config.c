@@ -7,6 +7,7 @@
 #include "compose/sbuf.h"
 #include "compose/xalloc.h"
 #include "emit/json.h"
+#include "emit/shape.h"
 #include "emit/yaml.h"
 
 #include <errno.h>
@@ -36,25 +37,31 @@ static const char config_usage[] =
 enum listing { LIST_NONE, LIST_SERVICES, LIST_IMAGES, LIST_NETWORKS, LIST_VOLUMES,
 	       LIST_SECRETS, LIST_CONFIGS };
 
-static void list_keys(struct sbuf *out, const struct node *root, const char *section)
+static int cmp_entry(const void *a, const void *b)
 {
-	const struct node *m = node_map_get(root, section);
-	if (!m || m->kind != NODE_MAP)
-		return;
-	for (size_t i = 0; i < m->map.n; i++)
-		sb_printf(out, "%s\n", m->map.v[i].key);
+	const struct node_entry *x = *(const struct node_entry *const *)a;
+	const struct node_entry *y = *(const struct node_entry *const *)b;
+	size_t xl = strlen(x->key), yl = strlen(y->key);
+	return shape_key_less(x->key, xl, y->key, yl) ? -1 : shape_key_less(y->key, yl, x->key, xl);
 }
 
-static void list_images(struct sbuf *out, const struct node *root)
+/* Names of a section (or the services' images) in the printed file's order. */
+static void list_section(struct sbuf *out, const struct node *root, const char *section,
+			 int images)
 {
-	const struct node *m = node_map_get(root, "services");
-	if (!m || m->kind != NODE_MAP)
+	const struct node *m = node_map_get(root, section);
+	if (!m || m->kind != NODE_MAP || !m->map.n)
 		return;
+	const struct node_entry **v = xmalloc(m->map.n * sizeof(*v));
+	for (size_t i = 0; i < m->map.n; i++)
+		v[i] = &m->map.v[i];
+	qsort(v, m->map.n, sizeof(*v), cmp_entry);
 	for (size_t i = 0; i < m->map.n; i++) {
-		const char *img = node_str(node_map_get(m->map.v[i].val, "image"));
-		if (img)
-			sb_printf(out, "%s\n", img);
+		const char *name = images ? node_str(node_map_get(v[i]->val, "image")) : v[i]->key;
+		if (name)
+			sb_printf(out, "%s\n", name);
 	}
+	free(v);
 }
 
 /* Write via a temp file in the same directory and rename: never a truncated file. */
@@ -166,12 +173,12 @@ int cmd_config(int argc, char **argv)
 		else
 			emit_yaml(&out, proj.root);
 		break;
-	case LIST_SERVICES: list_keys(&out, proj.root, "services"); break;
-	case LIST_IMAGES: list_images(&out, proj.root); break;
-	case LIST_NETWORKS: list_keys(&out, proj.root, "networks"); break;
-	case LIST_VOLUMES: list_keys(&out, proj.root, "volumes"); break;
-	case LIST_SECRETS: list_keys(&out, proj.root, "secrets"); break;
-	case LIST_CONFIGS: list_keys(&out, proj.root, "configs"); break;
+	case LIST_SERVICES: list_section(&out, proj.root, "services", 0); break;
+	case LIST_IMAGES: list_section(&out, proj.root, "services", 1); break;
+	case LIST_NETWORKS: list_section(&out, proj.root, "networks", 0); break;
+	case LIST_VOLUMES: list_section(&out, proj.root, "volumes", 0); break;
+	case LIST_SECRETS: list_section(&out, proj.root, "secrets", 0); break;
+	case LIST_CONFIGS: list_section(&out, proj.root, "configs", 0); break;
 	}
 	if (output) {
 		if (write_atomic(output, out.buf, out.len))

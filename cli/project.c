@@ -42,7 +42,7 @@ const char project_options_help[] =
 	"      --env-file FILE      variables file (repeatable; replaces the project's .env)\n"
 	"      --project-directory DIR  where relative paths and .env are resolved\n"
 	"      --compat=docker      read files exactly as docker stack does: its\n"
-	"                           interpolation parser, no .env, no warnings\n"
+	"                           interpolation parser, no .env, no interpolation warnings\n"
 	"      --no-interpolate     leave ${VAR} references as written\n";
 
 void project_opts_init(struct project_opts *o)

@@ -30,14 +30,9 @@ static const char usage[] =
 static int resolve_lists(json_t **services, json_t **nodes, struct engine *e, const char *stack,
 			 struct sbuf *err)
 {
-	int status;
 	if (stack_list(services, e, STACK_SERVICES, stack, NULL, NULL, err) ||
-	    engine_request(e, "GET", "/nodes", NULL, NULL, &status, nodes, err))
+	    engine_get(e, "/nodes", NULL, nodes, err))
 		return -1;
-	if (status != 200) {
-		sb_printf(err, "Error response from daemon: %s", engine_error_message(*nodes));
-		return -1;
-	}
 	return 0;
 }
 

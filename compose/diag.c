@@ -276,13 +276,23 @@ void diag_print(struct diag_sink *d, FILE *out, enum diag_format fmt, int excerp
 	free(sorted);
 }
 
-const char *diag_repr(struct diag_sink *d, const char *s, size_t n)
+static const char *repr_cut(struct diag_sink *d, const char *s, size_t n, size_t max)
 {
 	struct sbuf sb = SBUF_INIT;
-	sb_repr(&sb, s, n, 60);
+	sb_repr(&sb, s, n, max);
 	const char *r = arena_strndup(d->arena, sb.buf, sb.len);
 	sbuf_release(&sb);
 	return r;
+}
+
+const char *diag_repr(struct diag_sink *d, const char *s, size_t n)
+{
+	return repr_cut(d, s, n, 60);
+}
+
+const char *diag_repr_all(struct diag_sink *d, const char *s, size_t n)
+{
+	return repr_cut(d, s, n, 0);
 }
 
 static int plain_key(const char *k)

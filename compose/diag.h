@@ -83,6 +83,8 @@ void diag_print(struct diag_sink *d, FILE *out, enum diag_format fmt, int excerp
 
 /* Render a user value for a message (quoted, escaped, cut at 60 bytes); arena copy. */
 const char *diag_repr(struct diag_sink *d, const char *s, size_t n);
+/* The same, never cut: for file paths, which are useless half-shown. */
+const char *diag_repr_all(struct diag_sink *d, const char *s, size_t n);
 
 /* Path building: keys joined by '.', list items as [i]; odd keys quoted ["a b"]. */
 void path_push_key(struct sbuf *path, const char *key);

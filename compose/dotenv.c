@@ -538,12 +538,12 @@ int dotenv_load(struct env *env, struct run *run, const char *path, int required
 		if (required || errno != ENOENT)
 			ret = diag_add(&run->diag, DIAG_ERROR, "dotenv.file", POS_NONE, NULL,
 				       "cannot read env file %s: %s",
-				       diag_repr(&run->diag, abs, strlen(abs)), strerror(errno));
+				       diag_repr_all(&run->diag, abs, strlen(abs)), strerror(errno));
 	} else if (S_ISDIR(st.st_mode)) {
 		if (required)
 			ret = diag_add(&run->diag, DIAG_ERROR, "dotenv.file", POS_NONE, NULL,
 				       "env file %s is a directory",
-				       diag_repr(&run->diag, abs, strlen(abs)));
+				       diag_repr_all(&run->diag, abs, strlen(abs)));
 	} else if (load_read_file(&src, run, path, abs)) {
 		ret = -1;
 	} else {

@@ -1370,7 +1370,7 @@ static void read_env_file(struct nctx *c, struct node *env, struct node *ref)
 	char *text = read_file(path, &len, &err_no);
 	if (!text) {
 		fail(c, ref->pos, "normalize.env-file", "cannot read env file %s: %s",
-		     repr(c, path), strerror(err_no));
+		     diag_repr_all(&c->run->diag, path, strlen(path)), strerror(err_no));
 		return;
 	}
 	uint32_t src = add_redacted_source(c, path, text, len);

@@ -77,7 +77,7 @@ static int go_parse_uint(const char *s, size_t n, int base)
 	if (base == 0) {
 		base = 10;
 		if (s[0] == '0') {
-			char l = (char)(s[1] | 0x20);
+			char l = n >= 2 ? (char)(s[1] | 0x20) : 0;
 			if (n >= 3 && l == 'b')
 				base = 2, s += 2, n -= 2;
 			else if (n >= 3 && l == 'o')
@@ -292,7 +292,7 @@ static int resolves_to_string(const char *s, size_t n)
 		hint = 'D';
 	else if (c == '.')
 		hint = '.';
-	else if (strchr("yYnNtTfFoO~", c))
+	else if (c && strchr("yYnNtTfFoO~", c))
 		hint = 'M';
 	if (!hint || memchr(s, 0, n))
 		return 1;

@@ -67,12 +67,22 @@ static const char *lookup(const char *key, int *is_forbidden)
 	return !i ? NULL : i->why ? i->why : "";
 }
 
-static const char *restart_why(const struct node *svc)
+/* NULL when restart is really ignored (deploy.restart_policy wins). */
+static const char *restart_converted(const struct node *svc)
 {
 	const struct node *deploy = node_map_get(svc, "deploy");
 	if (deploy && deploy->kind == NODE_MAP && node_map_get(deploy, "restart_policy"))
-		return "deploy.restart_policy takes precedence";
-	return "docker stack converts it to deploy.restart_policy; write that instead";
+		return NULL;
+	const char *r = node_str(node_map_get(svc, "restart"));
+	if (!r)
+		return "";
+	if (!strcmp(r, "no"))
+		return "none";
+	if (!strcmp(r, "always") || !strcmp(r, "unless-stopped"))
+		return "any";
+	if (!strncmp(r, "on-failure", 10))
+		return "on-failure";
+	return "";
 }
 
 int schema_check_keys(struct run *run, const struct node *root)
@@ -95,8 +105,17 @@ int schema_check_keys(struct run *run, const struct node *root)
 			const char *why = lookup(e->key, &is_forbidden);
 			if (!why)
 				continue;
+			const char *cond = *why ? NULL : restart_converted(s->val);
+			if (!*why && cond) {
+				/* docker stack deploy does use restart when there is no restart_policy */
+				diag_add(&run->diag, DIAG_WARNING, "swarm.ignored-key", e->keypos, path.buf,
+					 "restart: docker stack converts it to deploy.restart_policy%s%s%s; "
+					 "write that instead", *cond ? " (condition: " : "", cond,
+					 *cond ? ")" : "");
+				continue;
+			}
 			if (!*why)
-				why = restart_why(s->val);
+				why = "deploy.restart_policy takes precedence";
 			if (is_forbidden)
 				ret = diag_add(&run->diag, DIAG_ERROR, "swarm.forbidden-key", e->keypos,
 					       path.buf, "%s is not supported by docker stack: %s", e->key, why);

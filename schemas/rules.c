@@ -74,10 +74,7 @@ static const char *repr(struct rctx *c, const char *s)
 /* A path for a message: quoted like repr(), but never cut. */
 static const char *repr_path(struct rctx *c, const char *s)
 {
-	struct sbuf sb = SBUF_INIT;
-	sb_repr(&sb, s, strlen(s), 0);
-	const char *r = arena_strndup(&c->run->arena, sb.buf, sb.len);
-	sbuf_release(&sb);
+	const char *r = diag_repr_all(&c->run->diag, s, strlen(s));
 	return r;
 }
 
@@ -597,7 +594,8 @@ static const char ref_pattern[] = "^" REF_NAME "(?::" REF_TAG ")?(?:@" REF_DIGES
 static void check_image(struct rctx *c, const struct node *img)
 {
 	const char *s = node_str(img);
-	if (!s || !*s)
+	/* with --no-interpolate the reference is not final yet */
+	if (!s || !*s || strchr(s, '$'))
 		return;
 	/* the first component is a registry when it has '.' or ':', is localhost, or has capitals */
 	const char *slash = strchr(s, '/');

@@ -272,9 +272,10 @@ static int curl_roundtrip(struct engine *e, const char *method, const char *path
 	}
 	if (rc != CURLE_OK) {
 		const char *why = e->curl_err[0] ? e->curl_err : curl_easy_strerror(rc);
+		/* curl's own detail names "localhost port 80" and a time for unix sockets */
 		if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST)
 			sb_printf(err, "cannot connect to the Docker Engine at %s: %s (is the daemon running?)",
-				  e->endpoint, why);
+				  e->endpoint, curl_easy_strerror(rc));
 		else if (rc == CURLE_OPERATION_TIMEDOUT)
 			sb_printf(err, "%s %s: the Docker Engine at %s did not answer in time: %s", method,
 				  path, e->endpoint, why);
@@ -705,17 +706,28 @@ const char *engine_error_message(const struct json_t *resp)
 	return m && *m ? m : "the Engine gave no error message";
 }
 
+int engine_get(struct engine *e, const char *path, const char *registry_auth, json_t **out,
+	       struct sbuf *err)
+{
+	int status = 0;
+	*out = NULL;
+	if (engine_request(e, "GET", path, NULL, registry_auth, &status, out, err))
+		return -1;
+	if (status != 200) {
+		sb_printf(err, "Error response from daemon: %s", engine_error_message(*out));
+		json_decref(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 int engine_require_manager(struct engine *e, struct sbuf *err)
 {
-	int status;
 	json_t *info = NULL;
 	int ret = -1;
-	if (engine_request(e, "GET", "/info", NULL, NULL, &status, &info, err))
+	if (engine_get(e, "/info", NULL, &info, err))
 		goto done;
-	if (status != 200) {
-		sb_printf(err, "Error response from daemon: %s", engine_error_message(info));
-		goto done;
-	}
 	if (!json_is_true(json_object_get(json_object_get(info, "Swarm"), "ControlAvailable"))) {
 		sb_puts(err, "this node is not a swarm manager. Use \"docker swarm init\" or "
 			     "\"docker swarm join\" to connect this node to swarm and try again");

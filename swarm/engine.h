@@ -64,6 +64,13 @@ int engine_request(struct engine *e, const char *method, const char *path,
 		   const struct json_t *body, const char *registry_auth,
 		   int *status, struct json_t **resp, struct sbuf *err);
 
+/*
+ * GET path and expect 200: anything else is an error carrying the daemon's
+ * message ("Error response from daemon: ..."); *out is then NULL.
+ */
+int engine_get(struct engine *e, const char *path, const char *registry_auth,
+	       struct json_t **out, struct sbuf *err);
+
 /* The daemon's message in an error reply ({"message": ...}), or a fallback. */
 const char *engine_error_message(const struct json_t *resp);
 

@@ -53,22 +53,6 @@ char *plan_filter_query(const char *key, const char *const *values, size_t n)
 	return q;
 }
 
-/* GET path; anything but 200 is an error naming what was read. */
-static int get_json(struct engine *e, const char *path, const char *auth, json_t **out, struct sbuf *err)
-{
-	int status = 0;
-	*out = NULL;
-	if (engine_request(e, "GET", path, NULL, auth, &status, out, err))
-		return -1;
-	if (status != 200) {
-		sb_printf(err, "GET %s: %s", path, engine_error_message(*out));
-		json_decref(*out);
-		*out = NULL;
-		return -1;
-	}
-	return 0;
-}
-
 static const char *str_at(const json_t *o, const char *k1, const char *k2, const char *k3)
 {
 	const json_t *v = json_object_get(o, k1);
@@ -116,7 +100,7 @@ static int list_named(struct engine *e, const char *endpoint, json_t *names, jso
 		v[i] = json_string_value(json_array_get(names, i));
 	char *q = plan_filter_query("name", v, n);
 	char *path = xstrfmt("/%s?filters=%s", endpoint, q);
-	int rc = get_json(e, path, NULL, out, err);
+	int rc = engine_get(e, path, NULL, out, err);
 	free(path);
 	free(q);
 	free(v);
@@ -147,7 +131,7 @@ static int resolve_images(struct live_state *live, struct engine *e, const struc
 		sb_puts(&path, "/json");
 		char *auth = opts->with_registry_auth ? plan_registry_auth(image) : NULL;
 		json_t *resp = NULL;
-		if (get_json(e, path.buf, auth, &resp, &err)) {
+		if (engine_get(e, path.buf, auth, &resp, &err)) {
 			fprintf(stderr,
 				"image %s could not be accessed on a registry to record\n"
 				"its digest. Each node will access %s independently,\n"
@@ -190,7 +174,7 @@ int plan_read_live(struct live_state *out, struct engine *e, const struct stack_
 		   const struct plan_opts *opts, struct sbuf *err)
 {
 	memset(out, 0, sizeof(*out));
-	if (get_json(e, "/info", NULL, &out->info, err))
+	if (engine_get(e, "/info", NULL, &out->info, err))
 		return -1;
 	if (!json_is_true(json_object_get(json_object_get(out->info, "Swarm"), "ControlAvailable"))) {
 		sb_puts(err, "this node is not a swarm manager. Use \"docker swarm init\" or \"docker swarm join\" "
@@ -201,11 +185,11 @@ int plan_read_live(struct live_state *out, struct engine *e, const struct stack_
 	const char *lv[] = { label };
 	char *q = plan_filter_query("label", lv, 1);
 	char *path = xstrfmt("/services?filters=%s", q);
-	int rc = get_json(e, path, NULL, &out->services, err);
+	int rc = engine_get(e, path, NULL, &out->services, err);
 	free(path);
 	free(q);
 	free(label);
-	if (rc || get_json(e, "/networks", NULL, &out->networks, err))
+	if (rc || engine_get(e, "/networks", NULL, &out->networks, err))
 		return -1;
 	json_t *sn = names_of(want, KIND_SECRET), *cn = names_of(want, KIND_CONFIG);
 	rc = list_named(e, "secrets", sn, &out->secrets, err);
@@ -460,6 +444,9 @@ static json_t *normalize_service(const json_t *spec, const json_t *netnames)
 	}
 	del_if_str(json_object_get(s, "UpdateConfig"), "FailureAction", "pause");
 	del_if_str(json_object_get(s, "RollbackConfig"), "FailureAction", "pause");
+	/* the daemon stores its default order when a config block has none */
+	del_if_str(json_object_get(s, "UpdateConfig"), "Order", "stop-first");
+	del_if_str(json_object_get(s, "RollbackConfig"), "Order", "stop-first");
 	json_t *rep = at(json_object_get(s, "Mode"), "Replicated", NULL);
 	if (json_is_object(rep) && !json_object_get(rep, "Replicas"))
 		json_object_set_new(rep, "Replicas", json_integer(1));

@@ -27,7 +27,7 @@ int stack_list(struct json_t **out, struct engine *e, enum stack_kind kind, cons
 {
 	json_t *filters = json_object(), *label = json_object();
 	struct sbuf path = SBUF_INIT;
-	int status, ret = -1;
+	int ret = -1;
 	json_t *resp = NULL;
 	*out = NULL;
 
@@ -53,12 +53,8 @@ int stack_list(struct json_t **out, struct engine *e, enum stack_kind kind, cons
 	if (query)
 		sb_printf(&path, "&%s", query);
 
-	if (engine_request(e, "GET", path.buf, NULL, NULL, &status, &resp, err))
+	if (engine_get(e, path.buf, NULL, &resp, err))
 		goto done;
-	if (status != 200) {
-		sb_printf(err, "Error response from daemon: %s", engine_error_message(resp));
-		goto done;
-	}
 	if (!json_is_array(resp)) {
 		sb_printf(err, "GET %s: expected a list from the Engine", kind_path[kind]);
 		goto done;

@@ -130,21 +130,6 @@ static char *ids_filter(const char *key, struct svc *v, size_t n, int up_to_date
 	return q;
 }
 
-static int get(struct engine *e, const char *path, json_t **out, struct sbuf *err)
-{
-	int status = 0;
-	*out = NULL;
-	if (engine_request(e, "GET", path, NULL, NULL, &status, out, err))
-		return -1;
-	if (status != 200) {
-		sb_printf(err, "GET %s: %s", path, engine_error_message(*out));
-		json_decref(*out);
-		*out = NULL;
-		return -1;
-	}
-	return 0;
-}
-
 static void draw(struct svc *v, size_t n, const struct wait_opts *o, int *drawn)
 {
 	if (o->quiet)
@@ -176,7 +161,7 @@ int wait_services(struct engine *e, char *const *ids, const char *const *names, 
 	int drawn = 0, rc = 0;
 	for (;;) {
 		json_t *services = NULL, *tasks = NULL;
-		if (get(e, spath, &services, err) || get(e, tpath, &tasks, err)) {
+		if (engine_get(e, spath, NULL, &services, err) || engine_get(e, tpath, NULL, &tasks, err)) {
 			json_decref(services);
 			rc = -1;
 			break;

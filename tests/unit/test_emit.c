@@ -47,6 +47,16 @@ void test_emit__natural_order(void)
 				test_fail(__FILE__, __LINE__, "less(%s, %s) != %d", order[i], order[j],
 					  i < j);
 		}
+	/* more keys as docker 28.2.2 sorted them (labels of one service) */
+	static const char *const more[] = {
+		"Za", "a", "a-", "a.", "a1b", "a9", "a12", "a\xd9\xa3", "a\xd9\xa4", "a\xce\xb1", "b",
+		"x1", "x01", "x001", "x10", "x010", "x0010", "x99999999999999999999", "z-", "z_",
+		"z0", "\xc3\x89" "a", "\xc3\xa4" "1", "\xc3\xa9" "a", "\xe6\x97\xa5", "\xe6\x9c\xac",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(more); i++)
+		for (size_t j = 0; j < ARRAY_SIZE(more); j++)
+			if (less(more[i], more[j]) != (i < j))
+				test_fail(__FILE__, __LINE__, "less(%s, %s) != %d", more[i], more[j], i < j);
 	CHECK(less("svc2", "svc10"));
 	CHECK(less("Apple", "svc2"));
 	CHECK(!less("web", "web"));
@@ -144,9 +154,27 @@ void test_emit__string_quoting(void)
 		{ "1:2:3.5", "\"1:2:3.5\"" }, { "+12:30", "\"+12:30\"" }, { "-0b11", "\"-0b11\"" },
 		{ "0o-7", "\"0o-7\"" }, { "._5", "._5" }, { ".5e3", "\".5e3\"" }, { "1__0", "\"1__0\"" },
 		{ "0x_1F", "\"0x_1F\"" }, { "\t", "\"\\t\"" }, { "\xc3\xa9x", "\xc3\xa9x" },
+		/* as docker prints them, though they do not read back the same: a
+		 * leading tab is refused, a leading line break is lost */
+		{ "\tb\nc", "|-\n  \tb\n  c" }, { "\n\tb", "|2-\n  \tb" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
 		check_label(cases[i][0], cases[i][1]);
+}
+
+void test_emit__quoted_keys(void)
+{
+	struct node *r = test_load("labels: {\"n\": a, \"Y\": b, \"yes\": c, \"1\": d, \"a: b\": e, \"\": f, "
+				   "\"x\": g}\nversion: \"3.8\"\n");
+	CHECK_STR_EQ(yaml_of(r), "version: \"3.8\"\n"
+				 "labels:\n"
+				 "  \"\": f\n"
+				 "  \"1\": d\n"
+				 "  \"Y\": b\n"
+				 "  'a: b': e\n"
+				 "  \"n\": a\n"
+				 "  x: g\n"
+				 "  \"yes\": c\n");
 }
 
 void test_emit__nul_and_invalid_utf8(void)
@@ -314,7 +342,10 @@ static char *shared_dir(void)
 	return found;
 }
 
-/* Load path, print it; 1 when the text comes back byte for byte. */
+/*
+ * Load path, print it; 1 when the text comes back byte for byte (and the
+ * JSON form of the same tree parses).
+ */
 static int round_trips(const char *path)
 {
 	struct run *run = test_run();
@@ -329,7 +360,17 @@ static int round_trips(const char *path)
 	sb_put(&want, s->text, s->len);
 	const char *got = yaml_of(root);
 	int ok = !strcmp(got, want.buf);
-	if (!ok) {
+	struct sbuf json = SBUF_INIT;
+	emit_json(&json, root);
+	json_error_t err;
+	json_t *j = json_loads(json.buf, 0, &err);
+	if (!j) {
+		fprintf(stderr, "  %s: JSON does not parse: %s\n", path, err.text);
+		ok = 0;
+	}
+	json_decref(j);
+	sbuf_release(&json);
+	if (strcmp(got, want.buf)) {
 		size_t i = 0;
 		while (got[i] && got[i] == want.buf[i])
 			i++;

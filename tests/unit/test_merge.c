@@ -1357,8 +1357,15 @@ void test_merge__many_services(void)
 	struct node *mid = node_map_get(services, "s7000");
 	CHECK_STR_EQ(node_str(node_map_get(mid, "image")), "b");
 	CHECK_INT_EQ(node_map_get(mid, "environment")->map.n, 2);
-	fprintf(stderr, "  merged 2 x %d services in %.3f s\n", n, secs);
+	struct sbuf out = SBUF_INIT;
+	t0 = clock();
+	emit_yaml(&out, root);
+	double emit_secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	CHECK(strstr(out.buf, "\n  s9999:\n    environment:\n      A: \"1\"\n      B: \"2\"\n"));
+	fprintf(stderr, "  merged 2 x %d services in %.3f s, printed in %.3f s\n", n, secs, emit_secs);
 	CHECK(secs < 2.0);
+	CHECK(emit_secs < 2.0);
+	sbuf_release(&out);
 	sbuf_release(&a);
 	sbuf_release(&b);
 }
