@@ -128,7 +128,7 @@ if [ "${1:-}" != --report ]; then
     if [ -n "$V1" ]; then
       bench_tool "$n" v1 "$V1" "${F_ARGS[@]}" config || true
     else
-      printf '%s\tv1\t\t\tnot installed\t\n' "$n" >>"$TSV"
+      printf '%s\tv1\t\t\t%s\t\n' "$n" "$([ "${BENCH_COMPOSE_V1:-1}" = 0 ] && echo 'BENCH_COMPOSE_V1=0' || echo 'not installed')" >>"$TSV"
     fi
     cd "$ROOT"
   done
