@@ -2,43 +2,12 @@
 #include "compose/kvfile.h"
 #include "compose/arena.h"
 #include "compose/sbuf.h"
+#include "compose/utf8.h"
 
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 (Go's rules). */
-static size_t utf8_seq(const unsigned char *s, size_t n, unsigned *rune)
-{
-	unsigned c = s[0];
-	if (c < 0x80) {
-		*rune = c;
-		return 1;
-	}
-	size_t len;
-	unsigned min, r;
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2, min = 0x80, r = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3, min = 0x800, r = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4, min = 0x10000, r = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		r = (r << 6) | (s[i] & 0x3f);
-	}
-	if (r < min || r > 0x10ffff || (r >= 0xd800 && r <= 0xdfff))
-		return 0;
-	*rune = r;
-	return len;
-}
-
 /* Go's unicode.IsSpace */
-static int is_space_rune(unsigned r)
+static int is_space_rune(uint32_t r)
 {
 	switch (r) {
 	case '\t': case '\n': case '\v': case '\f': case '\r': case ' ':
@@ -54,8 +23,8 @@ static int parse_line(struct kvfile *out, struct arena *a, const char *line, siz
 {
 	const unsigned char *u = (const unsigned char *)line;
 	for (size_t i = 0; i < len;) {
-		unsigned r;
-		size_t l = utf8_seq(u + i, len - i, &r);
+		uint32_t r;
+		size_t l = utf8_decode(u + i, len - i, &r);
 		if (!l) {
 			sb_printf(err, "invalid UTF-8 on line %zu", lineno);
 			return -1;
@@ -67,8 +36,8 @@ static int parse_line(struct kvfile *out, struct arena *a, const char *line, siz
 		len -= 3;
 	}
 	for (;;) {
-		unsigned r;
-		size_t l = len ? utf8_seq((const unsigned char *)line, len, &r) : 0;
+		uint32_t r;
+		size_t l = len ? utf8_decode((const unsigned char *)line, len, &r) : 0;
 		if (!l || !is_space_rune(r))
 			break;
 		line += l;

@@ -1,5 +1,6 @@
 /* The JSON printer: emit_yaml()'s order, encoding/json's text. */
 #include "emit/json.h"
+#include "compose/utf8.h"
 #include "emit/shape.h"
 #include "compose/node.h"
 #include "compose/sbuf.h"
@@ -18,34 +19,6 @@ static void indent(struct sbuf *out, int depth)
 		sb_puts(out, "  ");
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t len;
-	uint32_t v, min;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		len = 2, v = c & 0x1F, min = 0x80;
-	else if (c >= 0xE0 && c <= 0xEF)
-		len = 3, v = c & 0x0F, min = 0x800;
-	else if (c >= 0xF0 && c <= 0xF4)
-		len = 4, v = c & 0x07, min = 0x10000;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	return len;
-}
-
 static void put_string(struct sbuf *out, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -53,7 +26,7 @@ static void put_string(struct sbuf *out, const char *str, size_t n)
 	for (size_t i = 0; i < n;) {
 		unsigned char c = s[i];
 		if (c >= 0x80) {
-			size_t w = utf8_len(s + i, n - i);
+			size_t w = utf8_decode(s + i, n - i, NULL);
 			if (w) {
 				sb_put(out, s + i, w);
 				i += w;

@@ -7,6 +7,7 @@
  * as yaml.v3 keeps it, so odd strings lay out the same way.
  */
 #include "emit/yaml.h"
+#include "compose/utf8.h"
 #include "emit/shape.h"
 #include "compose/node.h"
 #include "compose/sbuf.h"
@@ -24,38 +25,10 @@
 
 /* ==== UTF-8 ==== */
 
-/* Length of a valid UTF-8 sequence at s, or 0 (Go's utf8.ValidString rules). */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t len;
-	uint32_t v, min;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		len = 2, v = c & 0x1F, min = 0x80;
-	else if (c >= 0xE0 && c <= 0xEF)
-		len = 3, v = c & 0x0F, min = 0x800;
-	else if (c >= 0xF0 && c <= 0xF4)
-		len = 4, v = c & 0x07, min = 0x10000;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	return len;
-}
-
 static int utf8_valid(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n;) {
-		size_t w = utf8_seq((const unsigned char *)s + i, n - i);
+		size_t w = utf8_decode((const unsigned char *)s + i, n - i, NULL);
 		if (!w)
 			return 0;
 		i += w;
