@@ -11,6 +11,7 @@
  * case-insensitive match.
  */
 #include "compose/normalize.h"
+#include "compose/ports.h"
 #include "compose/arena.h"
 #include "compose/diag.h"
 #include "compose/kvfile.h"
@@ -21,7 +22,6 @@
 #include "compose/units.h"
 #include "compose/xalloc.h"
 
-#include <arpa/inet.h>
 #include <sys/socket.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -890,109 +890,6 @@ static struct node *dec_filerefs(struct nctx *c, struct node *n, const struct sh
 
 /* ---- ports (go-connections nat.ParsePortSpec + swarmopts) ---- */
 
-/* nat.ParsePortRange: "N" or "N-M" (only the first two parts count), 0..65535. */
-static int port_range(const char *s, size_t n, unsigned *start, unsigned *end)
-{
-	const char *dash = memchr(s, '-', n);
-	size_t l1 = dash ? (size_t)(dash - s) : n;
-	unsigned v[2] = { 0, 0 };
-	const char *p[2] = { s, dash ? dash + 1 : NULL };
-	size_t l[2] = { l1, 0 };
-	if (dash) {
-		const char *d2 = memchr(dash + 1, '-', n - l1 - 1);
-		l[1] = d2 ? (size_t)(d2 - dash - 1) : n - l1 - 1;
-	}
-	for (int k = 0; k < (dash ? 2 : 1); k++) {
-		if (!l[k])
-			return -1;
-		for (size_t i = 0; i < l[k]; i++) {
-			if (p[k][i] < '0' || p[k][i] > '9')
-				return -1;
-			v[k] = v[k] * 10 + (unsigned)(p[k][i] - '0');
-			if (v[k] > 65535)
-				return -1;
-		}
-	}
-	*start = v[0];
-	*end = dash ? v[1] : v[0];
-	return *end < *start ? -1 : 0;
-}
-
-/* net.ParseIP; sets *unspecified for 0.0.0.0, :: and ::ffff:0.0.0.0 */
-static int parse_ip(const char *ip, int *unspecified)
-{
-	unsigned char b[16];
-	static const unsigned char zero[16], v4zero[16] = { [10] = 0xff, [11] = 0xff };
-	if (inet_pton(AF_INET, ip, b) == 1) {
-		*unspecified = !memcmp(b, zero, 4);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, ip, b) == 1) {
-		*unspecified = !memcmp(b, zero, 16) || !memcmp(b, v4zero, 16);
-		return 0;
-	}
-	return -1;
-}
-
-/* A short-syntax port, split as nat.ParsePortSpec does: [ip:][host:]container[/proto] */
-struct port_spec {
-	const char *ip;          /* brackets removed; "" when none */
-	int ip_warn;             /* a specific address: docker drops it with a warning */
-	unsigned cs, ce, hs, he; /* container and host ranges */
-	int has_host;
-	char proto[8];           /* lower-cased */
-};
-
-/* Returns NULL, or what is wrong with spec. */
-static const char *parse_port_spec(struct nctx *c, const char *spec, struct port_spec *ps)
-{
-	const char *last = strrchr(spec, ':'), *prev = NULL;
-	for (const char *p = spec; last && p < last; p++)
-		if (*p == ':')
-			prev = p;
-	char *ip = arena_strndup(c->a, spec, prev ? (size_t)(prev - spec) : 0);
-	const char *hp = prev ? prev + 1 : spec;
-	size_t hplen = last ? (size_t)(last - hp) : 0;
-	/* the container port is before the first '/', the protocol after it ("80/" is tcp) */
-	const char *cp = last ? last + 1 : spec;
-	const char *slash = strchr(cp, '/');
-	size_t cplen = slash ? (size_t)(slash - cp) : strlen(cp);
-	const char *rawproto = cplen ? "tcp" : "";
-	if (cplen && slash && slash[1] && slash[1] != '/')
-		rawproto = arena_strndup(c->a, slash + 1, strcspn(slash + 1, "/"));
-	memset(ps, 0, sizeof(*ps));
-	if (strlen(rawproto) < sizeof(ps->proto))
-		for (size_t i = 0; rawproto[i]; i++)
-			ps->proto[i] = (char)(rawproto[i] >= 'A' && rawproto[i] <= 'Z' ?
-					      rawproto[i] - 'A' + 'a' : rawproto[i]);
-	if (*ip == '[') {
-		size_t il = strlen(ip);
-		if (ip[il - 1] != ']' || strchr(ip, ']') != ip + il - 1 || strchr(ip + 1, '['))
-			return arena_fmt(c->a, "invalid IP address %s", repr(c, ip));
-		ip = arena_strndup(c->a, ip + 1, il - 2);
-	}
-	int unspecified = 1;
-	if (*ip && parse_ip(ip, &unspecified))
-		return arena_fmt(c->a, "invalid IP address %s", repr(c, ip));
-	ps->ip = ip;
-	ps->ip_warn = !unspecified;
-	if (!cplen)
-		return "no container port";
-	if (port_range(cp, cplen, &ps->cs, &ps->ce))
-		return arena_fmt(c->a, "invalid container port %s",
-				 repr(c, arena_strndup(c->a, cp, cplen)));
-	ps->has_host = hplen > 0;
-	if (ps->has_host && port_range(hp, hplen, &ps->hs, &ps->he))
-		return arena_fmt(c->a, "invalid host port %s", repr(c, arena_strndup(c->a, hp, hplen)));
-	/* a host range with a single container port is allowed (docker picks from it) */
-	if (ps->has_host && ps->ce - ps->cs != ps->he - ps->hs && ps->ce != ps->cs)
-		return "the host and container port ranges differ in size";
-	if (strcmp(ps->proto, "tcp") && strcmp(ps->proto, "udp") && strcmp(ps->proto, "sctp"))
-		return arena_fmt(c->a, "invalid protocol %s (expected tcp, udp or sctp)",
-				 repr(c, rawproto));
-	return NULL;
-}
-
 struct port_map {
 	char key[24];      /* "80/tcp": docker orders a spec's ports by this text */
 	unsigned port;
@@ -1024,9 +921,10 @@ static struct node *port_entry(struct nctx *c, struct pos pos, unsigned target,
 static void expand_port(struct nctx *c, struct node *out, struct node *it, const char *spec)
 {
 	struct port_spec ps;
-	const char *bad = parse_port_spec(c, spec, &ps);
-	if (bad) {
-		fail(c, it->pos, "normalize.port", "invalid port %s: %s", repr(c, spec), bad);
+	struct sbuf why = SBUF_INIT;
+	if (port_spec_parse(&ps, spec, strlen(spec), &why)) {
+		fail(c, it->pos, "normalize.port", "invalid port %s: %s", repr(c, spec), why.buf);
+		sbuf_release(&why);
 		return;
 	}
 	size_t nmaps = ps.ce - ps.cs + 1;
@@ -1047,7 +945,7 @@ static void expand_port(struct nctx *c, struct node *out, struct node *it, const
 	int v6 = strchr(ps.ip, ':') != NULL;
 	for (size_t i = 0; i < nmaps; i++) {
 		struct port_map *m = &maps[i];
-		if (ps.ip_warn) {
+		if (ps.ip_specific) {
 			char hostport[16] = "";
 			if (ps.has_host && m->hs != m->he)
 				snprintf(hostport, sizeof(hostport), "%u-%u", m->hs, m->he);

@@ -1,8 +1,8 @@
 /* Port specs and CPU counts, as docker's Go code parses them. */
 #include "schemas/format.h"
+#include "compose/ports.h"
 #include "compose/sbuf.h"
 
-#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,140 +39,9 @@ static int is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/* ---- ports (nat.ParsePortSpec) ---- */
-
-/* strconv.ParseUint(s, 10, 16) */
-static int parse_u16(unsigned *out, const char *s, size_t n)
-{
-	unsigned v = 0;
-	if (!n)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (!is_digit(s[i]))
-			return -1;
-		v = v * 10 + (unsigned)(s[i] - '0');
-		if (v > 65535)
-			return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-/* nat.ParsePortRange: "80" or "80-90"; text after a second '-' is ignored, as in Go. */
-static int port_range(unsigned *start, unsigned *end, const char *s, size_t n,
-		      const char *what, struct sbuf *why)
-{
-	const char *dash = memchr(s, '-', n);
-	if (!dash) {
-		if (parse_u16(start, s, n))
-			goto bad;
-		*end = *start;
-		return 0;
-	}
-	const char *p2 = dash + 1, *stop = s + n;
-	const char *dash2 = memchr(p2, '-', (size_t)(stop - p2));
-	if (parse_u16(start, s, (size_t)(dash - s)) ||
-	    parse_u16(end, p2, (size_t)((dash2 ? dash2 : stop) - p2)))
-		goto bad;
-	if (*end < *start)
-		return fail_repr(why, "", s, n, " is a decreasing range");
-	return 0;
-bad:
-	if (why)
-		sb_printf(why, "invalid %s ", what);
-	return fail_repr(why, "", s, n, " (expected a number 0-65535 or a range like 8000-8010)");
-}
-
-static int parse_ip(const char *s, size_t n)
-{
-	char buf[64];
-	unsigned char addr[16];
-	if (n >= sizeof(buf))
-		return -1;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	if (inet_pton(AF_INET, buf, addr) == 1 || inet_pton(AF_INET6, buf, addr) == 1)
-		return 0;
-	return -1;
-}
-
 int format_port_spec(const char *s, size_t len, struct sbuf *why)
 {
-	/* split at ':' — the last part is the container port, the one before
-	 * it the host port, everything before that the IP */
-	const char *end = s + len, *last = NULL, *prev = NULL;
-	size_t ncolon = 0;
-	for (const char *p = s; p < end; p++)
-		if (*p == ':') {
-			prev = last;
-			last = p;
-			ncolon++;
-		}
-	const char *ip = s, *host = s, *cport = s;
-	size_t iplen = 0, hostlen = 0, cportlen = len;
-	if (ncolon >= 1) {
-		cport = last + 1;
-		cportlen = (size_t)(end - cport);
-		host = ncolon == 1 ? s : prev + 1;
-		hostlen = (size_t)(last - host);
-		if (ncolon >= 2) {
-			ip = s;
-			iplen = (size_t)(prev - s);
-		}
-	}
-
-	/* protocol: "80/udp"; more '/' parts are ignored, as in Go */
-	const char *proto = "tcp";
-	size_t protolen = 3;
-	const char *slash = memchr(cport, '/', cportlen);
-	if (slash) {
-		const char *p2 = slash + 1;
-		const char *slash2 = memchr(p2, '/', (size_t)(cport + cportlen - p2));
-		size_t l2 = (size_t)((slash2 ? slash2 : cport + cportlen) - p2);
-		if (l2) {
-			proto = p2;
-			protolen = l2;
-		}
-		cportlen = (size_t)(slash - cport);
-	}
-
-	if (iplen && ip[0] == '[') {
-		/* [v6addr]: the brackets must enclose the whole address */
-		if (iplen < 2 || ip[iplen - 1] != ']' || memchr(ip + 1, '[', iplen - 2) ||
-		    memchr(ip + 1, ']', iplen - 2))
-			return fail_repr(why, "invalid IP address ", ip, iplen, "");
-		ip++;
-		iplen -= 2;
-	}
-	if (iplen && parse_ip(ip, iplen))
-		return fail_repr(why, "", ip, iplen, " is not an IP address");
-	if (!cportlen)
-		return fail(why, "no container port");
-
-	unsigned cs, ce, hs = 0, he = 0;
-	if (port_range(&cs, &ce, cport, cportlen, "container port", why))
-		return -1;
-	if (hostlen && port_range(&hs, &he, host, hostlen, "published port", why))
-		return -1;
-	if (hostlen && ce - cs != he - hs && ce != cs) {
-		if (why) {
-			sb_puts(why, "published range ");
-			sb_repr(why, host, hostlen, 40);
-			sb_puts(why, " and container range ");
-			sb_repr(why, cport, cportlen, 40);
-			sb_puts(why, " differ in size");
-		}
-		return -1;
-	}
-	char lower[8];
-	size_t k;
-	for (k = 0; k < protolen && k < sizeof(lower) - 1; k++)
-		lower[k] = (char)(proto[k] >= 'A' && proto[k] <= 'Z' ? proto[k] + 32 : proto[k]);
-	lower[k] = '\0';
-	if (k != protolen || (strcmp(lower, "tcp") && strcmp(lower, "udp") && strcmp(lower, "sctp")))
-		return fail_repr(why, "unknown protocol ", proto, protolen,
-				 " (expected tcp, udp or sctp)");
-	return 0;
+	return port_spec_parse(NULL, s, len, why);
 }
 
 /* ---- CPU counts (big.Rat, decimal forms only) ---- */
