@@ -229,7 +229,7 @@ void test_normalize__ports_errors(void)
 {
 	CHECK_ERROR("services:\n  web:\n    ports: [8080.5]\n", "services.web.ports[0]: must be");
 	CHECK_ERROR("services:\n  web:\n    ports: [\"80/xyz\"]\n", "unknown protocol \"xyz\"");
-	CHECK_ERROR("services:\n  web:\n    ports: [\"8000:80-81\"]\n", "ranges differ");
+	CHECK_ERROR("services:\n  web:\n    ports: [\"8000:80-81\"]\n", "differ in size");
 	CHECK_ERROR("services:\n  web:\n    ports: [\"65536:80\"]\n", "invalid published port");
 	CHECK_ERROR("services:\n  web:\n    ports: [{target: -1}]\n", "must not be negative");
 }
