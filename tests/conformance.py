@@ -15,7 +15,8 @@ Skips with a message when ../shared is absent.
 import json, os, re, subprocess, sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.path.join(os.path.dirname(ROOT), "shared")
+# real paths: stackc prints the working directory as getcwd() gives it, symlinks resolved
+SHARED = os.path.realpath(os.path.join(os.path.dirname(ROOT), "shared"))
 BIN = os.path.join(ROOT, os.environ.get("BUILD", "build"), "stackc")
 CASES = os.path.join(SHARED, "reference", "stack-config-cases")
 FIXTURES = os.path.join(SHARED, "reference", "compose-fixtures")

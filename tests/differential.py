@@ -17,7 +17,7 @@ except ImportError:
     yaml = None
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-WORK = os.path.dirname(ROOT)
+WORK = os.path.realpath(os.path.dirname(ROOT))
 CORPUS = os.path.join(WORK, "shared", "corpus")
 BIN = os.path.join(ROOT, os.environ.get("BUILD", "build"), "stackc")
 DOCKER = "/usr/local/bin/docker"
