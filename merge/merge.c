@@ -164,6 +164,7 @@ static int is_keyed(enum rule r)
 
 struct merger {
 	struct run *run;
+	struct path_steps steps; /* where we are; spelled out into path for a message */
 	struct sbuf path;
 	const char *service;  /* the service being merged, for messages */
 	const char *file;     /* the override file, for messages */
@@ -192,9 +193,16 @@ static int is_zero_duration(const struct node *n)
 	return is_empty(n) || (n->kind == NODE_STR && !strcmp(n->s.text, "0s"));
 }
 
+static const char *path_text(struct merger *m)
+{
+	sbuf_reset(&m->path);
+	path_steps_render(&m->path, &m->steps, m->steps.n);
+	return m->path.buf;
+}
+
 static int shape_error(struct merger *m, const struct node *n, const char *want)
 {
-	return diag_error(&m->run->diag, n->pos, m->path.buf,
+	return diag_error(&m->run->diag, n->pos, path_text(m),
 			  "cannot merge a %s here: expected a %s", node_kind_name(n->kind), want);
 }
 
@@ -406,8 +414,8 @@ static int merge_any(struct merger *m, struct node **out, struct node *bv, struc
 		int ret = 0;
 		for (size_t i = 0; i < ov->map.n; i++) {
 			struct node_entry *be = matched(bv, match, i), *oe = &ov->map.v[i];
-			size_t mark = m->path.len;
-			path_push_key(&m->path, oe->key);
+			size_t mark = m->steps.n;
+			path_steps_key(&m->steps, oe->key);
 			if (!be) {
 				take(m, bv, NULL, oe);
 			} else {
@@ -417,7 +425,7 @@ static int merge_any(struct merger *m, struct node **out, struct node *bv, struc
 				else if (v != be->val)
 					take(m, bv, be, oe); /* v is the override's */
 			}
-			sbuf_setlen(&m->path, mark);
+			m->steps.n = mark;
 		}
 		free(match);
 		*out = bv;
@@ -429,7 +437,7 @@ static int merge_any(struct merger *m, struct node **out, struct node *bv, struc
 		return 0;
 	}
 	if (ov->kind == NODE_SEQ && bv->kind != NODE_NULL) {
-		return diag_error(&m->run->diag, ov->pos, m->path.buf,
+		return diag_error(&m->run->diag, ov->pos, path_text(m),
 				  "cannot merge services from %s: cannot merge service %s: "
 				  "cannot append two slices with different type ([]interface {}, %s)",
 				  m->file, m->service, go_type(bv));
@@ -600,11 +608,11 @@ static int merge_object(struct merger *m, struct node *base, struct node *over,
 		const struct field *f = field_of(obj, oe->key);
 		if (is_keyed(f->rule))
 			continue;
-		size_t mark = m->path.len;
-		path_push_key(&m->path, oe->key);
+		size_t mark = m->steps.n;
+		path_steps_key(&m->steps, oe->key);
 		if (merge_value(m, base, match[i], oe, f))
 			ret = -1;
-		sbuf_setlen(&m->path, mark);
+		m->steps.n = mark;
 	}
 	free(match);
 	/* keyed lists collapse whenever the base has one, touched or not */
@@ -613,13 +621,13 @@ static int merge_object(struct merger *m, struct node *base, struct node *over,
 		if (!is_keyed(f->rule))
 			continue;
 		struct node_entry *be = node_map_find(base, f->key), *oe = node_map_find(over, f->key);
-		size_t mark = m->path.len;
-		path_push_key(&m->path, f->key);
+		size_t mark = m->steps.n;
+		path_steps_key(&m->steps, f->key);
 		if (be && merge_keyed(m, be->val, oe ? oe->val : NULL, f->rule))
 			ret = -1;
 		else if (!be && oe)
 			take(m, base, NULL, oe);
-		sbuf_setlen(&m->path, mark);
+		m->steps.n = mark;
 	}
 	return ret;
 }
@@ -642,14 +650,14 @@ static int merge_services(struct merger *m, struct node *base, struct node *over
 			continue;
 		}
 		struct node_entry *be = &base->map.v[match[i]];
-		size_t mark = m->path.len;
-		path_push_key(&m->path, oe->key);
+		size_t mark = m->steps.n;
+		path_steps_key(&m->steps, oe->key);
 		m->service = oe->key;
 		if (be->val->kind != NODE_MAP || oe->val->kind != NODE_MAP)
 			ret = shape_error(m, be->val->kind != NODE_MAP ? be->val : oe->val, "mapping");
 		else if (merge_object(m, be->val, oe->val, &service))
 			ret = -1;
-		sbuf_setlen(&m->path, mark);
+		m->steps.n = mark;
 	}
 	free(match);
 	/* docker sorts the merged services by name */
@@ -659,7 +667,7 @@ static int merge_services(struct merger *m, struct node *base, struct node *over
 
 int merge_files(struct node **out, struct run *run, struct node *base, struct node *override)
 {
-	struct merger m = { run, SBUF_INIT, "", "" };
+	struct merger m = { run, PATH_STEPS_INIT, SBUF_INIT, "", "" };
 	int ret = 0;
 	*out = base;
 	if (!base || base->kind != NODE_MAP || !override || override->kind != NODE_MAP) {
@@ -685,8 +693,8 @@ int merge_files(struct node **out, struct run *run, struct node *base, struct no
 		}
 		if (oe->val->kind == NODE_NULL)
 			continue;
-		sbuf_setlen(&m.path, 0);
-		path_push_key(&m.path, key);
+		m.steps.n = 0;
+		path_steps_key(&m.steps, key);
 		if (be->val->kind != NODE_MAP || oe->val->kind != NODE_MAP) {
 			ret = shape_error(&m, be->val->kind != NODE_MAP ? be->val : oe->val, "mapping");
 			continue;
@@ -699,6 +707,7 @@ int merge_files(struct node **out, struct run *run, struct node *base, struct no
 			merge_strmap(&m, be->val, oe->val);
 		}
 	}
+	path_steps_release(&m.steps);
 	sbuf_release(&m.path);
 	return ret;
 }
