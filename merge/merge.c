@@ -234,14 +234,33 @@ static int keyidx_cmp(const void *a, const void *b)
 
 #define NO_MATCH SIZE_MAX
 
+/* Room for the pairing of a small map without malloc. */
+struct pairing {
+	size_t *match;
+	size_t small[16];
+};
+
 /*
  * For each entry of over, the index of base's entry with the same key (the
- * last one if repeated), or NO_MATCH. Sorting keeps large maps (services,
- * environments) linear-ish. The caller frees the array.
+ * last one if repeated), or NO_MATCH, in p->match (pair_release frees it).
+ * Small maps are scanned; sorting keeps large ones (services,
+ * environments) linear-ish.
  */
-static size_t *pair_keys(const struct node *base, const struct node *over)
+static size_t *pair_keys(struct pairing *p, const struct node *base, const struct node *over)
 {
-	size_t *match = xmalloc((over->map.n + 1) * sizeof(*match));
+	size_t *match = over->map.n <= 16 ? p->small
+					  : xmalloc(over->map.n * sizeof(*match));
+	p->match = match;
+	if (base->map.n * over->map.n <= 64) {
+		for (size_t i = 0; i < over->map.n; i++) {
+			const char *key = over->map.v[i].key;
+			size_t j = base->map.n;
+			while (j-- > 0 && strcmp(base->map.v[j].key, key))
+				;
+			match[i] = j < base->map.n ? j : NO_MATCH;
+		}
+		return match;
+	}
 	struct keyidx *idx = xmalloc((base->map.n + 1) * sizeof(*idx));
 	for (size_t i = 0; i < base->map.n; i++) {
 		idx[i].key = base->map.v[i].key;
@@ -264,6 +283,12 @@ static size_t *pair_keys(const struct node *base, const struct node *over)
 	return match;
 }
 
+static void pair_release(struct pairing *p)
+{
+	if (p->match != p->small)
+		free(p->match);
+}
+
 static struct node_entry *matched(struct node *base, const size_t *match, size_t i)
 {
 	return match[i] == NO_MATCH ? NULL : &base->map.v[match[i]];
@@ -283,34 +308,37 @@ static void append_items(struct merger *m, struct node *base, const struct node 
 /* environment, build.args: a set value survives an empty or null override */
 static void merge_env(struct merger *m, struct node *base, struct node *over)
 {
-	size_t *match = pair_keys(base, over);
+	struct pairing pairing;
+	size_t *match = pair_keys(&pairing, base, over);
 	for (size_t i = 0; i < over->map.n; i++) {
 		struct node_entry *be = matched(base, match, i), *oe = &over->map.v[i];
 		if (!be || !is_empty(oe->val) || is_empty(be->val))
 			take(m, base, be, oe);
 	}
-	free(match);
+	pair_release(&pairing);
 }
 
 /* labels, sysctls, options: the override's value wins, "" included */
 static void merge_strmap(struct merger *m, struct node *base, struct node *over)
 {
-	size_t *match = pair_keys(base, over);
+	struct pairing pairing;
+	size_t *match = pair_keys(&pairing, base, over);
 	for (size_t i = 0; i < over->map.n; i++)
 		take(m, base, matched(base, match, i), &over->map.v[i]);
-	free(match);
+	pair_release(&pairing);
 }
 
 /* ulimits: a name's whole entry is replaced (a bare number replaces {soft, hard}) */
 static void merge_ulimits(struct merger *m, struct node *base, struct node *over)
 {
-	size_t *match = pair_keys(base, over);
+	struct pairing pairing;
+	size_t *match = pair_keys(&pairing, base, over);
 	for (size_t i = 0; i < over->map.n; i++) {
 		struct node_entry *be = matched(base, match, i), *oe = &over->map.v[i];
 		if (!be || oe->val->kind != NODE_NULL)
 			take(m, base, be, oe);
 	}
-	free(match);
+	pair_release(&pairing);
 }
 
 static const char *str_or_empty(const struct node *map, const char *key)
@@ -355,7 +383,8 @@ static int merge_logging(struct merger *m, struct node *base, struct node_entry 
  */
 static int merge_networks(struct merger *m, struct node *base, struct node *over)
 {
-	size_t *match = pair_keys(base, over);
+	struct pairing pairing;
+	size_t *match = pair_keys(&pairing, base, over);
 	int ret = 0;
 	for (size_t i = 0; i < over->map.n; i++) {
 		struct node_entry *be = matched(base, match, i), *oe = &over->map.v[i];
@@ -382,7 +411,7 @@ static int merge_networks(struct merger *m, struct node *base, struct node *over
 				take(m, bn, node_map_find(bn, addrs[k]), a);
 		}
 	}
-	free(match);
+	pair_release(&pairing);
 	return ret;
 }
 
@@ -410,7 +439,8 @@ static int merge_any(struct merger *m, struct node **out, struct node *bv, struc
 {
 	*out = ov;
 	if (ov->kind == NODE_MAP && bv->kind == NODE_MAP) {
-		size_t *match = pair_keys(bv, ov);
+		struct pairing pairing;
+		size_t *match = pair_keys(&pairing, bv, ov);
 		int ret = 0;
 		for (size_t i = 0; i < ov->map.n; i++) {
 			struct node_entry *be = matched(bv, match, i), *oe = &ov->map.v[i];
@@ -427,7 +457,7 @@ static int merge_any(struct merger *m, struct node **out, struct node *bv, struc
 			}
 			m->steps.n = mark;
 		}
-		free(match);
+		pair_release(&pairing);
 		*out = bv;
 		return ret;
 	}
@@ -601,7 +631,8 @@ static int merge_value(struct merger *m, struct node *base, size_t bi, struct no
 static int merge_object(struct merger *m, struct node *base, struct node *over,
 			const struct object *obj)
 {
-	size_t *match = pair_keys(base, over);
+	struct pairing pairing;
+	size_t *match = pair_keys(&pairing, base, over);
 	int ret = 0;
 	for (size_t i = 0; i < over->map.n; i++) {
 		struct node_entry *oe = &over->map.v[i];
@@ -614,7 +645,7 @@ static int merge_object(struct merger *m, struct node *base, struct node *over,
 			ret = -1;
 		m->steps.n = mark;
 	}
-	free(match);
+	pair_release(&pairing);
 	/* keyed lists collapse whenever the base has one, touched or not */
 	for (size_t i = 0; i < obj->nfields; i++) {
 		const struct field *f = &obj->fields[i];
@@ -641,7 +672,8 @@ static int entry_cmp(const void *a, const void *b)
 
 static int merge_services(struct merger *m, struct node *base, struct node *over)
 {
-	size_t *match = pair_keys(base, over);
+	struct pairing pairing;
+	size_t *match = pair_keys(&pairing, base, over);
 	int ret = 0;
 	for (size_t i = 0; i < over->map.n; i++) {
 		struct node_entry *oe = &over->map.v[i];
@@ -659,7 +691,7 @@ static int merge_services(struct merger *m, struct node *base, struct node *over
 			ret = -1;
 		m->steps.n = mark;
 	}
-	free(match);
+	pair_release(&pairing);
 	/* docker sorts the merged services by name */
 	qsort(base->map.v, base->map.n, sizeof(*base->map.v), entry_cmp);
 	return ret;
