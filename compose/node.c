@@ -20,6 +20,17 @@ struct node *node_new(struct arena *a, enum node_kind kind, struct pos pos)
 	return n;
 }
 
+/* u in decimal, written backwards from end (20 bytes at most); returns its start. snprintf is slow here. */
+static char *fmt_u64(char *end, uint64_t u)
+{
+	char *p = end;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	return p;
+}
+
 struct node *node_new_null(struct arena *a, struct pos pos)
 {
 	return node_new(a, NODE_NULL, pos);
@@ -36,13 +47,15 @@ struct node *node_new_bool(struct arena *a, struct pos pos, int b)
 
 void node_set_int(struct arena *a, struct node *n, int64_t i)
 {
-	char buf[32];
-	int len = snprintf(buf, sizeof(buf), "%" PRId64, i);
+	char buf[24], *end = buf + sizeof(buf);
+	char *p = fmt_u64(end, i < 0 ? 0 - (uint64_t)i : (uint64_t)i);
+	if (i < 0)
+		*--p = '-';
 	n->kind = NODE_INT;
 	n->flags &= ~NODE_UNSIGNED;
 	n->s.v.i = i;
-	n->s.text = arena_strndup(a, buf, (size_t)len);
-	n->s.len = (size_t)len;
+	n->s.text = arena_strndup(a, p, (size_t)(end - p));
+	n->s.len = (size_t)(end - p);
 }
 
 struct node *node_new_int(struct arena *a, struct pos pos, int64_t i)
@@ -56,13 +69,13 @@ struct node *node_new_uint(struct arena *a, struct pos pos, uint64_t u)
 {
 	if (u <= INT64_MAX)
 		return node_new_int(a, pos, (int64_t)u);
-	char buf[32];
-	int len = snprintf(buf, sizeof(buf), "%" PRIu64, u);
+	char buf[24], *end = buf + sizeof(buf);
+	char *p = fmt_u64(end, u);
 	struct node *n = node_new(a, NODE_INT, pos);
 	n->flags |= NODE_UNSIGNED;
 	n->s.v.u = u;
-	n->s.text = arena_strndup(a, buf, (size_t)len);
-	n->s.len = (size_t)len;
+	n->s.text = arena_strndup(a, p, (size_t)(end - p));
+	n->s.len = (size_t)(end - p);
 	return n;
 }
 

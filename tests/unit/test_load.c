@@ -5,7 +5,9 @@
 #include "compose/sbuf.h"
 #include "tests/unit/harness.h"
 
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 static struct node *get(struct node *root, const char *key)
 {
@@ -128,4 +130,20 @@ void test_load__first_document_only(void)
 	struct node *r = test_load("a: 1\n---\nb: 2\n");
 	CHECK(node_map_get(r, "a"));
 	CHECK(!node_map_get(r, "b"));
+}
+
+void test_load__int_constructors_spell_the_value(void)
+{
+	struct run *r = test_run();
+	static const int64_t ints[] = { 0, 7, -7, 1234567890123, INT64_MAX, INT64_MIN };
+	static const char *const texts[] = { "0", "7", "-7", "1234567890123",
+					     "9223372036854775807", "-9223372036854775808" };
+	for (size_t i = 0; i < sizeof(ints) / sizeof(*ints); i++) {
+		struct node *n = node_new_int(&r->arena, POS_NONE, ints[i]);
+		CHECK_STR_EQ(n->s.text, texts[i]);
+		CHECK_INT_EQ(n->s.len, strlen(texts[i]));
+	}
+	struct node *u = node_new_uint(&r->arena, POS_NONE, UINT64_MAX);
+	CHECK_STR_EQ(u->s.text, "18446744073709551615");
+	CHECK(u->flags & NODE_UNSIGNED);
 }
