@@ -278,15 +278,39 @@ static void index_shape(const struct shape *s)
 	index_shape(s->elem);
 }
 
-/* The field number of key in struct shape s, or -1. */
+/*
+ * The field number of key in struct shape s, or -1. Keys mostly come from
+ * the normalizer's static strings, so answers are remembered by address
+ * too; an address can be reused by another string later, so a remembered
+ * answer is checked (by address first, which is the usual case).
+ */
+#define FIELD_MEMO 512
+
 static int field_of(const struct shape *s, const char *key)
 {
 	static int indexed;
+	static struct {
+		const struct shape *s;
+		const char *key;
+		int idx;
+	} memo[FIELD_MEMO];
 	if (!indexed) {
 		index_shape(&shape_root);
 		indexed = 1;
 	}
-	return field_lookup(s, key);
+	size_t m = (((uintptr_t)key >> 3) ^ ((uintptr_t)s >> 4)) & (FIELD_MEMO - 1);
+	if (memo[m].key == key && memo[m].s == s) {
+		const char *fk = s->fields[memo[m].idx].key;
+		if (fk == key || !strcmp(fk, key))
+			return memo[m].idx;
+	}
+	int idx = field_lookup(s, key);
+	if (idx >= 0) {
+		memo[m].s = s;
+		memo[m].key = key;
+		memo[m].idx = idx;
+	}
+	return idx;
 }
 
 const struct shape *shape_child(const struct shape *s, const char *key)
@@ -486,16 +510,23 @@ static int item_cmp(const void *pa, const void *pb)
 	return 0;
 }
 
+/* Most maps are small: their scratch space lives on the stack. */
+#define SMALL_MAP 64
+#define SMALL_RUNES 1024
+
 /* Sort v[0..n) naturally, each key decoded once. */
 static void sort_natural(const struct node_entry **v, size_t n)
 {
 	if (n < 2)
 		return;
+	struct sort_item small_items[SMALL_MAP];
+	uint32_t small_runes[SMALL_RUNES];
 	size_t total = 0;
 	for (size_t i = 0; i < n; i++)
 		total += strlen(v[i]->key);
-	struct sort_item *items = xmalloc(n * sizeof(*items));
-	uint32_t *runes = xmalloc((total + 1) * sizeof(*runes)), *r = runes;
+	struct sort_item *items = n <= SMALL_MAP ? small_items : xmalloc(n * sizeof(*items));
+	uint32_t *runes = total < SMALL_RUNES ? small_runes : xmalloc((total + 1) * sizeof(*runes));
+	uint32_t *r = runes;
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(v[i]->key);
 		items[i].e = v[i];
@@ -505,8 +536,10 @@ static void sort_natural(const struct node_entry **v, size_t n)
 	qsort(items, n, sizeof(*items), item_cmp);
 	for (size_t i = 0; i < n; i++)
 		v[i] = items[i].e;
-	free(runes);
-	free(items);
+	if (runes != small_runes)
+		free(runes);
+	if (items != small_items)
+		free(items);
 }
 
 const struct node_entry **shape_order(const struct shape *s, const struct node *map)
@@ -517,8 +550,11 @@ const struct node_entry **shape_order(const struct shape *s, const struct node *
 	const struct node_entry **out = xmalloc(n * sizeof(*out));
 	if (s->kind == SHAPE_STRUCT) {
 		/* each field takes the first entry with its key; the rest follow */
-		size_t *first = xcalloc(s->nfields + 1, sizeof(*first));
-		int *fidx = xmalloc(n * sizeof(*fidx));
+		size_t small_first[SMALL_MAP + 1] = { 0 };
+		int small_fidx[SMALL_MAP];
+		size_t *first = s->nfields <= SMALL_MAP ? small_first :
+				xcalloc(s->nfields + 1, sizeof(*first));
+		int *fidx = n <= SMALL_MAP ? small_fidx : xmalloc(n * sizeof(*fidx));
 		for (size_t i = 0; i < n; i++) {
 			fidx[i] = field_of(s, map->map.v[i].key);
 			if (fidx[i] >= 0 && !first[fidx[i]])
@@ -531,8 +567,10 @@ const struct node_entry **shape_order(const struct shape *s, const struct node *
 		for (size_t i = 0; i < n; i++)
 			if (fidx[i] < 0 || first[fidx[i]] != i + 1)
 				out[k++] = &map->map.v[i];
-		free(fidx);
-		free(first);
+		if (fidx != small_fidx)
+			free(fidx);
+		if (first != small_first)
+			free(first);
 		sort_natural(out + known, n - known);
 	} else {
 		for (size_t i = 0; i < n; i++)
