@@ -62,9 +62,13 @@ static struct {
 	struct {
 		const char *s;
 		size_t len;
+		patset same; /* the patterns with this very component at this depth */
 	} comp[MAX_COMPS];
 	size_t n;
 } pats[ARRAY_SIZE(casts)];
+
+static patset star_at[MAX_COMPS];  /* patterns with `*` at a depth */
+static patset short_at[MAX_COMPS]; /* patterns with no component at a depth */
 
 static patset all_patterns(void)
 {
@@ -80,23 +84,44 @@ static patset all_patterns(void)
 				p += len + (p[len] == '.');
 			}
 		}
+		for (size_t d = 0; d < MAX_COMPS; d++) {
+			for (size_t i = 0; i < ARRAY_SIZE(casts); i++) {
+				if (d >= pats[i].n) {
+					short_at[d] |= (patset)1 << i;
+					continue;
+				}
+				size_t len = pats[i].comp[d].len;
+				const char *c = pats[i].comp[d].s;
+				if (len == 1 && *c == '*')
+					star_at[d] |= (patset)1 << i;
+				for (size_t j = 0; j < ARRAY_SIZE(casts); j++)
+					if (d < pats[j].n && pats[j].comp[d].len == len &&
+					    !memcmp(pats[j].comp[d].s, c, len))
+						pats[i].comp[d].same |= (patset)1 << j;
+			}
+		}
 		split = 1;
 	}
 	return ARRAY_SIZE(casts) == 64 ? ~(patset)0 : ((patset)1 << ARRAY_SIZE(casts)) - 1;
 }
 
-/* The patterns of live that still match after component s[0..len) at depth. */
+/*
+ * The patterns of live that still match after component s[0..len) at
+ * depth: each distinct component is compared once for all its patterns.
+ */
 static patset comp_step(patset live, size_t depth, const char *s, size_t len)
 {
-	patset out = 0;
-	for (; live; live &= live - 1) {
+	if (depth >= MAX_COMPS)
+		return 0;
+	patset out = live & star_at[depth];
+	live &= ~(star_at[depth] | short_at[depth]);
+	while (live) {
 		int i = __builtin_ctzll(live);
-		if (depth >= pats[i].n)
-			continue;
 		const char *c = pats[i].comp[depth].s;
-		size_t cl = pats[i].comp[depth].len;
-		if ((cl == 1 && *c == '*') || (cl == len && *c == *s && !memcmp(c, s, len)))
-			out |= (patset)1 << i;
+		patset same = pats[i].comp[depth].same;
+		if (pats[i].comp[depth].len == len && *c == *s && !memcmp(c, s, len))
+			out |= live & same;
+		live &= ~same;
 	}
 	return out;
 }
