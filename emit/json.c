@@ -117,7 +117,10 @@ static void put_node(struct sbuf *out, const struct node *n, const struct shape 
 			sb_puts(out, "{}");
 			break;
 		}
-		const struct node_entry **order = shape_order(shape, n);
+		const struct node_entry *small[SHAPE_SMALL_ORDER];
+		const struct node_entry **order =
+			n->map.n <= SHAPE_SMALL_ORDER ? small : xmalloc(n->map.n * sizeof(*order));
+		shape_order(order, shape, n);
 		sb_putc(out, '{');
 		for (size_t i = 0; i < n->map.n; i++) {
 			if (i)
@@ -127,7 +130,8 @@ static void put_node(struct sbuf *out, const struct node *n, const struct shape 
 			sb_puts(out, ": ");
 			put_node(out, order[i]->val, shape_child(shape, order[i]->key), depth + 1);
 		}
-		free(order);
+		if (order != small)
+			free(order);
 		indent(out, depth);
 		sb_putc(out, '}');
 		break;

@@ -542,12 +542,11 @@ static void sort_natural(const struct node_entry **v, size_t n)
 		free(items);
 }
 
-const struct node_entry **shape_order(const struct shape *s, const struct node *map)
+void shape_order(const struct node_entry **out, const struct shape *s, const struct node *map)
 {
 	size_t n = map->map.n, k = 0;
 	if (!n)
-		return NULL;
-	const struct node_entry **out = xmalloc(n * sizeof(*out));
+		return;
 	if (s->kind == SHAPE_STRUCT) {
 		/* each field takes the first entry with its key; the rest follow */
 		size_t small_first[SMALL_MAP + 1] = { 0 };
@@ -577,7 +576,6 @@ const struct node_entry **shape_order(const struct shape *s, const struct node *
 			out[i] = &map->map.v[i];
 		sort_natural(out, n);
 	}
-	return out;
 }
 
 /* ==== Go float text ==== */

@@ -49,10 +49,12 @@ extern const struct shape shape_any;
 const struct shape *shape_child(const struct shape *s, const char *key);
 
 /*
- * The entries of map in print order for shape s. Returns a malloc'ed array of
- * map->map.n pointers (the caller frees it), or NULL for an empty map.
+ * The entries of map in print order for shape s, into out (room for
+ * map->map.n pointers, which the caller provides: most maps are small
+ * enough for a buffer on its stack).
  */
-const struct node_entry **shape_order(const struct shape *s, const struct node *map);
+void shape_order(const struct node_entry **out, const struct shape *s, const struct node *map);
+#define SHAPE_SMALL_ORDER 32 /* a caller's stack buffer of this many fits most maps */
 
 /*
  * yaml.v3's key order (sorter.go keyList.Less) for two string keys: rune by

@@ -970,7 +970,10 @@ static void emit_key(struct emitter *e, const char *key)
 static void emit_map(struct emitter *e, const struct node *map, const struct shape *shape,
 		     enum ctx ctx)
 {
-	const struct node_entry **order = shape_order(shape, map);
+	const struct node_entry *small[SHAPE_SMALL_ORDER];
+	const struct node_entry **order =
+		map->map.n <= SHAPE_SMALL_ORDER ? small : xmalloc(map->map.n * sizeof(*order));
+	shape_order(order, shape, map);
 	int saved = e->indent;
 	increase_indent(e, 0, ctx);
 	for (size_t i = 0; i < map->map.n; i++) {
@@ -979,7 +982,8 @@ static void emit_map(struct emitter *e, const struct node *map, const struct sha
 		emit_node(e, order[i]->val, shape_child(shape, order[i]->key), CTX_MAP_VALUE);
 	}
 	e->indent = saved;
-	free(order);
+	if (order != small)
+		free(order);
 }
 
 static void emit_seq(struct emitter *e, const struct node *seq, const struct shape *shape,
