@@ -3,35 +3,8 @@
 #include "compose/sbuf.h"
 
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-__attribute__((format(printf, 2, 3)))
-static int fail(struct sbuf *why, const char *fmt, ...)
-{
-	if (why) {
-		char buf[160];
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(buf, sizeof(buf), fmt, ap);
-		va_end(ap);
-		sb_puts(why, buf);
-	}
-	return -1;
-}
-
-/* Append a quoted user value to why (used inside reasons). */
-static int fail_repr(struct sbuf *why, const char *before, const char *s, size_t n,
-		     const char *after)
-{
-	if (why) {
-		sb_puts(why, before);
-		sb_repr(why, s, n, 40);
-		sb_puts(why, after);
-	}
-	return -1;
-}
 
 static int is_digit(char c)
 {
@@ -74,12 +47,12 @@ static int port_range(unsigned *start, unsigned *end, const char *s, size_t n,
 	    parse_u16(end, p2, (size_t)((dash2 ? dash2 : stop) - p2)))
 		goto bad;
 	if (*end < *start)
-		return fail_repr(why, "", s, n, " is a decreasing range");
+		return sb_reason_repr(why, "", s, n, " is a decreasing range");
 	return 0;
 bad:
 	if (why)
 		sb_printf(why, "invalid %s ", what);
-	return fail_repr(why, "", s, n, " (expected a number 0-65535 or a range like 8000-8010)");
+	return sb_reason_repr(why, "", s, n, " (expected a number 0-65535 or a range like 8000-8010)");
 }
 
 /* net.ParseIP into out (NUL-terminated copy); *specific: not 0.0.0.0, :: or ::ffff:0.0.0.0 */
@@ -150,14 +123,14 @@ int port_spec_parse(struct port_spec *out, const char *s, size_t len, struct sbu
 		/* [v6addr]: the brackets must enclose the whole address */
 		if (iplen < 2 || ip[iplen - 1] != ']' || memchr(ip + 1, '[', iplen - 2) ||
 		    memchr(ip + 1, ']', iplen - 2))
-			return fail_repr(why, "invalid IP address ", ip, iplen, "");
+			return sb_reason_repr(why, "invalid IP address ", ip, iplen, "");
 		ip++;
 		iplen -= 2;
 	}
 	if (iplen && parse_ip(out->ip, &out->ip_specific, ip, iplen))
-		return fail_repr(why, "", ip, iplen, " is not an IP address");
+		return sb_reason_repr(why, "", ip, iplen, " is not an IP address");
 	if (!cportlen)
-		return fail(why, "no container port");
+		return sb_reason(why, "no container port");
 
 	unsigned cs, ce, hs = 0, he = 0;
 	if (port_range(&cs, &ce, cport, cportlen, "container port", why))
@@ -180,7 +153,7 @@ int port_spec_parse(struct port_spec *out, const char *s, size_t len, struct sbu
 		lower[k] = (char)(proto[k] >= 'A' && proto[k] <= 'Z' ? proto[k] + 32 : proto[k]);
 	lower[k] = '\0';
 	if (k != protolen || (strcmp(lower, "tcp") && strcmp(lower, "udp") && strcmp(lower, "sctp")))
-		return fail_repr(why, "unknown protocol ", proto, protolen,
+		return sb_reason_repr(why, "unknown protocol ", proto, protolen,
 				 " (expected tcp, udp or sctp)");
 	memcpy(out->proto, lower, k + 1);
 	out->cs = cs;

@@ -166,3 +166,27 @@ void sb_repr(struct sbuf *sb, const char *s, size_t n, size_t max)
 	}
 	sb_putc(sb, '"');
 }
+
+int sb_reason(struct sbuf *why, const char *fmt, ...)
+{
+	if (why) {
+		va_list ap;
+		va_start(ap, fmt);
+		int r = sbuf_vaddf(why, fmt, ap);
+		va_end(ap);
+		if (r)
+			BUG("capped sbuf used with sb_reason");
+	}
+	return -1;
+}
+
+int sb_reason_repr(struct sbuf *why, const char *before, const char *s, size_t n,
+		   const char *after)
+{
+	if (why) {
+		sb_puts(why, before);
+		sb_repr(why, s, n, 40);
+		sb_puts(why, after);
+	}
+	return -1;
+}

@@ -53,6 +53,15 @@ void sb_putc(struct sbuf *sb, int c);
 void sb_printf(struct sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*
+ * For parsers that explain a failure in an optional `why` buffer: append the
+ * reason when why is not NULL, and return -1 either way. sb_reason_repr puts
+ * the user text s (n bytes) quoted and cut at 40 bytes between before and after.
+ */
+int sb_reason(struct sbuf *why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int sb_reason_repr(struct sbuf *why, const char *before, const char *s, size_t n,
+		   const char *after);
+
+/*
  * Append a user value for a message: double-quoted, control characters and
  * quotes escaped, cut after max bytes with "..." (max 0 = no cut).
  */

@@ -3,36 +3,9 @@
 #include "compose/ports.h"
 #include "compose/sbuf.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-__attribute__((format(printf, 2, 3)))
-static int fail(struct sbuf *why, const char *fmt, ...)
-{
-	if (why) {
-		char buf[160];
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(buf, sizeof(buf), fmt, ap);
-		va_end(ap);
-		sb_puts(why, buf);
-	}
-	return -1;
-}
-
-/* Append a quoted user value to why (used inside reasons). */
-static int fail_repr(struct sbuf *why, const char *before, const char *s, size_t n,
-		     const char *after)
-{
-	if (why) {
-		sb_puts(why, before);
-		sb_repr(why, s, n, 40);
-		sb_puts(why, after);
-	}
-	return -1;
-}
 
 static int is_digit(char c)
 {
@@ -142,15 +115,15 @@ int format_cpus(int64_t *nano, const char *s, size_t len, struct sbuf *why)
 		if (parse_decimal(&a, s, alen) || parse_decimal(&b, slash + 1, len - alen - 1) ||
 		    memchr(s, '.', len) || memchr(s, 'e', len) || memchr(s, 'E', len) || b.neg ||
 		    decimal_scaled(&av, &a, 0) || decimal_scaled(&bv, &b, 0))
-			return fail_repr(why, "", s, len, " is not a number");
+			return sb_reason_repr(why, "", s, len, " is not a number");
 		if (!bv)
-			return fail(why, "division by zero");
+			return sb_reason(why, "division by zero");
 		unsigned __int128 scaled = (unsigned __int128)av * 1000000000u;
 		if (scaled % bv)
-			return fail(why, "too precise (at most 9 decimal places)");
+			return sb_reason(why, "too precise (at most 9 decimal places)");
 		unsigned __int128 q = scaled / bv;
 		if (q > INT64_MAX)
-			return fail(why, "too large");
+			return sb_reason(why, "too large");
 		if (nano)
 			*nano = a.neg ? -(int64_t)q : (int64_t)q;
 		return 0;
@@ -158,12 +131,12 @@ int format_cpus(int64_t *nano, const char *s, size_t len, struct sbuf *why)
 	struct decimal d;
 	uint64_t v;
 	if (parse_decimal(&d, s, len))
-		return fail_repr(why, "", s, len, " is not a number");
+		return sb_reason_repr(why, "", s, len, " is not a number");
 	int r = decimal_scaled(&v, &d, 9);
 	if (r == -1)
-		return fail(why, "too precise (at most 9 decimal places)");
+		return sb_reason(why, "too precise (at most 9 decimal places)");
 	if (r == -2 || v > INT64_MAX)
-		return fail(why, "too large");
+		return sb_reason(why, "too large");
 	if (nano)
 		*nano = d.neg ? -(int64_t)v : (int64_t)v;
 	return 0;
