@@ -49,8 +49,15 @@ reset_swarm() {
 	ids=$("${d[@]}" service ls -q 2>/dev/null); [ -n "$ids" ] && "${d[@]}" service rm $ids >/dev/null 2>&1
 	ids=$("${d[@]}" secret ls -q 2>/dev/null); [ -n "$ids" ] && "${d[@]}" secret rm $ids >/dev/null 2>&1
 	ids=$("${d[@]}" config ls -q 2>/dev/null); [ -n "$ids" ] && "${d[@]}" config rm $ids >/dev/null 2>&1
-	ids=$("${d[@]}" network ls -q --filter label=com.docker.stack.namespace 2>/dev/null)
-	[ -n "$ids" ] && "${d[@]}" network rm $ids >/dev/null 2>&1
+	# networks can go only once the services' tasks are gone; a network still being
+	# removed makes the next case's deploy fail with "network ... not found"
+	local i
+	for i in $(seq 1 150); do
+		ids=$("${d[@]}" network ls -q --filter label=com.docker.stack.namespace 2>/dev/null)
+		[ -z "$ids" ] && break
+		"${d[@]}" network rm $ids >/dev/null 2>&1
+		sleep 0.2
+	done
 	return 0
 }
 

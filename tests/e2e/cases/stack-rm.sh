@@ -65,7 +65,8 @@ wait_until 60 running rma 3
 
 # several stacks, one missing: "Nothing found", exit 0; --detach does not wait
 wait_until 60 running rmb 0
-docker stack deploy --resolve-image never -c stack.yml rmb >/dev/null
+# docker stack rm returns before its networks are gone; docker's deploy fails until they are
+wait_until 60 docker stack deploy --resolve-image never -c stack.yml rmb
 stackc rm --detach rma nosuch rmb >mine.out 2>mine.err || fail "rm several: $(cat mine.err)"
 [ "$(cat mine.err)" = "Nothing found in stack: nosuch" ] || fail "stderr: $(cat mine.err)"
 [ "$(grep -c '^Removing service' mine.out)" = 4 ] || fail "stdout: $(cat mine.out)"
