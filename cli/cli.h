@@ -20,6 +20,17 @@ int cmd_ls(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
 int cmd_services(int argc, char **argv);
 
+struct engine_opts;
+
+/*
+ * Inside a getopt_long loop of a command that talks to the Engine: handle the
+ * shared cases -H/--host, --debug (stored in *eo), --help (prints usage),
+ * a missing value and an unknown option. Returns 0 to go on parsing, 1 when
+ * the command must stop and return *ret.
+ */
+int engine_cli_option(int c, struct engine_opts *eo, const char *cmd, const char *usage,
+		      char **argv, int *ret);
+
 /* Print "stackc <cmd>: <msg>" and the usage hint; returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

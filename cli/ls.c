@@ -28,15 +28,14 @@ int cmd_ls(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct engine_opts eo = { 0 };
+	int stop;
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":H:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'H': eo.host = optarg; break;
-		case 'D': eo.debug = 1; break;
-		case 'h': fputs(usage, stdout); return 0;
-		case ':': return usage_error("ls", "option '%s' needs a value", argv[optind - 1]);
-		default: return usage_error("ls", "unknown option '%s'", argv[optind - 1]);
+		default:
+			if (engine_cli_option(c, &eo, "ls", usage, argv, &stop))
+				return stop;
 		}
 	}
 	if (optind < argc)

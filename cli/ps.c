@@ -67,11 +67,9 @@ int cmd_ps(int argc, char **argv)
 				goto done;
 			}
 			break;
-		case 'H': eo.host = optarg; break;
-		case 'D': eo.debug = 1; break;
-		case 'h': fputs(usage, stdout); ret = 0; goto done;
-		case ':': ret = usage_error("ps", "option '%s' needs a value", argv[optind - 1]); goto done;
-		default: ret = usage_error("ps", "unknown option '%s'", argv[optind - 1]); goto done;
+		default:
+			if (engine_cli_option(c, &eo, "ps", usage, argv, &ret))
+				goto done;
 		}
 	}
 	if (argc - optind != 1) {

@@ -149,16 +149,15 @@ int cmd_rm(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct engine_opts eo = { 0 };
+	int stop;
 	int c, detach = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":dH:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': detach = 1; break;
-		case 'H': eo.host = optarg; break;
-		case 'D': eo.debug = 1; break;
-		case 'h': fputs(usage, stdout); return 0;
-		case ':': return usage_error("rm", "option '%s' needs a value", argv[optind - 1]);
-		default: return usage_error("rm", "unknown option '%s'", argv[optind - 1]);
+		default:
+			if (engine_cli_option(c, &eo, "rm", usage, argv, &stop))
+				return stop;
 		}
 	}
 	if (optind == argc)
