@@ -174,13 +174,8 @@ int plan_read_live(struct live_state *out, struct engine *e, const struct stack_
 		   const struct plan_opts *opts, struct sbuf *err)
 {
 	memset(out, 0, sizeof(*out));
-	if (engine_get(e, "/info", NULL, &out->info, err))
+	if (engine_require_manager(e, err))
 		return -1;
-	if (!json_is_true(json_object_get(json_object_get(out->info, "Swarm"), "ControlAvailable"))) {
-		sb_puts(err, "this node is not a swarm manager. Use \"docker swarm init\" or \"docker swarm join\" "
-			     "to connect this node to swarm and try again");
-		return -1;
-	}
 	char *label = xstrfmt(LABEL_NAMESPACE "=%s", want->stack);
 	const char *lv[] = { label };
 	char *q = plan_filter_query("label", lv, 1);
@@ -204,7 +199,6 @@ int plan_read_live(struct live_state *out, struct engine *e, const struct stack_
 
 void plan_live_release(struct live_state *live)
 {
-	json_decref(live->info);
 	json_decref(live->services);
 	json_decref(live->networks);
 	json_decref(live->secrets);

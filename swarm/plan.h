@@ -50,7 +50,6 @@ struct plan_opts {
 };
 
 struct live_state {
-	struct json_t *info;
 	struct json_t *services, *networks, *secrets, *configs; /* arrays */
 	struct json_t *digests; /* image → {"Image": pinned, "Platforms": [...]} */
 };

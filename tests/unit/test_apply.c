@@ -54,7 +54,6 @@ static void fx_plan(struct fixture *f, const char *yaml, const char *live_servic
 	if (convert_stack(&f->spec, test_run(), root, "st"))
 		test_fail(__FILE__, __LINE__, "convert: %s", test_diags());
 	memset(&f->live, 0, sizeof(f->live));
-	f->live.info = json_object();
 	f->live.services = json_loads(live_services, 0, NULL);
 	CHECK(f->live.services != NULL);
 	f->live.networks = json_loads("[{\"Id\":\"netid\",\"Name\":\"st_default\",\"Scope\":\"swarm\","

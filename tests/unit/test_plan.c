@@ -74,7 +74,6 @@ static int demo_live(struct live_state *live)
 	json_t *seq = json_load_file(DEMO "/stack-deploy-2-redeploy-unchanged/00-sequence.json", 0, NULL);
 	CHECK(seq != NULL);
 	memset(live, 0, sizeof(*live));
-	live->info = captured_reply(seq, "/v1.41/info");
 	live->networks = captured_reply(seq, "/v1.41/networks");
 	live->services = captured_reply(seq, "/v1.41/services");
 	/* the list replies (8, 9) come after the by-name ones (4, 6) */
@@ -217,7 +216,6 @@ void test_plan__pinned_digest_and_force_update_are_kept(void)
 static void empty_live(struct live_state *live)
 {
 	memset(live, 0, sizeof(*live));
-	live->info = json_object();
 	live->services = json_array();
 	live->networks = json_array();
 	live->secrets = json_array();
