@@ -74,8 +74,7 @@ static const char *repr(struct rctx *c, const char *s)
 /* A path for a message: quoted like repr(), but never cut. */
 static const char *repr_path(struct rctx *c, const char *s)
 {
-	const char *r = diag_repr_all(&c->run->diag, s, strlen(s));
-	return r;
+	return diag_repr_all(&c->run->diag, s, strlen(s));
 }
 
 static size_t push(struct rctx *c, const char *key)
