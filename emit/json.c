@@ -117,8 +117,8 @@ static void put_node(struct sbuf *out, const struct node *n, const struct shape 
 			sb_puts(out, "{}");
 			break;
 		}
-		const struct node_entry *small[SHAPE_SMALL_ORDER];
-		const struct node_entry **order =
+		struct shape_item small[SHAPE_SMALL_ORDER];
+		struct shape_item *order =
 			n->map.n <= SHAPE_SMALL_ORDER ? small : xmalloc(n->map.n * sizeof(*order));
 		shape_order(order, shape, n);
 		sb_putc(out, '{');
@@ -126,9 +126,9 @@ static void put_node(struct sbuf *out, const struct node *n, const struct shape 
 			if (i)
 				sb_putc(out, ',');
 			indent(out, depth + 1);
-			put_string(out, order[i]->key, strlen(order[i]->key));
+			put_string(out, order[i].e->key, strlen(order[i].e->key));
 			sb_puts(out, ": ");
-			put_node(out, order[i]->val, shape_child(shape, order[i]->key), depth + 1);
+			put_node(out, order[i].e->val, order[i].child, depth + 1);
 		}
 		if (order != small)
 			free(order);

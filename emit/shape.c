@@ -313,6 +313,11 @@ static int field_of(const struct shape *s, const char *key)
 	return idx;
 }
 
+static const struct shape *field_shape(const struct shape *s, int f)
+{
+	return f >= 0 && s->fields[f].shape ? s->fields[f].shape : &shape_any;
+}
+
 const struct shape *shape_child(const struct shape *s, const char *key)
 {
 	const struct shape *c = NULL;
@@ -482,100 +487,188 @@ static int runes_less(const struct runes *a, const struct runes *b)
 	return ar.n < br.n;
 }
 
-int shape_key_less(const char *a, size_t alen, const char *b, size_t blen)
+/* runes_less over both keys decoded (the general case: non-ASCII keys) */
+static int runes_key_less(const char *a, size_t alen, const char *b, size_t blen)
 {
+	uint32_t small[256];
 	struct runes ar, br;
-	uint32_t *v = xmalloc((alen + blen + 1) * sizeof(*v));
+	uint32_t *v = alen + blen <= ARRAY_SIZE(small) ? small :
+		      xmalloc((alen + blen + 1) * sizeof(*v));
 	to_runes(&ar, v, a, alen);
 	to_runes(&br, v + alen, b, blen);
 	int less = runes_less(&ar, &br);
-	free(v);
+	if (v != small)
+		free(v);
 	return less;
+}
+
+static int byte_is_letter(unsigned char c)
+{
+	return (unsigned char)((c | 0x20) - 'a') < 26;
+}
+
+static int byte_is_digit(unsigned char c)
+{
+	return (unsigned char)(c - '0') < 10;
+}
+
+/* The digit run from i as digit_run() reads it; -1 when a non-ASCII byte
+ * ends it (it could be a digit of another script). */
+static long ascii_digit_run(const unsigned char *s, size_t n, size_t i, uint64_t *num)
+{
+	for (; i < n && byte_is_digit(s[i]); i++)
+		*num = *num * 10 + (uint64_t)(s[i] - '0');
+	return i < n && s[i] >= 0x80 ? -1 : (long)i;
+}
+
+/*
+ * runes_less() straight on the bytes while the text read is ASCII, where a
+ * byte is a rune; anything else is decided by runes_key_less().
+ */
+static int natural_less(const char *as, size_t alen, const char *bs, size_t blen)
+{
+	const unsigned char *a = (const unsigned char *)as, *b = (const unsigned char *)bs;
+	size_t n = alen < blen ? alen : blen, i = 0;
+	while (i < n && a[i] == b[i] && a[i] < 0x80)
+		i++;
+	if (i == n)
+		return alen < blen;
+	unsigned char x = a[i], y = b[i];
+	if (x >= 0x80 || y >= 0x80)
+		return runes_key_less(as, alen, bs, blen);
+	int digits = i && byte_is_digit(a[i - 1]);
+	int al = byte_is_letter(x), bl = byte_is_letter(y);
+	if (al && bl)
+		return x < y;
+	if (al || bl)
+		return digits ? al : bl;
+	uint64_t an = 0, bn = 0;
+	if (x == '0' || y == '0') {
+		for (size_t j = i; j-- > 0 && byte_is_digit(a[j]);)
+			if (a[j] != '0') {
+				an = bn = 1;
+				break;
+			}
+	}
+	long ai = ascii_digit_run(a, alen, i, &an), bi = ascii_digit_run(b, blen, i, &bn);
+	if (ai < 0 || bi < 0)
+		return runes_key_less(as, alen, bs, blen);
+	if (an != bn)
+		return (int64_t)an < (int64_t)bn;
+	if (ai != bi)
+		return ai < bi;
+	return x < y;
+}
+
+int shape_key_less(const char *a, size_t alen, const char *b, size_t blen)
+{
+	return natural_less(a, alen, b, blen);
 }
 
 /* ==== print order of a map ==== */
 
 struct sort_item {
-	const struct node_entry *e;
-	struct runes key;
+	const char *key;
+	size_t len;
+	struct shape_item it;
 };
 
-static int item_cmp(const void *pa, const void *pb)
+/*
+ * glibc's qsort (a merge sort) step for step, with the comparison inlined:
+ * the same order whatever the keys, as before this was hand-written.
+ */
+static void merge_sort(struct sort_item *v, struct sort_item *tmp, size_t n)
 {
-	const struct sort_item *a = pa, *b = pb;
-	if (runes_less(&a->key, &b->key))
-		return -1;
-	if (runes_less(&b->key, &a->key))
-		return 1;
-	return 0;
+	if (n <= 1)
+		return;
+	size_t n1 = n / 2, n2 = n - n1;
+	struct sort_item *b1 = v, *b2 = v + n1, *t = tmp;
+	merge_sort(b1, tmp, n1);
+	merge_sort(b2, tmp, n2);
+	while (n1 > 0 && n2 > 0) {
+		/* qsort's cmp(b1, b2) <= 0 */
+		if (!natural_less(b2->key, b2->len, b1->key, b1->len) ||
+		    natural_less(b1->key, b1->len, b2->key, b2->len)) {
+			*t++ = *b1++;
+			n1--;
+		} else {
+			*t++ = *b2++;
+			n2--;
+		}
+	}
+	if (n1 > 0)
+		memcpy(t, b1, n1 * sizeof(*t));
+	memcpy(v, tmp, (n - n2) * sizeof(*v));
 }
 
 /* Most maps are small: their scratch space lives on the stack. */
 #define SMALL_MAP 64
-#define SMALL_RUNES 1024
 
-/* Sort v[0..n) naturally, each key decoded once. */
-static void sort_natural(const struct node_entry **v, size_t n)
+/* Sort v[0..n) naturally by key. */
+static void sort_natural(struct shape_item *v, size_t n)
 {
 	if (n < 2)
 		return;
-	struct sort_item small_items[SMALL_MAP];
-	uint32_t small_runes[SMALL_RUNES];
-	size_t total = 0;
-	for (size_t i = 0; i < n; i++)
-		total += strlen(v[i]->key);
-	struct sort_item *items = n <= SMALL_MAP ? small_items : xmalloc(n * sizeof(*items));
-	uint32_t *runes = total < SMALL_RUNES ? small_runes : xmalloc((total + 1) * sizeof(*runes));
-	uint32_t *r = runes;
+	struct sort_item small[2 * SMALL_MAP];
+	struct sort_item *items = n <= SMALL_MAP ? small : xmalloc(2 * n * sizeof(*items));
 	for (size_t i = 0; i < n; i++) {
-		size_t len = strlen(v[i]->key);
-		items[i].e = v[i];
-		to_runes(&items[i].key, r, v[i]->key, len);
-		r += len;
+		items[i].key = v[i].e->key;
+		items[i].len = strlen(items[i].key);
+		items[i].it = v[i];
 	}
-	qsort(items, n, sizeof(*items), item_cmp);
+	merge_sort(items, items + n, n);
 	for (size_t i = 0; i < n; i++)
-		v[i] = items[i].e;
-	if (runes != small_runes)
-		free(runes);
-	if (items != small_items)
+		v[i] = items[i].it;
+	if (items != small)
 		free(items);
 }
 
-void shape_order(const struct node_entry **out, const struct shape *s, const struct node *map)
+void shape_order(struct shape_item *out, const struct shape *s, const struct node *map)
 {
 	size_t n = map->map.n, k = 0;
+	const struct node_entry *v = map->map.v;
 	if (!n)
 		return;
-	if (s->kind == SHAPE_STRUCT) {
-		/* each field takes the first entry with its key; the rest follow */
-		size_t small_first[SMALL_MAP + 1] = { 0 };
-		int small_fidx[SMALL_MAP];
+	if (s->kind != SHAPE_STRUCT) {
+		const struct shape *child = s->kind == SHAPE_DICT && s->elem ? s->elem : &shape_any;
+		for (size_t i = 0; i < n; i++)
+			out[i] = (struct shape_item){ &v[i], child };
+		sort_natural(out, n);
+		return;
+	}
+	/* each field takes the first entry with its key; the rest follow */
+	int small_fidx[SMALL_MAP];
+	int *fidx = n <= SMALL_MAP ? small_fidx : xmalloc(n * sizeof(*fidx));
+	int in_order = 1;
+	for (size_t i = 0; i < n; i++) {
+		fidx[i] = field_of(s, v[i].key);
+		in_order &= fidx[i] >= 0 && (!i || fidx[i] > fidx[i - 1]);
+	}
+	if (in_order) {
+		/* the usual case: the normalizer wrote the fields in order */
+		for (size_t i = 0; i < n; i++)
+			out[i] = (struct shape_item){ &v[i], field_shape(s, fidx[i]) };
+	} else {
+		size_t small_first[SMALL_MAP];
 		size_t *first = s->nfields <= SMALL_MAP ? small_first :
-				xcalloc(s->nfields + 1, sizeof(*first));
-		int *fidx = n <= SMALL_MAP ? small_fidx : xmalloc(n * sizeof(*fidx));
-		for (size_t i = 0; i < n; i++) {
-			fidx[i] = field_of(s, map->map.v[i].key);
+				xmalloc(s->nfields * sizeof(*first));
+		memset(first, 0, s->nfields * sizeof(*first));
+		for (size_t i = 0; i < n; i++)
 			if (fidx[i] >= 0 && !first[fidx[i]])
 				first[fidx[i]] = i + 1;
-		}
 		for (size_t f = 0; f < s->nfields; f++)
 			if (first[f])
-				out[k++] = &map->map.v[first[f] - 1];
+				out[k++] = (struct shape_item){ &v[first[f] - 1], field_shape(s, (int)f) };
 		size_t known = k;
 		for (size_t i = 0; i < n; i++)
 			if (fidx[i] < 0 || first[fidx[i]] != i + 1)
-				out[k++] = &map->map.v[i];
-		if (fidx != small_fidx)
-			free(fidx);
+				out[k++] = (struct shape_item){ &v[i], field_shape(s, fidx[i]) };
 		if (first != small_first)
 			free(first);
 		sort_natural(out + known, n - known);
-	} else {
-		for (size_t i = 0; i < n; i++)
-			out[i] = &map->map.v[i];
-		sort_natural(out, n);
 	}
+	if (fidx != small_fidx)
+		free(fidx);
 }
 
 /* ==== Go float text ==== */

@@ -48,12 +48,18 @@ extern const struct shape shape_any;
 /* The shape of the value under key (maps) or of an item (key NULL, lists). */
 const struct shape *shape_child(const struct shape *s, const char *key);
 
+/* An entry of a map and the shape of its value. */
+struct shape_item {
+	const struct node_entry *e;
+	const struct shape *child;
+};
+
 /*
  * The entries of map in print order for shape s, into out (room for
- * map->map.n pointers, which the caller provides: most maps are small
+ * map->map.n items, which the caller provides: most maps are small
  * enough for a buffer on its stack).
  */
-void shape_order(const struct node_entry **out, const struct shape *s, const struct node *map);
+void shape_order(struct shape_item *out, const struct shape *s, const struct node *map);
 #define SHAPE_SMALL_ORDER 32 /* a caller's stack buffer of this many fits most maps */
 
 /*

@@ -970,16 +970,16 @@ static void emit_key(struct emitter *e, const char *key)
 static void emit_map(struct emitter *e, const struct node *map, const struct shape *shape,
 		     enum ctx ctx)
 {
-	const struct node_entry *small[SHAPE_SMALL_ORDER];
-	const struct node_entry **order =
+	struct shape_item small[SHAPE_SMALL_ORDER];
+	struct shape_item *order =
 		map->map.n <= SHAPE_SMALL_ORDER ? small : xmalloc(map->map.n * sizeof(*order));
 	shape_order(order, shape, map);
 	int saved = e->indent;
 	increase_indent(e, 0, ctx);
 	for (size_t i = 0; i < map->map.n; i++) {
 		write_indent(e);
-		emit_key(e, order[i]->key);
-		emit_node(e, order[i]->val, shape_child(shape, order[i]->key), CTX_MAP_VALUE);
+		emit_key(e, order[i].e->key);
+		emit_node(e, order[i].e->val, order[i].child, CTX_MAP_VALUE);
 	}
 	e->indent = saved;
 	if (order != small)
