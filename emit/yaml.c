@@ -102,6 +102,9 @@ static int go_parse_int(const char *s, size_t n, int base)
 /* strconv.ParseFloat of text known to be decimal: only overflow fails */
 static int go_float_fits(const char *s, size_t n)
 {
+	/* without an exponent, fewer than 300 digits are below DBL_MAX */
+	if (n < 300 && !memchr(s, 'e', n) && !memchr(s, 'E', n))
+		return 1;
 	char *t = xstrndup(s, n);
 	double f = strtod(t, NULL);
 	free(t);
@@ -341,6 +344,18 @@ static int is_old_bool(const char *s, size_t n)
 	return 0;
 }
 
+/* Whether s, written plain, reads back as this string (encode.go stringv). */
+static int plain_reads_back(const char *s, size_t n)
+{
+	size_t i = 0;
+	/* all digits: always a number (the float reading takes what the int ones refuse) */
+	while (i < n && is_digit(s[i]))
+		i++;
+	if (i == n && n < 300)
+		return 0;
+	return resolves_to_string(s, n) && !is_base60_float(s, n) && !is_old_bool(s, n);
+}
+
 /* ==== the emitter (emitterc.go, block context only) ==== */
 
 enum style { STYLE_PLAIN, STYLE_SINGLE, STYLE_DOUBLE, STYLE_LITERAL };
@@ -362,32 +377,77 @@ struct scalar {
 	char *owned;     /* base64 text to free */
 	/* analysis */
 	int multiline, block_plain_allowed, single_quoted_allowed, block_allowed;
-	int simple;      /* printable ASCII only: written in bulk */
 };
 
 /*
  * Keys repeat (struct field names are the same static strings every
- * time): their analysis is remembered by address for one emit_yaml call.
+ * time): their length and simple_style() are remembered by address for one
+ * emit_yaml call, during which the tree does not change.
  */
 #define KEY_MEMO 256
 
 struct key_memo {
 	const char *key;
-	struct scalar sc;
+	size_t n;
+	int style;
 };
 
-#define FLUSH_AT 65536 /* emit_yaml_file writes out this much at a time */
+#define BUF_SIZE 65536 /* text goes out to the sbuf or file this much at a time */
 
 struct emitter {
-	struct sbuf *out;
-	FILE *file;     /* emit_yaml_file: out is flushed to it at line ends */
+	struct sbuf *sb; /* the text goes to sb, or to file */
+	FILE *file;
 	int write_errno;
+	char *buf;
+	size_t len;
 	int indent; /* -1 before the root node */
 	int column;
 	int whitespace; /* the last character written was white space */
 	int indention;  /* only indentation on this line so far */
 	struct key_memo memo[KEY_MEMO];
 };
+
+static void sink(struct emitter *e, const void *p, size_t n)
+{
+	if (!e->file)
+		sb_put(e->sb, p, n);
+	else if (!e->write_errno && n && fwrite(p, 1, n, e->file) != n)
+		e->write_errno = errno ? errno : EIO;
+}
+
+static void flush(struct emitter *e)
+{
+	sink(e, e->buf, e->len);
+	e->len = 0;
+}
+
+static void out_bytes(struct emitter *e, const void *p, size_t n)
+{
+	if (n > BUF_SIZE - e->len) {
+		flush(e);
+		if (n >= BUF_SIZE) {
+			sink(e, p, n);
+			return;
+		}
+	}
+	memcpy(e->buf + e->len, p, n);
+	e->len += n;
+}
+
+static void put(struct emitter *e, char c)
+{
+	if (e->len == BUF_SIZE)
+		flush(e);
+	e->buf[e->len++] = c;
+	e->column++;
+}
+
+static void put_break(struct emitter *e)
+{
+	put(e, '\n');
+	e->column = 0;
+	e->indention = 1;
+}
 
 static size_t width(unsigned char c)
 {
@@ -522,46 +582,64 @@ static void analyze(struct scalar *sc)
 		sc->block_plain_allowed = 0;
 }
 
-/*
- * analyze() for printable ASCII (no tabs, breaks or other specials), in
- * one pass with no per-character calls; returns 0 when v is not such text.
- */
-static int analyze_simple(struct scalar *sc)
+/* byte classes for simple_style() */
+#define B_OTHER 0x01u /* not printable ASCII */
+#define B_CHECK 0x02u /* ':' or '#': an indicator depending on its neighbours */
+#define B_IND   0x04u /* an indicator when first */
+#define B_INDWS 0x08u /* an indicator when first and alone or before a space */
+#define B_HINT  0x10u /* first, it may make the text read back as a non-string */
+
+static unsigned char byte_class[256];
+
+static void byte_class_init(void)
 {
-	const unsigned char *v = sc->v;
-	size_t n = sc->n;
+	if (byte_class[0])
+		return;
+	for (unsigned c = 0; c < 256; c++)
+		byte_class[c] = c < 0x20 || c > 0x7E ? B_OTHER : 0;
+	for (const char *p = "#,[]{}&*!|>'\"%@`"; *p; p++)
+		byte_class[(unsigned char)*p] |= B_IND;
+	for (const char *p = "?:-"; *p; p++)
+		byte_class[(unsigned char)*p] |= B_INDWS;
+	for (const char *p = "+-0123456789.yYnNtTfFoO~"; *p; p++)
+		byte_class[(unsigned char)*p] |= B_HINT;
+	byte_class[':'] |= B_CHECK;
+	byte_class['#'] |= B_CHECK;
+}
+
+/*
+ * The style yaml.v3 ends up writing non-empty printable ASCII text in —
+ * what stringv, analyze() and emit_scalar() decide, in one pass — or -1 for
+ * other text, which takes the general way.
+ */
+static int simple_style(const char *s, size_t n)
+{
+	const unsigned char *v = (const unsigned char *)s;
 	int block_ind = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = v[i];
-		if (ch < 0x20 || ch > 0x7E)
-			return 0;
-		if (i && ((ch == ':' && (i + 1 == n || v[i + 1] == ' ')) ||
-			  (ch == '#' && v[i - 1] == ' ')))
-			block_ind = 1;
-	}
 	if (!n)
-		return 0;
-	switch (v[0]) {
-	case '#': case ',': case '[': case ']': case '{': case '}': case '&':
-	case '*': case '!': case '|': case '>': case '\'': case '"': case '%':
-	case '@': case '`':
-		block_ind = 1;
-		break;
-	case '?': case ':': case '-':
-		if (n == 1 || v[1] == ' ')
-			block_ind = 1;
-		break;
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned c = byte_class[v[i]];
+		if (!(c & (B_OTHER | B_CHECK)))
+			continue;
+		if (c & B_OTHER)
+			return -1;
+		if (v[i] == ':')
+			block_ind |= i && (i + 1 == n || v[i + 1] == ' ');
+		else
+			block_ind |= i && v[i - 1] == ' ';
 	}
+	unsigned first = byte_class[v[0]];
+	if ((first & B_IND) || ((first & B_INDWS) && (n == 1 || v[1] == ' ')))
+		block_ind = 1;
 	if (n >= 3 && ((v[0] == '-' && v[1] == '-' && v[2] == '-') ||
 		       (v[0] == '.' && v[1] == '.' && v[2] == '.')))
 		block_ind = 1;
-	int edge_space = v[0] == ' ' || v[n - 1] == ' ';
-	sc->multiline = 0;
-	sc->block_plain_allowed = !edge_space && !block_ind;
-	sc->single_quoted_allowed = 1;
-	sc->block_allowed = v[n - 1] != ' ';
-	sc->simple = 1;
-	return 1;
+	if ((first & B_HINT) && !plain_reads_back(s, n))
+		return STYLE_DOUBLE;
+	if (block_ind || v[0] == ' ' || v[n - 1] == ' ')
+		return STYLE_SINGLE;
+	return STYLE_PLAIN;
 }
 
 /* encodeBase64: 70-character lines, each ended by \n when there are several */
@@ -600,12 +678,9 @@ static char *base64_lines(const unsigned char *s, size_t n, size_t *outlen)
 /* encode.go stringv: the style the encoder asks for */
 static void scalar_from_string(struct scalar *sc, const char *s, size_t n)
 {
-	memset(sc, 0, sizeof(*sc));
-	sc->v = (const unsigned char *)s;
-	sc->n = n;
-	int simple = analyze_simple(sc);
+	*sc = (struct scalar){ .v = (const unsigned char *)s, .n = n };
 	int plain_ok = 1;
-	if (!simple && !utf8_valid(s, n)) {
+	if (!utf8_valid(s, n)) {
 		sc->tag = "binary";
 		sc->owned = base64_lines((const unsigned char *)s, n, &n);
 		s = sc->owned;
@@ -614,59 +689,11 @@ static void scalar_from_string(struct scalar *sc, const char *s, size_t n)
 	} else {
 		plain_ok = resolves_to_string(s, n) && !is_base60_float(s, n) && !is_old_bool(s, n);
 	}
-	if (!simple && memchr(s, '\n', n))
+	if (memchr(s, '\n', n))
 		sc->style = STYLE_LITERAL;
 	else
 		sc->style = plain_ok ? STYLE_PLAIN : STYLE_DOUBLE;
-	if (!simple)
-		analyze(sc);
-}
-
-/* null, booleans and numbers: always plain */
-static void scalar_plain(struct scalar *sc, const char *s, size_t n)
-{
-	memset(sc, 0, sizeof(*sc));
-	sc->v = (const unsigned char *)s;
-	sc->n = n;
-	sc->style = STYLE_PLAIN;
-	if (!analyze_simple(sc))
-		analyze(sc);
-}
-
-/* sb_put, inline while there is room: output goes out a few bytes at a time */
-static void out_bytes(struct emitter *e, const void *p, size_t n)
-{
-	struct sbuf *sb = e->out;
-	if (sb->alloc - sb->len <= n) {
-		sb_put(sb, p, n);
-		return;
-	}
-	memcpy(sb->buf + sb->len, p, n);
-	sb->len += n;
-	sb->buf[sb->len] = '\0';
-}
-
-static void put(struct emitter *e, char c)
-{
-	out_bytes(e, &c, 1);
-	e->column++;
-}
-
-static void flush(struct emitter *e)
-{
-	if (!e->write_errno && e->out->len &&
-	    fwrite(e->out->buf, 1, e->out->len, e->file) != e->out->len)
-		e->write_errno = errno ? errno : EIO;
-	sbuf_reset(e->out);
-}
-
-static void put_break(struct emitter *e)
-{
-	out_bytes(e, "\n", 1);
-	e->column = 0;
-	e->indention = 1;
-	if (e->file && e->out->len >= FLUSH_AT)
-		flush(e);
+	analyze(sc);
 }
 
 /* copy one character */
@@ -701,42 +728,74 @@ static void put_ascii(struct emitter *e, const void *s, size_t n)
 
 static void write_indent(struct emitter *e)
 {
-	static const char spaces[] = "                                ";
+	/* a line break and the indentation in one copy, mostly */
+	static const char nl_spaces[] = "\n                                "
+					"                                ";
 	int indent = e->indent < 0 ? 0 : e->indent;
-	if (!e->indention || e->column > indent || (e->column == indent && !e->whitespace))
-		put_break(e);
+	if (!e->indention || e->column > indent || (e->column == indent && !e->whitespace)) {
+		size_t k = (size_t)indent < sizeof(nl_spaces) - 1 ? (size_t)indent : 0;
+		out_bytes(e, nl_spaces, k + 1);
+		e->column = (int)k;
+		e->indention = 1;
+	}
 	while (e->column < indent) {
 		size_t k = (size_t)(indent - e->column);
-		put_ascii(e, spaces, k < sizeof(spaces) - 1 ? k : sizeof(spaces) - 1);
+		put_ascii(e, nl_spaces + 1, k < sizeof(nl_spaces) - 2 ? k : sizeof(nl_spaces) - 2);
 	}
 	e->whitespace = 1;
 }
 
-/* indicators are ASCII */
-static void write_indicator(struct emitter *e, const char *ind, int need_ws, int is_ws,
+/* indicators are one ASCII character */
+static void write_indicator(struct emitter *e, char ind, int need_ws, int is_ws,
 			    int is_indention)
 {
 	if (need_ws && !e->whitespace)
 		put(e, ' ');
-	put_ascii(e, ind, strlen(ind));
+	put(e, ind);
 	e->whitespace = is_ws;
 	e->indention = e->indention && is_indention;
 }
 
-/* Printable ASCII with the bytes in `esc` preceded by `with` (quoting). */
-static void put_escaped(struct emitter *e, const struct scalar *sc, char esc1, char esc2,
+/* Printable ASCII with the bytes esc1 and esc2 preceded by `with` (quoting). */
+static void put_escaped(struct emitter *e, const char *v, size_t n, char esc1, char esc2,
 			char with)
 {
-	const unsigned char *v = sc->v;
 	size_t start = 0;
-	for (size_t i = 0; i < sc->n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (v[i] != esc1 && v[i] != esc2)
 			continue;
 		put_ascii(e, v + start, i - start);
 		put(e, with);
 		start = i;
 	}
-	put_ascii(e, v + start, sc->n - start);
+	put_ascii(e, v + start, n - start);
+}
+
+/* Text simple_style() took, in its style: what write_plain, write_single
+ * and write_double do with it. */
+static void write_simple(struct emitter *e, const char *v, size_t n, int style)
+{
+	if (!e->whitespace)
+		put(e, ' ');
+	switch (style) {
+	case STYLE_PLAIN:
+		put_ascii(e, v, n);
+		break;
+	case STYLE_SINGLE:
+		put(e, '\'');
+		put_escaped(e, v, n, '\'', '\'', '\'');
+		put(e, '\'');
+		break;
+	case STYLE_DOUBLE:
+		put(e, '"');
+		put_escaped(e, v, n, '"', '\\', '\\');
+		put(e, '"');
+		break;
+	default:
+		BUG("style %d for simple text", style);
+	}
+	e->whitespace = 0;
+	e->indention = 0;
 }
 
 static void increase_indent(struct emitter *e, int flow, enum ctx ctx)
@@ -755,9 +814,7 @@ static void write_plain(struct emitter *e, const struct scalar *sc)
 	int breaks = 0;
 	if (sc->n && !e->whitespace)
 		put(e, ' ');
-	if (sc->simple)
-		put_ascii(e, v, sc->n);
-	for (size_t i = 0; i < sc->n && !sc->simple;) {
+	for (size_t i = 0; i < sc->n;) {
 		if (v[i] == ' ') {
 			write_char(e, v, &i);
 		} else if (is_break(v, i)) {
@@ -782,10 +839,8 @@ static void write_single(struct emitter *e, const struct scalar *sc)
 {
 	const unsigned char *v = sc->v;
 	int breaks = 0;
-	write_indicator(e, "'", 1, 0, 0);
-	if (sc->simple)
-		put_escaped(e, sc, '\'', '\'', '\'');
-	for (size_t i = 0; i < sc->n && !sc->simple;) {
+	write_indicator(e, '\'', 1, 0, 0);
+	for (size_t i = 0; i < sc->n;) {
 		if (v[i] == ' ') {
 			write_char(e, v, &i);
 		} else if (is_break(v, i)) {
@@ -803,7 +858,7 @@ static void write_single(struct emitter *e, const struct scalar *sc)
 			breaks = 0;
 		}
 	}
-	write_indicator(e, "'", 0, 0, 0);
+	write_indicator(e, '\'', 0, 0, 0);
 	e->whitespace = 0;
 	e->indention = 0;
 }
@@ -812,10 +867,8 @@ static void write_double(struct emitter *e, const struct scalar *sc)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *v = sc->v;
-	write_indicator(e, "\"", 1, 0, 0);
-	if (sc->simple)
-		put_escaped(e, sc, '"', '\\', '\\');
-	for (size_t i = 0; i < sc->n && !sc->simple;) {
+	write_indicator(e, '"', 1, 0, 0);
+	for (size_t i = 0; i < sc->n;) {
 		if (!is_printable(v, i) || is_bom(v, sc->n) || is_break(v, i) || v[i] == '"' ||
 		    v[i] == '\\') {
 			size_t w = width(v[i]);
@@ -851,7 +904,7 @@ static void write_double(struct emitter *e, const struct scalar *sc)
 			write_char(e, v, &i);
 		}
 	}
-	write_indicator(e, "\"", 0, 0, 0);
+	write_indicator(e, '"', 0, 0, 0);
 	e->whitespace = 0;
 	e->indention = 0;
 }
@@ -860,26 +913,24 @@ static void write_literal(struct emitter *e, const struct scalar *sc)
 {
 	const unsigned char *v = sc->v;
 	size_t n = sc->n;
-	write_indicator(e, "|", 1, 0, 0);
-	if (v[0] == ' ' || is_break(v, 0)) {
-		char hint[2] = { '0' + BEST_INDENT, 0 };
-		write_indicator(e, hint, 0, 0, 0);
-	}
+	write_indicator(e, '|', 1, 0, 0);
+	if (v[0] == ' ' || is_break(v, 0))
+		write_indicator(e, '0' + BEST_INDENT, 0, 0, 0);
 	/* chomping: strip without a final break, keep with two */
-	const char *chomp = NULL;
+	char chomp = 0;
 	size_t i = n - 1;
 	while ((v[i] & 0xC0) == 0x80)
 		i--;
 	if (!is_break(v, i)) {
-		chomp = "-";
+		chomp = '-';
 	} else if (i == 0) {
-		chomp = "+";
+		chomp = '+';
 	} else {
 		i--;
 		while ((v[i] & 0xC0) == 0x80)
 			i--;
 		if (is_break(v, i))
-			chomp = "+";
+			chomp = '+';
 	}
 	if (chomp)
 		write_indicator(e, chomp, 0, 0, 0);
@@ -916,9 +967,8 @@ static void emit_scalar(struct emitter *e, const struct scalar *sc, enum ctx ctx
 		/* write_tag_handle("!!") + write_tag_content(suffix) */
 		if (!e->whitespace)
 			put(e, ' ');
-		sb_puts(e->out, "!!");
-		sb_puts(e->out, sc->tag);
-		e->column += 2 + (int)strlen(sc->tag);
+		put_ascii(e, "!!", 2);
+		put_ascii(e, sc->tag, strlen(sc->tag));
 		e->whitespace = 0;
 		e->indention = 0;
 	}
@@ -933,11 +983,25 @@ static void emit_scalar(struct emitter *e, const struct scalar *sc, enum ctx ctx
 	e->indent = saved;
 }
 
+/* A string value: simple text straight away, the rest analysed. */
+static void emit_string(struct emitter *e, const char *s, size_t n, enum ctx ctx)
+{
+	int style = simple_style(s, n);
+	if (style >= 0) {
+		write_simple(e, s, n, style);
+		return;
+	}
+	struct scalar sc;
+	scalar_from_string(&sc, s, n);
+	emit_scalar(e, &sc, ctx);
+	free(sc.owned);
+}
+
 static void emit_node(struct emitter *e, const struct node *n, const struct shape *shape,
 		      enum ctx ctx);
 
 /* {} or [] */
-static void emit_empty(struct emitter *e, const char *open, const char *close)
+static void emit_empty(struct emitter *e, char open, char close)
 {
 	write_indicator(e, open, 1, 1, 0);
 	write_indicator(e, close, 0, 0, 0);
@@ -945,24 +1009,29 @@ static void emit_empty(struct emitter *e, const char *open, const char *close)
 
 static void emit_key(struct emitter *e, const char *key)
 {
-	struct scalar sc;
 	struct key_memo *m = &e->memo[((uintptr_t)key >> 3) & (KEY_MEMO - 1)];
-	if (m->key == key) {
-		sc = m->sc;
-	} else {
-		scalar_from_string(&sc, key, strlen(key));
-		if (sc.simple)
-			*m = (struct key_memo){ key, sc };
+	if (m->key != key) {
+		m->key = key;
+		m->n = strlen(key);
+		/* a longer key is written as a complex key */
+		m->style = m->n <= MAX_SIMPLE_KEY ? simple_style(key, m->n) : -1;
 	}
+	if (m->style >= 0) {
+		write_simple(e, key, m->n, m->style);
+		write_indicator(e, ':', 0, 0, 0);
+		return;
+	}
+	struct scalar sc;
+	scalar_from_string(&sc, key, m->n);
 	size_t len = sc.n + (sc.tag ? 2 + strlen(sc.tag) : 0);
 	if (!sc.multiline && len <= MAX_SIMPLE_KEY) {
 		emit_scalar(e, &sc, CTX_SIMPLE_KEY);
-		write_indicator(e, ":", 0, 0, 0);
+		write_indicator(e, ':', 0, 0, 0);
 	} else {
-		write_indicator(e, "?", 1, 0, 1);
+		write_indicator(e, '?', 1, 0, 1);
 		emit_scalar(e, &sc, CTX_COMPLEX_KEY);
 		write_indent(e);
-		write_indicator(e, ":", 1, 0, 1);
+		write_indicator(e, ':', 1, 0, 1);
 	}
 	free(sc.owned);
 }
@@ -994,40 +1063,55 @@ static void emit_seq(struct emitter *e, const struct node *seq, const struct sha
 	increase_indent(e, 0, ctx);
 	for (size_t i = 0; i < seq->seq.n; i++) {
 		write_indent(e);
-		write_indicator(e, "-", 1, 0, 1);
+		write_indicator(e, '-', 1, 0, 1);
 		emit_node(e, seq->seq.v[i], item, CTX_SEQ_ITEM);
 	}
 	e->indent = saved;
 }
 
+/* Go's float text: plain, as yaml.v3 asks for it */
+static void emit_float(struct emitter *e, double f, const struct shape *shape, enum ctx ctx)
+{
+	struct sbuf num = SBUF_INIT;
+	if (isnan(f))
+		sb_puts(&num, ".nan");
+	else if (isinf(f))
+		sb_puts(&num, f > 0 ? ".inf" : "-.inf");
+	else
+		shape_format_float(&num, f, !!(shape->flags & SHAPE_F_FLOAT32), 'g');
+	struct scalar sc = { .v = (const unsigned char *)num.buf, .n = num.len,
+			     .style = STYLE_PLAIN };
+	analyze(&sc);
+	emit_scalar(e, &sc, ctx);
+	sbuf_release(&num);
+}
+
 static void emit_node(struct emitter *e, const struct node *n, const struct shape *shape,
 		      enum ctx ctx)
 {
-	struct scalar sc = { .v = NULL };
-	struct sbuf num = SBUF_INIT;
 	char digits[24];
 	switch (n->kind) {
 	case NODE_MAP:
 		if (n->map.n)
 			emit_map(e, n, shape, ctx);
 		else
-			emit_empty(e, "{", "}");
-		return;
+			emit_empty(e, '{', '}');
+		break;
 	case NODE_SEQ:
 		if (n->seq.n)
 			emit_seq(e, n, shape, ctx);
 		else
-			emit_empty(e, "[", "]");
-		return;
-	case NODE_NULL:
-		if (shape->kind == SHAPE_STRUCT && (shape->flags & SHAPE_F_VALUE)) {
-			emit_empty(e, "{", "}");
-			return;
-		}
-		scalar_plain(&sc, "null", 4);
+			emit_empty(e, '[', ']');
 		break;
+	case NODE_NULL:
+		if (shape->kind == SHAPE_STRUCT && (shape->flags & SHAPE_F_VALUE))
+			emit_empty(e, '{', '}');
+		else
+			write_simple(e, "null", 4, STYLE_PLAIN);
+		break;
+	/* null, booleans and integers are plain text that reads back as itself */
 	case NODE_BOOL:
-		scalar_plain(&sc, n->s.v.b ? "true" : "false", n->s.v.b ? 4 : 5);
+		write_simple(e, n->s.v.b ? "true" : "false", n->s.v.b ? 4 : 5, STYLE_PLAIN);
 		break;
 	case NODE_INT: {
 		int neg = !(n->flags & NODE_UNSIGNED) && n->s.v.i < 0;
@@ -1040,53 +1124,44 @@ static void emit_node(struct emitter *e, const struct node *n, const struct shap
 		} while (u);
 		if (neg)
 			digits[--at] = '-';
-		scalar_plain(&sc, digits + at, sizeof(digits) - at);
+		write_simple(e, digits + at, sizeof(digits) - at, STYLE_PLAIN);
 		break;
 	}
 	case NODE_FLOAT:
-		if (isnan(n->s.v.f))
-			sb_puts(&num, ".nan");
-		else if (isinf(n->s.v.f))
-			sb_puts(&num, n->s.v.f > 0 ? ".inf" : "-.inf");
-		else
-			shape_format_float(&num, n->s.v.f, !!(shape->flags & SHAPE_F_FLOAT32), 'g');
-		scalar_plain(&sc, num.buf, num.len);
+		emit_float(e, n->s.v.f, shape, ctx);
 		break;
 	case NODE_STR:
-		scalar_from_string(&sc, n->s.text, n->s.len);
+		emit_string(e, n->s.text, n->s.len, ctx);
 		break;
 	}
-	emit_scalar(e, &sc, ctx);
-	free(sc.owned);
-	sbuf_release(&num);
 }
 
 static void emit_document(struct emitter *e, const struct node *root)
 {
+	byte_class_init();
+	e->buf = xmalloc(BUF_SIZE);
 	if (!root) {
-		sb_puts(e->out, "null\n");
-		return;
+		out_bytes(e, "null\n", 5);
+	} else {
+		emit_node(e, root, &shape_root, CTX_ROOT);
+		/* document end */
+		e->indent = -1;
+		write_indent(e);
 	}
-	emit_node(e, root, &shape_root, CTX_ROOT);
-	/* document end */
-	e->indent = -1;
-	write_indent(e);
+	flush(e);
+	free(e->buf);
 }
 
 void emit_yaml(struct sbuf *out, const struct node *root)
 {
-	struct emitter e = { .out = out, .indent = -1, .whitespace = 1, .indention = 1 };
+	struct emitter e = { .sb = out, .indent = -1, .whitespace = 1, .indention = 1 };
 	emit_document(&e, root);
 }
 
 int emit_yaml_file(FILE *f, const struct node *root)
 {
-	struct sbuf out = SBUF_INIT;
-	struct emitter e = { .out = &out, .file = f, .indent = -1, .whitespace = 1,
-			     .indention = 1 };
+	struct emitter e = { .file = f, .indent = -1, .whitespace = 1, .indention = 1 };
 	emit_document(&e, root);
-	flush(&e);
-	sbuf_release(&out);
 	if (e.write_errno)
 		errno = e.write_errno;
 	return e.write_errno ? -1 : 0;
