@@ -252,13 +252,35 @@ static int prefixed_int(const char *plain, size_t n, const char *prefix, int bas
 	return go_parse_int(plain + pl, n - pl, base) || go_parse_uint(plain + pl, n - pl, base);
 }
 
+/* s is one of words, which are all n bytes long */
+static int one_of(const char *s, size_t n, const char *const *words, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		if (words[i][0] == s[0] && !memcmp(words[i], s, n))
+			return 1;
+	return 0;
+}
+
+/* resolve.go's table of plain words that are not strings */
+static int is_special_word(const char *s, size_t n)
+{
+	static const char *const w4[] = {
+		"true", "True", "TRUE", "null", "Null", "NULL",
+		".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF",
+	};
+	static const char *const w5[] = {
+		"false", "False", "FALSE", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
+	};
+	switch (n) {
+	case 1: return s[0] == '~';
+	case 4: return one_of(s, n, w4, ARRAY_SIZE(w4));
+	case 5: return one_of(s, n, w5, ARRAY_SIZE(w5));
+	}
+	return 0;
+}
+
 static int resolves_to_string(const char *s, size_t n)
 {
-	static const char *const special[] = {
-		"true", "True", "TRUE", "false", "False", "FALSE", "~", "null", "Null", "NULL",
-		".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
-		"-.inf", "-.Inf", "-.INF",
-	};
 	if (!n)
 		return 0; /* null */
 	char c = s[0];
@@ -273,9 +295,8 @@ static int resolves_to_string(const char *s, size_t n)
 		hint = 'M';
 	if (!hint || memchr(s, 0, n))
 		return 1;
-	for (size_t i = 0; n <= 6 && i < ARRAY_SIZE(special); i++)
-		if (special[i][0] == s[0] && strlen(special[i]) == n && !memcmp(special[i], s, n))
-			return 0;
+	if (is_special_word(s, n))
+		return 0;
 	if (hint == 'M')
 		return 1;
 	if (hint == '.') {
@@ -334,26 +355,15 @@ static int is_base60_float(const char *s, size_t n)
 
 static int is_old_bool(const char *s, size_t n)
 {
-	static const char *const words[] = {
-		"y", "Y", "yes", "Yes", "YES", "on", "On", "ON",
-		"n", "N", "no", "No", "NO", "off", "Off", "OFF",
-	};
-	for (size_t i = 0; n <= 3 && i < ARRAY_SIZE(words); i++)
-		if (words[i][0] == s[0] && strlen(words[i]) == n && !memcmp(words[i], s, n))
-			return 1;
+	static const char *const w1[] = { "y", "Y", "n", "N" };
+	static const char *const w2[] = { "on", "On", "ON", "no", "No", "NO" };
+	static const char *const w3[] = { "yes", "Yes", "YES", "off", "Off", "OFF" };
+	switch (n) {
+	case 1: return one_of(s, n, w1, ARRAY_SIZE(w1));
+	case 2: return one_of(s, n, w2, ARRAY_SIZE(w2));
+	case 3: return one_of(s, n, w3, ARRAY_SIZE(w3));
+	}
 	return 0;
-}
-
-/* Whether s, written plain, reads back as this string (encode.go stringv). */
-static int plain_reads_back(const char *s, size_t n)
-{
-	size_t i = 0;
-	/* all digits: always a number (the float reading takes what the int ones refuse) */
-	while (i < n && is_digit(s[i]))
-		i++;
-	if (i == n && n < 300)
-		return 0;
-	return resolves_to_string(s, n) && !is_base60_float(s, n) && !is_old_bool(s, n);
 }
 
 /* ==== the emitter (emitterc.go, block context only) ==== */
@@ -588,6 +598,7 @@ static void analyze(struct scalar *sc)
 #define B_IND   0x04u /* an indicator when first */
 #define B_INDWS 0x08u /* an indicator when first and alone or before a space */
 #define B_HINT  0x10u /* first, it may make the text read back as a non-string */
+#define B_NUM   0x20u /* may be part of a number or a timestamp */
 
 static unsigned char byte_class[256];
 
@@ -603,8 +614,30 @@ static void byte_class_init(void)
 		byte_class[(unsigned char)*p] |= B_INDWS;
 	for (const char *p = "+-0123456789.yYnNtTfFoO~"; *p; p++)
 		byte_class[(unsigned char)*p] |= B_HINT;
+	for (const char *p = "0123456789abcdefABCDEFxXoO_+-.:,TtZ "; *p; p++)
+		byte_class[(unsigned char)*p] |= B_NUM;
 	byte_class[':'] |= B_CHECK;
 	byte_class['#'] |= B_CHECK;
+}
+
+/* Simple text starting with a B_HINT byte: does it read back as this
+ * string when written plain (encode.go stringv)? */
+static int plain_reads_back(const char *s, size_t n)
+{
+	if ((is_digit(s[0]) || s[0] == '+' || s[0] == '-') && !is_special_word(s, n)) {
+		/* a byte that no number or timestamp holds (-.inf aside): a
+		 * string (nor is it a base 60 float, and no old bool starts so) */
+		int digits = 1;
+		for (size_t i = 0; i < n; i++) {
+			if (!(byte_class[(unsigned char)s[i]] & B_NUM))
+				return 1;
+			digits &= is_digit(s[i]);
+		}
+		/* all digits: a number (the float reading takes what the int ones refuse) */
+		if (digits && n < 300)
+			return 0;
+	}
+	return resolves_to_string(s, n) && !is_base60_float(s, n) && !is_old_bool(s, n);
 }
 
 /*
