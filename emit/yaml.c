@@ -394,7 +394,7 @@ struct scalar {
  * time): their length and simple_style() are remembered by address for one
  * emit_yaml call, during which the tree does not change.
  */
-#define KEY_MEMO 256
+#define KEY_MEMO 256 /* the hash below takes 8 bits */
 
 struct key_memo {
 	const char *key;
@@ -641,6 +641,25 @@ static int plain_reads_back(const char *s, size_t n)
 }
 
 /*
+ * Whether any of the eight bytes at v is outside printable ASCII, ':' or
+ * '#' (the B_OTHER and B_CHECK bytes), by the usual word-at-a-time tests
+ * (exact as to whether there is such a byte, not as to which).
+ */
+static int needs_look(const unsigned char *v)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t x, colon, hash;
+	memcpy(&x, v, 8);
+	colon = x ^ (ones * ':');
+	hash = x ^ (ones * '#');
+	uint64_t below = (x - ones * 0x20) & ~x;    /* a byte below 0x20 */
+	uint64_t above = (x + ones) | x;            /* a byte above 0x7E */
+	uint64_t colons = (colon - ones) & ~colon;  /* a zero byte: ':' */
+	uint64_t hashes = (hash - ones) & ~hash;    /* '#' */
+	return ((below | above | colons | hashes) & highs) != 0;
+}
+
+/*
  * The style yaml.v3 ends up writing non-empty printable ASCII text in —
  * what stringv, analyze() and emit_scalar() decide, in one pass — or -1 for
  * other text, which takes the general way.
@@ -652,6 +671,11 @@ static int simple_style(const char *s, size_t n)
 	if (!n)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
+		/* eight bytes at a time while none needs a look */
+		if (i + 8 <= n && !(i & 7) && !needs_look(v + i)) {
+			i += 7;
+			continue;
+		}
 		unsigned c = byte_class[v[i]];
 		if (!(c & (B_OTHER | B_CHECK)))
 			continue;
@@ -1042,7 +1066,8 @@ static void emit_empty(struct emitter *e, char open, char close)
 
 static void emit_key(struct emitter *e, const char *key)
 {
-	struct key_memo *m = &e->memo[((uintptr_t)key >> 3) & (KEY_MEMO - 1)];
+	/* Fibonacci hashing: static strings lie a few bytes apart */
+	struct key_memo *m = &e->memo[((uint64_t)(uintptr_t)key * 0x9E3779B97F4A7C15u) >> 56];
 	if (m->key != key) {
 		m->key = key;
 		m->n = strlen(key);
