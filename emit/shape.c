@@ -266,7 +266,7 @@ static void index_shape(const struct shape *s)
 	if (s->kind == SHAPE_STRUCT && s->nfields && field_lookup(s, s->fields[0].key) < 0) {
 		for (size_t f = 0; f < s->nfields; f++) {
 			if (field_lookup(s, s->fields[f].key) >= 0)
-				continue; /* a repeated key: the first one counts */
+				BUG("field %s twice in a shape", s->fields[f].key); /* shape_order's walk relies on it */
 			size_t i = field_hash(s, s->fields[f].key);
 			while (field_slots[i].s)
 				i = (i + 1) & (FIELD_SLOTS - 1);
@@ -573,22 +573,37 @@ struct sort_item {
 	struct shape_item it;
 };
 
-/*
- * glibc's qsort (a merge sort) step for step, with the comparison inlined:
- * the same order whatever the keys, as before this was hand-written.
- */
-static void merge_sort(struct sort_item *v, struct sort_item *tmp, size_t n)
+static int item_less(const struct sort_item *a, const struct sort_item *b)
 {
-	if (n <= 1)
+	return natural_less(a->key, a->len, b->key, b->len);
+}
+
+/*
+ * The natural order is a strict weak order (a total order of rune
+ * sequences), so every stable sort puts keys as glibc's qsort did before.
+ * Small maps, usually in order already, take an insertion sort (so does
+ * Go's sort.Sort below 13 items); larger ones a merge sort into tmp.
+ */
+#define INSERTION_MAX 12
+
+static void stable_sort(struct sort_item *v, struct sort_item *tmp, size_t n)
+{
+	if (n <= INSERTION_MAX) {
+		for (size_t i = 1; i < n; i++) {
+			struct sort_item x = v[i];
+			size_t j = i;
+			for (; j > 0 && item_less(&x, &v[j - 1]); j--)
+				v[j] = v[j - 1];
+			v[j] = x;
+		}
 		return;
+	}
 	size_t n1 = n / 2, n2 = n - n1;
 	struct sort_item *b1 = v, *b2 = v + n1, *t = tmp;
-	merge_sort(b1, tmp, n1);
-	merge_sort(b2, tmp, n2);
+	stable_sort(b1, tmp, n1);
+	stable_sort(b2, tmp, n2);
 	while (n1 > 0 && n2 > 0) {
-		/* qsort's cmp(b1, b2) <= 0 */
-		if (!natural_less(b2->key, b2->len, b1->key, b1->len) ||
-		    natural_less(b1->key, b1->len, b2->key, b2->len)) {
+		if (!item_less(b2, b1)) {
 			*t++ = *b1++;
 			n1--;
 		} else {
@@ -596,6 +611,7 @@ static void merge_sort(struct sort_item *v, struct sort_item *tmp, size_t n)
 			n2--;
 		}
 	}
+	/* what is left of b2 is in place already */
 	if (n1 > 0)
 		memcpy(t, b1, n1 * sizeof(*t));
 	memcpy(v, tmp, (n - n2) * sizeof(*v));
@@ -616,7 +632,7 @@ static void sort_natural(struct shape_item *v, size_t n)
 		items[i].len = strlen(items[i].key);
 		items[i].it = v[i];
 	}
-	merge_sort(items, items + n, n);
+	stable_sort(items, items + n, n);
 	for (size_t i = 0; i < n; i++)
 		v[i] = items[i].it;
 	if (items != small)
@@ -636,37 +652,43 @@ void shape_order(struct shape_item *out, const struct shape *s, const struct nod
 		sort_natural(out, n);
 		return;
 	}
-	/* each field takes the first entry with its key; the rest follow */
+	/*
+	 * The usual case: the normalizer wrote the fields in order, with the
+	 * very strings of the tables above (the linker keeps one copy of equal
+	 * literals; field keys are unique), so a pointer walk places them.
+	 */
+	size_t f = 0;
+	for (k = 0; k < n; k++, f++) {
+		while (f < s->nfields && s->fields[f].key != v[k].key)
+			f++;
+		if (f == s->nfields)
+			break;
+		out[k] = (struct shape_item){ &v[k], field_shape(s, (int)f) };
+	}
+	if (k == n)
+		return;
+	/* else each field takes the first entry with its key; the rest follow */
 	int small_fidx[SMALL_MAP];
 	int *fidx = n <= SMALL_MAP ? small_fidx : xmalloc(n * sizeof(*fidx));
-	int in_order = 1;
+	size_t small_first[SMALL_MAP];
+	size_t *first = s->nfields <= SMALL_MAP ? small_first : xmalloc(s->nfields * sizeof(*first));
+	memset(first, 0, s->nfields * sizeof(*first));
 	for (size_t i = 0; i < n; i++) {
 		fidx[i] = field_of(s, v[i].key);
-		in_order &= fidx[i] >= 0 && (!i || fidx[i] > fidx[i - 1]);
+		if (fidx[i] >= 0 && !first[fidx[i]])
+			first[fidx[i]] = i + 1;
 	}
-	if (in_order) {
-		/* the usual case: the normalizer wrote the fields in order */
-		for (size_t i = 0; i < n; i++)
-			out[i] = (struct shape_item){ &v[i], field_shape(s, fidx[i]) };
-	} else {
-		size_t small_first[SMALL_MAP];
-		size_t *first = s->nfields <= SMALL_MAP ? small_first :
-				xmalloc(s->nfields * sizeof(*first));
-		memset(first, 0, s->nfields * sizeof(*first));
-		for (size_t i = 0; i < n; i++)
-			if (fidx[i] >= 0 && !first[fidx[i]])
-				first[fidx[i]] = i + 1;
-		for (size_t f = 0; f < s->nfields; f++)
-			if (first[f])
-				out[k++] = (struct shape_item){ &v[first[f] - 1], field_shape(s, (int)f) };
-		size_t known = k;
-		for (size_t i = 0; i < n; i++)
-			if (fidx[i] < 0 || first[fidx[i]] != i + 1)
-				out[k++] = (struct shape_item){ &v[i], field_shape(s, fidx[i]) };
-		if (first != small_first)
-			free(first);
-		sort_natural(out + known, n - known);
-	}
+	k = 0;
+	for (f = 0; f < s->nfields; f++)
+		if (first[f])
+			out[k++] = (struct shape_item){ &v[first[f] - 1], field_shape(s, (int)f) };
+	size_t known = k;
+	for (size_t i = 0; i < n; i++)
+		if (fidx[i] < 0 || first[fidx[i]] != i + 1)
+			out[k++] = (struct shape_item){ &v[i], field_shape(s, fidx[i]) };
+	sort_natural(out + known, n - known);
+	if (first != small_first)
+		free(first);
 	if (fidx != small_fidx)
 		free(fidx);
 }
