@@ -431,24 +431,40 @@ static void flush(struct emitter *e)
 	e->len = 0;
 }
 
-static void out_bytes(struct emitter *e, const void *p, size_t n)
+/* out_bytes() when the buffer is full */
+static void out_slow(struct emitter *e, const void *p, size_t n)
+{
+	flush(e);
+	if (n >= BUF_SIZE) {
+		sink(e, p, n);
+		return;
+	}
+	memcpy(e->buf, p, n);
+	e->len = n;
+}
+
+static inline void out_bytes(struct emitter *e, const void *p, size_t n)
 {
 	if (n > BUF_SIZE - e->len) {
-		flush(e);
-		if (n >= BUF_SIZE) {
-			sink(e, p, n);
-			return;
-		}
+		out_slow(e, p, n);
+		return;
 	}
 	memcpy(e->buf + e->len, p, n);
 	e->len += n;
 }
 
-static void put(struct emitter *e, char c)
+/* Room for n more bytes (n <= BUF_SIZE), to write at e->buf + e->len. */
+static inline char *room(struct emitter *e, size_t n)
 {
-	if (e->len == BUF_SIZE)
+	if (n > BUF_SIZE - e->len)
 		flush(e);
-	e->buf[e->len++] = c;
+	return e->buf + e->len;
+}
+
+static inline void put(struct emitter *e, char c)
+{
+	*room(e, 1) = c;
+	e->len++;
 	e->column++;
 }
 
@@ -785,14 +801,20 @@ static void put_ascii(struct emitter *e, const void *s, size_t n)
 
 static void write_indent(struct emitter *e)
 {
-	/* a line break and the indentation in one copy, mostly */
+	/* a line break and the indentation: one fixed-size copy, mostly */
 	static const char nl_spaces[] = "\n                                "
-					"                                ";
+					"                                               ";
 	int indent = e->indent < 0 ? 0 : e->indent;
 	if (!e->indention || e->column > indent || (e->column == indent && !e->whitespace)) {
-		size_t k = (size_t)indent < sizeof(nl_spaces) - 1 ? (size_t)indent : 0;
-		out_bytes(e, nl_spaces, k + 1);
-		e->column = (int)k;
+		if ((size_t)indent < sizeof(nl_spaces) - 1) {
+			/* more bytes than needed: what follows overwrites the rest */
+			memcpy(room(e, sizeof(nl_spaces)), nl_spaces, sizeof(nl_spaces));
+			e->len += (size_t)indent + 1;
+			e->column = indent;
+		} else {
+			put(e, '\n');
+			e->column = 0;
+		}
 		e->indention = 1;
 	}
 	while (e->column < indent) {
@@ -832,6 +854,20 @@ static void put_escaped(struct emitter *e, const char *v, size_t n, char esc1, c
  * and write_double do with it. */
 static void write_simple(struct emitter *e, const char *v, size_t n, int style)
 {
+	if (style == STYLE_PLAIN && n < BUF_SIZE) {
+		/* the common case in one copy */
+		char *p = room(e, n + 1);
+		if (!e->whitespace) {
+			*p++ = ' ';
+			e->column++;
+		}
+		memcpy(p, v, n);
+		e->len = (size_t)(p + n - e->buf);
+		e->column += (int)n;
+		e->whitespace = 0;
+		e->indention = 0;
+		return;
+	}
 	if (!e->whitespace)
 		put(e, ' ');
 	switch (style) {
