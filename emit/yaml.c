@@ -615,6 +615,7 @@ static void analyze(struct scalar *sc)
 #define B_INDWS 0x08u /* an indicator when first and alone or before a space */
 #define B_HINT  0x10u /* first, it may make the text read back as a non-string */
 #define B_NUM   0x20u /* may be part of a number or a timestamp */
+#define B_WORD  0x40u /* first, the text may be a word such as true or null */
 
 static unsigned char byte_class[256];
 
@@ -630,6 +631,8 @@ static void byte_class_init(void)
 		byte_class[(unsigned char)*p] |= B_INDWS;
 	for (const char *p = "+-0123456789.yYnNtTfFoO~"; *p; p++)
 		byte_class[(unsigned char)*p] |= B_HINT;
+	for (const char *p = "yYnNtTfFoO~"; *p; p++)
+		byte_class[(unsigned char)*p] |= B_WORD;
 	for (const char *p = "0123456789abcdefABCDEFxXoO_+-.:,TtZ "; *p; p++)
 		byte_class[(unsigned char)*p] |= B_NUM;
 	byte_class[':'] |= B_CHECK;
@@ -640,6 +643,9 @@ static void byte_class_init(void)
  * string when written plain (encode.go stringv)? */
 static int plain_reads_back(const char *s, size_t n)
 {
+	if (byte_class[(unsigned char)s[0]] & B_WORD)
+		/* no NUL in it: only resolve.go's words read back otherwise */
+		return !is_special_word(s, n) && !is_old_bool(s, n);
 	if ((is_digit(s[0]) || s[0] == '+' || s[0] == '-') && !is_special_word(s, n)) {
 		/* a byte that no number or timestamp holds (-.inf aside): a
 		 * string (nor is it a base 60 float, and no old bool starts so) */
@@ -686,12 +692,11 @@ static int simple_style(const char *s, size_t n)
 	int block_ind = 0;
 	if (!n)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		/* eight bytes at a time while none needs a look */
-		if (i + 8 <= n && !(i & 7) && !needs_look(v + i)) {
-			i += 7;
-			continue;
-		}
+	size_t i = 0;
+	/* eight bytes at a time while none needs a look, then byte by byte */
+	while (i + 8 <= n && !needs_look(v + i))
+		i += 8;
+	for (; i < n; i++) {
 		unsigned c = byte_class[v[i]];
 		if (!(c & (B_OTHER | B_CHECK)))
 			continue;
