@@ -693,9 +693,14 @@ static int simple_style(const char *s, size_t n)
 	if (!n)
 		return -1;
 	size_t i = 0;
-	/* eight bytes at a time while none needs a look, then byte by byte */
-	while (i + 8 <= n && !needs_look(v + i))
-		i += 8;
+	/* eight bytes at a time (the last eight overlapping) while none needs
+	 * a look, then byte by byte */
+	if (n >= 8) {
+		while (i + 8 <= n && !needs_look(v + i))
+			i += 8;
+		if (i + 8 > n && (i == n || !needs_look(v + n - 8)))
+			i = n;
+	}
 	for (; i < n; i++) {
 		unsigned c = byte_class[v[i]];
 		if (!(c & (B_OTHER | B_CHECK)))
@@ -708,6 +713,8 @@ static int simple_style(const char *s, size_t n)
 			block_ind |= i && v[i - 1] == ' ';
 	}
 	unsigned first = byte_class[v[0]];
+	if (!(first & (B_IND | B_INDWS | B_HINT)) && v[0] != ' ')
+		return block_ind || v[n - 1] == ' ' ? STYLE_SINGLE : STYLE_PLAIN;
 	if ((first & B_IND) || ((first & B_INDWS) && (n == 1 || v[1] == ' ')))
 		block_ind = 1;
 	if (n >= 3 && ((v[0] == '-' && v[1] == '-' && v[2] == '-') ||
