@@ -667,7 +667,7 @@ static int plain_reads_back(const char *s, size_t n)
  * '#' (the B_OTHER and B_CHECK bytes), by the usual word-at-a-time tests
  * (exact as to whether there is such a byte, not as to which).
  */
-static int needs_look(const unsigned char *v)
+static inline int needs_look(const unsigned char *v)
 {
 	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
 	uint64_t x, colon, hash;
@@ -811,15 +811,15 @@ static void put_ascii(struct emitter *e, const void *s, size_t n)
 	e->column += (int)n;
 }
 
+/* A line break and indentation, copied whole: what follows overwrites the rest. */
+static const char nl_spaces[] = "\n                                "
+				"                                               ";
+
 static void write_indent(struct emitter *e)
 {
-	/* a line break and the indentation: one fixed-size copy, mostly */
-	static const char nl_spaces[] = "\n                                "
-					"                                               ";
 	int indent = e->indent < 0 ? 0 : e->indent;
 	if (!e->indention || e->column > indent || (e->column == indent && !e->whitespace)) {
 		if ((size_t)indent < sizeof(nl_spaces) - 1) {
-			/* more bytes than needed: what follows overwrites the rest */
 			memcpy(room(e, sizeof(nl_spaces)), nl_spaces, sizeof(nl_spaces));
 			e->len += (size_t)indent + 1;
 			e->column = indent;
@@ -1088,20 +1088,6 @@ static void emit_scalar(struct emitter *e, const struct scalar *sc, enum ctx ctx
 	e->indent = saved;
 }
 
-/* A string value: simple text straight away, the rest analysed. */
-static void emit_string(struct emitter *e, const char *s, size_t n, enum ctx ctx)
-{
-	int style = simple_style(s, n);
-	if (style >= 0) {
-		write_simple(e, s, n, style);
-		return;
-	}
-	struct scalar sc;
-	scalar_from_string(&sc, s, n);
-	emit_scalar(e, &sc, ctx);
-	free(sc.owned);
-}
-
 static void emit_node(struct emitter *e, const struct node *n, const struct shape *shape,
 		      enum ctx ctx);
 
@@ -1112,7 +1098,8 @@ static void emit_empty(struct emitter *e, char open, char close)
 	write_indicator(e, close, 0, 0, 0);
 }
 
-static void emit_key(struct emitter *e, const char *key)
+/* The memo entry of a key: its length and simple_style(). */
+static const struct key_memo *key_memo(struct emitter *e, const char *key)
 {
 	/* Fibonacci hashing: static strings lie a few bytes apart */
 	struct key_memo *m = &e->memo[((uint64_t)(uintptr_t)key * 0x9E3779B97F4A7C15u) >> 56];
@@ -1122,13 +1109,18 @@ static void emit_key(struct emitter *e, const char *key)
 		/* a longer key is written as a complex key */
 		m->style = m->n <= MAX_SIMPLE_KEY ? simple_style(key, m->n) : -1;
 	}
+	return m;
+}
+
+static void emit_key(struct emitter *e, const struct key_memo *m)
+{
 	if (m->style >= 0) {
-		write_simple(e, key, m->n, m->style);
+		write_simple(e, m->key, m->n, m->style);
 		write_indicator(e, ':', 0, 0, 0);
 		return;
 	}
 	struct scalar sc;
-	scalar_from_string(&sc, key, m->n);
+	scalar_from_string(&sc, m->key, m->n);
 	size_t len = sc.n + (sc.tag ? 2 + strlen(sc.tag) : 0);
 	if (!sc.multiline && len <= MAX_SIMPLE_KEY) {
 		emit_scalar(e, &sc, CTX_SIMPLE_KEY);
@@ -1142,6 +1134,83 @@ static void emit_key(struct emitter *e, const char *key)
 	free(sc.owned);
 }
 
+#define INT_DIGITS 24 /* room for an int64 or uint64 in decimal */
+
+/*
+ * A scalar written as simple text: its style, with its text and length
+ * (integers formatted into digits); -1 for anything else. Null, booleans
+ * and integers are plain text that reads back as itself.
+ */
+static int scalar_text(const struct node *n, const struct shape *shape,
+		       char digits[INT_DIGITS], const char **text, size_t *len)
+{
+	switch (n->kind) {
+	case NODE_NULL:
+		if (shape->kind == SHAPE_STRUCT && (shape->flags & SHAPE_F_VALUE))
+			return -1; /* {} */
+		*text = "null";
+		*len = 4;
+		return STYLE_PLAIN;
+	case NODE_BOOL:
+		*text = n->s.v.b ? "true" : "false";
+		*len = n->s.v.b ? 4 : 5;
+		return STYLE_PLAIN;
+	case NODE_INT: {
+		int neg = !(n->flags & NODE_UNSIGNED) && n->s.v.i < 0;
+		uint64_t u = (n->flags & NODE_UNSIGNED) ? n->s.v.u :
+			     neg ? 0 - (uint64_t)n->s.v.i : (uint64_t)n->s.v.i;
+		size_t at = INT_DIGITS;
+		do {
+			digits[--at] = (char)('0' + u % 10);
+			u /= 10;
+		} while (u);
+		if (neg)
+			digits[--at] = '-';
+		*text = digits + at;
+		*len = INT_DIGITS - at;
+		return STYLE_PLAIN;
+	}
+	case NODE_STR:
+		*text = n->s.text;
+		*len = n->s.len;
+		return simple_style(n->s.text, n->s.len);
+	default:
+		return -1;
+	}
+}
+
+/*
+ * write_indent(), the key, ": " and a plain value in one go, when
+ * write_indent() would break the line; 0 to take the long way.
+ */
+static int write_line(struct emitter *e, const struct key_memo *m, const char *text,
+		      size_t len)
+{
+	int indent = e->indent < 0 ? 0 : e->indent;
+	if ((e->indention && e->column < indent) ||
+	    (e->indention && e->column == indent && e->whitespace))
+		return 0; /* no line break */
+	if ((size_t)indent >= sizeof(nl_spaces) - 1 || len > BUF_SIZE / 2)
+		return 0;
+	char *p = room(e, sizeof(nl_spaces) + m->n + 2 + len);
+	memcpy(p, nl_spaces, sizeof(nl_spaces));
+	p += indent + 1;
+	memcpy(p, m->key, m->n);
+	p += m->n;
+	*p++ = ':';
+	*p++ = ' ';
+	memcpy(p, text, len);
+	p += len;
+	e->len = (size_t)(p - e->buf);
+	e->column = indent + (int)(m->n + 2 + len);
+	e->whitespace = 0;
+	e->indention = 0;
+	return 1;
+}
+
+static void emit_complex(struct emitter *e, const struct node *n, const struct shape *shape,
+			 enum ctx ctx);
+
 static void emit_map(struct emitter *e, const struct node *map, const struct shape *shape,
 		     enum ctx ctx)
 {
@@ -1152,9 +1221,27 @@ static void emit_map(struct emitter *e, const struct node *map, const struct sha
 	int saved = e->indent;
 	increase_indent(e, 0, ctx);
 	for (size_t i = 0; i < map->map.n; i++) {
+		const struct key_memo *m = key_memo(e, order[i].e->key);
+		const struct node *val = order[i].e->val;
+		char digits[INT_DIGITS];
+		const char *text;
+		size_t len;
+		if (m->style != STYLE_PLAIN) {
+			write_indent(e);
+			emit_key(e, m);
+			emit_node(e, val, order[i].child, CTX_MAP_VALUE);
+			continue;
+		}
+		/* the usual `key: value` line */
+		int style = scalar_text(val, order[i].child, digits, &text, &len);
+		if (style == STYLE_PLAIN && write_line(e, m, text, len))
+			continue;
 		write_indent(e);
-		emit_key(e, order[i].e->key);
-		emit_node(e, order[i].e->val, order[i].child, CTX_MAP_VALUE);
+		emit_key(e, m);
+		if (style >= 0)
+			write_simple(e, text, len, style);
+		else
+			emit_complex(e, val, order[i].child, CTX_MAP_VALUE);
 	}
 	e->indent = saved;
 	if (order != small)
@@ -1192,10 +1279,11 @@ static void emit_float(struct emitter *e, double f, const struct shape *shape, e
 	sbuf_release(&num);
 }
 
-static void emit_node(struct emitter *e, const struct node *n, const struct shape *shape,
-		      enum ctx ctx)
+/* A node that is not simple text (see scalar_text()). */
+static void emit_complex(struct emitter *e, const struct node *n, const struct shape *shape,
+			 enum ctx ctx)
 {
-	char digits[24];
+	struct scalar sc;
 	switch (n->kind) {
 	case NODE_MAP:
 		if (n->map.n)
@@ -1210,36 +1298,33 @@ static void emit_node(struct emitter *e, const struct node *n, const struct shap
 			emit_empty(e, '[', ']');
 		break;
 	case NODE_NULL:
-		if (shape->kind == SHAPE_STRUCT && (shape->flags & SHAPE_F_VALUE))
-			emit_empty(e, '{', '}');
-		else
-			write_simple(e, "null", 4, STYLE_PLAIN);
+		emit_empty(e, '{', '}'); /* a struct value */
 		break;
-	/* null, booleans and integers are plain text that reads back as itself */
-	case NODE_BOOL:
-		write_simple(e, n->s.v.b ? "true" : "false", n->s.v.b ? 4 : 5, STYLE_PLAIN);
-		break;
-	case NODE_INT: {
-		int neg = !(n->flags & NODE_UNSIGNED) && n->s.v.i < 0;
-		uint64_t u = (n->flags & NODE_UNSIGNED) ? n->s.v.u :
-			     neg ? 0 - (uint64_t)n->s.v.i : (uint64_t)n->s.v.i;
-		size_t at = sizeof(digits);
-		do {
-			digits[--at] = (char)('0' + u % 10);
-			u /= 10;
-		} while (u);
-		if (neg)
-			digits[--at] = '-';
-		write_simple(e, digits + at, sizeof(digits) - at, STYLE_PLAIN);
-		break;
-	}
 	case NODE_FLOAT:
 		emit_float(e, n->s.v.f, shape, ctx);
 		break;
 	case NODE_STR:
-		emit_string(e, n->s.text, n->s.len, ctx);
+		scalar_from_string(&sc, n->s.text, n->s.len);
+		emit_scalar(e, &sc, ctx);
+		free(sc.owned);
 		break;
+	case NODE_BOOL:
+	case NODE_INT:
+		BUG("a %s is simple text", node_kind_name(n->kind));
 	}
+}
+
+static void emit_node(struct emitter *e, const struct node *n, const struct shape *shape,
+		      enum ctx ctx)
+{
+	char digits[INT_DIGITS];
+	const char *text;
+	size_t len;
+	int style = scalar_text(n, shape, digits, &text, &len);
+	if (style >= 0)
+		write_simple(e, text, len, style);
+	else
+		emit_complex(e, n, shape, ctx);
 }
 
 static void emit_document(struct emitter *e, const struct node *root)
