@@ -6,51 +6,85 @@
 #include "compose/sbuf.h"
 #include "compose/xalloc.h"
 
-#include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* sb_put and sb_putc, inline while there is room: output goes out a few bytes at a time */
+static inline void put(struct sbuf *out, const void *p, size_t n)
+{
+	if (out->alloc - out->len <= n || out->cap) {
+		sb_put(out, p, n);
+		return;
+	}
+	memcpy(out->buf + out->len, p, n);
+	out->len += n;
+	out->buf[out->len] = '\0';
+}
+
+static inline void putc1(struct sbuf *out, char c)
+{
+	put(out, &c, 1);
+}
+
+static inline void puts0(struct sbuf *out, const char *s)
+{
+	put(out, s, strlen(s));
+}
+
+/* bytes put_string() copies as they are: printable ASCII but for " and \ */
+static unsigned char plain_byte[256];
+
 static void indent(struct sbuf *out, int depth)
 {
-	sb_putc(out, '\n');
-	for (int i = 0; i < depth; i++)
-		sb_puts(out, "  ");
+	static const char nl_spaces[] = "\n                                "
+					"                                ";
+	size_t n = 2 * (size_t)depth;
+	put(out, nl_spaces, 1 + (n < sizeof(nl_spaces) - 1 ? n : 0));
+	for (n = n < sizeof(nl_spaces) - 1 ? 0 : n; n;) {
+		size_t k = n < sizeof(nl_spaces) - 2 ? n : sizeof(nl_spaces) - 2;
+		put(out, nl_spaces + 1, k);
+		n -= k;
+	}
 }
 
 static void put_string(struct sbuf *out, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	sb_putc(out, '"');
+	size_t run = 0; /* s[run..i) is copied as it is */
+	putc1(out, '"');
 	for (size_t i = 0; i < n;) {
 		unsigned char c = s[i];
+		if (plain_byte[c]) {
+			i++;
+			continue;
+		}
 		if (c >= 0x80) {
 			size_t w = utf8_decode(s + i, n - i, NULL);
 			if (w) {
-				sb_put(out, s + i, w);
 				i += w;
-			} else {
-				sb_puts(out, "\\ufffd");
-				i++;
+				continue;
 			}
-			continue;
 		}
+		put(out, s + run, i - run);
 		i++;
+		run = i;
 		switch (c) {
-		case '"': sb_puts(out, "\\\""); break;
-		case '\\': sb_puts(out, "\\\\"); break;
-		case '\n': sb_puts(out, "\\n"); break;
-		case '\r': sb_puts(out, "\\r"); break;
-		case '\t': sb_puts(out, "\\t"); break;
+		case '"': puts0(out, "\\\""); break;
+		case '\\': puts0(out, "\\\\"); break;
+		case '\n': puts0(out, "\\n"); break;
+		case '\r': puts0(out, "\\r"); break;
+		case '\t': puts0(out, "\\t"); break;
 		default:
 			if (c < 0x20)
 				sb_printf(out, "\\u%04x", c);
 			else
-				sb_putc(out, (char)c);
+				puts0(out, "\\ufffd");
 		}
 	}
-	sb_putc(out, '"');
+	put(out, s + run, n - run);
+	putc1(out, '"');
 }
 
 /* encoding/json: 'f', or 'e' with a short exponent outside [1e-6, 1e21) */
@@ -77,18 +111,27 @@ static void put_node(struct sbuf *out, const struct node *n, const struct shape 
 {
 	switch (n->kind) {
 	case NODE_NULL:
-		sb_puts(out, shape->kind == SHAPE_STRUCT && (shape->flags & SHAPE_F_VALUE) ? "{}"
+		puts0(out, shape->kind == SHAPE_STRUCT && (shape->flags & SHAPE_F_VALUE) ? "{}"
 											   : "null");
 		break;
 	case NODE_BOOL:
-		sb_puts(out, n->s.v.b ? "true" : "false");
+		puts0(out, n->s.v.b ? "true" : "false");
 		break;
-	case NODE_INT:
-		if (n->flags & NODE_UNSIGNED)
-			sb_printf(out, "%" PRIu64, n->s.v.u);
-		else
-			sb_printf(out, "%" PRId64, n->s.v.i);
+	case NODE_INT: {
+		char digits[24];
+		int neg = !(n->flags & NODE_UNSIGNED) && n->s.v.i < 0;
+		uint64_t u = (n->flags & NODE_UNSIGNED) ? n->s.v.u :
+			     neg ? 0 - (uint64_t)n->s.v.i : (uint64_t)n->s.v.i;
+		size_t at = sizeof(digits);
+		do {
+			digits[--at] = (char)('0' + u % 10);
+			u /= 10;
+		} while (u);
+		if (neg)
+			digits[--at] = '-';
+		put(out, digits + at, sizeof(digits) - at);
 		break;
+	}
 	case NODE_FLOAT:
 		put_float(out, n->s.v.f, !!(shape->flags & SHAPE_F_FLOAT32));
 		break;
@@ -97,43 +140,43 @@ static void put_node(struct sbuf *out, const struct node *n, const struct shape 
 		break;
 	case NODE_SEQ: {
 		if (!n->seq.n) {
-			sb_puts(out, "[]");
+			puts0(out, "[]");
 			break;
 		}
 		const struct shape *item = shape_child(shape, NULL);
-		sb_putc(out, '[');
+		putc1(out, '[');
 		for (size_t i = 0; i < n->seq.n; i++) {
 			if (i)
-				sb_putc(out, ',');
+				putc1(out, ',');
 			indent(out, depth + 1);
 			put_node(out, n->seq.v[i], item, depth + 1);
 		}
 		indent(out, depth);
-		sb_putc(out, ']');
+		putc1(out, ']');
 		break;
 	}
 	case NODE_MAP: {
 		if (!n->map.n) {
-			sb_puts(out, "{}");
+			puts0(out, "{}");
 			break;
 		}
 		struct shape_item small[SHAPE_SMALL_ORDER];
 		struct shape_item *order =
 			n->map.n <= SHAPE_SMALL_ORDER ? small : xmalloc(n->map.n * sizeof(*order));
 		shape_order(order, shape, n);
-		sb_putc(out, '{');
+		putc1(out, '{');
 		for (size_t i = 0; i < n->map.n; i++) {
 			if (i)
-				sb_putc(out, ',');
+				putc1(out, ',');
 			indent(out, depth + 1);
 			put_string(out, order[i].e->key, strlen(order[i].e->key));
-			sb_puts(out, ": ");
+			puts0(out, ": ");
 			put_node(out, order[i].e->val, order[i].child, depth + 1);
 		}
 		if (order != small)
 			free(order);
 		indent(out, depth);
-		sb_putc(out, '}');
+		putc1(out, '}');
 		break;
 	}
 	}
@@ -141,6 +184,8 @@ static void put_node(struct sbuf *out, const struct node *n, const struct shape 
 
 void emit_json(struct sbuf *out, const struct node *root)
 {
+	for (unsigned c = 0x20; c < 0x80; c++)
+		plain_byte[c] = c != '"' && c != '\\';
 	if (!root)
 		sb_puts(out, "null");
 	else
