@@ -9,9 +9,10 @@ WARN     := -Wall -Wextra $(WERROR) -Wformat=2 -Wstrict-prototypes -Wmissing-pro
             -Wundef -fno-common
 CFLAGS   ?= -O2 -g
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# libcurl is opened at run time by swarm/engine.c (only commands that talk to
-# the Engine pay for loading it), so it is not linked
-PKG_LIBS   := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null) -ldl
+# libcurl and libcrypto are opened at run time by swarm/engine.c and
+# swarm/crypto.c (only commands that talk to the Engine pay for loading them),
+# so they are not linked
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out libcurl libcrypto,$(PKGS)) 2>/dev/null) -ldl
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DPCRE2_CODE_UNIT_WIDTH=8 -I. -I$(BUILD) \
              $(WARN) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
 LDLIBS   += $(PKG_LIBS) -lm
