@@ -465,6 +465,45 @@ void test_interp__reference_cases(void)
 	}
 }
 
+/* ==== skipping docker's reading ==== */
+
+void test_interp__fast_path_agrees_with_docker_reading(void)
+{
+	/*
+	 * interp_tree skips docker's grammar for values that use only forms
+	 * both read alike; each of these goes through both interp_tree and
+	 * interp_tree_compare_all (fuzz_interp_one fails when they differ).
+	 */
+	static const char env[] = "SET=val\nEMPTY=\nB=bee\n.DOT=dot\n.DOTEMPTY=\n%%\n";
+	static const char *const values[] = {
+		"plain", "$$", "a$$b", "$$SET", "$${SET}", "$SET", "${SET}", "${SET}${B}",
+		"$SET-x", "$SET?x", "$SET:-x", "$SET:?x", "$SET:x", "$SET:8080", "$SET.suffix",
+		"$SET}", "${SET}}", "$UNSET-x y z", "$UNSET:-x}", "${UNSET}", "${UNSET:-d}",
+		"${UNSET-d}", "${EMPTY-d}", "${EMPTY:-d}", "${UNSET:-}", "${UNSET-}",
+		"${UNSET:-a:-b}", "${UNSET-a:-b}", "${UNSET-a:b}", "${UNSET-a-b}", "${UNSET:-a-b}",
+		"${UNSET-a?b}", "${UNSET:-a?b}", "${UNSET-a:?b}", "${UNSET-:}", "${UNSET--}",
+		"${UNSET-a:}-", "${UNSET:-${SET}}", "${UNSET:-$SET}", "${UNSET:-$$}", "${UNSET:-{x}",
+		"${UNSET:-{x}}", "${UNSET:-a}b}", "${UNSET:-a} }", "${UNSET:-a}${SET}}",
+		"${SET:?x-y}", "${UNSET:?must}", "${UNSET?must}", "${EMPTY:?}", "${SET:+x}",
+		"${SET+x}", "${SET/a/b}", "${SET:1}", "$", "a$", "$1", "$-", "$ {X}", "${", "${SET",
+		"${ SET}", "${}", "${UNSET:-a\nb}", "${UNSET:-a\n}", "a\n${UNSET:-x}\n}",
+		"${UNSET:-x\n}\n}", "${DOT}", "$DOT", "${DOT:-d}", "${DOT-d}", "${DOTEMPTY:-d}",
+		"${DOTEMPTY-d}", "${UNSET:-d}${BAD", "a $ b ${SET}", "${UNSET:?x}${SET}",
+		"${UNSET:?x}${SET:-y}", "\xc5\xbf${\xc5\xbf}$\xe2\x84\xaa", "${S\xc5\xbfT:-x}",
+		"${SET:-\xe2\x84\xaa}",
+	};
+	struct sbuf in = SBUF_INIT;
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		sbuf_reset(&in);
+		sb_puts(&in, env);
+		sb_puts(&in, values[i]);
+		if (fuzz_interp_one((const uint8_t *)in.buf, in.len))
+			test_fail(__FILE__, __LINE__, "%s: the outcome depends on the fast path",
+				  values[i]);
+	}
+	sbuf_release(&in);
+}
+
 /* ==== fuzz seeds ==== */
 
 
