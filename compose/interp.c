@@ -53,9 +53,25 @@ enum {
 	HINT_DOTENV = 1u << 6,
 };
 
+/*
+ * Recent lookups by name, for a tree walk: a project names the same few
+ * variables in thousands of values, and the table is constant meanwhile.
+ * Names point into the values, which the run's arena keeps.
+ */
+#define CACHE_SLOTS 64
+
+struct lookup_cache {
+	struct {
+		const char *name; /* NULL: empty */
+		size_t len;
+		const struct env_var *var;
+	} slot[CACHE_SLOTS];
+};
+
 struct eval {
 	struct run *run;
 	const struct env *env;
+	struct lookup_cache *cache; /* NULL: none */
 	const char *base; /* the value: offsets are relative to it */
 	struct sbuf out;
 	size_t budget;    /* bytes all buffers of this evaluation may still take */
@@ -141,9 +157,26 @@ static int required(struct eval *ev, struct problem *pb, const char *dollar, con
 	return -1;
 }
 
+static const struct env_var *find(struct eval *ev, const char *name, size_t len)
+{
+	if (!ev->env || !len)
+		return NULL;
+	if (!ev->cache)
+		return env_findn(ev->env, name, len);
+	size_t h = (len * 31 + (unsigned char)name[0] * 7u + (unsigned char)name[len - 1]) %
+		   CACHE_SLOTS;
+	struct lookup_cache *c = ev->cache;
+	if (!c->slot[h].name || c->slot[h].len != len || memcmp(c->slot[h].name, name, len)) {
+		c->slot[h].name = name;
+		c->slot[h].len = len;
+		c->slot[h].var = env_findn(ev->env, name, len);
+	}
+	return c->slot[h].var;
+}
+
 static const char *lookup(struct eval *ev, const char *name, size_t len)
 {
-	const struct env_var *e = ev->env ? env_findn(ev->env, name, len) : NULL;
+	const struct env_var *e = find(ev, name, len);
 	if (e && e->origin.src) {
 		ev->docker_may_differ = 1; /* docker does not see it */
 		if (ev->process_only) {
@@ -236,6 +269,10 @@ static size_t last_brace(struct line_cache *lc, const char *s, size_t n, size_t 
  */
 static size_t closing_brace(const char *s, size_t i, size_t m)
 {
+	/* usually no '{' follows the `${` and the first character after it: the first '}' ends */
+	const char *b = i + 3 <= m ? memchr(s + i + 3, '}', m + 1 - (i + 3)) : NULL;
+	if (b && !memchr(s + i + 3, '{', (size_t)(b - (s + i + 3))))
+		return (size_t)(b - s);
 	long depth = 0;
 	for (size_t p = i; p <= m; p++) {
 		if (s[p] == '}' && --depth == 0)
@@ -670,6 +707,7 @@ struct walk {
 	int failed;
 	int compare_all;
 	struct sbuf out, dk_out; /* output buffers, reused by every evaluation */
+	struct lookup_cache cache;
 };
 
 static const char *walk_path(struct walk *w)
@@ -753,6 +791,7 @@ static void compare_docker(struct walk *w, const struct node *n, const struct ev
 	struct diag_sink *d = &w->run->diag;
 	struct eval dk;
 	eval_init(&dk, w->run, w->opts->env, n->s.text, &w->dk_out);
+	dk.cache = &w->cache;
 	dk.process_only = 1;
 	docker_expand(&dk, n->s.text, n->s.len);
 	const char *why = hint_text(dk.hints);
@@ -785,6 +824,7 @@ static void interp_node(struct walk *w, struct node *n)
 	w->path_ok = 0;
 	struct eval ev;
 	eval_init(&ev, w->run, w->opts->env, n->s.text, &w->out);
+	ev.cache = &w->cache;
 	evaluate(&ev, w->opts->mode, n->s.text, n->s.len);
 	if (reports(&ev, w->opts->mode)) {
 		struct pos pos;
@@ -842,8 +882,8 @@ static void walk_node(struct walk *w, struct node *n, int top)
 static int walk_tree(struct run *run, struct node *root, const struct interp_opts *opts,
 		     int compare_all)
 {
-	struct walk w = { run, opts, PATH_STEPS_INIT, SBUF_INIT, 0, 0, compare_all, SBUF_INIT,
-			  SBUF_INIT };
+	struct walk w = { .run = run, .opts = opts, .steps = PATH_STEPS_INIT, .path = SBUF_INIT,
+			  .compare_all = compare_all, .out = SBUF_INIT, .dk_out = SBUF_INIT };
 	if (root)
 		walk_node(&w, root, 1);
 	path_steps_release(&w.steps);
