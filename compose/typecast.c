@@ -501,6 +501,13 @@ static void visit_string(struct walk *w, struct node *n, int split, int whole)
 	}
 }
 
+/* Whether anything under n may be cast: no other scalar is. */
+static int castable(const struct node *n)
+{
+	return n->kind == NODE_MAP || n->kind == NODE_SEQ ||
+	       (n->kind == NODE_STR && (n->flags & NODE_INTERPOLATED));
+}
+
 /* The path keeps one step per level, overwritten for each entry or item. */
 static void walk_node(struct walk *w, struct node *n, int split, int whole)
 {
@@ -513,14 +520,21 @@ static void walk_node(struct walk *w, struct node *n, int split, int whole)
 			return;
 		path_steps_index(&w->steps, 0);
 		for (size_t i = 0; i < n->seq.n; i++) {
+			if (!castable(n->seq.v[i]))
+				continue;
 			w->steps.v[d].index = i;
 			walk_node(w, n->seq.v[i], s, h);
 		}
 		w->steps.n = d;
 	} else if (n->kind == NODE_MAP) {
+		const struct state *st = &states[split];
+		/* no listed component, no `*`: nothing under these keys (the usual case) */
+		int quick = split == whole && !st->other;
 		path_steps_key(&w->steps, NULL);
 		for (size_t i = 0; i < n->map.n; i++) {
 			const char *k = n->map.v[i].key;
+			if (!castable(n->map.v[i].val) || (quick && !st->at[(unsigned char)*k]))
+				continue;
 			int dotted, s = split_step(split, k, &dotted);
 			int h = split == whole && !dotted ? s : whole_step(whole, k);
 			if (!s && !h)
