@@ -817,10 +817,9 @@ static void compare_docker(struct walk *w, const struct node *n, const struct ev
 	eval_release(&dk, &w->dk_out);
 }
 
+/* A string holding a '$' (others never change). */
 static void interp_node(struct walk *w, struct node *n)
 {
-	if (!memchr(n->s.text, '$', n->s.len))
-		return;
 	w->path_ok = 0;
 	struct eval ev;
 	eval_init(&ev, w->run, w->opts->env, n->s.text, &w->out);
@@ -843,10 +842,18 @@ static void interp_node(struct walk *w, struct node *n)
 	eval_release(&ev, &w->out);
 }
 
+/* Whether the walk has anything to do at n (checked before the path is updated). */
+static int worth_visiting(const struct node *n)
+{
+	return n->kind == NODE_MAP || n->kind == NODE_SEQ ||
+	       (n->kind == NODE_STR && memchr(n->s.text, '$', n->s.len));
+}
+
 /*
  * The path keeps one step per level, overwritten for each entry or item
  * (by index: a deeper level may move the array).
  */
+
 static void walk_node(struct walk *w, struct node *n, int top)
 {
 	size_t d = w->steps.n;
@@ -857,6 +864,8 @@ static void walk_node(struct walk *w, struct node *n, int top)
 	case NODE_SEQ:
 		path_steps_index(&w->steps, 0);
 		for (size_t i = 0; i < n->seq.n; i++) {
+			if (!worth_visiting(n->seq.v[i]))
+				continue;
 			w->steps.v[d].index = i;
 			walk_node(w, n->seq.v[i], 0);
 		}
@@ -867,7 +876,7 @@ static void walk_node(struct walk *w, struct node *n, int top)
 		for (size_t i = 0; i < n->map.n; i++) {
 			struct node_entry *e = &n->map.v[i];
 			/* docker checks `version` before interpolating: "${V}" must stay as written */
-			if (top && !strcmp(e->key, "version"))
+			if (!worth_visiting(e->val) || (top && !strcmp(e->key, "version")))
 				continue;
 			w->steps.v[d].key = e->key;
 			walk_node(w, e->val, 0);
@@ -884,7 +893,7 @@ static int walk_tree(struct run *run, struct node *root, const struct interp_opt
 {
 	struct walk w = { .run = run, .opts = opts, .steps = PATH_STEPS_INIT, .path = SBUF_INIT,
 			  .compare_all = compare_all, .out = SBUF_INIT, .dk_out = SBUF_INIT };
-	if (root)
+	if (root && worth_visiting(root))
 		walk_node(&w, root, 1);
 	path_steps_release(&w.steps);
 	sbuf_release(&w.path);
