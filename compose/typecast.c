@@ -50,9 +50,8 @@ static const struct {
 };
 
 /*
- * The patterns split into components once. A walk keeps, for the path so
- * far, the set of patterns it is still a prefix of, and skips a subtree
- * once none is left: most of the file is never looked at twice.
+ * The patterns split into components once; sets of them (the patterns a
+ * path is still a prefix of) are the states of the matcher below.
  */
 #define MAX_COMPS 8
 
@@ -139,8 +138,9 @@ static int cast_for(patset live, size_t depth)
  * The matcher, built once from the patterns: a state is the set of
  * patterns the path so far is a prefix of (and its depth); its transitions
  * are the components those patterns name at that depth, and `other` for
- * any other component. State 0 matches nothing. A walk then spends a few
- * instructions per key: most keys start with no listed letter.
+ * any other component. State 0 matches nothing: the walk skips subtrees
+ * there, and spends a byte lookup on most other keys (few start with a
+ * listed letter).
  */
 #define MAX_STATES 64
 #define MAX_STATE_COMPS 16
