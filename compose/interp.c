@@ -56,7 +56,8 @@ enum {
 /*
  * Recent lookups by name, for a tree walk: a project names the same few
  * variables in thousands of values, and the table is constant meanwhile.
- * Names point into the values, which the run's arena keeps.
+ * Names point into the walked values' texts, which outlive the walk (a
+ * replaced text is not freed).
  */
 #define CACHE_SLOTS 64
 
@@ -853,7 +854,6 @@ static int worth_visiting(const struct node *n)
  * The path keeps one step per level, overwritten for each entry or item
  * (by index: a deeper level may move the array).
  */
-
 static void walk_node(struct walk *w, struct node *n, int top)
 {
 	size_t d = w->steps.n;
