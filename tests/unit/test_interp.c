@@ -280,6 +280,28 @@ void test_interp__unchanged_value_not_flagged(void)
 	CHECK(!(at(r, "b")->flags & NODE_INTERPOLATED));
 }
 
+void test_interp__lookups_of_similar_names(void)
+{
+	/* names alike in length, first and last letter, and one name many times */
+	struct env *env = std_env();
+	env_set(env, "AXB", "x", POS_NONE);
+	env_set(env, "AZB", "z", POS_NONE);
+	struct interp_opts opts = { INTERP_SPEC, env };
+	struct node *r = test_load("a: ${AXB}$AYB${AZB}\nb: [$AZB, '${AXB:-d}', '${AYB-$AXB}']\n"
+				   "c: ${AXB}${AXB}${B}\n");
+	CHECK_INT_EQ(interp_tree(test_run(), r, &opts), 0);
+	CHECK_STR_EQ(node_str(at(r, "a")), "xz");
+	CHECK_STR_EQ(node_str(node_map_get(r, "b")->seq.v[0]), "z");
+	CHECK_STR_EQ(node_str(node_map_get(r, "b")->seq.v[1]), "x");
+	CHECK_STR_EQ(node_str(node_map_get(r, "b")->seq.v[2]), "x");
+	CHECK_STR_EQ(node_str(at(r, "c")), "xxbee");
+	CHECK_STR_EQ(test_diags(),
+		     "test.yml:1:10: warning: a: variable AYB is not set, defaulting to a blank "
+		     "string\n"
+		     "test.yml:2:24: warning: b[2]: docker stack deploy reads this as \"$AXB\" "
+		     "(docker does not expand variables inside a default); stackc uses \"x\"\n");
+}
+
 void test_interp__every_error_reported(void)
 {
 	struct node *r = test_load("a: [x$, y$]\nb: {c: '${U:?1}', d: '${V:?2}'}\n");
