@@ -120,7 +120,7 @@ static void eval_release(struct eval *ev, struct sbuf *spare)
 
 static void put(struct eval *ev, struct sbuf *sb, const char *s, size_t n)
 {
-	if (ev->limit_hit)
+	if (ev->limit_hit || !n)
 		return;
 	if (n > ev->budget) {
 		ev->limit_hit = 1;
