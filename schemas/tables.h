@@ -1,0 +1,78 @@
+/*
+ * The compiled schemas: what scripts/schemac.c writes (build/schemas_data.c)
+ * from schemas/v3.*.json at build time and schemas/validate.c reads. Nothing
+ * else uses it.
+ *
+ * Everything is an index, never a pointer, so the tables are plain read-only
+ * data: no relocations at start-up, and only the pages a validation touches
+ * are ever read. Nodes are shared between versions when they are equal.
+ * Index 0 of stab_nodes is no node; offset 0 of stab_pool is "".
+ */
+#ifndef STACKC_SCHEMAS_TABLES_H
+#define STACKC_SCHEMAS_TABLES_H
+
+#include <stdint.h>
+
+/* value types; bit order = the order types are listed in messages */
+enum {
+	T_STRING = 1 << 0,
+	T_INTEGER = 1 << 1,
+	T_NUMBER = 1 << 2,
+	T_BOOLEAN = 1 << 3,
+	T_NULL = 1 << 4,
+	T_OBJECT = 1 << 5,
+	T_ARRAY = 1 << 6,
+	T_ANY = (1 << 7) - 1,
+};
+
+/* stab_node.flags */
+enum {
+	SN_EMPTY = 1 << 0,   /* no keyword at all: anything passes */
+	SN_CLOSED = 1 << 1,  /* additionalProperties: false */
+	SN_UNIQUE = 1 << 2,  /* uniqueItems */
+	SN_ONE_OF = 1 << 3,  /* the choice is a oneOf (else anyOf) */
+	SN_MINIMUM = 1 << 4, /* minimum is set */
+};
+
+enum sformat { F_NONE, F_DURATION, F_PORTS, F_EXPOSE };
+
+struct stab_node {
+	uint8_t types;     /* T_*; 0: any */
+	uint8_t flags;     /* SN_* */
+	uint8_t format;    /* enum sformat */
+	uint16_t defname;  /* pool offset of its name under definitions, 0: none */
+	uint16_t props, nprops;       /* stab_props[props ...], sorted by name (strcmp) */
+	uint16_t pats, npats;         /* stab_pats[pats ...], in schema order */
+	uint16_t required, nrequired; /* stab_strs[required ...]: key names */
+	uint16_t enums, nenums;       /* stab_strs[enums ...]: pairs (value, value as JSON) */
+	uint16_t choice, nchoice;     /* stab_refs[choice ...]: oneOf/anyOf branches */
+	uint16_t items;               /* node, 0: none */
+	double minimum;
+};
+
+struct stab_prop {
+	uint16_t name; /* pool offset */
+	uint16_t node;
+};
+
+struct stab_pat {
+	uint16_t pattern; /* index in stab_patterns (distinct pattern texts) */
+	uint16_t node;
+};
+
+struct stab_version {
+	uint16_t name; /* pool offset of the file's base name, e.g. "v3.13" */
+	uint16_t root;
+};
+
+extern const char stab_pool[];
+extern const struct stab_node stab_nodes[];
+extern const struct stab_prop stab_props[];
+extern const struct stab_pat stab_pats[];
+extern const uint16_t stab_strs[];
+extern const uint16_t stab_refs[];
+extern const uint16_t stab_patterns[]; /* pool offsets */
+extern const uint16_t stab_npatterns;
+extern const struct stab_version stab_versions[]; /* ends with {0, 0} */
+
+#endif
