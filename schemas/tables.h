@@ -11,6 +11,7 @@
 #ifndef STACKC_SCHEMAS_TABLES_H
 #define STACKC_SCHEMAS_TABLES_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* value types; bit order = the order types are listed in messages */
@@ -42,6 +43,8 @@ struct stab_node {
 	uint8_t format;    /* enum sformat */
 	uint16_t defname;  /* pool offset of its name under definitions, 0: none */
 	uint16_t props, nprops;       /* stab_props[props ...], sorted by name (strcmp) */
+	uint16_t hash;                /* stab_hash[hash ...]: 2^hbits slots, prop index + 1 */
+	uint8_t hbits;                /* or 0 = free, by stab_key_hash(), linear probing */
 	uint16_t pats, npats;         /* stab_pats[pats ...], in schema order */
 	uint16_t required, nrequired; /* stab_strs[required ...]: key names */
 	uint16_t enums, nenums;       /* stab_strs[enums ...]: pairs (value, value as JSON) */
@@ -54,6 +57,17 @@ struct stab_prop {
 	uint16_t name; /* pool offset */
 	uint16_t node;
 };
+
+/*
+ * The hash of a property name of len bytes, for stab_hash: from its length
+ * and first and last bytes, which tell most names of one object apart
+ * without reading the rest.
+ */
+static inline uint32_t stab_key_hash(const char *key, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)key;
+	return len ? ((uint32_t)p[0] * 31u + p[len - 1]) * 31u + (uint32_t)len : 0;
+}
 
 struct stab_pat {
 	uint16_t pattern; /* index in stab_patterns (distinct pattern texts) */
@@ -71,6 +85,7 @@ extern const struct stab_prop stab_props[];
 extern const struct stab_pat stab_pats[];
 extern const uint16_t stab_strs[];
 extern const uint16_t stab_refs[];
+extern const uint16_t stab_hash[];
 extern const uint16_t stab_patterns[]; /* pool offsets */
 extern const uint16_t stab_npatterns;
 extern const struct stab_version stab_versions[]; /* ends with {0, 0} */

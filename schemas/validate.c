@@ -49,11 +49,6 @@ static const char *prop_name(const snode *s, size_t i)
 	return stab_pool + stab_props[s->props + i].name;
 }
 
-static const snode *prop_schema(const snode *s, size_t i)
-{
-	return &stab_nodes[stab_props[s->props + i].node];
-}
-
 static const snode *pat_schema(const snode *s, size_t k)
 {
 	return &stab_nodes[stab_pats[s->pats + k].node];
@@ -297,17 +292,14 @@ static void free_errs(struct verr *v, size_t n)
 
 static unsigned node_types(const struct node *n)
 {
-	switch (n->kind) {
-	case NODE_MAP: return T_OBJECT;
-	case NODE_SEQ: return T_ARRAY;
-	case NODE_STR: return T_STRING;
-	case NODE_BOOL: return T_BOOLEAN;
-	case NODE_NULL: return T_NULL;
-	case NODE_INT: return T_INTEGER | T_NUMBER;
-	case NODE_FLOAT:
-		return T_NUMBER | (isfinite(n->s.v.f) && floor(n->s.v.f) == n->s.v.f ? T_INTEGER : 0);
-	}
-	BUG("node kind %d", n->kind);
+	static const unsigned char types[] = {
+		[NODE_NULL] = T_NULL, [NODE_BOOL] = T_BOOLEAN, [NODE_INT] = T_INTEGER | T_NUMBER,
+		[NODE_FLOAT] = T_NUMBER, [NODE_STR] = T_STRING, [NODE_SEQ] = T_ARRAY,
+		[NODE_MAP] = T_OBJECT,
+	};
+	if (n->kind == NODE_FLOAT && isfinite(n->s.v.f) && floor(n->s.v.f) == n->s.v.f)
+		return T_NUMBER | T_INTEGER;
+	return types[n->kind];
 }
 
 static double node_number(const struct node *n)
@@ -365,23 +357,17 @@ static void type_error(struct vctx *c, const struct node *n, unsigned expected)
 /* The schema of property key, or NULL. */
 static const snode *find_prop(const snode *s, const char *key)
 {
-	size_t lo = 0, hi = s->nprops;
-	unsigned char k0 = (unsigned char)key[0];
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		const char *name = prop_name(s, mid);
-		/* the first byte decides most steps without a call */
-		int r = (int)k0 - (int)(unsigned char)name[0];
-		if (!r && k0)
-			r = strcmp(key + 1, name + 1);
-		if (!r)
-			return prop_schema(s, mid);
-		if (r < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
+	if (!s->nprops)
+		return NULL;
+	size_t mask = ((size_t)1 << s->hbits) - 1, len = strlen(key);
+	for (size_t i = stab_key_hash(key, len) & mask;; i = (i + 1) & mask) {
+		unsigned p = stab_hash[s->hash + i];
+		if (!p)
+			return NULL;
+		const struct stab_prop *prop = &stab_props[s->props + p - 1];
+		if (!memcmp(stab_pool + prop->name, key, len + 1))
+			return &stab_nodes[prop->node];
 	}
-	return NULL;
 }
 
 /* Does a value of these node types pass the schema's type (through oneOf)? */
@@ -422,8 +408,16 @@ static void key_type_error(struct vctx *c, const struct node_entry *e, size_t pa
 	add_err_at(c, "schema.key-type", e->keypos, parent_mark, &m);
 }
 
+static void keys_deep(struct vctx *c, const struct node *n);
+
 /* Non-string keys anywhere below n (docker's JSON conversion rejects them). */
 static void check_keys_deep(struct vctx *c, const struct node *n)
+{
+	if (n->kind == NODE_SEQ || n->kind == NODE_MAP)
+		keys_deep(c, n);
+}
+
+static void keys_deep(struct vctx *c, const struct node *n)
 {
 	size_t mark;
 	if (n->kind == NODE_SEQ) {
@@ -724,9 +718,27 @@ static int cmp_canon(const void *pa, const void *pb)
 	return a->index < b->index ? -1 : a->index > b->index;
 }
 
+/* Most lists are a few strings: compared pairwise, without canonical texts. */
+static int few_distinct_strings(const struct node *n)
+{
+	if (n->seq.n > 8)
+		return 0;
+	for (size_t i = 0; i < n->seq.n; i++) {
+		const struct node *a = n->seq.v[i];
+		if (a->kind != NODE_STR)
+			return 0;
+		for (size_t j = 0; j < i; j++) {
+			const struct node *b = n->seq.v[j];
+			if (a->s.len == b->s.len && !memcmp(a->s.text, b->s.text, a->s.len))
+				return 0;
+		}
+	}
+	return 1;
+}
+
 static void check_unique(struct vctx *c, const struct node *n)
 {
-	if (n->seq.n < 2)
+	if (n->seq.n < 2 || few_distinct_strings(n))
 		return;
 	struct sbuf text = SBUF_INIT;
 	struct canon_item *v = xmalloc(n->seq.n * sizeof(*v));

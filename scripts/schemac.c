@@ -69,8 +69,8 @@ static struct stab_prop *props;
 static size_t nprops, props_alloc;
 static struct stab_pat *pats;
 static size_t npats, pats_alloc;
-static uint16_t *strs, *refs, *patterns;
-static size_t nstrs, strs_alloc, nrefs, refs_alloc, npatterns, patterns_alloc;
+static uint16_t *strs, *refs, *patterns, *hash;
+static size_t nstrs, strs_alloc, nrefs, refs_alloc, npatterns, patterns_alloc, nhash, hash_alloc;
 static struct stab_version *versions;
 static size_t nversions, versions_alloc;
 
@@ -226,6 +226,26 @@ static int same_list(const void *table, size_t at, const void *mine, size_t n, s
 	return !n || !memcmp((const char *)table + at * size, mine, n * size);
 }
 
+/* The node's property hash table: at least twice as many slots as properties. */
+static void add_hash(struct stab_node *n, const struct lists *l)
+{
+	if (!l->nprops)
+		return;
+	while ((1u << n->hbits) < 2 * l->nprops)
+		n->hbits++;
+	size_t size = 1u << n->hbits, mask = size - 1;
+	n->hash = idx16(nhash);
+	for (size_t i = 0; i < size; i++)
+		PUSH(hash, nhash, hash_alloc, 0);
+	for (size_t p = 0; p < l->nprops; p++) {
+		const char *name = pool + l->props[p].name;
+		size_t i = stab_key_hash(name, strlen(name)) & mask;
+		while (hash[n->hash + i])
+			i = (i + 1) & mask;
+		hash[n->hash + i] = (uint16_t)(p + 1);
+	}
+}
+
 /* Append the lists, then keep the node only if no equal one exists. */
 static uint16_t add_node(struct stab_node *n, struct lists *l)
 {
@@ -262,6 +282,7 @@ static uint16_t add_node(struct stab_node *n, struct lists *l)
 		PUSH(strs, nstrs, strs_alloc, l->enums[i]);
 	for (size_t i = 0; i < l->nchoice; i++)
 		PUSH(refs, nrefs, refs_alloc, l->choice[i]);
+	add_hash(n, l);
 	PUSH(nodes, nnodes, nodes_alloc, *n);
 	return idx16(nnodes - 1);
 }
@@ -374,10 +395,10 @@ int main(int argc, char **argv)
 		printf("\t{ .types = %u, .flags = %u, .format = %u, .defname = %u, .props = %u, "
 		       ".nprops = %u, .pats = %u, .npats = %u, .required = %u, .nrequired = %u, "
 		       ".enums = %u, .nenums = %u, .choice = %u, .nchoice = %u, .items = %u, "
-		       ".minimum = %.17g },\n",
+		       ".hash = %u, .hbits = %u, .minimum = %.17g },\n",
 		       n->types, n->flags, n->format, n->defname, n->props, n->nprops, n->pats,
 		       n->npats, n->required, n->nrequired, n->enums, n->nenums, n->choice,
-		       n->nchoice, n->items, n->minimum);
+		       n->nchoice, n->items, n->hash, n->hbits, n->minimum);
 	}
 	printf("};\n\nconst struct stab_prop stab_props[] = {\n");
 	for (size_t i = 0; i < nprops; i++)
@@ -388,6 +409,7 @@ int main(int argc, char **argv)
 	printf("\t{ 0, 0 }\n};\n\n");
 	put_u16s("stab_strs", strs, nstrs);
 	put_u16s("stab_refs", refs, nrefs);
+	put_u16s("stab_hash", hash, nhash);
 	put_u16s("stab_patterns", patterns, npatterns);
 	printf("const uint16_t stab_npatterns = %zu;\n\n", npatterns);
 	printf("const struct stab_version stab_versions[] = {\n");
@@ -403,6 +425,7 @@ int main(int argc, char **argv)
 	free(pats);
 	free(strs);
 	free(refs);
+	free(hash);
 	free(patterns);
 	free(versions);
 	free(memo);
