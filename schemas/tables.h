@@ -33,6 +33,7 @@ enum {
 	SN_UNIQUE = 1 << 2,  /* uniqueItems */
 	SN_ONE_OF = 1 << 3,  /* the choice is a oneOf (else anyOf) */
 	SN_MINIMUM = 1 << 4, /* minimum is set */
+	SN_TYPE_ONLY = 1 << 5, /* a scalar that has the type passes: no enum, format, minimum, choice */
 };
 
 enum sformat { F_NONE, F_DURATION, F_PORTS, F_EXPOSE };

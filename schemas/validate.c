@@ -122,7 +122,7 @@ static struct regex *regex_get(const char *src)
 	return r;
 }
 
-static const struct regex *pat_regex(const snode *s, size_t k)
+static inline const struct regex *pat_regex(const snode *s, size_t k)
 {
 	uint16_t i = stab_pats[s->pats + k].pattern;
 	if (!schema_regexes)
@@ -236,17 +236,24 @@ struct vctx {
 };
 
 /* Paths are kept as steps and only spelled out for an error: most nodes have none. */
-static void push_key(struct vctx *c, const char *key, size_t *mark)
+__attribute__((noinline)) static void grow_steps(struct vctx *c)
+{
+	ALLOC_GROW(c->steps, c->nsteps + 1, c->steps_alloc);
+}
+
+static inline void push_key(struct vctx *c, const char *key, size_t *mark)
 {
 	*mark = c->nsteps;
-	ALLOC_GROW(c->steps, c->nsteps + 1, c->steps_alloc);
+	if (c->nsteps == c->steps_alloc)
+		grow_steps(c);
 	c->steps[c->nsteps++] = (struct step){ key, 0 };
 }
 
-static void push_index(struct vctx *c, size_t i, size_t *mark)
+static inline void push_index(struct vctx *c, size_t i, size_t *mark)
 {
 	*mark = c->nsteps;
-	ALLOC_GROW(c->steps, c->nsteps + 1, c->steps_alloc);
+	if (c->nsteps == c->steps_alloc)
+		grow_steps(c);
 	c->steps[c->nsteps++] = (struct step){ NULL, i };
 }
 
@@ -917,6 +924,8 @@ static void validate(struct vctx *c, const struct node *n, const snode *s)
 		type_error(c, n, s->types);
 		return;
 	}
+	if ((s->flags & SN_TYPE_ONLY) && n->kind != NODE_SEQ && n->kind != NODE_MAP)
+		return;
 	if (s->nenums)
 		check_enum(c, n, s);
 	if (s->format != F_NONE && s->format != F_EXPOSE)

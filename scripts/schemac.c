@@ -259,6 +259,9 @@ static uint16_t add_node(struct stab_node *n, struct lists *l)
 	n->nenums = idx16(l->nenums);
 	n->choice = idx16(nrefs);
 	n->nchoice = idx16(l->nchoice);
+	if (!l->nchoice && !l->nenums && !(n->flags & (SN_MINIMUM | SN_EMPTY)) &&
+	    (n->format == F_NONE || n->format == F_EXPOSE))
+		n->flags |= SN_TYPE_ONLY;
 	for (size_t i = 1; i < nnodes; i++) {
 		const struct stab_node *o = &nodes[i];
 		if (o->types == n->types && o->flags == n->flags && o->format == n->format &&
