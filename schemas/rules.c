@@ -220,6 +220,12 @@ static int value_char(char ch)
 	       strchr(":-_ \t\n\v\f\r.*()?+[]\\^$|/", ch) != NULL;
 }
 
+/* Go's unicode.IsSpace for ASCII (strings.TrimSpace) */
+static int is_space(char ch)
+{
+	return ch == ' ' || (ch >= '\t' && ch <= '\r');
+}
+
 static int has_prefix_ci(const char *s, size_t n, const char *prefix)
 {
 	size_t l = strlen(prefix);
@@ -261,13 +267,13 @@ static void check_constraint(struct rctx *c, const struct node *n)
 		return;
 	}
 	const char *k = s, *ke = op, *v = op + 2, *ve = s + strlen(s);
-	while (k < ke && strchr(" \t\n\v\f\r", *k))
+	while (k < ke && is_space(*k))
 		k++;
-	while (ke > k && strchr(" \t\n\v\f\r", ke[-1]))
+	while (ke > k && is_space(ke[-1]))
 		ke--;
-	while (v < ve && strchr(" \t\n\v\f\r", *v))
+	while (v < ve && is_space(*v))
 		v++;
-	while (ve > v && strchr(" \t\n\v\f\r", ve[-1]))
+	while (ve > v && is_space(ve[-1]))
 		ve--;
 	size_t kl = (size_t)(ke - k), vl = (size_t)(ve - v);
 	int ok = kl >= 2;
@@ -302,11 +308,13 @@ static void check_constraint(struct rctx *c, const struct node *n)
 		       diag_repr(&c->run->diag, k, kl));
 		return;
 	}
+	if (!known || (strcmp(known, "node.role") && strcmp(known, "node.ip")))
+		return;
 	char *val = xstrndup(v, vl);
-	if (known && !strcmp(known, "node.role") && strcasecmp(val, "manager") && strcasecmp(val, "worker"))
+	if (!strcmp(known, "node.role") && strcasecmp(val, "manager") && strcasecmp(val, "worker"))
 		report(c, DIAG_ERROR, "swarm.constraint", n->pos,
 		       "node.role is manager or worker, not %s", repr(c, val));
-	if (known && !strcmp(known, "node.ip") && !is_ip_or_cidr(val))
+	if (!strcmp(known, "node.ip") && !is_ip_or_cidr(val))
 		report(c, DIAG_ERROR, "swarm.constraint", n->pos,
 		       "node.ip needs an IP address or a CIDR network, not %s", repr(c, val));
 	free(val);
