@@ -703,8 +703,17 @@ static int merge_value(struct merger *m, struct node *base, size_t bi, struct no
 static size_t find_last(const struct node *map, size_t n, const char *key)
 {
 	while (n-- > 0)
-		if (!strcmp(map->map.v[n].key, key))
+		if (map->map.v[n].key[0] == key[0] && !strcmp(map->map.v[n].key, key))
 			return n;
+	return NO_MATCH;
+}
+
+/* The first entry of map's first n with this key, or NO_MATCH. */
+static size_t find_first(const struct node *map, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (map->map.v[i].key[0] == key[0] && !strcmp(map->map.v[i].key, key))
+			return i;
 	return NO_MATCH;
 }
 
@@ -724,18 +733,27 @@ static int merge_object(struct merger *m, struct node *base, struct node *over,
 	size_t nbase = base->map.n, unknown = 0;
 	for (size_t f = 0; f < obj->nfields; f++)
 		blast[f] = bfirst[f] = ofirst[f] = NO_MATCH;
-	for (size_t i = 0; i < nbase; i++) {
-		int f = field_index(obj, base->map.v[i].key);
-		if (f >= 0 && bfirst[f] == NO_MATCH)
-			bfirst[f] = i;
-		if (f >= 0)
-			blast[f] = i;
-	}
 	for (size_t i = 0; i < over->map.n; i++) {
 		int f = ofield[i] = field_index(obj, over->map.v[i].key);
 		unknown += f < 0;
 		if (f >= 0 && ofirst[f] == NO_MATCH)
 			ofirst[f] = i;
+	}
+	if (nbase * (over->map.n + obj->nkeyed) <= 256) {
+		/* small: search base for the few fields wanted, not every base key's field */
+		for (size_t i = 0; i < over->map.n; i++)
+			if (ofield[i] >= 0)
+				blast[ofield[i]] = find_last(base, nbase, over->map.v[i].key);
+		for (size_t k = 0; k < obj->nkeyed; k++)
+			bfirst[obj->keyed[k]] = find_first(base, nbase, obj->fields[obj->keyed[k]].key);
+	} else {
+		for (size_t i = 0; i < nbase; i++) {
+			int f = field_index(obj, base->map.v[i].key);
+			if (f >= 0 && bfirst[f] == NO_MATCH)
+				bfirst[f] = i;
+			if (f >= 0)
+				blast[f] = i;
+		}
 	}
 	struct pairing pairing;
 	size_t *match = unknown > 8 ? pair_keys(&pairing, base, over) : NULL;
