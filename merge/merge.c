@@ -172,9 +172,10 @@ static struct object *const all_objects[] = {
 /* Of the first 8 bytes: they tell every two fields of an object apart but a few. */
 static unsigned field_hash(const char *key)
 {
+	const unsigned char *p = (const unsigned char *)key;
 	unsigned h = 0;
-	for (const unsigned char *p = (const unsigned char *)key; *p && p < (const unsigned char *)key + 8; p++)
-		h = h * 31 + *p;
+	for (size_t i = 0; i < 8 && p[i]; i++)
+		h = h * 31 + p[i];
 	return h;
 }
 

@@ -111,12 +111,17 @@ static const struct node *get(const struct node *map, const char *key)
 static void get_keys(const struct node **out, const struct node *map, const char *const *keys,
 		     size_t n)
 {
-	for (size_t k = 0; k < n; k++)
+	uint32_t firsts = 0; /* the wanted keys' first bytes, mod 32: most keys are skipped at once */
+	for (size_t k = 0; k < n; k++) {
 		out[k] = NULL;
+		firsts |= 1u << (keys[k][0] & 31);
+	}
 	if (!map || map->kind != NODE_MAP)
 		return;
 	for (size_t i = 0; i < map->map.n; i++) {
 		const char *key = map->map.v[i].key;
+		if (!(firsts >> (key[0] & 31) & 1))
+			continue;
 		for (size_t k = 0; k < n; k++)
 			if (key[0] == keys[k][0] && !out[k] && !strcmp(key, keys[k])) {
 				out[k] = map->map.v[i].val;
@@ -335,6 +340,23 @@ static void check_placement(struct rctx *c, const struct node *placement)
 	pop(c, mark);
 }
 
+/*
+ * A byte count in plain digits, as normalize writes memory: what
+ * units_ram_in_bytes gives for it, without its float parse. Short enough
+ * that the float it parses through is exact. Returns -1 for anything else.
+ */
+static int plain_byte_count(const char *s, int64_t *out)
+{
+	int64_t v = 0;
+	size_t n = 0;
+	for (; s[n] >= '0' && s[n] <= '9'; n++)
+		v = v * 10 + (s[n] - '0');
+	if (!n || n > 15 || s[n])
+		return -1;
+	*out = v;
+	return 0;
+}
+
 static void check_resources(struct rctx *c, const struct node *resources)
 {
 	static const char *const kinds[] = { "limits", "reservations" };
@@ -360,7 +382,9 @@ static void check_resources(struct rctx *c, const struct node *resources)
 		sbuf_reset(&why);
 		if (node_str(mem)) {
 			size_t m2 = push(c, "memory");
-			if (units_ram_in_bytes(mem->s.text, &v, &why) || v < 0)
+			int bad = plain_byte_count(mem->s.text, &v) &&
+				  (units_ram_in_bytes(mem->s.text, &v, &why) || v < 0);
+			if (bad)
 				report(c, DIAG_ERROR, "swarm.memory", mem->pos,
 				       "invalid memory %s: %s (expected a byte count with an optional "
 				       "unit b, k, m, g, t or p, such as 512M)",
@@ -412,7 +436,9 @@ static void check_update_config(struct rctx *c, const struct node *uc, const cha
 	for (size_t i = 0; i < ARRAY_SIZE(durations); i++) {
 		const struct node *d = get(uc, durations[i]);
 		int64_t ns;
-		if (node_str(d) && !units_parse_duration(d->s.text, &ns) && ns < 0) {
+		/* only a leading '-' makes a duration negative: the rest need no parse */
+		if (node_str(d) && d->s.text[0] == '-' && !units_parse_duration(d->s.text, &ns) &&
+		    ns < 0) {
 			m2 = push(c, durations[i]);
 			report(c, DIAG_ERROR, "swarm.update-config", d->pos,
 			       "%s must not be negative, got %s", durations[i], repr(c, d->s.text));

@@ -133,6 +133,11 @@ void test_rules__memory(void)
 			"test.yml:8:32: error: services.web.deploy.resources.reservations.memory: invalid memory \"5X\": invalid suffix: 'x' (expected a byte count with an optional unit b, k, m, g, t or p, such as 512M)\n");
 	/* reservations may be small; units are still understood */
 	rules(WEB("    deploy: {resources: {limits: {memory: 6M}, reservations: {memory: 1k}}}\n"), 0, 0);
+	/* plain byte counts (as normalize writes them) at the limit, and past the short-cut's digits */
+	rules(WEB("    deploy: {resources: {limits: {memory: \"6291456\"}}}\n"), 0, 0);
+	CHECK(strstr(rules(WEB("    deploy: {resources: {limits: {memory: \"06291455\"}}}\n"), 0, -1),
+		     "memory limit \"06291455\" is below") != NULL);
+	rules(WEB("    deploy: {resources: {limits: {memory: \"1000000000000000\"}}}\n"), 0, 0);
 }
 
 void test_rules__update_config(void)
