@@ -812,13 +812,41 @@ static void check_enum(struct vctx *c, const struct node *n, const snode *s)
 	add_err(c, "schema.enum", n->pos, &m);
 }
 
+/*
+ * The short durations files mostly have ("10s", "1m30s", "500ms"): whole
+ * numbers with units, at most 8 bytes (so no overflow), are valid without a
+ * parse. 0 means "ask units_parse_duration", not "invalid".
+ */
+static int short_duration(const char *s, size_t len)
+{
+	if (!len || len > 8)
+		return 0;
+	for (size_t i = 0; i < len;) {
+		size_t digits = i;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == digits || i == len)
+			return 0;
+		if (s[i] == 'h' || s[i] == 's')
+			i++;
+		else if (s[i] == 'm')
+			i += 1 + (i + 1 < len && s[i + 1] == 's');
+		else if ((s[i] == 'n' || s[i] == 'u') && i + 1 < len && s[i + 1] == 's')
+			i += 2;
+		else
+			return 0;
+	}
+	return 1;
+}
+
 static void check_format(struct vctx *c, const struct node *n, enum sformat f)
 {
 	struct sbuf why = SBUF_INIT, m = SBUF_INIT;
 	int bad = 0;
 	if (f == F_DURATION && n->kind == NODE_STR) {
 		int64_t ns;
-		bad = strlen(n->s.text) != n->s.len || units_parse_duration(n->s.text, &ns);
+		bad = !short_duration(n->s.text, n->s.len) &&
+		      (strlen(n->s.text) != n->s.len || units_parse_duration(n->s.text, &ns));
 		if (bad) { /* the message only when needed: most values are fine */
 			sb_puts(&m, "invalid duration ");
 			sb_puts(&why, "expected a number and a unit, such as 10s, 1m30s or 1.5h "
