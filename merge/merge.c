@@ -285,19 +285,28 @@ static void take(struct merger *m, struct node *base, struct node_entry *be,
 	}
 }
 
-struct keyidx {
-	const char *key;
-	size_t idx;
-};
+#define NO_MATCH SIZE_MAX
 
-static int keyidx_cmp(const void *a, const void *b)
+/* FNV-1a */
+static size_t key_hash(const char *key)
 {
-	const struct keyidx *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
-	return c ? c : (x->idx > y->idx) - (x->idx < y->idx);
+	uint32_t h = 2166136261u;
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
 }
 
-#define NO_MATCH SIZE_MAX
+/* The slot of key in a table of size (a power of 2) of base's entry indexes:
+ * the one holding it, or the free one where it goes. */
+static size_t *key_slot(size_t *slot, size_t size, const struct node *base, const char *key)
+{
+	for (size_t i = key_hash(key);; i++) {
+		size_t *s = &slot[i & (size - 1)];
+		const char *k = *s == NO_MATCH ? NULL : base->map.v[*s].key;
+		if (!k || (k[0] == key[0] && !strcmp(k, key)))
+			return s;
+	}
+}
 
 /* Room for the pairing of a small map without malloc. */
 struct pairing {
@@ -308,8 +317,8 @@ struct pairing {
 /*
  * For each entry of over, the index of base's entry with the same key (the
  * last one if repeated), or NO_MATCH, in p->match (pair_release frees it).
- * Small maps are scanned; sorting keeps large ones (services,
- * environments) linear-ish.
+ * Small maps are scanned; large ones (services, environments) go through
+ * a hash table of base's keys, so the work stays linear.
  */
 static size_t *pair_keys(struct pairing *p, const struct node *base, const struct node *over)
 {
@@ -326,25 +335,19 @@ static size_t *pair_keys(struct pairing *p, const struct node *base, const struc
 		}
 		return match;
 	}
-	struct keyidx *idx = xmalloc((base->map.n + 1) * sizeof(*idx));
+	size_t size = 16;
+	while (size < 2 * base->map.n)
+		size *= 2;
+	size_t *slot = xmalloc(size * sizeof(*slot));
+	for (size_t i = 0; i < size; i++)
+		slot[i] = NO_MATCH;
 	for (size_t i = 0; i < base->map.n; i++) {
-		idx[i].key = base->map.v[i].key;
-		idx[i].idx = i;
+		size_t *s = key_slot(slot, size, base, base->map.v[i].key);
+		*s = i; /* a repeated key: the last one */
 	}
-	qsort(idx, base->map.n, sizeof(*idx), keyidx_cmp);
-	for (size_t i = 0; i < over->map.n; i++) {
-		const char *key = over->map.v[i].key;
-		size_t lo = 0, hi = base->map.n;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (strcmp(idx[mid].key, key) <= 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		match[i] = lo && !strcmp(idx[lo - 1].key, key) ? idx[lo - 1].idx : NO_MATCH;
-	}
-	free(idx);
+	for (size_t i = 0; i < over->map.n; i++)
+		match[i] = *key_slot(slot, size, base, over->map.v[i].key);
+	free(slot);
 	return match;
 }
 
@@ -822,8 +825,12 @@ static int merge_services(struct merger *m, struct node *base, struct node *over
 		m->steps.n = mark;
 	}
 	pair_release(&pairing);
-	/* docker sorts the merged services by name */
-	qsort(base->map.v, base->map.n, sizeof(*base->map.v), entry_cmp);
+	/* docker sorts the merged services by name (often they are already) */
+	size_t sorted = 1;
+	while (sorted < base->map.n && entry_cmp(&base->map.v[sorted - 1], &base->map.v[sorted]) <= 0)
+		sorted++;
+	if (sorted < base->map.n)
+		qsort(base->map.v, base->map.n, sizeof(*base->map.v), entry_cmp);
 	return ret;
 }
 
