@@ -155,7 +155,17 @@ static int name_char(unsigned char ch)
 }
 
 /* Keys are NUL-terminated (a key with a NUL byte is cut there, for every pattern alike). */
-static int regex_match(const struct regex *r, const char *s)
+static int regex_match_any(const struct regex *r, const char *s);
+
+/* "^x-", on every key of most mappings, without a call */
+static inline int regex_match(const struct regex *r, const char *s)
+{
+	if (r->kind == P_PREFIX_X)
+		return s[0] == 'x' && s[1] == '-';
+	return regex_match_any(r, s);
+}
+
+static int regex_match_any(const struct regex *r, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	switch (r->kind) {
@@ -190,7 +200,7 @@ int schema_regex_match(const char *pattern, const char *s)
 int schema_pattern_selftest(const char *pattern, const char *s)
 {
 	struct regex *r = regex_get(pattern);
-	int hand = regex_match(r, s), pcre = pcre_match(r, s);
+	int hand = regex_match_any(r, s), pcre = pcre_match(r, s);
 	return hand == pcre ? hand : -1;
 }
 
@@ -362,7 +372,7 @@ static void type_error(struct vctx *c, const struct node *n, unsigned expected)
 }
 
 /* The schema of property key, or NULL. */
-static const snode *find_prop(const snode *s, const char *key)
+static inline const snode *find_prop(const snode *s, const char *key)
 {
 	if (!s->nprops)
 		return NULL;
@@ -445,7 +455,16 @@ static void keys_deep(struct vctx *c, const struct node *n)
 	}
 }
 
-static void validate(struct vctx *c, const struct node *n, const snode *s);
+static void validate_node(struct vctx *c, const struct node *n, const snode *s);
+
+/* The common leaf, a scalar of the right type under a type-only schema, costs no call. */
+static inline void validate(struct vctx *c, const struct node *n, const snode *s)
+{
+	if ((s->flags & SN_TYPE_ONLY) && n->kind != NODE_SEQ && n->kind != NODE_MAP &&
+	    (!s->types || (s->types & node_types(n))))
+		return;
+	validate_node(c, n, s);
+}
 
 /* ---- unknown keys ---- */
 
@@ -941,7 +960,7 @@ static void validate_choice(struct vctx *c, const struct node *n, const snode *s
 	free(best);
 }
 
-static void validate(struct vctx *c, const struct node *n, const snode *s)
+static void validate_node(struct vctx *c, const struct node *n, const snode *s)
 {
 	if (s->flags & SN_EMPTY) {
 		check_keys_deep(c, n);
@@ -952,8 +971,6 @@ static void validate(struct vctx *c, const struct node *n, const snode *s)
 		type_error(c, n, s->types);
 		return;
 	}
-	if ((s->flags & SN_TYPE_ONLY) && n->kind != NODE_SEQ && n->kind != NODE_MAP)
-		return;
 	if (s->nenums)
 		check_enum(c, n, s);
 	if (s->format != F_NONE && s->format != F_EXPOSE)
