@@ -860,12 +860,15 @@ static int short_duration(const char *s, size_t len)
 
 static void check_format(struct vctx *c, const struct node *n, enum sformat f)
 {
+	/* most values are fine: those need no message buffers */
+	if (n->kind == NODE_STR && (f == F_DURATION ? short_duration(n->s.text, n->s.len)
+				    : !format_port_spec(n->s.text, n->s.len, NULL)))
+		return;
 	struct sbuf why = SBUF_INIT, m = SBUF_INIT;
 	int bad = 0;
 	if (f == F_DURATION && n->kind == NODE_STR) {
 		int64_t ns;
-		bad = !short_duration(n->s.text, n->s.len) &&
-		      (strlen(n->s.text) != n->s.len || units_parse_duration(n->s.text, &ns));
+		bad = strlen(n->s.text) != n->s.len || units_parse_duration(n->s.text, &ns);
 		if (bad) { /* the message only when needed: most values are fine */
 			sb_puts(&m, "invalid duration ");
 			sb_puts(&why, "expected a number and a unit, such as 10s, 1m30s or 1.5h "
