@@ -722,9 +722,10 @@ static size_t find_first(const struct node *map, size_t n, const char *key)
 }
 
 /*
- * Entries are paired through their field (a binary search in the object's
- * table per entry, then an array lookup); keys that are no field (x-*) are
- * searched, or paired by sorting when there are many.
+ * The override's entries are paired through their field (hashed names):
+ * base is searched for just those fields and the keyed lists when it is
+ * small, else each base entry is looked up once. Keys that are no field
+ * (x-*) are searched, or paired through pair_keys when there are many.
  */
 static int merge_object(struct merger *m, struct node *base, struct node *over,
 			const struct object *obj)

@@ -1,7 +1,7 @@
 /*
  * The schema validator: the schemas come compiled into read-only tables
  * (schemas/tables.h, written at build time by scripts/schemac.c: properties
- * sorted for binary search, $refs resolved to shared nodes), then one walk
+ * in a hash table per node, $refs resolved to shared nodes), then one walk
  * over the positioned document per file. Errors are collected in a local
  * list first so a oneOf can try several branches and keep only the errors of
  * the one it reports.
