@@ -55,10 +55,14 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# Schemas are compiled into the binary: no runtime file lookup.
-$(BUILD)/schemas_data.c: $(SCHEMAS) scripts/embed.sh
+# Schemas are compiled into read-only tables at build time (scripts/schemac.c,
+# a host tool): no runtime file lookup, no JSON parsing.
+$(BUILD)/schemac: scripts/schemac.c schemas/tables.h
 	@mkdir -p $(BUILD)
-	scripts/embed.sh $(SCHEMAS) >$@
+	$(CC) -std=c11 -D_GNU_SOURCE -I. $(WARN) -O2 $(shell pkg-config --cflags jansson) \
+		-o $@ scripts/schemac.c $(shell pkg-config --libs jansson)
+$(BUILD)/schemas_data.c: $(SCHEMAS) $(BUILD)/schemac
+	$(BUILD)/schemac $(SCHEMAS) >$@.tmp && mv $@.tmp $@
 $(BUILD)/schemas_data.o: $(BUILD)/schemas_data.c
 	$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -c -o $@ $<
 
