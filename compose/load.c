@@ -20,23 +20,18 @@
 #include <yaml.h>
 
 /*
- * A regular file is read straight into the arena (its size known up front);
- * stdin, pipes and files that change size while read go through a buffer.
+ * A regular file is mapped, not read (see source_add_mapped); stdin, pipes,
+ * empty files and files that cannot be mapped go through a buffer.
  */
-static char *read_regular(FILE *f, struct run *run, size_t *len)
+static int map_regular(uint32_t *out_src, FILE *f, struct run *run, const char *shown,
+		       const char *abspath)
 {
 	struct stat st;
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || st.st_size > LOAD_MAX_BYTES)
-		return NULL;
-	size_t size = (size_t)st.st_size;
-	char *text = arena_alloc(&run->arena, size + 1);
-	if (fread(text, 1, size, f) != size || getc(f) != EOF) {
-		clearerr(f);
-		rewind(f);
-		return NULL;
-	}
-	*len = size;
-	return text;
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    st.st_size > LOAD_MAX_BYTES)
+		return -1;
+	return source_add_mapped(out_src, &run->sources, shown, abspath, fileno(f),
+				 (size_t)st.st_size);
 }
 
 int load_read_file(uint32_t *out_src, struct run *run, const char *name, const char *abspath)
@@ -52,10 +47,7 @@ int load_read_file(uint32_t *out_src, struct run *run, const char *name, const c
 			   diag_repr(&run->diag, shown, strlen(shown)), strerror(errno));
 		goto done;
 	}
-	size_t len;
-	char *text = is_stdin ? NULL : read_regular(f, run, &len);
-	if (text) {
-		*out_src = source_add_arena(&run->sources, shown, abspath, text, len);
+	if (!is_stdin && !map_regular(out_src, f, run, shown, abspath)) {
 		ret = 0;
 		goto done;
 	}

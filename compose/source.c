@@ -6,6 +6,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 void source_table_init(struct source_table *t, struct arena *arena)
 {
@@ -16,6 +18,9 @@ void source_table_init(struct source_table *t, struct arena *arena)
 
 void source_table_release(struct source_table *t)
 {
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i]->map_len)
+			munmap((void *)t->v[i]->text, t->v[i]->map_len);
 	free(t->v);
 	t->v = NULL;
 	t->n = t->alloc = 0;
@@ -48,6 +53,32 @@ uint32_t source_add_arena(struct source_table *t, const char *name, const char *
 	ALLOC_GROW(t->v, t->n + 1, t->alloc);
 	t->v[t->n++] = s;
 	return (uint32_t)t->n;
+}
+
+int source_add_mapped(uint32_t *out_src, struct source_table *t, const char *name,
+		      const char *abspath, int fd, size_t len)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	/* one byte more than the file, rounded to pages: the NUL after the text */
+	size_t map_len = (len + page) & ~(page - 1);
+	void *base = mmap(NULL, map_len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED)
+		return -1;
+	/* the file over the zeroed reservation: its last page is zero-filled past the end too */
+	if (mmap(base, len, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED) {
+		munmap(base, map_len);
+		return -1;
+	}
+	*out_src = source_add_arena(t, name, abspath, base, len);
+	t->v[t->n - 1]->map_len = map_len;
+	return 0;
+}
+
+void source_evict(const struct source_table *t, uint32_t src)
+{
+	const struct source *s = source_get(t, src);
+	if (s && s->map_len)
+		madvise((void *)s->text, s->map_len, MADV_DONTNEED);
 }
 
 const struct source *source_get(const struct source_table *t, uint32_t src)
