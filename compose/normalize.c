@@ -515,10 +515,12 @@ static void map_add_item(struct nctx *c, struct node *out, struct node *it, int 
 	const char *eq = memchr(it->s.text, '=', it->s.len);
 	size_t klen = eq ? (size_t)(eq - it->s.text) : it->s.len;
 	char *key = arena_strndup(c->a, it->s.text, klen);
-	struct node *v;
-	if (eq)
-		v = node_new_strn(c->a, it->pos, eq + 1, it->s.len - klen - 1);
-	else if (null_ok)
+	struct node *v = it;
+	if (eq) {
+		/* the item becomes the value: its text's tail is the value's */
+		it->s.text = eq + 1;
+		it->s.len -= klen + 1;
+	} else if (null_ok)
 		v = node_new_null(c->a, it->pos);
 	else
 		v = node_new_str(c->a, it->pos, "");
@@ -527,9 +529,8 @@ static void map_add_item(struct nctx *c, struct node *out, struct node *it, int 
 
 static struct node *dec_mapping(struct nctx *c, struct node *n, enum ftype t)
 {
-	struct node *out = node_new_map(c->a, n->pos);
 	if (n->kind == NODE_MAP) {
-		node_map_reserve(c->a, out, n->map.n);
+		size_t w = 0;
 		for (size_t i = 0; i < n->map.n; i++) {
 			struct node_entry *e = &n->map.v[i];
 			struct node *v = e->val;
@@ -540,9 +541,13 @@ static struct node *dec_mapping(struct nctx *c, struct node *n, enum ftype t)
 				v = str_of(c, v);
 			path_pop(c, mark);
 			if (v)
-				node_map_add_key(c->a, out, e->key, e->keypos, v);
+				n->map.v[w++] = (struct node_entry){ e->key, e->keypos, 0, v };
 		}
-	} else if (n->kind == NODE_SEQ && t != T_MAPSS) {
+		n->map.n = w;
+		return w ? n : NULL;
+	}
+	struct node *out = node_new_map(c->a, n->pos);
+	if (n->kind == NODE_SEQ && t != T_MAPSS) {
 		node_map_reserve(c->a, out, n->seq.n);
 		for (size_t i = 0; i < n->seq.n; i++) {
 			struct node *it = n->seq.v[i];
@@ -704,13 +709,50 @@ static struct node_entry *find_field(struct node *map, const char *key)
 	return e;
 }
 
+/* Add the x-* entries of v that out does not have yet. */
+static void add_extras(struct nctx *c, struct node *out, const struct node_entry *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(v[i].key, "x-", 2) && !node_map_find(out, v[i].key))
+			node_map_add_key(c->a, out, v[i].key, v[i].keypos, v[i].val);
+}
+
 static void copy_extras(struct nctx *c, struct node *out, struct node *in)
 {
-	for (size_t i = 0; i < in->map.n; i++) {
-		struct node_entry *e = &in->map.v[i];
-		if (!strncmp(e->key, "x-", 2) && !node_map_find(out, e->key))
-			node_map_add_key(c->a, out, e->key, e->keypos, e->val);
+	add_extras(c, out, in->map.v, in->map.n);
+}
+
+/* Copies of map's x-* entries, kept over a rewrite of map in place; free() them. */
+static size_t save_extras(struct node_entry **out, const struct node *map)
+{
+	size_t n = 0;
+	*out = NULL;
+	for (size_t i = 0; i < map->map.n; i++)
+		n += !strncmp(map->map.v[i].key, "x-", 2);
+	if (!n)
+		return 0;
+	*out = xmalloc(n * sizeof(**out));
+	n = 0;
+	for (size_t i = 0; i < map->map.n; i++)
+		if (!strncmp(map->map.v[i].key, "x-", 2))
+			(*out)[n++] = map->map.v[i];
+	return n;
+}
+
+/*
+ * Make map hold exactly the n entries v. The decoders rewrite the maps they
+ * are given in place: the input tree is theirs, and a new tree per file
+ * would double the memory a project takes.
+ */
+static void map_assign(struct nctx *c, struct node *map, const struct node_entry *v, size_t n)
+{
+	if (n > map->map.alloc) {
+		map->map.v = arena_alloc(c->a, n * sizeof(*v));
+		map->map.alloc = n;
 	}
+	if (n)
+		memmove(map->map.v, v, n * sizeof(*v));
+	map->map.n = n;
 }
 
 /* keep_empty: a pointer or list element (printed as {}) rather than an omitempty struct. */
@@ -718,10 +760,9 @@ static struct node *dec_struct(struct nctx *c, struct node *n, const struct shap
 {
 	if (n->kind != NODE_MAP)
 		return type_error(c, n, "a mapping");
-	struct node *out = node_new_map(c->a, n->pos);
 	struct node_entry *by_field[MAX_FIELDS];
-	struct node *vals[MAX_FIELDS];
-	size_t nvals = 0;
+	struct node_entry out[MAX_FIELDS];
+	size_t nout = 0;
 	match_fields(by_field, s, n);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct field *f = &s->fields[i];
@@ -736,32 +777,33 @@ static struct node *dec_struct(struct nctx *c, struct node *n, const struct shap
 		} else if (f->type == T_INT_KEEP) {
 			v = node_new_int(c->a, n->pos, 0);
 		}
-		vals[i] = v;
-		nvals += v != NULL;
+		if (v)
+			out[nout++] = (struct node_entry){ f->key, e ? e->keypos : n->pos, 0, v };
 	}
-	node_map_reserve(c->a, out, nvals);
-	for (size_t i = 0; i < s->n; i++)
-		if (vals[i])
-			node_map_add_key(c->a, out, s->fields[i].key,
-					 by_field[i] ? by_field[i]->keypos : n->pos, vals[i]);
-	if (s->extras)
-		copy_extras(c, out, n);
-	return out->map.n || keep_empty ? out : NULL;
+	struct node_entry *extras;
+	size_t nextras = s->extras ? save_extras(&extras, n) : 0;
+	map_assign(c, n, out, nout);
+	if (nextras) {
+		add_extras(c, n, extras, nextras);
+		free(extras);
+	}
+	return n->map.n || keep_empty ? n : NULL;
 }
 
 static struct node *dec_list_struct(struct nctx *c, struct node *n, const struct shape *s)
 {
 	if (n->kind != NODE_SEQ)
 		return type_error(c, n, "a list");
-	struct node *out = node_new_seq(c->a, n->pos);
+	size_t w = 0;
 	for (size_t i = 0; i < n->seq.n; i++) {
 		size_t mark = path_index(c, i);
 		struct node *v = dec_struct(c, n->seq.v[i], s, 1);
 		path_pop(c, mark);
 		if (v)
-			node_seq_push(c->a, out, v);
+			n->seq.v[w++] = v;
 	}
-	return out->seq.n ? out : NULL;
+	n->seq.n = w;
+	return w ? n : NULL;
 }
 
 static struct node *dec_build(struct nctx *c, struct node *n, const struct shape *s)
@@ -802,8 +844,8 @@ static struct node *dec_external(struct nctx *c, struct node *n)
 
 static struct node *dec_svcnets(struct nctx *c, struct node *n, const struct shape *s)
 {
-	struct node *out = node_new_map(c->a, n->pos);
 	if (n->kind == NODE_SEQ) {
+		struct node *out = node_new_map(c->a, n->pos);
 		for (size_t i = 0; i < n->seq.n; i++) {
 			struct node *it = n->seq.v[i];
 			size_t mark = path_index(c, i);
@@ -814,19 +856,22 @@ static struct node *dec_svcnets(struct nctx *c, struct node *n, const struct sha
 			path_pop(c, mark);
 		}
 		map_keep_last(out);
-	} else if (n->kind == NODE_MAP) {
+		return out->map.n ? out : NULL;
+	}
+	if (n->kind == NODE_MAP) {
+		size_t w = 0;
 		for (size_t i = 0; i < n->map.n; i++) {
 			struct node_entry *e = &n->map.v[i];
 			size_t mark = path_key(c, e->key);
 			struct node *v = e->val->kind == NODE_NULL ? e->val : dec_struct(c, e->val, s, 1);
 			path_pop(c, mark);
 			if (v)
-				node_map_add_key(c->a, out, e->key, e->keypos, v);
+				n->map.v[w++] = (struct node_entry){ e->key, e->keypos, 0, v };
 		}
-	} else {
-		return type_error(c, n, "a list or a mapping");
+		n->map.n = w;
+		return w ? n : NULL;
 	}
-	return out->map.n ? out : NULL;
+	return type_error(c, n, "a list or a mapping");
 }
 
 /* A single value prints as a bare int, soft/hard as a map; zeros as {}. */
@@ -834,24 +879,27 @@ static struct node *dec_ulimits(struct nctx *c, struct node *n)
 {
 	if (n->kind != NODE_MAP)
 		return type_error(c, n, "a mapping");
-	struct node *out = node_new_map(c->a, n->pos);
+	size_t w = 0;
 	for (size_t i = 0; i < n->map.n; i++) {
 		struct node_entry *e = &n->map.v[i];
 		size_t mark = path_key(c, e->key);
 		struct node *v;
 		if (e->val->kind == NODE_MAP) {
-			v = node_new_map(c->a, e->val->pos);
 			static const char *const parts[] = { "soft", "hard" };
+			struct node_entry out[2];
+			size_t nout = 0;
+			v = e->val;
 			for (size_t j = 0; j < 2; j++) {
-				struct node_entry *pe = node_map_find(e->val, parts[j]);
+				struct node_entry *pe = node_map_find(v, parts[j]);
 				if (!pe)
 					continue;
 				size_t m2 = path_key(c, pe->key);
 				struct node *pv = dec_int(c, pe->val, T_INT);
 				path_pop(c, m2);
 				if (pv)
-					node_map_add_key(c->a, v, parts[j], pe->keypos, pv);
+					out[nout++] = (struct node_entry){ parts[j], pe->keypos, 0, pv };
 			}
+			map_assign(c, v, out, nout);
 		} else if (e->val->kind == NODE_INT) {
 			v = dec_int(c, e->val, T_INT);
 			if (!v)
@@ -861,31 +909,35 @@ static struct node *dec_ulimits(struct nctx *c, struct node *n)
 		}
 		path_pop(c, mark);
 		if (v)
-			node_map_add_key(c->a, out, e->key, e->keypos, v);
+			n->map.v[w++] = (struct node_entry){ e->key, e->keypos, 0, v };
 	}
-	return out->map.n ? out : NULL;
+	n->map.n = w;
+	return w ? n : NULL;
 }
 
 static struct node *dec_filerefs(struct nctx *c, struct node *n, const struct shape *s)
 {
 	if (n->kind != NODE_SEQ)
 		return type_error(c, n, "a list");
-	struct node *out = node_new_seq(c->a, n->pos);
+	size_t w = 0;
 	for (size_t i = 0; i < n->seq.n; i++) {
 		struct node *it = n->seq.v[i], *v;
 		size_t mark = path_index(c, i);
 		if (it->kind == NODE_STR) {
 			v = node_new_map(c->a, it->pos);
-			if (it->s.len)
+			if (it->s.len) {
+				node_map_reserve(c->a, v, 1);
 				node_map_add_key(c->a, v, "source", it->pos, it);
+			}
 		} else {
 			v = dec_struct(c, it, s, 1);
 		}
 		path_pop(c, mark);
 		if (v)
-			node_seq_push(c->a, out, v);
+			n->seq.v[w++] = v;
 	}
-	return out->seq.n ? out : NULL;
+	n->seq.n = w;
+	return w ? n : NULL;
 }
 
 /* ---- ports (go-connections nat.ParsePortSpec + swarmopts) ---- */
@@ -1203,21 +1255,23 @@ static struct node *dec_volumes(struct nctx *c, struct node *n, const struct sha
 {
 	if (n->kind != NODE_SEQ)
 		return type_error(c, n, "a list");
-	struct node *out = node_new_seq(c->a, n->pos);
+	size_t w = 0;
 	for (size_t i = 0; i < n->seq.n; i++) {
 		struct node *it = n->seq.v[i], *v;
+		struct pos pos = it->pos;
 		size_t mark = path_index(c, i);
 		if (it->kind == NODE_STR)
 			v = parse_volume(c, it);
 		else
 			v = dec_struct(c, it, s, 1);
 		if (v) {
-			resolve_bind(c, v, it->pos);
-			node_seq_push(c->a, out, v);
+			resolve_bind(c, v, pos);
+			n->seq.v[w++] = v;
 		}
 		path_pop(c, mark);
 	}
-	return out->seq.n ? out : NULL;
+	n->seq.n = w;
+	return w ? n : NULL;
 }
 
 static struct node *dec(struct nctx *c, struct node *n, const struct field *f)
@@ -1498,21 +1552,25 @@ static struct node *normalize_object(struct nctx *c, enum section sec, const cha
 		[SEC_SECRETS] = { "secret", &fileobj_shape, "3.5" },
 		[SEC_CONFIGS] = { "config", &fileobj_shape, "3.5" },
 	};
-	if (in->kind == NODE_NULL && (sec == SEC_NETWORKS || sec == SEC_VOLUMES))
+	int netvol = sec == SEC_NETWORKS || sec == SEC_VOLUMES;
+	if (in->kind == NODE_NULL && netvol)
 		return node_new_map(c->a, in->pos);
+	/* docker keeps x-* of external networks and volumes only */
+	struct node_entry *extras = NULL;
+	size_t nextras = netvol && in->kind == NODE_MAP ? save_extras(&extras, in) : 0;
 	struct node *obj = dec_struct(c, in, info[sec].shape, 1);
-	if (!obj)
-		return NULL;
+	int external = 0;
 	const char *kind = info[sec].kind;
-	if (sec == SEC_VOLUMES && node_map_find(obj, "external"))
-		volume_conflicts(c, obj, key);
-	int external = resolve_external(c, obj, kind, key, info[sec].deprecated_since);
-	if (sec == SEC_NETWORKS || sec == SEC_VOLUMES) {
-		/* docker keeps x-* of external networks and volumes only */
+	if (obj) {
+		if (sec == SEC_VOLUMES && node_map_find(obj, "external"))
+			volume_conflicts(c, obj, key);
+		external = resolve_external(c, obj, kind, key, info[sec].deprecated_since);
 		if (external)
-			copy_extras(c, obj, in);
-		return obj;
+			add_extras(c, obj, extras, nextras);
 	}
+	free(extras);
+	if (!obj || netvol)
+		return obj;
 	struct node_entry *fe = node_map_find(obj, "file");
 	if (external)
 		return obj;
@@ -1534,7 +1592,7 @@ static struct node *normalize_section(struct nctx *c, enum section sec, const ch
 {
 	if (in->kind != NODE_MAP)
 		return type_error(c, in, "a mapping");
-	struct node *out = node_new_map(c->a, in->pos);
+	size_t w = 0;
 	for (size_t i = 0; i < in->map.n; i++) {
 		struct node_entry *e = &in->map.v[i];
 		size_t mark = path_key(c, name);
@@ -1542,16 +1600,17 @@ static struct node *normalize_section(struct nctx *c, enum section sec, const ch
 		struct node *v = normalize_object(c, sec, e->key, e->val);
 		path_pop(c, mark);
 		if (v)
-			node_map_add_key(c->a, out, e->key, e->keypos, v);
+			in->map.v[w++] = (struct node_entry){ e->key, e->keypos, 0, v };
 	}
-	return out->map.n ? out : NULL;
+	in->map.n = w;
+	return w ? in : NULL;
 }
 
 static struct node *normalize_services(struct nctx *c, struct node *in)
 {
 	if (in->kind != NODE_MAP)
 		return type_error(c, in, "a mapping");
-	struct node *out = node_new_map(c->a, in->pos);
+	size_t w = 0;
 	for (size_t i = 0; i < in->map.n; i++) {
 		struct node_entry *e = &in->map.v[i];
 		size_t mark = path_key(c, "services");
@@ -1561,9 +1620,10 @@ static struct node *normalize_services(struct nctx *c, struct node *in)
 			resolve_environment(c, svc);
 		path_pop(c, mark);
 		if (svc)
-			node_map_add_key(c->a, out, e->key, e->keypos, svc);
+			in->map.v[w++] = (struct node_entry){ e->key, e->keypos, 0, svc };
 	}
-	return out;
+	in->map.n = w;
+	return in;
 }
 
 static void set_version(struct nctx *c, struct node *root)
