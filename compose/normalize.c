@@ -327,6 +327,27 @@ static struct node *dec_bool(struct nctx *c, struct node *n, int keep)
 	return n->s.v.b || keep ? n : NULL;
 }
 
+/* Is s how an integer prints in decimal (no sign, base prefix, '_' or leading zero)? */
+static int is_decimal(const char *s, size_t len)
+{
+	size_t i = len && s[0] == '-';
+	if (i == len || (s[i] == '0' && (i || len > 1)))
+		return 0;
+	for (; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* n (a node the decoders own) turned into the string s, unless it is that already. */
+static struct node *set_str(struct nctx *c, struct node *n, const char *s)
+{
+	size_t len = strlen(s);
+	if (n->kind != NODE_STR || n->s.len != len || memcmp(n->s.text, s, len))
+		node_set_str(c->a, n, s, len);
+	return n;
+}
+
 /*
  * An integer field: ints as they are, floats truncated toward zero (the
  * schema lets 1.0 through as an integer); unsigned fields reject negative
@@ -362,7 +383,14 @@ static struct node *dec_int(struct nctx *c, struct node *n, enum ftype t)
 		u = (uint32_t)u;
 	if (!keep && (is_unsigned ? u == 0 : i == 0))
 		return NULL;
-	return is_unsigned ? node_new_uint(c->a, n->pos, u) : node_new_int(c->a, n->pos, i);
+	if (is_unsigned && u > INT64_MAX)
+		return node_new_uint(c->a, n->pos, u);
+	int64_t v = is_unsigned ? (int64_t)u : i;
+	/* the decoders own their input: n becomes the result (as it is when it says v in decimal) */
+	if (n->kind != NODE_INT || (n->flags & NODE_UNSIGNED) || n->s.v.i != v ||
+	    !is_decimal(n->s.text, n->s.len))
+		node_set_int(c->a, n, v);
+	return n;
 }
 
 static struct node *dec_float32(struct nctx *c, struct node *n)
@@ -394,7 +422,7 @@ static struct node *dec_duration(struct nctx *c, struct node *n, int keep)
 			    repr(c, n->s.text));
 	if (!ns && !keep)
 		return NULL;
-	return node_new_str(c->a, n->pos, units_format_duration(ns, buf));
+	return set_str(c, n, units_format_duration(ns, buf));
 }
 
 static struct node *dec_bytes(struct nctx *c, struct node *n)
@@ -416,7 +444,9 @@ static struct node *dec_bytes(struct nctx *c, struct node *n)
 	}
 	if (!v)
 		return NULL;
-	return node_new_str(c->a, n->pos, arena_fmt(c->a, "%" PRId64, v));
+	char buf[24];
+	snprintf(buf, sizeof(buf), "%" PRId64, v);
+	return set_str(c, n, buf);
 }
 
 /* ---- lists ---- */
@@ -1342,7 +1372,7 @@ static struct node *env_value(struct nctx *c, const char *key, struct node *v)
 	if (v->kind == NODE_NULL || (v->kind == NODE_STR && !v->s.len)) {
 		const char *pv = lookup_env(c, key);
 		if (pv)
-			return node_new_str(c->a, v->pos, pv);
+			return set_str(c, v, pv);
 	}
 	return v;
 }
@@ -1437,7 +1467,8 @@ static void resolve_environment(struct nctx *c, struct node *svc)
 {
 	struct node_entry *fe = node_map_find(svc, "env_file");
 	struct node_entry *ee = node_map_find(svc, "environment");
-	struct node *env = node_new_map(c->a, ee ? ee->val->pos : svc->pos);
+	/* without env files the decoded environment map is the result */
+	struct node *env = ee && !fe ? ee->val : node_new_map(c->a, ee ? ee->val->pos : svc->pos);
 	if (fe) {
 		size_t mark = path_key(c, "env_file");
 		for (size_t i = 0; i < fe->val->seq.n; i++) {
@@ -1447,11 +1478,13 @@ static void resolve_environment(struct nctx *c, struct node *svc)
 		}
 		path_pop(c, mark);
 	}
-	if (ee)
+	if (ee && env != ee->val) {
+		node_map_reserve(c->a, env, ee->val->map.n);
 		for (size_t i = 0; i < ee->val->map.n; i++) {
 			struct node_entry *e = &ee->val->map.v[i];
 			node_map_add_key(c->a, env, e->key, e->keypos, e->val);
 		}
+	}
 	map_keep_last(env);
 	for (size_t i = 0; i < env->map.n; i++)
 		env->map.v[i].val = env_value(c, env->map.v[i].key, env->map.v[i].val);
