@@ -354,7 +354,8 @@ static int find_nonstring_key(struct key_walk *w, const struct node *n, int dept
 static int check_keys_are_strings(struct run *run, const struct node *root)
 {
 	struct key_walk w = { 0 };
-	int len = find_nonstring_key(&w, root, 0);
+	/* the loader says whether there is one to find */
+	int len = root->flags & NODE_NONSTR_KEYS ? find_nonstring_key(&w, root, 0) : 0;
 	if (!len)
 		return 0;
 	struct sbuf path = SBUF_INIT;

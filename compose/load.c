@@ -276,9 +276,19 @@ struct frame {
 
 #define INDEX_FROM 16 /* below this a linear scan is cheaper */
 
+/* A text in the arena that scalars with the same bytes share. */
+struct shared_text {
+	const char *text;
+	uint32_t len, hash;
+};
+
 struct loader {
 	struct run *run;
 	uint32_t src;
+	/* keys and short scalars repeat (image, environment, "true", ...): one copy each */
+	struct shared_text *texts;
+	size_t ntexts, texts_cap;
+	int nonstr_key; /* a mapping below the root has a key that is not a string */
 	struct frame *stack;
 	size_t depth, stack_alloc;
 	/* the children of the open frames, each frame's above its parent's */
@@ -300,6 +310,58 @@ static uint32_t key_hash(const char *k)
 	for (; *k; k++)
 		h = (h ^ (unsigned char)*k) * 16777619u;
 	return h;
+}
+
+#define SHARE_MAX_LEN 64 /* longer texts are rarely repeated */
+
+static uint32_t text_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static void texts_insert(struct shared_text *v, size_t cap, struct shared_text t)
+{
+	size_t i = t.hash & (cap - 1);
+	while (v[i].text)
+		i = (i + 1) & (cap - 1);
+	v[i] = t;
+}
+
+/*
+ * The arena copy of s for a scalar: shared with the earlier scalars of the
+ * file that have the same bytes. Texts are never changed in place (a phase
+ * that changes a value gives the node a new text), so sharing is safe.
+ */
+static const char *scalar_text(struct loader *l, const char *s, size_t len)
+{
+	if (len > SHARE_MAX_LEN)
+		return arena_strndup(&l->run->arena, s, len);
+	uint32_t h = text_hash(s, len);
+	if (l->texts_cap) {
+		size_t mask = l->texts_cap - 1;
+		for (size_t i = h & mask; l->texts[i].text; i = (i + 1) & mask) {
+			struct shared_text *t = &l->texts[i];
+			if (t->hash == h && t->len == len && !memcmp(t->text, s, len))
+				return t->text;
+		}
+	}
+	if ((l->ntexts + 1) * 2 > l->texts_cap) {
+		size_t cap = l->texts_cap ? l->texts_cap * 2 : 256;
+		struct shared_text *v = xcalloc(cap, sizeof(*v));
+		for (size_t i = 0; i < l->texts_cap; i++)
+			if (l->texts[i].text)
+				texts_insert(v, cap, l->texts[i]);
+		free(l->texts);
+		l->texts = v;
+		l->texts_cap = cap;
+	}
+	struct shared_text t = { arena_strndup(&l->run->arena, s, len), (uint32_t)len, h };
+	texts_insert(l->texts, l->texts_cap, t);
+	l->ntexts++;
+	return t.text;
 }
 
 /* The entries of an open mapping so far (valid until the next one is added). */
@@ -404,6 +466,8 @@ static void frame_add_entry(struct loader *l, struct frame *f, const char *key,
 {
 	ALLOC_GROW(l->ents, l->nents + 1, l->ents_alloc);
 	l->ents[l->nents++] = (struct node_entry){ key, keypos, keyflags, val };
+	if ((keyflags & NODE_KEY_NONSTR) && f != l->stack)
+		l->nonstr_key = 1;
 	f->node->map.n++;
 	index_update(l, f);
 }
@@ -610,7 +674,7 @@ static void scalar_init(struct loader *l, struct node *n, yaml_event_t *ev)
 	memset(n, 0, sizeof(*n));
 	n->kind = NODE_STR;
 	n->pos = mark_pos(l, ev->start_mark);
-	n->s.text = arena_strndup(a, (const char *)ev->data.scalar.value, ev->data.scalar.length);
+	n->s.text = scalar_text(l, (const char *)ev->data.scalar.value, ev->data.scalar.length);
 	n->s.len = ev->data.scalar.length;
 	int plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 	if (tag && !strcmp(tag, "!reset"))
@@ -749,6 +813,8 @@ int load_yaml(struct node **out, struct run *run, uint32_t src)
 			goto out;
 	}
 	(void)in_doc;
+	if (l.root && l.nonstr_key)
+		l.root->flags |= NODE_NONSTR_KEYS;
 	*out = l.root;
 	ret = l.had_error ? -1 : 0;
 out:
@@ -762,6 +828,7 @@ out:
 	for (size_t i = 0; i < l.nanchors; i++)
 		free(l.anchors[i].name);
 	free(l.anchors);
+	free(l.texts);
 	yaml_parser_delete(&parser);
 	return ret;
 }
