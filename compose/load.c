@@ -314,12 +314,35 @@ static uint32_t key_hash(const char *k)
 
 #define SHARE_MAX_LEN 64 /* longer texts are rarely repeated */
 
+static uint64_t hash_mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xff51afd7ed558ccdull;
+	return h ^ (h >> 32);
+}
+
+/* Eight bytes at a time (this runs for every scalar), the last 0-8 in one step. */
 static uint32_t text_hash(const char *s, size_t len)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
+	const char *end = s + len;
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ len, w = 0;
+	for (; end - s > 8; s += 8) {
+		memcpy(&w, s, 8);
+		h = hash_mix(h, w);
+	}
+	size_t r = (size_t)(end - s);
+	if (r >= 4) {
+		uint32_t lo, hi; /* overlapping when r < 8 */
+		memcpy(&lo, s, 4);
+		memcpy(&hi, end - 4, 4);
+		w = lo | (uint64_t)hi << 32;
+	} else if (r) {
+		w = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[r / 2] << 8 |
+		    (uint64_t)(unsigned char)s[r - 1] << 16;
+	} else {
+		w = 0;
+	}
+	h = hash_mix(h, w);
+	return (uint32_t)(h ^ (h >> 29));
 }
 
 static void texts_insert(struct shared_text *v, size_t cap, struct shared_text t)
