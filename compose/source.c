@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void source_table_init(struct source_table *t, struct arena *arena)
@@ -88,10 +89,21 @@ const struct source *source_get(const struct source_table *t, uint32_t src)
 	return t->v[src - 1];
 }
 
+/*
+ * An evicted mapped text is read from its file again: a file cut shorter
+ * since would fault (SIGBUS) where its bytes are gone.
+ */
+static int text_readable(const struct source *s)
+{
+	struct stat st;
+	return !s->map_len || (!stat(s->abspath ? s->abspath : s->name, &st) &&
+			       (size_t)st.st_size >= s->len);
+}
+
 void source_excerpt(struct sbuf *out, const struct source_table *t, struct pos pos)
 {
 	const struct source *s = source_get(t, pos.src);
-	if (!s || !pos.line || pos.line > s->nlines)
+	if (!s || !pos.line || pos.line > s->nlines || !text_readable(s))
 		return;
 	size_t start = s->lines[pos.line - 1];
 	size_t end = start;
