@@ -3,8 +3,9 @@
  * the file:line:col it came from, so any phase can report at the source.
  *
  * Ownership: nodes, keys and text live in the run's arena and are freed with
- * it. Keys and scalar texts may be shared between nodes: never write into
- * one (give the node a new text instead). The tree is a strict tree: the loader copies alias targets and `<<`
+ * it. Keys and scalar texts may be shared between nodes (and be static):
+ * never write into a text the code did not just make itself; give the node
+ * a new text instead. The tree is a strict tree: the loader copies alias targets and `<<`
  * merges, so no node has two parents and a phase may change nodes in place.
  *
  * Scalars are typed as docker's yaml.v3 types them when decoding into

@@ -302,6 +302,15 @@ static const char *go_sprint(struct nctx *c, const struct node *n)
 	}
 }
 
+/* A string node for text that lives as long as the tree (arena or static): not copied. */
+static struct node *str_ref(struct nctx *c, struct pos pos, const char *text)
+{
+	struct node *n = node_new(c->a, NODE_STR, pos);
+	n->s.text = text;
+	n->s.len = strlen(text);
+	return n;
+}
+
 /* A string node for a scalar value (strings are reused as they are). */
 static struct node *str_of(struct nctx *c, struct node *n)
 {
@@ -310,7 +319,7 @@ static struct node *str_of(struct nctx *c, struct node *n)
 	const char *s = go_sprint(c, n);
 	if (!s)
 		return type_error(c, n, "a string or a number");
-	return node_new_str(c->a, n->pos, s);
+	return str_ref(c, n->pos, s);
 }
 
 static struct node *dec_str(struct nctx *c, struct node *n, int keep)
@@ -499,7 +508,7 @@ static struct node *dec_hctest(struct nctx *c, struct node *n)
 	if (n->kind != NODE_STR)
 		return dec_list(c, n, T_LIST);
 	struct node *seq = node_new_seq(c->a, n->pos);
-	node_seq_push(c->a, seq, node_new_str(c->a, n->pos, "CMD-SHELL"));
+	node_seq_push(c->a, seq, str_ref(c, n->pos, "CMD-SHELL"));
 	node_seq_push(c->a, seq, n);
 	return seq;
 }
@@ -633,7 +642,7 @@ static struct node *dec_hosts(struct nctx *c, struct node *n)
 				path_pop(c, mark);
 				continue;
 			}
-			node_seq_push(c->a, out, node_new_str(c->a, e->val->pos,
+			node_seq_push(c->a, out, str_ref(c, e->val->pos,
 				arena_fmt(c->a, "%s:%s", e->key, go_percent_s(c, e->val))));
 		}
 		if (out->seq.n)
@@ -651,7 +660,7 @@ static struct node *dec_hosts(struct nctx *c, struct node *n)
 			if (!sep)
 				continue;
 			size_t hl = (size_t)(sep - it->s.text);
-			node_seq_push(c->a, out, node_new_str(c->a, it->pos,
+			node_seq_push(c->a, out, str_ref(c, it->pos,
 				arena_fmt(c->a, "%.*s:%s", (int)hl, it->s.text, sep + 1)));
 		}
 	} else {
@@ -990,13 +999,24 @@ static struct node *port_entry(struct nctx *c, struct pos pos, unsigned target,
 			       unsigned published, const char *proto)
 {
 	struct node *m = node_new_map(c->a, pos);
-	node_map_add_key(c->a, m, "mode", pos, node_new_str(c->a, pos, "ingress"));
+	node_map_reserve(c->a, m, 4);
+	node_map_add_key(c->a, m, "mode", pos, str_ref(c, pos, "ingress"));
 	if (target) /* uint32 fields: 0 is not printed */
 		node_map_add_key(c->a, m, "target", pos, node_new_int(c->a, pos, target));
 	if (published)
 		node_map_add_key(c->a, m, "published", pos, node_new_int(c->a, pos, published));
-	node_map_add_key(c->a, m, "protocol", pos, node_new_str(c->a, pos, proto));
+	node_map_add_key(c->a, m, "protocol", pos, str_ref(c, pos, proto));
 	return m;
+}
+
+/* The protocol as text that lasts: the usual ones are not copied. */
+static const char *lasting_proto(struct nctx *c, const char *proto)
+{
+	static const char *const names[] = { "tcp", "udp", "sctp" };
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(proto, names[i]))
+			return names[i];
+	return arena_strdup(c->a, proto);
 }
 
 /* Expand one short-syntax port into out (nat.ParsePortSpecs + ConvertPortToPortConfig). */
@@ -1025,6 +1045,7 @@ static void expand_port(struct nctx *c, struct node *out, struct node *it, const
 	}
 	qsort(maps, nmaps, sizeof(*maps), cmp_port_map);
 	int v6 = strchr(ps.ip, ':') != NULL;
+	const char *proto = lasting_proto(c, ps.proto);
 	for (size_t i = 0; i < nmaps; i++) {
 		struct port_map *m = &maps[i];
 		if (ps.ip_specific) {
@@ -1038,7 +1059,7 @@ static void expand_port(struct nctx *c, struct node *out, struct node *it, const
 			     v6 ? "[" : "", ps.ip, v6 ? "]" : "", hostport, m->key);
 		}
 		for (unsigned p = m->hs; p <= m->he; p++)
-			node_seq_push(c->a, out, port_entry(c, it->pos, m->port, p, ps.proto));
+			node_seq_push(c->a, out, port_entry(c, it->pos, m->port, p, proto));
 	}
 	free(maps);
 }
@@ -1188,7 +1209,7 @@ static struct node *parse_volume(struct nctx *c, struct node *it)
 	if (!len)
 		return fail(c, pos, "normalize.volume", "invalid empty volume spec");
 	if (len <= 2) {
-		node_map_add_key(c->a, out, "type", pos, node_new_str(c->a, pos, "volume"));
+		node_map_add_key(c->a, out, "type", pos, str_ref(c, pos, "volume"));
 		node_map_add_key(c->a, out, "target", pos, it);
 		return out;
 	}
@@ -1236,16 +1257,16 @@ static struct node *parse_volume(struct nctx *c, struct node *it)
 		runes = 0;
 	}
 	const char *type = src && is_file_path(src) ? "bind" : "volume";
-	node_map_add_key(c->a, out, "type", pos, node_new_str(c->a, pos, type));
+	node_map_add_key(c->a, out, "type", pos, str_ref(c, pos, type));
 	if (src)
-		node_map_add_key(c->a, out, "source", pos, node_new_str(c->a, pos, src));
+		node_map_add_key(c->a, out, "source", pos, str_ref(c, pos, src));
 	if (tgt)
-		node_map_add_key(c->a, out, "target", pos, node_new_str(c->a, pos, tgt));
+		node_map_add_key(c->a, out, "target", pos, str_ref(c, pos, tgt));
 	if (ro)
 		node_map_add_key(c->a, out, "read_only", pos, node_new_bool(c->a, pos, 1));
 	if (prop) {
 		struct node *b = node_new_map(c->a, pos);
-		node_map_add_key(c->a, b, "propagation", pos, node_new_str(c->a, pos, prop));
+		node_map_add_key(c->a, b, "propagation", pos, str_ref(c, pos, prop));
 		node_map_add_key(c->a, out, "bind", pos, b);
 	}
 	if (nocopy) {
@@ -1278,7 +1299,7 @@ static void resolve_bind(struct nctx *c, struct node *vol, struct pos pos)
 	if (src[0] != '/' && !windows_abs(src))
 		src = abs_path(c, src);
 	if (src != se->val->s.text)
-		se->val = node_new_str(c->a, se->val->pos, src);
+		se->val = str_ref(c, se->val->pos, src);
 }
 
 static struct node *dec_volumes(struct nctx *c, struct node *n, const struct shape *s)
@@ -1551,7 +1572,7 @@ static int resolve_external(struct nctx *c, struct node *obj, const char *kind, 
 		if (!ne)
 			node_map_add_key(c->a, obj, "name", ename->keypos, ename->val);
 	} else if (!node_map_find(obj, "name")) {
-		node_map_add_key(c->a, obj, "name", extpos, node_new_str(c->a, pos, key));
+		node_map_add_key(c->a, obj, "name", extpos, str_ref(c, pos, key));
 	}
 	return 1;
 }
@@ -1615,7 +1636,7 @@ static struct node *normalize_object(struct nctx *c, enum section sec, const cha
 		return obj;
 	}
 	const char *file = fe ? fe->val->s.text : "";
-	struct node *abs = node_new_str(c->a, fe ? fe->val->pos : obj->pos, abs_path(c, file));
+	struct node *abs = str_ref(c, fe ? fe->val->pos : obj->pos, abs_path(c, file));
 	node_map_set(c->a, obj, "file", fe ? fe->keypos : obj->pos, abs);
 	return obj;
 }
