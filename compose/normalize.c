@@ -453,9 +453,16 @@ static struct node *dec_bytes(struct nctx *c, struct node *n)
 	}
 	if (!v)
 		return NULL;
-	char buf[24];
-	snprintf(buf, sizeof(buf), "%" PRId64, v);
-	return set_str(c, n, buf);
+	/* v in decimal (snprintf costs more than the rest of this) */
+	char buf[24], *p = buf + sizeof(buf);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	*--p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	return set_str(c, n, p);
 }
 
 /* ---- lists ---- */
