@@ -354,7 +354,8 @@ static int find_nonstring_key(struct key_walk *w, const struct node *n, int dept
 static int check_keys_are_strings(struct run *run, const struct node *root)
 {
 	struct key_walk w = { 0 };
-	int len = find_nonstring_key(&w, root, 0);
+	/* the loader says whether there is one to find */
+	int len = root->flags & NODE_NONSTR_KEYS ? find_nonstring_key(&w, root, 0) : 0;
 	if (!len)
 		return 0;
 	struct sbuf path = SBUF_INIT;
@@ -374,6 +375,50 @@ static int check_keys_are_strings(struct run *run, const struct node *root)
 static const char *env_lookup(void *ctx, const char *name)
 {
 	return env_get(ctx, name);
+}
+
+/*
+ * One file through the per-file phases before normalization: parse, key
+ * and version checks, interpolation, casts, schema validation. *version is
+ * the first file's version, set by the first file that has one.
+ */
+static int load_checked(struct node **out, struct run *run, uint32_t src,
+			const struct project_opts *o, struct env *env, const char **version)
+{
+	struct node *root = NULL;
+	*out = NULL;
+	if (load_yaml(&root, run, src))
+		return -1;
+	if (!root || root->kind != NODE_MAP) {
+		struct pos p = root ? root->pos : (struct pos){ src, 1, 1 };
+		diag_add(&run->diag, DIAG_ERROR, "yaml.top-level", p, NULL,
+			 "top-level object must be a mapping");
+		return -1;
+	}
+	int bad = check_keys_are_strings(run, root);
+	const char *v = NULL;
+	if (schema_version_check(&v, run, root) || bad || !v)
+		return -1;
+	if (!*version) {
+		*version = v;
+	} else if (strcmp(*version, v)) {
+		struct node_entry *ve = node_map_find(root, "version");
+		diag_add(&run->diag, DIAG_ERROR, "version.mismatch", ve ? ve->val->pos : root->pos,
+			 "version", "version mismatched between two compose files: %s and %s",
+			 *version, v);
+		return -1;
+	}
+	if (schema_check_keys(run, root))
+		return -1;
+	if (!o->no_interpolate) {
+		struct interp_opts io = { o->compat_docker ? INTERP_DOCKER : INTERP_SPEC, env };
+		if (interp_tree(run, root, &io) || typecast_tree(run, root))
+			return -1;
+	}
+	if (schema_validate(run, root, v))
+		return -1;
+	*out = root;
+	return 0;
 }
 
 /* ==== the pipeline ==== */
@@ -415,52 +460,14 @@ int project_load(struct project *out, struct run *run, const struct project_opts
 	int failed = 0;
 	for (size_t i = 0; i < files.n; i++) {
 		uint32_t src;
-		struct node *root = NULL;
-		if (load_read_file(&src, run, files.names[i], files.abs[i]) ||
-		    load_yaml(&root, run, src)) {
+		if (load_read_file(&src, run, files.names[i], files.abs[i])) {
 			failed = 1;
 			continue;
 		}
-		if (!root || root->kind != NODE_MAP) {
-			struct pos p = root ? root->pos : (struct pos){ src, 1, 1 };
-			diag_add(&run->diag, DIAG_ERROR, "yaml.top-level", p, NULL,
-				 "top-level object must be a mapping");
+		if (load_checked(&trees[i], run, src, o, env, &version))
 			failed = 1;
-			continue;
-		}
-		int bad = check_keys_are_strings(run, root);
-		const char *v = NULL;
-		if (schema_version_check(&v, run, root) || bad || !v) {
-			failed = 1;
-			continue;
-		}
-		if (!version) {
-			version = v;
-		} else if (strcmp(version, v)) {
-			struct node_entry *ve = node_map_find(root, "version");
-			diag_add(&run->diag, DIAG_ERROR, "version.mismatch",
-				 ve ? ve->val->pos : root->pos, "version",
-				 "version mismatched between two compose files: %s and %s", version,
-				 v);
-			failed = 1;
-			continue;
-		}
-		if (schema_check_keys(run, root)) {
-			failed = 1;
-			continue;
-		}
-		if (!o->no_interpolate) {
-			struct interp_opts io = { o->compat_docker ? INTERP_DOCKER : INTERP_SPEC, env };
-			if (interp_tree(run, root, &io) || typecast_tree(run, root)) {
-				failed = 1;
-				continue;
-			}
-		}
-		if (schema_validate(run, root, v)) {
-			failed = 1;
-			continue;
-		}
-		trees[i] = root;
+		/* from here on only an excerpt reads the text */
+		source_evict(&run->sources, src);
 	}
 	if (failed)
 		goto done;

@@ -53,9 +53,26 @@ enum {
 	HINT_DOTENV = 1u << 6,
 };
 
+/*
+ * Recent lookups by name, for a tree walk: a project names the same few
+ * variables in thousands of values, and the table is constant meanwhile.
+ * Names point into the walked values' texts, which outlive the walk (a
+ * replaced text is not freed).
+ */
+#define CACHE_SLOTS 64
+
+struct lookup_cache {
+	struct {
+		const char *name; /* NULL: empty */
+		size_t len;
+		const struct env_var *var;
+	} slot[CACHE_SLOTS];
+};
+
 struct eval {
 	struct run *run;
 	const struct env *env;
+	struct lookup_cache *cache; /* NULL: none */
 	const char *base; /* the value: offsets are relative to it */
 	struct sbuf out;
 	size_t budget;    /* bytes all buffers of this evaluation may still take */
@@ -66,28 +83,44 @@ struct eval {
 	size_t nunset, aunset;
 	unsigned hints;
 	int process_only; /* docker's view: variables from .env/--env-file do not exist */
+	/*
+	 * Set by the spec grammar when the value uses anything outside the
+	 * forms both grammars read alike (see spec_dollar): only then can
+	 * docker's reading differ, and is it worth computing.
+	 */
+	int docker_may_differ;
 };
 
-static void eval_init(struct eval *ev, struct run *run, const struct env *env, const char *base)
+/* spare: a buffer to reuse for the output (NULL: a fresh one); eval_release gives it back. */
+static void eval_init(struct eval *ev, struct run *run, const struct env *env, const char *base,
+		      struct sbuf *spare)
 {
 	memset(ev, 0, sizeof(*ev));
 	ev->run = run;
 	ev->env = env;
 	ev->base = base;
-	sbuf_init(&ev->out, 0);
+	if (spare) {
+		ev->out = *spare;
+		sbuf_reset(&ev->out);
+	} else {
+		sbuf_init(&ev->out, 0);
+	}
 	ev->budget = INTERP_MAX_VALUE;
 }
 
-static void eval_release(struct eval *ev)
+static void eval_release(struct eval *ev, struct sbuf *spare)
 {
-	sbuf_release(&ev->out);
+	if (spare)
+		*spare = ev->out;
+	else
+		sbuf_release(&ev->out);
 	free(ev->probs);
 	free(ev->unset);
 }
 
 static void put(struct eval *ev, struct sbuf *sb, const char *s, size_t n)
 {
-	if (ev->limit_hit)
+	if (ev->limit_hit || !n)
 		return;
 	if (n > ev->budget) {
 		ev->limit_hit = 1;
@@ -125,12 +158,32 @@ static int required(struct eval *ev, struct problem *pb, const char *dollar, con
 	return -1;
 }
 
+static const struct env_var *find(struct eval *ev, const char *name, size_t len)
+{
+	if (!ev->env || !len)
+		return NULL;
+	if (!ev->cache)
+		return env_findn(ev->env, name, len);
+	size_t h = (len * 31 + (unsigned char)name[0] * 7u + (unsigned char)name[len - 1]) %
+		   CACHE_SLOTS;
+	struct lookup_cache *c = ev->cache;
+	if (!c->slot[h].name || c->slot[h].len != len || memcmp(c->slot[h].name, name, len)) {
+		c->slot[h].name = name;
+		c->slot[h].len = len;
+		c->slot[h].var = env_findn(ev->env, name, len);
+	}
+	return c->slot[h].var;
+}
+
 static const char *lookup(struct eval *ev, const char *name, size_t len)
 {
-	const struct env_var *e = ev->env ? env_findn(ev->env, name, len) : NULL;
-	if (e && ev->process_only && e->origin.src) {
-		ev->hints |= HINT_DOTENV;
-		return NULL;
+	const struct env_var *e = find(ev, name, len);
+	if (e && e->origin.src) {
+		ev->docker_may_differ = 1; /* docker does not see it */
+		if (ev->process_only) {
+			ev->hints |= HINT_DOTENV;
+			return NULL;
+		}
 	}
 	return e ? e->value : NULL;
 }
@@ -138,31 +191,25 @@ static const char *lookup(struct eval *ev, const char *name, size_t len)
 /* ==== lexical pieces shared by both grammars ==== */
 
 /*
- * Bytes of one name character at s, 0 if there is none: [_A-Za-z], digits
+ * The length of the name at s: name characters are [_A-Za-z], digits
  * unless first, and the two non-ASCII letters Go's case folding adds to
  * [a-z]: U+017F (s) and U+212A (K).
  */
-static size_t name_char(const char *s, size_t n, int first)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	if (!n)
-		return 0;
-	if (u[0] == '_' || ((u[0] | 0x20) >= 'a' && (u[0] | 0x20) <= 'z'))
-		return 1;
-	if (!first && u[0] >= '0' && u[0] <= '9')
-		return 1;
-	if (n >= 2 && u[0] == 0xC5 && u[1] == 0xBF)
-		return 2;
-	if (n >= 3 && u[0] == 0xE2 && u[1] == 0x84 && u[2] == 0xAA)
-		return 3;
-	return 0;
-}
-
 static size_t name_len(const char *s, size_t n)
 {
-	size_t i = 0, c;
-	while ((c = name_char(s + i, n - i, i == 0)))
-		i += c;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < n) {
+		unsigned c = u[i];
+		if (c == '_' || (unsigned)((c | 0x20) - 'a') < 26u || (i && c - '0' < 10u))
+			i++;
+		else if (c == 0xC5 && n - i >= 2 && u[i + 1] == 0xBF)
+			i += 2;
+		else if (c == 0xE2 && n - i >= 3 && u[i + 1] == 0x84 && u[i + 2] == 0xAA)
+			i += 3;
+		else
+			break;
+	}
 	return i;
 }
 
@@ -223,6 +270,10 @@ static size_t last_brace(struct line_cache *lc, const char *s, size_t n, size_t 
  */
 static size_t closing_brace(const char *s, size_t i, size_t m)
 {
+	/* usually no '{' follows the `${` and the first character after it: the first '}' ends */
+	const char *b = i + 3 <= m ? memchr(s + i + 3, '}', m + 1 - (i + 3)) : NULL;
+	if (b && !memchr(s + i + 3, '{', (size_t)(b - (s + i + 3))))
+		return (size_t)(b - s);
 	long depth = 0;
 	for (size_t p = i; p <= m; p++) {
 		if (s[p] == '}' && --depth == 0)
@@ -288,6 +339,23 @@ static int spec_apply(struct eval *ev, const struct op *op, const char *dollar, 
 	return r;
 }
 
+/*
+ * Whether docker reads `${NAME<op>arg}` (the expression ending at the '}'
+ * after arg) as the spec does: a `-`/`:-` default without `$` (docker does
+ * not nest) or `{` (then both end the expression at the first '}'), and
+ * for `-` without `:-` in it (docker would split there). `?` forms differ
+ * in how docker forgets errors; `+` forms docker rejects.
+ */
+static int default_read_alike(const struct op *op, const char *arg, size_t n)
+{
+	if (op->c != '-' || memchr(arg, '$', n) || memchr(arg, '{', n))
+		return 0;
+	for (size_t i = 0; !op->colon && i + 1 < n; i++)
+		if (arg[i] == ':' && arg[i + 1] == '-')
+			return 0;
+	return 1;
+}
+
 /* `${...}` at s[*pi]; *pi moves past what was consumed. */
 static int spec_braced(struct eval *ev, const char *s, size_t n, size_t *pi, struct sbuf *out,
 		       int depth, struct line_cache *lc, struct problem *pb)
@@ -313,26 +381,37 @@ static int spec_braced(struct eval *ev, const char *s, size_t n, size_t *pi, str
 	 * and after an error it reports the rest too (compose-go stops there).
 	 */
 	*pi = end + 1;
+	if (!default_read_alike(&op, s + a, end - a))
+		ev->docker_may_differ = 1;
 	return spec_apply(ev, &op, s + i, s + j, nl, s + a, end - a, out, depth, pb);
 }
 
-/* One `$` at s[*pi]. */
+/*
+ * One `$` at s[*pi]. Both grammars read `$$`, `${NAME}`, `$NAME` when no
+ * `-`, `?`, `:-` or `:?` follows (docker would take that as a modifier)
+ * and the defaults of default_read_alike() the same way; anything else
+ * sets docker_may_differ (so do errors, see interp_node).
+ */
 static int spec_dollar(struct eval *ev, const char *s, size_t n, size_t *pi, struct sbuf *out,
 		       int depth, struct line_cache *lc, struct problem *pb)
 {
 	size_t i = *pi, nl = name_len(s + i + 1, n - i - 1);
+	struct op op;
 	if (i + 1 < n && s[i + 1] == '$') {
 		put(ev, out, "$", 1);
 		*pi = i + 2;
 		return 0;
 	}
 	if (nl) {
+		if (parse_op(s, i + 1 + nl, n, "-?", &op))
+			ev->docker_may_differ = 1;
 		spec_var(ev, s + i, s + i + 1, nl, out);
 		*pi = i + 1 + nl;
 		return 0;
 	}
 	if (i + 1 < n && s[i + 1] == '{')
 		return spec_braced(ev, s, n, pi, out, depth, lc, pb);
+	ev->docker_may_differ = 1;
 	put(ev, out, "$", 1); /* not an expression: a literal `$` */
 	*pi = i + 1;
 	return 0;
@@ -607,14 +686,14 @@ int interp_string(struct run *run, const struct interp_opts *opts, struct pos po
 		  const char **out, size_t *out_len)
 {
 	struct eval ev;
-	eval_init(&ev, run, opts->env, s);
+	eval_init(&ev, run, opts->env, s, NULL);
 	evaluate(&ev, opts->mode, s, len);
 	int ret = report(run, &ev, opts->mode, pos, flags, path);
 	if (!ret) {
 		*out = arena_strndup(&run->arena, ev.out.buf, ev.out.len);
 		*out_len = ev.out.len;
 	}
-	eval_release(&ev);
+	eval_release(&ev, NULL);
 	return ret;
 }
 
@@ -627,6 +706,9 @@ struct walk {
 	struct sbuf path;
 	int path_ok;             /* path holds the current node's */
 	int failed;
+	int compare_all;
+	struct sbuf out, dk_out; /* output buffers, reused by every evaluation */
+	struct lookup_cache cache;
 };
 
 static const char *walk_path(struct walk *w)
@@ -709,7 +791,8 @@ static void compare_docker(struct walk *w, const struct node *n, const struct ev
 {
 	struct diag_sink *d = &w->run->diag;
 	struct eval dk;
-	eval_init(&dk, w->run, w->opts->env, n->s.text);
+	eval_init(&dk, w->run, w->opts->env, n->s.text, &w->dk_out);
+	dk.cache = &w->cache;
 	dk.process_only = 1;
 	docker_expand(&dk, n->s.text, n->s.len);
 	const char *why = hint_text(dk.hints);
@@ -732,67 +815,99 @@ static void compare_docker(struct walk *w, const struct node *n, const struct ev
 			 why ? why : "", why ? ")" : "",
 			 shown_value(d, walk_path(w), spec->out.buf, spec->out.len));
 	}
-	eval_release(&dk);
+	eval_release(&dk, &w->dk_out);
 }
 
+/* A string holding a '$' (others never change). */
 static void interp_node(struct walk *w, struct node *n)
 {
-	if (!memchr(n->s.text, '$', n->s.len))
-		return;
 	w->path_ok = 0;
-	struct pos pos;
-	unsigned flags = locate(w->run, n, &pos);
 	struct eval ev;
-	eval_init(&ev, w->run, w->opts->env, n->s.text);
+	eval_init(&ev, w->run, w->opts->env, n->s.text, &w->out);
+	ev.cache = &w->cache;
 	evaluate(&ev, w->opts->mode, n->s.text, n->s.len);
-	if (report(w->run, &ev, w->opts->mode, pos, flags,
-		   reports(&ev, w->opts->mode) ? walk_path(w) : NULL))
-		w->failed = 1;
-	if (w->opts->mode == INTERP_SPEC)
+	if (reports(&ev, w->opts->mode)) {
+		struct pos pos;
+		unsigned flags = locate(w->run, n, &pos);
+		if (report(w->run, &ev, w->opts->mode, pos, flags, walk_path(w)))
+			w->failed = 1;
+	}
+	if (w->opts->mode == INTERP_SPEC &&
+	    (ev.docker_may_differ || eval_failed(&ev) || w->compare_all))
 		compare_docker(w, n, &ev);
 	if (!eval_failed(&ev) &&
 	    (ev.out.len != n->s.len || memcmp(ev.out.buf, n->s.text, n->s.len))) {
 		node_set_str(&w->run->arena, n, ev.out.buf, ev.out.len);
 		n->flags |= NODE_INTERPOLATED;
 	}
-	eval_release(&ev);
+	eval_release(&ev, &w->out);
 }
 
+/* Whether the walk has anything to do at n (checked before the path is updated). */
+static int worth_visiting(const struct node *n)
+{
+	return n->kind == NODE_MAP || n->kind == NODE_SEQ ||
+	       (n->kind == NODE_STR && memchr(n->s.text, '$', n->s.len));
+}
+
+/*
+ * The path keeps one step per level, overwritten for each entry or item
+ * (by index: a deeper level may move the array).
+ */
 static void walk_node(struct walk *w, struct node *n, int top)
 {
+	size_t d = w->steps.n;
 	switch (n->kind) {
 	case NODE_STR:
 		interp_node(w, n);
 		break;
 	case NODE_SEQ:
+		path_steps_index(&w->steps, 0);
 		for (size_t i = 0; i < n->seq.n; i++) {
-			path_steps_index(&w->steps, i);
+			if (!worth_visiting(n->seq.v[i]))
+				continue;
+			w->steps.v[d].index = i;
 			walk_node(w, n->seq.v[i], 0);
-			w->steps.n--;
 		}
+		w->steps.n = d;
 		break;
 	case NODE_MAP:
+		path_steps_key(&w->steps, NULL);
 		for (size_t i = 0; i < n->map.n; i++) {
 			struct node_entry *e = &n->map.v[i];
 			/* docker checks `version` before interpolating: "${V}" must stay as written */
-			if (top && !strcmp(e->key, "version"))
+			if (!worth_visiting(e->val) || (top && !strcmp(e->key, "version")))
 				continue;
-			path_steps_key(&w->steps, e->key);
+			w->steps.v[d].key = e->key;
 			walk_node(w, e->val, 0);
-			w->steps.n--;
 		}
+		w->steps.n = d;
 		break;
 	default:
 		break;
 	}
 }
 
-int interp_tree(struct run *run, struct node *root, const struct interp_opts *opts)
+static int walk_tree(struct run *run, struct node *root, const struct interp_opts *opts,
+		     int compare_all)
 {
-	struct walk w = { run, opts, PATH_STEPS_INIT, SBUF_INIT, 0, 0 };
-	if (root)
+	struct walk w = { .run = run, .opts = opts, .steps = PATH_STEPS_INIT, .path = SBUF_INIT,
+			  .compare_all = compare_all, .out = SBUF_INIT, .dk_out = SBUF_INIT };
+	if (root && worth_visiting(root))
 		walk_node(&w, root, 1);
 	path_steps_release(&w.steps);
 	sbuf_release(&w.path);
+	sbuf_release(&w.out);
+	sbuf_release(&w.dk_out);
 	return w.failed ? -1 : 0;
+}
+
+int interp_tree(struct run *run, struct node *root, const struct interp_opts *opts)
+{
+	return walk_tree(run, root, opts, 0);
+}
+
+int interp_tree_compare_all(struct run *run, struct node *root, const struct interp_opts *opts)
+{
+	return walk_tree(run, root, opts, 1);
 }

@@ -67,6 +67,13 @@ struct interp_opts {
  */
 int interp_tree(struct run *run, struct node *root, const struct interp_opts *opts);
 
+/*
+ * The same, but comparing every value with docker's reading, also those
+ * that use only forms both grammars provably read alike (interp_tree
+ * skips those). For tests: the outcome must be the same.
+ */
+int interp_tree_compare_all(struct run *run, struct node *root, const struct interp_opts *opts);
+
 /* s is a verbatim copy of the source at pos, on one line: report at the `$` column. */
 #define INTERP_F_VERBATIM 1u
 

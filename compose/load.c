@@ -20,23 +20,18 @@
 #include <yaml.h>
 
 /*
- * A regular file is read straight into the arena (its size known up front);
- * stdin, pipes and files that change size while read go through a buffer.
+ * A regular file is mapped, not read (see source_add_mapped); stdin, pipes,
+ * empty files and files that cannot be mapped go through a buffer.
  */
-static char *read_regular(FILE *f, struct run *run, size_t *len)
+static int map_regular(uint32_t *out_src, FILE *f, struct run *run, const char *shown,
+		       const char *abspath)
 {
 	struct stat st;
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || st.st_size > LOAD_MAX_BYTES)
-		return NULL;
-	size_t size = (size_t)st.st_size;
-	char *text = arena_alloc(&run->arena, size + 1);
-	if (fread(text, 1, size, f) != size || getc(f) != EOF) {
-		clearerr(f);
-		rewind(f);
-		return NULL;
-	}
-	*len = size;
-	return text;
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    st.st_size > LOAD_MAX_BYTES)
+		return -1;
+	return source_add_mapped(out_src, &run->sources, shown, abspath, fileno(f),
+				 (size_t)st.st_size);
 }
 
 int load_read_file(uint32_t *out_src, struct run *run, const char *name, const char *abspath)
@@ -52,10 +47,7 @@ int load_read_file(uint32_t *out_src, struct run *run, const char *name, const c
 			   diag_repr(&run->diag, shown, strlen(shown)), strerror(errno));
 		goto done;
 	}
-	size_t len;
-	char *text = is_stdin ? NULL : read_regular(f, run, &len);
-	if (text) {
-		*out_src = source_add_arena(&run->sources, shown, abspath, text, len);
+	if (!is_stdin && !map_regular(out_src, f, run, shown, abspath)) {
 		ret = 0;
 		goto done;
 	}
@@ -284,9 +276,19 @@ struct frame {
 
 #define INDEX_FROM 16 /* below this a linear scan is cheaper */
 
+/* A text in the arena that scalars with the same bytes share. */
+struct shared_text {
+	const char *text;
+	uint32_t len, hash;
+};
+
 struct loader {
 	struct run *run;
 	uint32_t src;
+	/* keys and short scalars repeat (image, environment, "true", ...): one copy each */
+	struct shared_text *texts;
+	size_t ntexts, texts_cap;
+	int nonstr_key; /* a mapping below the root has a key that is not a string */
 	struct frame *stack;
 	size_t depth, stack_alloc;
 	/* the children of the open frames, each frame's above its parent's */
@@ -308,6 +310,81 @@ static uint32_t key_hash(const char *k)
 	for (; *k; k++)
 		h = (h ^ (unsigned char)*k) * 16777619u;
 	return h;
+}
+
+#define SHARE_MAX_LEN 64 /* longer texts are rarely repeated */
+
+static uint64_t hash_mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xff51afd7ed558ccdull;
+	return h ^ (h >> 32);
+}
+
+/* Eight bytes at a time (this runs for every scalar), the last 0-8 in one step. */
+static uint32_t text_hash(const char *s, size_t len)
+{
+	const char *end = s + len;
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ len, w = 0;
+	for (; end - s > 8; s += 8) {
+		memcpy(&w, s, 8);
+		h = hash_mix(h, w);
+	}
+	size_t r = (size_t)(end - s);
+	if (r >= 4) {
+		uint32_t lo, hi; /* overlapping when r < 8 */
+		memcpy(&lo, s, 4);
+		memcpy(&hi, end - 4, 4);
+		w = lo | (uint64_t)hi << 32;
+	} else if (r) {
+		w = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[r / 2] << 8 |
+		    (uint64_t)(unsigned char)s[r - 1] << 16;
+	} else {
+		w = 0;
+	}
+	h = hash_mix(h, w);
+	return (uint32_t)(h ^ (h >> 29));
+}
+
+static void texts_insert(struct shared_text *v, size_t cap, struct shared_text t)
+{
+	size_t i = t.hash & (cap - 1);
+	while (v[i].text)
+		i = (i + 1) & (cap - 1);
+	v[i] = t;
+}
+
+/*
+ * The arena copy of s for a scalar: shared with the earlier scalars of the
+ * file that have the same bytes. Texts are never changed in place (a phase
+ * that changes a value gives the node a new text), so sharing is safe.
+ */
+static const char *scalar_text(struct loader *l, const char *s, size_t len)
+{
+	if (len > SHARE_MAX_LEN)
+		return arena_strndup(&l->run->arena, s, len);
+	uint32_t h = text_hash(s, len);
+	if (l->texts_cap) {
+		size_t mask = l->texts_cap - 1;
+		for (size_t i = h & mask; l->texts[i].text; i = (i + 1) & mask) {
+			struct shared_text *t = &l->texts[i];
+			if (t->hash == h && t->len == len && !memcmp(t->text, s, len))
+				return t->text;
+		}
+	}
+	if ((l->ntexts + 1) * 2 > l->texts_cap) {
+		size_t cap = l->texts_cap ? l->texts_cap * 2 : 256;
+		struct shared_text *v = xcalloc(cap, sizeof(*v));
+		for (size_t i = 0; i < l->texts_cap; i++)
+			if (l->texts[i].text)
+				texts_insert(v, cap, l->texts[i]);
+		free(l->texts);
+		l->texts = v;
+		l->texts_cap = cap;
+	}
+	struct shared_text t = { arena_strndup(&l->run->arena, s, len), (uint32_t)len, h };
+	texts_insert(l->texts, l->texts_cap, t);
+	l->ntexts++;
+	return t.text;
 }
 
 /* The entries of an open mapping so far (valid until the next one is added). */
@@ -412,6 +489,8 @@ static void frame_add_entry(struct loader *l, struct frame *f, const char *key,
 {
 	ALLOC_GROW(l->ents, l->nents + 1, l->ents_alloc);
 	l->ents[l->nents++] = (struct node_entry){ key, keypos, keyflags, val };
+	if ((keyflags & NODE_KEY_NONSTR) && f != l->stack)
+		l->nonstr_key = 1;
 	f->node->map.n++;
 	index_update(l, f);
 }
@@ -618,7 +697,7 @@ static void scalar_init(struct loader *l, struct node *n, yaml_event_t *ev)
 	memset(n, 0, sizeof(*n));
 	n->kind = NODE_STR;
 	n->pos = mark_pos(l, ev->start_mark);
-	n->s.text = arena_strndup(a, (const char *)ev->data.scalar.value, ev->data.scalar.length);
+	n->s.text = scalar_text(l, (const char *)ev->data.scalar.value, ev->data.scalar.length);
 	n->s.len = ev->data.scalar.length;
 	int plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 	if (tag && !strcmp(tag, "!reset"))
@@ -757,6 +836,8 @@ int load_yaml(struct node **out, struct run *run, uint32_t src)
 			goto out;
 	}
 	(void)in_doc;
+	if (l.root && l.nonstr_key)
+		l.root->flags |= NODE_NONSTR_KEYS;
 	*out = l.root;
 	ret = l.had_error ? -1 : 0;
 out:
@@ -770,6 +851,7 @@ out:
 	for (size_t i = 0; i < l.nanchors; i++)
 		free(l.anchors[i].name);
 	free(l.anchors);
+	free(l.texts);
 	yaml_parser_delete(&parser);
 	return ret;
 }

@@ -3,7 +3,9 @@
  * the file:line:col it came from, so any phase can report at the source.
  *
  * Ownership: nodes, keys and text live in the run's arena and are freed with
- * it. The tree is a strict tree: the loader copies alias targets and `<<`
+ * it. Keys and scalar texts may be shared between nodes (and be static):
+ * never write into a text the code did not just make itself; give the node
+ * a new text instead. The tree is a strict tree: the loader copies alias targets and `<<`
  * merges, so no node has two parents and a phase may change nodes in place.
  *
  * Scalars are typed as docker's yaml.v3 types them when decoding into
@@ -43,6 +45,8 @@ enum node_kind {
 #define NODE_TAG_RESET    0x08u /* compose v2 `!reset` */
 #define NODE_TAG_OVERRIDE 0x10u /* compose v2 `!override` */
 #define NODE_KEY_NONSTR   0x20u /* on node_entry.keyflags: key was not a string scalar */
+#define NODE_NONSTR_KEYS  0x40u /* on a loaded document's root: some NODE_KEY_NONSTR key
+				   is in a mapping below the root */
 
 struct node;
 

@@ -302,6 +302,15 @@ static const char *go_sprint(struct nctx *c, const struct node *n)
 	}
 }
 
+/* A string node for text that lives as long as the tree (arena or static): not copied. */
+static struct node *str_ref(struct nctx *c, struct pos pos, const char *text)
+{
+	struct node *n = node_new(c->a, NODE_STR, pos);
+	n->s.text = text;
+	n->s.len = strlen(text);
+	return n;
+}
+
 /* A string node for a scalar value (strings are reused as they are). */
 static struct node *str_of(struct nctx *c, struct node *n)
 {
@@ -310,7 +319,7 @@ static struct node *str_of(struct nctx *c, struct node *n)
 	const char *s = go_sprint(c, n);
 	if (!s)
 		return type_error(c, n, "a string or a number");
-	return node_new_str(c->a, n->pos, s);
+	return str_ref(c, n->pos, s);
 }
 
 static struct node *dec_str(struct nctx *c, struct node *n, int keep)
@@ -325,6 +334,27 @@ static struct node *dec_bool(struct nctx *c, struct node *n, int keep)
 	if (n->kind != NODE_BOOL)
 		return type_error(c, n, "a boolean");
 	return n->s.v.b || keep ? n : NULL;
+}
+
+/* Is s how an integer prints in decimal (no sign, base prefix, '_' or leading zero)? */
+static int is_decimal(const char *s, size_t len)
+{
+	size_t i = len && s[0] == '-';
+	if (i == len || (s[i] == '0' && (i || len > 1)))
+		return 0;
+	for (; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* n (a node the decoders own) turned into the string s, unless it is that already. */
+static struct node *set_str(struct nctx *c, struct node *n, const char *s)
+{
+	size_t len = strlen(s);
+	if (n->kind != NODE_STR || n->s.len != len || memcmp(n->s.text, s, len))
+		node_set_str(c->a, n, s, len);
+	return n;
 }
 
 /*
@@ -362,7 +392,14 @@ static struct node *dec_int(struct nctx *c, struct node *n, enum ftype t)
 		u = (uint32_t)u;
 	if (!keep && (is_unsigned ? u == 0 : i == 0))
 		return NULL;
-	return is_unsigned ? node_new_uint(c->a, n->pos, u) : node_new_int(c->a, n->pos, i);
+	if (is_unsigned && u > INT64_MAX)
+		return node_new_uint(c->a, n->pos, u);
+	int64_t v = is_unsigned ? (int64_t)u : i;
+	/* the decoders own their input: n becomes the result (as it is when it says v in decimal) */
+	if (n->kind != NODE_INT || (n->flags & NODE_UNSIGNED) || n->s.v.i != v ||
+	    !is_decimal(n->s.text, n->s.len))
+		node_set_int(c->a, n, v);
+	return n;
 }
 
 static struct node *dec_float32(struct nctx *c, struct node *n)
@@ -394,7 +431,7 @@ static struct node *dec_duration(struct nctx *c, struct node *n, int keep)
 			    repr(c, n->s.text));
 	if (!ns && !keep)
 		return NULL;
-	return node_new_str(c->a, n->pos, units_format_duration(ns, buf));
+	return set_str(c, n, units_format_duration(ns, buf));
 }
 
 static struct node *dec_bytes(struct nctx *c, struct node *n)
@@ -416,7 +453,16 @@ static struct node *dec_bytes(struct nctx *c, struct node *n)
 	}
 	if (!v)
 		return NULL;
-	return node_new_str(c->a, n->pos, arena_fmt(c->a, "%" PRId64, v));
+	/* v in decimal (snprintf costs more than the rest of this) */
+	char buf[24], *p = buf + sizeof(buf);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	*--p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	return set_str(c, n, p);
 }
 
 /* ---- lists ---- */
@@ -469,7 +515,7 @@ static struct node *dec_hctest(struct nctx *c, struct node *n)
 	if (n->kind != NODE_STR)
 		return dec_list(c, n, T_LIST);
 	struct node *seq = node_new_seq(c->a, n->pos);
-	node_seq_push(c->a, seq, node_new_str(c->a, n->pos, "CMD-SHELL"));
+	node_seq_push(c->a, seq, str_ref(c, n->pos, "CMD-SHELL"));
 	node_seq_push(c->a, seq, n);
 	return seq;
 }
@@ -515,10 +561,12 @@ static void map_add_item(struct nctx *c, struct node *out, struct node *it, int 
 	const char *eq = memchr(it->s.text, '=', it->s.len);
 	size_t klen = eq ? (size_t)(eq - it->s.text) : it->s.len;
 	char *key = arena_strndup(c->a, it->s.text, klen);
-	struct node *v;
-	if (eq)
-		v = node_new_strn(c->a, it->pos, eq + 1, it->s.len - klen - 1);
-	else if (null_ok)
+	struct node *v = it;
+	if (eq) {
+		/* the item becomes the value: its text's tail is the value's */
+		it->s.text = eq + 1;
+		it->s.len -= klen + 1;
+	} else if (null_ok)
 		v = node_new_null(c->a, it->pos);
 	else
 		v = node_new_str(c->a, it->pos, "");
@@ -527,9 +575,8 @@ static void map_add_item(struct nctx *c, struct node *out, struct node *it, int 
 
 static struct node *dec_mapping(struct nctx *c, struct node *n, enum ftype t)
 {
-	struct node *out = node_new_map(c->a, n->pos);
 	if (n->kind == NODE_MAP) {
-		node_map_reserve(c->a, out, n->map.n);
+		size_t w = 0;
 		for (size_t i = 0; i < n->map.n; i++) {
 			struct node_entry *e = &n->map.v[i];
 			struct node *v = e->val;
@@ -540,9 +587,13 @@ static struct node *dec_mapping(struct nctx *c, struct node *n, enum ftype t)
 				v = str_of(c, v);
 			path_pop(c, mark);
 			if (v)
-				node_map_add_key(c->a, out, e->key, e->keypos, v);
+				n->map.v[w++] = (struct node_entry){ e->key, e->keypos, 0, v };
 		}
-	} else if (n->kind == NODE_SEQ && t != T_MAPSS) {
+		n->map.n = w;
+		return w ? n : NULL;
+	}
+	struct node *out = node_new_map(c->a, n->pos);
+	if (n->kind == NODE_SEQ && t != T_MAPSS) {
 		node_map_reserve(c->a, out, n->seq.n);
 		for (size_t i = 0; i < n->seq.n; i++) {
 			struct node *it = n->seq.v[i];
@@ -598,7 +649,7 @@ static struct node *dec_hosts(struct nctx *c, struct node *n)
 				path_pop(c, mark);
 				continue;
 			}
-			node_seq_push(c->a, out, node_new_str(c->a, e->val->pos,
+			node_seq_push(c->a, out, str_ref(c, e->val->pos,
 				arena_fmt(c->a, "%s:%s", e->key, go_percent_s(c, e->val))));
 		}
 		if (out->seq.n)
@@ -616,7 +667,7 @@ static struct node *dec_hosts(struct nctx *c, struct node *n)
 			if (!sep)
 				continue;
 			size_t hl = (size_t)(sep - it->s.text);
-			node_seq_push(c->a, out, node_new_str(c->a, it->pos,
+			node_seq_push(c->a, out, str_ref(c, it->pos,
 				arena_fmt(c->a, "%.*s:%s", (int)hl, it->s.text, sep + 1)));
 		}
 	} else {
@@ -704,13 +755,50 @@ static struct node_entry *find_field(struct node *map, const char *key)
 	return e;
 }
 
+/* Add the x-* entries of v that out does not have yet. */
+static void add_extras(struct nctx *c, struct node *out, const struct node_entry *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(v[i].key, "x-", 2) && !node_map_find(out, v[i].key))
+			node_map_add_key(c->a, out, v[i].key, v[i].keypos, v[i].val);
+}
+
 static void copy_extras(struct nctx *c, struct node *out, struct node *in)
 {
-	for (size_t i = 0; i < in->map.n; i++) {
-		struct node_entry *e = &in->map.v[i];
-		if (!strncmp(e->key, "x-", 2) && !node_map_find(out, e->key))
-			node_map_add_key(c->a, out, e->key, e->keypos, e->val);
+	add_extras(c, out, in->map.v, in->map.n);
+}
+
+/* Copies of map's x-* entries, kept over a rewrite of map in place; free() them. */
+static size_t save_extras(struct node_entry **out, const struct node *map)
+{
+	size_t n = 0;
+	*out = NULL;
+	for (size_t i = 0; i < map->map.n; i++)
+		n += !strncmp(map->map.v[i].key, "x-", 2);
+	if (!n)
+		return 0;
+	*out = xmalloc(n * sizeof(**out));
+	n = 0;
+	for (size_t i = 0; i < map->map.n; i++)
+		if (!strncmp(map->map.v[i].key, "x-", 2))
+			(*out)[n++] = map->map.v[i];
+	return n;
+}
+
+/*
+ * Make map hold exactly the n entries v. The decoders rewrite the maps they
+ * are given in place: the input tree is theirs, and a new tree per file
+ * would double the memory a project takes.
+ */
+static void map_assign(struct nctx *c, struct node *map, const struct node_entry *v, size_t n)
+{
+	if (n > map->map.alloc) {
+		map->map.v = arena_alloc(c->a, n * sizeof(*v));
+		map->map.alloc = n;
 	}
+	if (n)
+		memmove(map->map.v, v, n * sizeof(*v));
+	map->map.n = n;
 }
 
 /* keep_empty: a pointer or list element (printed as {}) rather than an omitempty struct. */
@@ -718,10 +806,9 @@ static struct node *dec_struct(struct nctx *c, struct node *n, const struct shap
 {
 	if (n->kind != NODE_MAP)
 		return type_error(c, n, "a mapping");
-	struct node *out = node_new_map(c->a, n->pos);
 	struct node_entry *by_field[MAX_FIELDS];
-	struct node *vals[MAX_FIELDS];
-	size_t nvals = 0;
+	struct node_entry out[MAX_FIELDS];
+	size_t nout = 0;
 	match_fields(by_field, s, n);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct field *f = &s->fields[i];
@@ -736,32 +823,33 @@ static struct node *dec_struct(struct nctx *c, struct node *n, const struct shap
 		} else if (f->type == T_INT_KEEP) {
 			v = node_new_int(c->a, n->pos, 0);
 		}
-		vals[i] = v;
-		nvals += v != NULL;
+		if (v)
+			out[nout++] = (struct node_entry){ f->key, e ? e->keypos : n->pos, 0, v };
 	}
-	node_map_reserve(c->a, out, nvals);
-	for (size_t i = 0; i < s->n; i++)
-		if (vals[i])
-			node_map_add_key(c->a, out, s->fields[i].key,
-					 by_field[i] ? by_field[i]->keypos : n->pos, vals[i]);
-	if (s->extras)
-		copy_extras(c, out, n);
-	return out->map.n || keep_empty ? out : NULL;
+	struct node_entry *extras;
+	size_t nextras = s->extras ? save_extras(&extras, n) : 0;
+	map_assign(c, n, out, nout);
+	if (nextras) {
+		add_extras(c, n, extras, nextras);
+		free(extras);
+	}
+	return n->map.n || keep_empty ? n : NULL;
 }
 
 static struct node *dec_list_struct(struct nctx *c, struct node *n, const struct shape *s)
 {
 	if (n->kind != NODE_SEQ)
 		return type_error(c, n, "a list");
-	struct node *out = node_new_seq(c->a, n->pos);
+	size_t w = 0;
 	for (size_t i = 0; i < n->seq.n; i++) {
 		size_t mark = path_index(c, i);
 		struct node *v = dec_struct(c, n->seq.v[i], s, 1);
 		path_pop(c, mark);
 		if (v)
-			node_seq_push(c->a, out, v);
+			n->seq.v[w++] = v;
 	}
-	return out->seq.n ? out : NULL;
+	n->seq.n = w;
+	return w ? n : NULL;
 }
 
 static struct node *dec_build(struct nctx *c, struct node *n, const struct shape *s)
@@ -802,8 +890,8 @@ static struct node *dec_external(struct nctx *c, struct node *n)
 
 static struct node *dec_svcnets(struct nctx *c, struct node *n, const struct shape *s)
 {
-	struct node *out = node_new_map(c->a, n->pos);
 	if (n->kind == NODE_SEQ) {
+		struct node *out = node_new_map(c->a, n->pos);
 		for (size_t i = 0; i < n->seq.n; i++) {
 			struct node *it = n->seq.v[i];
 			size_t mark = path_index(c, i);
@@ -814,19 +902,22 @@ static struct node *dec_svcnets(struct nctx *c, struct node *n, const struct sha
 			path_pop(c, mark);
 		}
 		map_keep_last(out);
-	} else if (n->kind == NODE_MAP) {
+		return out->map.n ? out : NULL;
+	}
+	if (n->kind == NODE_MAP) {
+		size_t w = 0;
 		for (size_t i = 0; i < n->map.n; i++) {
 			struct node_entry *e = &n->map.v[i];
 			size_t mark = path_key(c, e->key);
 			struct node *v = e->val->kind == NODE_NULL ? e->val : dec_struct(c, e->val, s, 1);
 			path_pop(c, mark);
 			if (v)
-				node_map_add_key(c->a, out, e->key, e->keypos, v);
+				n->map.v[w++] = (struct node_entry){ e->key, e->keypos, 0, v };
 		}
-	} else {
-		return type_error(c, n, "a list or a mapping");
+		n->map.n = w;
+		return w ? n : NULL;
 	}
-	return out->map.n ? out : NULL;
+	return type_error(c, n, "a list or a mapping");
 }
 
 /* A single value prints as a bare int, soft/hard as a map; zeros as {}. */
@@ -834,24 +925,27 @@ static struct node *dec_ulimits(struct nctx *c, struct node *n)
 {
 	if (n->kind != NODE_MAP)
 		return type_error(c, n, "a mapping");
-	struct node *out = node_new_map(c->a, n->pos);
+	size_t w = 0;
 	for (size_t i = 0; i < n->map.n; i++) {
 		struct node_entry *e = &n->map.v[i];
 		size_t mark = path_key(c, e->key);
 		struct node *v;
 		if (e->val->kind == NODE_MAP) {
-			v = node_new_map(c->a, e->val->pos);
 			static const char *const parts[] = { "soft", "hard" };
+			struct node_entry out[2];
+			size_t nout = 0;
+			v = e->val;
 			for (size_t j = 0; j < 2; j++) {
-				struct node_entry *pe = node_map_find(e->val, parts[j]);
+				struct node_entry *pe = node_map_find(v, parts[j]);
 				if (!pe)
 					continue;
 				size_t m2 = path_key(c, pe->key);
 				struct node *pv = dec_int(c, pe->val, T_INT);
 				path_pop(c, m2);
 				if (pv)
-					node_map_add_key(c->a, v, parts[j], pe->keypos, pv);
+					out[nout++] = (struct node_entry){ parts[j], pe->keypos, 0, pv };
 			}
+			map_assign(c, v, out, nout);
 		} else if (e->val->kind == NODE_INT) {
 			v = dec_int(c, e->val, T_INT);
 			if (!v)
@@ -861,31 +955,35 @@ static struct node *dec_ulimits(struct nctx *c, struct node *n)
 		}
 		path_pop(c, mark);
 		if (v)
-			node_map_add_key(c->a, out, e->key, e->keypos, v);
+			n->map.v[w++] = (struct node_entry){ e->key, e->keypos, 0, v };
 	}
-	return out->map.n ? out : NULL;
+	n->map.n = w;
+	return w ? n : NULL;
 }
 
 static struct node *dec_filerefs(struct nctx *c, struct node *n, const struct shape *s)
 {
 	if (n->kind != NODE_SEQ)
 		return type_error(c, n, "a list");
-	struct node *out = node_new_seq(c->a, n->pos);
+	size_t w = 0;
 	for (size_t i = 0; i < n->seq.n; i++) {
 		struct node *it = n->seq.v[i], *v;
 		size_t mark = path_index(c, i);
 		if (it->kind == NODE_STR) {
 			v = node_new_map(c->a, it->pos);
-			if (it->s.len)
+			if (it->s.len) {
+				node_map_reserve(c->a, v, 1);
 				node_map_add_key(c->a, v, "source", it->pos, it);
+			}
 		} else {
 			v = dec_struct(c, it, s, 1);
 		}
 		path_pop(c, mark);
 		if (v)
-			node_seq_push(c->a, out, v);
+			n->seq.v[w++] = v;
 	}
-	return out->seq.n ? out : NULL;
+	n->seq.n = w;
+	return w ? n : NULL;
 }
 
 /* ---- ports (go-connections nat.ParsePortSpec + swarmopts) ---- */
@@ -908,13 +1006,24 @@ static struct node *port_entry(struct nctx *c, struct pos pos, unsigned target,
 			       unsigned published, const char *proto)
 {
 	struct node *m = node_new_map(c->a, pos);
-	node_map_add_key(c->a, m, "mode", pos, node_new_str(c->a, pos, "ingress"));
+	node_map_reserve(c->a, m, 4);
+	node_map_add_key(c->a, m, "mode", pos, str_ref(c, pos, "ingress"));
 	if (target) /* uint32 fields: 0 is not printed */
 		node_map_add_key(c->a, m, "target", pos, node_new_int(c->a, pos, target));
 	if (published)
 		node_map_add_key(c->a, m, "published", pos, node_new_int(c->a, pos, published));
-	node_map_add_key(c->a, m, "protocol", pos, node_new_str(c->a, pos, proto));
+	node_map_add_key(c->a, m, "protocol", pos, str_ref(c, pos, proto));
 	return m;
+}
+
+/* The protocol as text that lasts: the usual ones are not copied. */
+static const char *lasting_proto(struct nctx *c, const char *proto)
+{
+	static const char *const names[] = { "tcp", "udp", "sctp" };
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(proto, names[i]))
+			return names[i];
+	return arena_strdup(c->a, proto);
 }
 
 /* Expand one short-syntax port into out (nat.ParsePortSpecs + ConvertPortToPortConfig). */
@@ -943,6 +1052,7 @@ static void expand_port(struct nctx *c, struct node *out, struct node *it, const
 	}
 	qsort(maps, nmaps, sizeof(*maps), cmp_port_map);
 	int v6 = strchr(ps.ip, ':') != NULL;
+	const char *proto = lasting_proto(c, ps.proto);
 	for (size_t i = 0; i < nmaps; i++) {
 		struct port_map *m = &maps[i];
 		if (ps.ip_specific) {
@@ -956,7 +1066,7 @@ static void expand_port(struct nctx *c, struct node *out, struct node *it, const
 			     v6 ? "[" : "", ps.ip, v6 ? "]" : "", hostport, m->key);
 		}
 		for (unsigned p = m->hs; p <= m->he; p++)
-			node_seq_push(c->a, out, port_entry(c, it->pos, m->port, p, ps.proto));
+			node_seq_push(c->a, out, port_entry(c, it->pos, m->port, p, proto));
 	}
 	free(maps);
 }
@@ -1106,7 +1216,7 @@ static struct node *parse_volume(struct nctx *c, struct node *it)
 	if (!len)
 		return fail(c, pos, "normalize.volume", "invalid empty volume spec");
 	if (len <= 2) {
-		node_map_add_key(c->a, out, "type", pos, node_new_str(c->a, pos, "volume"));
+		node_map_add_key(c->a, out, "type", pos, str_ref(c, pos, "volume"));
 		node_map_add_key(c->a, out, "target", pos, it);
 		return out;
 	}
@@ -1154,16 +1264,16 @@ static struct node *parse_volume(struct nctx *c, struct node *it)
 		runes = 0;
 	}
 	const char *type = src && is_file_path(src) ? "bind" : "volume";
-	node_map_add_key(c->a, out, "type", pos, node_new_str(c->a, pos, type));
+	node_map_add_key(c->a, out, "type", pos, str_ref(c, pos, type));
 	if (src)
-		node_map_add_key(c->a, out, "source", pos, node_new_str(c->a, pos, src));
+		node_map_add_key(c->a, out, "source", pos, str_ref(c, pos, src));
 	if (tgt)
-		node_map_add_key(c->a, out, "target", pos, node_new_str(c->a, pos, tgt));
+		node_map_add_key(c->a, out, "target", pos, str_ref(c, pos, tgt));
 	if (ro)
 		node_map_add_key(c->a, out, "read_only", pos, node_new_bool(c->a, pos, 1));
 	if (prop) {
 		struct node *b = node_new_map(c->a, pos);
-		node_map_add_key(c->a, b, "propagation", pos, node_new_str(c->a, pos, prop));
+		node_map_add_key(c->a, b, "propagation", pos, str_ref(c, pos, prop));
 		node_map_add_key(c->a, out, "bind", pos, b);
 	}
 	if (nocopy) {
@@ -1196,28 +1306,30 @@ static void resolve_bind(struct nctx *c, struct node *vol, struct pos pos)
 	if (src[0] != '/' && !windows_abs(src))
 		src = abs_path(c, src);
 	if (src != se->val->s.text)
-		se->val = node_new_str(c->a, se->val->pos, src);
+		se->val = str_ref(c, se->val->pos, src);
 }
 
 static struct node *dec_volumes(struct nctx *c, struct node *n, const struct shape *s)
 {
 	if (n->kind != NODE_SEQ)
 		return type_error(c, n, "a list");
-	struct node *out = node_new_seq(c->a, n->pos);
+	size_t w = 0;
 	for (size_t i = 0; i < n->seq.n; i++) {
 		struct node *it = n->seq.v[i], *v;
+		struct pos pos = it->pos;
 		size_t mark = path_index(c, i);
 		if (it->kind == NODE_STR)
 			v = parse_volume(c, it);
 		else
 			v = dec_struct(c, it, s, 1);
 		if (v) {
-			resolve_bind(c, v, it->pos);
-			node_seq_push(c->a, out, v);
+			resolve_bind(c, v, pos);
+			n->seq.v[w++] = v;
 		}
 		path_pop(c, mark);
 	}
-	return out->seq.n ? out : NULL;
+	n->seq.n = w;
+	return w ? n : NULL;
 }
 
 static struct node *dec(struct nctx *c, struct node *n, const struct field *f)
@@ -1288,7 +1400,7 @@ static struct node *env_value(struct nctx *c, const char *key, struct node *v)
 	if (v->kind == NODE_NULL || (v->kind == NODE_STR && !v->s.len)) {
 		const char *pv = lookup_env(c, key);
 		if (pv)
-			return node_new_str(c->a, v->pos, pv);
+			return set_str(c, v, pv);
 	}
 	return v;
 }
@@ -1383,7 +1495,8 @@ static void resolve_environment(struct nctx *c, struct node *svc)
 {
 	struct node_entry *fe = node_map_find(svc, "env_file");
 	struct node_entry *ee = node_map_find(svc, "environment");
-	struct node *env = node_new_map(c->a, ee ? ee->val->pos : svc->pos);
+	/* without env files the decoded environment map is the result */
+	struct node *env = ee && !fe ? ee->val : node_new_map(c->a, ee ? ee->val->pos : svc->pos);
 	if (fe) {
 		size_t mark = path_key(c, "env_file");
 		for (size_t i = 0; i < fe->val->seq.n; i++) {
@@ -1393,11 +1506,13 @@ static void resolve_environment(struct nctx *c, struct node *svc)
 		}
 		path_pop(c, mark);
 	}
-	if (ee)
+	if (ee && env != ee->val) {
+		node_map_reserve(c->a, env, ee->val->map.n);
 		for (size_t i = 0; i < ee->val->map.n; i++) {
 			struct node_entry *e = &ee->val->map.v[i];
 			node_map_add_key(c->a, env, e->key, e->keypos, e->val);
 		}
+	}
 	map_keep_last(env);
 	for (size_t i = 0; i < env->map.n; i++)
 		env->map.v[i].val = env_value(c, env->map.v[i].key, env->map.v[i].val);
@@ -1464,7 +1579,7 @@ static int resolve_external(struct nctx *c, struct node *obj, const char *kind, 
 		if (!ne)
 			node_map_add_key(c->a, obj, "name", ename->keypos, ename->val);
 	} else if (!node_map_find(obj, "name")) {
-		node_map_add_key(c->a, obj, "name", extpos, node_new_str(c->a, pos, key));
+		node_map_add_key(c->a, obj, "name", extpos, str_ref(c, pos, key));
 	}
 	return 1;
 }
@@ -1498,21 +1613,25 @@ static struct node *normalize_object(struct nctx *c, enum section sec, const cha
 		[SEC_SECRETS] = { "secret", &fileobj_shape, "3.5" },
 		[SEC_CONFIGS] = { "config", &fileobj_shape, "3.5" },
 	};
-	if (in->kind == NODE_NULL && (sec == SEC_NETWORKS || sec == SEC_VOLUMES))
+	int netvol = sec == SEC_NETWORKS || sec == SEC_VOLUMES;
+	if (in->kind == NODE_NULL && netvol)
 		return node_new_map(c->a, in->pos);
+	/* docker keeps x-* of external networks and volumes only */
+	struct node_entry *extras = NULL;
+	size_t nextras = netvol && in->kind == NODE_MAP ? save_extras(&extras, in) : 0;
 	struct node *obj = dec_struct(c, in, info[sec].shape, 1);
-	if (!obj)
-		return NULL;
+	int external = 0;
 	const char *kind = info[sec].kind;
-	if (sec == SEC_VOLUMES && node_map_find(obj, "external"))
-		volume_conflicts(c, obj, key);
-	int external = resolve_external(c, obj, kind, key, info[sec].deprecated_since);
-	if (sec == SEC_NETWORKS || sec == SEC_VOLUMES) {
-		/* docker keeps x-* of external networks and volumes only */
+	if (obj) {
+		if (sec == SEC_VOLUMES && node_map_find(obj, "external"))
+			volume_conflicts(c, obj, key);
+		external = resolve_external(c, obj, kind, key, info[sec].deprecated_since);
 		if (external)
-			copy_extras(c, obj, in);
-		return obj;
+			add_extras(c, obj, extras, nextras);
 	}
+	free(extras);
+	if (!obj || netvol)
+		return obj;
 	struct node_entry *fe = node_map_find(obj, "file");
 	if (external)
 		return obj;
@@ -1524,7 +1643,7 @@ static struct node *normalize_object(struct nctx *c, enum section sec, const cha
 		return obj;
 	}
 	const char *file = fe ? fe->val->s.text : "";
-	struct node *abs = node_new_str(c->a, fe ? fe->val->pos : obj->pos, abs_path(c, file));
+	struct node *abs = str_ref(c, fe ? fe->val->pos : obj->pos, abs_path(c, file));
 	node_map_set(c->a, obj, "file", fe ? fe->keypos : obj->pos, abs);
 	return obj;
 }
@@ -1534,7 +1653,7 @@ static struct node *normalize_section(struct nctx *c, enum section sec, const ch
 {
 	if (in->kind != NODE_MAP)
 		return type_error(c, in, "a mapping");
-	struct node *out = node_new_map(c->a, in->pos);
+	size_t w = 0;
 	for (size_t i = 0; i < in->map.n; i++) {
 		struct node_entry *e = &in->map.v[i];
 		size_t mark = path_key(c, name);
@@ -1542,16 +1661,17 @@ static struct node *normalize_section(struct nctx *c, enum section sec, const ch
 		struct node *v = normalize_object(c, sec, e->key, e->val);
 		path_pop(c, mark);
 		if (v)
-			node_map_add_key(c->a, out, e->key, e->keypos, v);
+			in->map.v[w++] = (struct node_entry){ e->key, e->keypos, 0, v };
 	}
-	return out->map.n ? out : NULL;
+	in->map.n = w;
+	return w ? in : NULL;
 }
 
 static struct node *normalize_services(struct nctx *c, struct node *in)
 {
 	if (in->kind != NODE_MAP)
 		return type_error(c, in, "a mapping");
-	struct node *out = node_new_map(c->a, in->pos);
+	size_t w = 0;
 	for (size_t i = 0; i < in->map.n; i++) {
 		struct node_entry *e = &in->map.v[i];
 		size_t mark = path_key(c, "services");
@@ -1561,9 +1681,10 @@ static struct node *normalize_services(struct nctx *c, struct node *in)
 			resolve_environment(c, svc);
 		path_pop(c, mark);
 		if (svc)
-			node_map_add_key(c->a, out, e->key, e->keypos, svc);
+			in->map.v[w++] = (struct node_entry){ e->key, e->keypos, 0, svc };
 	}
-	return out;
+	in->map.n = w;
+	return in;
 }
 
 static void set_version(struct nctx *c, struct node *root)

@@ -6,6 +6,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void source_table_init(struct source_table *t, struct arena *arena)
 {
@@ -16,6 +19,9 @@ void source_table_init(struct source_table *t, struct arena *arena)
 
 void source_table_release(struct source_table *t)
 {
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i]->map_len)
+			munmap((void *)t->v[i]->text, t->v[i]->map_len);
 	free(t->v);
 	t->v = NULL;
 	t->n = t->alloc = 0;
@@ -50,6 +56,32 @@ uint32_t source_add_arena(struct source_table *t, const char *name, const char *
 	return (uint32_t)t->n;
 }
 
+int source_add_mapped(uint32_t *out_src, struct source_table *t, const char *name,
+		      const char *abspath, int fd, size_t len)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	/* one byte more than the file, rounded to pages: the NUL after the text */
+	size_t map_len = (len + page) & ~(page - 1);
+	void *base = mmap(NULL, map_len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED)
+		return -1;
+	/* the file over the zeroed reservation: its last page is zero-filled past the end too */
+	if (mmap(base, len, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED) {
+		munmap(base, map_len);
+		return -1;
+	}
+	*out_src = source_add_arena(t, name, abspath, base, len);
+	t->v[t->n - 1]->map_len = map_len;
+	return 0;
+}
+
+void source_evict(const struct source_table *t, uint32_t src)
+{
+	const struct source *s = source_get(t, src);
+	if (s && s->map_len)
+		madvise((void *)s->text, s->map_len, MADV_DONTNEED);
+}
+
 const struct source *source_get(const struct source_table *t, uint32_t src)
 {
 	if (!src || src > t->n)
@@ -57,10 +89,21 @@ const struct source *source_get(const struct source_table *t, uint32_t src)
 	return t->v[src - 1];
 }
 
+/*
+ * An evicted mapped text is read from its file again: a file cut shorter
+ * since would fault (SIGBUS) where its bytes are gone.
+ */
+static int text_readable(const struct source *s)
+{
+	struct stat st;
+	return !s->map_len || (!stat(s->abspath ? s->abspath : s->name, &st) &&
+			       (size_t)st.st_size >= s->len);
+}
+
 void source_excerpt(struct sbuf *out, const struct source_table *t, struct pos pos)
 {
 	const struct source *s = source_get(t, pos.src);
-	if (!s || !pos.line || pos.line > s->nlines)
+	if (!s || !pos.line || pos.line > s->nlines || !text_readable(s))
 		return;
 	size_t start = s->lines[pos.line - 1];
 	size_t end = start;

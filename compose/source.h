@@ -30,6 +30,7 @@ struct source {
 	size_t len;
 	uint32_t *lines;     /* byte offset of each line start (texts are < 4 GiB) */
 	size_t nlines;
+	size_t map_len;      /* text is a private file mapping of this size; 0: in the arena */
 };
 
 struct source_table {
@@ -47,6 +48,19 @@ uint32_t source_add(struct source_table *t, const char *name, const char *abspat
 /* The same for a NUL-terminated text already in the table's arena (not copied). */
 uint32_t source_add_arena(struct source_table *t, const char *name, const char *abspath,
 			  const char *text, size_t len);
+/*
+ * Map the regular file open as fd (len bytes, len > 0) read-only and add it:
+ * the text then costs no memory of its own (the page cache backs it, see
+ * source_evict). Returns 0, or -1 with errno set if it cannot be mapped.
+ */
+int source_add_mapped(uint32_t *out_src, struct source_table *t, const char *name,
+		      const char *abspath, int fd, size_t len);
+/*
+ * The text of src will not be needed for a while: a mapped text's pages
+ * leave memory and are read back from the file when next touched (an
+ * excerpt). Nothing happens to other texts.
+ */
+void source_evict(const struct source_table *t, uint32_t src);
 const struct source *source_get(const struct source_table *t, uint32_t src);
 
 /* Append the source line at pos and a caret line under its column. */

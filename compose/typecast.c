@@ -50,9 +50,8 @@ static const struct {
 };
 
 /*
- * The patterns split into components once. A walk keeps, for the path so
- * far, the set of patterns it is still a prefix of, and skips a subtree
- * once none is left: most of the file is never looked at twice.
+ * The patterns split into components once; sets of them (the patterns a
+ * path is still a prefix of) are the states of the matcher below.
  */
 #define MAX_COMPS 8
 
@@ -126,20 +125,146 @@ static patset comp_step(patset live, size_t depth, const char *s, size_t len)
 	return out;
 }
 
-/* The set of patterns after the path and the comps in it. */
-struct path {
-	patset live;
-	size_t n; /* components so far */
-};
-
-/* The cast for a whole path: the first pattern as long as it, or -1. */
-static int cast_for(const struct path *p)
+/* The cast for a value at depth with the patterns live: the first pattern that long, or -1. */
+static int cast_for(patset live, size_t depth)
 {
-	patset live = p->live;
 	for (size_t i = 0; live; i++, live >>= 1)
-		if ((live & 1) && pats[i].n == p->n)
+		if ((live & 1) && pats[i].n == depth)
 			return (int)casts[i].cast;
 	return -1;
+}
+
+/*
+ * The matcher, built once from the patterns: a state is the set of
+ * patterns the path so far is a prefix of (and its depth); its transitions
+ * are the components those patterns name at that depth, and `other` for
+ * any other component. State 0 matches nothing: the walk skips subtrees
+ * there, and spends a byte lookup on most other keys (few start with a
+ * listed letter).
+ */
+#define MAX_STATES 64
+#define MAX_STATE_COMPS 16
+
+struct state {
+	patset live;
+	size_t depth;
+	int cast;           /* for a value here; -1 none */
+	int other, item;    /* next state for an unlisted component, for a list item */
+	unsigned char at[256]; /* by first byte: 1 + the first comp[] starting with it, 0 none */
+	size_t ncomps;      /* comp[] is sorted by first byte */
+	struct {
+		const char *s;
+		size_t len;
+		int next;
+	} comp[MAX_STATE_COMPS];
+};
+
+static struct state states[MAX_STATES];
+static size_t nstates;
+
+static int state_of(patset live, size_t depth)
+{
+	if (!live)
+		return 0;
+	for (size_t i = 1; i < nstates; i++)
+		if (states[i].live == live && states[i].depth == depth)
+			return (int)i;
+	if (nstates == MAX_STATES)
+		BUG("too many cast matcher states");
+	states[nstates] = (struct state){ .live = live, .depth = depth };
+	return (int)nstates++;
+}
+
+static void build_states(void)
+{
+	if (nstates)
+		return;
+	states[0].cast = -1; /* state 0: nothing left */
+	nstates = 1;
+	state_of(all_patterns(), 0);
+	/* states are appended while this loop runs: it visits each once */
+	for (size_t i = 1; i < nstates; i++) {
+		struct state *st = &states[i];
+		size_t d = st->depth;
+		st->cast = cast_for(st->live, d);
+		st->other = state_of(comp_step(st->live, d, "", 0), d + 1);
+		st->item = state_of(comp_step(st->live, d, "[]", 2), d + 1);
+		patset todo = d < MAX_COMPS ? st->live & ~(star_at[d] | short_at[d]) : 0;
+		while (todo) {
+			int p = __builtin_ctzll(todo);
+			const char *c = pats[p].comp[d].s;
+			size_t len = pats[p].comp[d].len;
+			todo &= ~pats[p].comp[d].same;
+			if (st->ncomps == MAX_STATE_COMPS)
+				BUG("too many components after one cast path");
+			int next = state_of(comp_step(st->live, d, c, len), d + 1);
+			size_t at = st->ncomps++;
+			while (at && (unsigned char)st->comp[at - 1].s[0] > (unsigned char)*c) {
+				st->comp[at] = st->comp[at - 1];
+				at--;
+			}
+			st->comp[at].s = c;
+			st->comp[at].len = len;
+			st->comp[at].next = next;
+		}
+		for (size_t k = st->ncomps; k--;)
+			st->at[(unsigned char)st->comp[k].s[0]] = (unsigned char)(k + 1);
+	}
+}
+
+/*
+ * The component of st that k starts with, followed by one of the bytes in
+ * ends (NUL counts): its length in *len and its next state; -1 if none.
+ */
+static int match_comp(const struct state *st, const char *k, const char *ends, size_t *len)
+{
+	size_t first = st->at[(unsigned char)*k];
+	if (!first)
+		return -1;
+	for (size_t i = first - 1; i < st->ncomps && st->comp[i].s[0] == *k; i++) {
+		const char *c = st->comp[i].s;
+		size_t l = st->comp[i].len, j = 1;
+		while (j < l && k[j] == c[j]) /* stops at the end of k too: c holds no NUL */
+			j++;
+		if (j == l && (!k[l] || strchr(ends, k[l]))) {
+			*len = l;
+			return st->comp[i].next;
+		}
+	}
+	return -1;
+}
+
+/*
+ * The state after key k as docker sees it: split at every '.'. *dotted is
+ * set when that can differ from whole_step(st, k): only past a '.' (when
+ * the first component is unlisted and leads nowhere, neither does k whole).
+ */
+static int split_step(int st, const char *k, int *dotted)
+{
+	*dotted = 0;
+	for (;;) {
+		size_t len;
+		int next = match_comp(&states[st], k, ".", &len);
+		if (next < 0) {
+			next = states[st].other;
+			if (!next)
+				return 0;
+			len = strcspn(k, ".");
+		}
+		if (!k[len])
+			return next;
+		*dotted = 1;
+		k += len + 1;
+		st = next;
+	}
+}
+
+/* The state after key k kept whole. */
+static int whole_step(int st, const char *k)
+{
+	size_t len;
+	int next = match_comp(&states[st], k, "", &len);
+	return next < 0 ? states[st].other : next;
 }
 
 /* ==== Go's parsers ==== */
@@ -308,10 +433,15 @@ static const char *walk_path(struct walk *w)
 	return w->path.buf;
 }
 
+/* The value for a message (only then: most casts succeed). */
+static const char *shown(struct diag_sink *d, const struct node *n)
+{
+	return diag_repr(d, n->s.text, n->s.len);
+}
+
 static void cast_node(struct walk *w, struct node *n, enum cast cast)
 {
 	struct diag_sink *d = &w->run->diag;
-	const char *shown = diag_repr(d, n->s.text, n->s.len);
 	int64_t i;
 	double f;
 	int b, r;
@@ -327,7 +457,7 @@ static void cast_node(struct walk *w, struct node *n, enum cast cast)
 		w->failed = diag_add(d, DIAG_ERROR, "typecast.int", n->pos, walk_path(w),
 				     r == -2 ? "integer out of range: %s"
 					     : "expected an integer, got %s",
-				     shown);
+				     shown(d, n));
 		return;
 	case CAST_FLOAT:
 		r = go_parse_float(n->s.text, n->s.len, &f);
@@ -338,7 +468,7 @@ static void cast_node(struct walk *w, struct node *n, enum cast cast)
 		}
 		w->failed = diag_add(d, DIAG_ERROR, "typecast.float", n->pos, walk_path(w),
 				     r == -2 ? "number out of range: %s" : "expected a number, got %s",
-				     shown);
+				     shown(d, n));
 		return;
 	case CAST_BOOL:
 		if (!go_yaml_bool(n->s.text, n->s.len, &b)) {
@@ -348,74 +478,80 @@ static void cast_node(struct walk *w, struct node *n, enum cast cast)
 		}
 		w->failed = diag_add(d, DIAG_ERROR, "typecast.bool", n->pos, walk_path(w),
 				     "expected a boolean (true/false, yes/no, on/off, y/n), got %s",
-				     shown);
+				     shown(d, n));
 		return;
-	}
-}
-
-static void visit_string(struct walk *w, struct node *n, const struct path *split,
-			 const struct path *whole)
-{
-	int cast = cast_for(split);
-	if (cast >= 0) {
-		cast_node(w, n, (enum cast)cast);
-	} else if (split->n != whole->n && cast_for(whole) >= 0) {
-		diag_add(&w->run->diag, DIAG_WARNING, "typecast.dotted-key", n->pos, walk_path(w),
-			 "not converted to a %s: docker joins keys with '.' to find the values "
-			 "to convert, so a '.' in a key above hides this one",
-			 cast_for(whole) == CAST_BOOL ? "boolean" : "number");
 	}
 }
 
 /*
- * split: the path as docker sees it (keys split at '.'); whole: keys kept
- * whole, to tell when only a dotted key prevented a cast.
+ * split: the state for the path as docker sees it (keys split at '.');
+ * whole: keys kept whole. They differ once a dotted key was met; then a
+ * value whole would cast gets a warning.
  */
-static void walk_node(struct walk *w, struct node *n, struct path split, struct path whole)
+static void visit_string(struct walk *w, struct node *n, int split, int whole)
 {
-	if (!split.live && !whole.live)
-		return;
+	int cast = states[split].cast;
+	if (cast >= 0) {
+		cast_node(w, n, (enum cast)cast);
+	} else if (split != whole && states[whole].cast >= 0) {
+		diag_add(&w->run->diag, DIAG_WARNING, "typecast.dotted-key", n->pos, walk_path(w),
+			 "not converted to a %s: docker joins keys with '.' to find the values "
+			 "to convert, so a '.' in a key above hides this one",
+			 states[whole].cast == CAST_BOOL ? "boolean" : "number");
+	}
+}
+
+/* Whether anything under n may be cast: no other scalar is. */
+static int castable(const struct node *n)
+{
+	return n->kind == NODE_MAP || n->kind == NODE_SEQ ||
+	       (n->kind == NODE_STR && (n->flags & NODE_INTERPOLATED));
+}
+
+/* The path keeps one step per level, overwritten for each entry or item. */
+static void walk_node(struct walk *w, struct node *n, int split, int whole)
+{
+	size_t d = w->steps.n;
 	if (n->kind == NODE_STR && (n->flags & NODE_INTERPOLATED)) {
-		visit_string(w, n, &split, &whole);
+		visit_string(w, n, split, whole);
 	} else if (n->kind == NODE_SEQ) {
-		struct path s = { comp_step(split.live, split.n, "[]", 2), split.n + 1 };
-		struct path h = { comp_step(whole.live, whole.n, "[]", 2), whole.n + 1 };
+		int s = states[split].item, h = states[whole].item;
+		if (!s && !h)
+			return;
+		path_steps_index(&w->steps, 0);
 		for (size_t i = 0; i < n->seq.n; i++) {
-			path_steps_index(&w->steps, i);
+			if (!castable(n->seq.v[i]))
+				continue;
+			w->steps.v[d].index = i;
 			walk_node(w, n->seq.v[i], s, h);
-			w->steps.n--;
 		}
+		w->steps.n = d;
 	} else if (n->kind == NODE_MAP) {
+		const struct state *st = &states[split];
+		/* no listed component, no `*`: nothing under these keys (the usual case) */
+		int quick = split == whole && !st->other;
+		path_steps_key(&w->steps, NULL);
 		for (size_t i = 0; i < n->map.n; i++) {
 			const char *k = n->map.v[i].key;
-			size_t kl = strlen(k);
-			struct path s = split, h = whole;
-			for (const char *p = k;; p++) {
-				size_t l = strcspn(p, ".");
-				s.live = comp_step(s.live, s.n++, p, l);
-				p += l;
-				if (!*p)
-					break;
-			}
-			/* the same sets, until a dotted key splits them */
-			if (whole.n == split.n && whole.live == split.live && s.n == h.n + 1)
-				h = s;
-			else
-				h.live = comp_step(h.live, h.n++, k, kl);
-			path_steps_key(&w->steps, k);
+			if (!castable(n->map.v[i].val) || (quick && !st->at[(unsigned char)*k]))
+				continue;
+			int dotted, s = split_step(split, k, &dotted);
+			int h = split == whole && !dotted ? s : whole_step(whole, k);
+			if (!s && !h)
+				continue;
+			w->steps.v[d].key = k;
 			walk_node(w, n->map.v[i].val, s, h);
-			w->steps.n--;
 		}
+		w->steps.n = d;
 	}
 }
 
 int typecast_tree(struct run *run, struct node *root)
 {
 	struct walk w = { run, PATH_STEPS_INIT, SBUF_INIT, 0 };
-	patset all = all_patterns();
-	struct path top = { all, 0 };
+	build_states();
 	if (root)
-		walk_node(&w, root, top, top);
+		walk_node(&w, root, 1, 1);
 	path_steps_release(&w.steps);
 	sbuf_release(&w.path);
 	return w.failed ? -1 : 0;

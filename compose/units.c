@@ -368,7 +368,7 @@ int units_ram_in_bytes(const char *s, int64_t *out, struct sbuf *err)
 			if (sl > 1)
 				goto bad_suffix;
 		} else if (m && *m) {
-			size *= ldexp(1.0, 10 * (int)(m - mult + 1));
+			size *= (double)(1ull << (10 * (m - mult + 1)));
 			if ((sl == 2 && low[1] != 'b') || (sl == 3 && strcmp(low + 1, "ib")))
 				goto bad_suffix;
 		} else {

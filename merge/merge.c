@@ -45,91 +45,100 @@ struct field {
 	const struct object *sub; /* R_STRUCT */
 };
 
+#define FIELD_SLOTS 128 /* over twice the most fields an object has: probes stay short */
+
 struct object {
 	const struct field *fields;
 	size_t nfields;
 	int extras; /* x-* keys are deep merged (ServiceConfig.Extras) */
+	/* filled once per process by init_field_tables(): */
+	uint8_t slots[FIELD_SLOTS]; /* hash of the field names: index + 1, 0 = free */
+	uint8_t keyed[4];           /* the fields with keyed-list rules */
+	size_t nkeyed;
 };
 
-#define OBJECT(name, extras) { name##_fields, ARRAY_SIZE(name##_fields), extras }
+#define OBJECT(name, extras) { name##_fields, ARRAY_SIZE(name##_fields), extras, { 0 }, { 0 }, 0 }
 
 static const struct field limits_fields[] = {
 	{ "cpus", R_SCALAR, NULL }, { "memory", R_SCALAR, NULL }, { "pids", R_SCALAR, NULL },
 };
-static const struct object limits = OBJECT(limits, 0);
+static struct object limits = OBJECT(limits, 0);
 
 static const struct field reservations_fields[] = {
-	{ "cpus", R_SCALAR, NULL }, { "memory", R_SCALAR, NULL },
-	{ "generic_resources", R_APPEND, NULL },
+	{ "cpus", R_SCALAR, NULL }, { "generic_resources", R_APPEND, NULL },
+	{ "memory", R_SCALAR, NULL },
 };
-static const struct object reservations = OBJECT(reservations, 0);
+static struct object reservations = OBJECT(reservations, 0);
 
 static const struct field resources_fields[] = {
 	{ "limits", R_STRUCT, &limits }, { "reservations", R_STRUCT, &reservations },
 };
-static const struct object resources = OBJECT(resources, 0);
+static struct object resources = OBJECT(resources, 0);
 
 static const struct field update_fields[] = {
-	{ "parallelism", R_PTR, NULL }, { "delay", R_DUR, NULL },
-	{ "failure_action", R_SCALAR, NULL }, { "monitor", R_DUR, NULL },
-	{ "max_failure_ratio", R_SCALAR, NULL }, { "order", R_SCALAR, NULL },
+	{ "delay", R_DUR, NULL }, { "failure_action", R_SCALAR, NULL },
+	{ "max_failure_ratio", R_SCALAR, NULL }, { "monitor", R_DUR, NULL },
+	{ "order", R_SCALAR, NULL }, { "parallelism", R_PTR, NULL },
 };
-static const struct object update = OBJECT(update, 0);
+static struct object update = OBJECT(update, 0);
 
 static const struct field restart_fields[] = {
 	{ "condition", R_SCALAR, NULL }, { "delay", R_PTR_DUR, NULL },
 	{ "max_attempts", R_PTR, NULL }, { "window", R_PTR_DUR, NULL },
 };
-static const struct object restart = OBJECT(restart, 0);
+static struct object restart = OBJECT(restart, 0);
 
 static const struct field placement_fields[] = {
-	{ "constraints", R_APPEND, NULL }, { "preferences", R_APPEND, NULL },
-	{ "max_replicas_per_node", R_SCALAR, NULL },
+	{ "constraints", R_APPEND, NULL }, { "max_replicas_per_node", R_SCALAR, NULL },
+	{ "preferences", R_APPEND, NULL },
 };
-static const struct object placement = OBJECT(placement, 0);
+static struct object placement = OBJECT(placement, 0);
 
 static const struct field deploy_fields[] = {
-	{ "mode", R_SCALAR, NULL }, { "replicas", R_PTR, NULL }, { "labels", R_STRMAP, NULL },
-	{ "update_config", R_STRUCT, &update }, { "rollback_config", R_STRUCT, &update },
-	{ "resources", R_STRUCT, &resources }, { "restart_policy", R_STRUCT, &restart },
-	{ "placement", R_STRUCT, &placement }, { "endpoint_mode", R_SCALAR, NULL },
+	{ "endpoint_mode", R_SCALAR, NULL }, { "labels", R_STRMAP, NULL },
+	{ "mode", R_SCALAR, NULL }, { "placement", R_STRUCT, &placement },
+	{ "replicas", R_PTR, NULL }, { "resources", R_STRUCT, &resources },
+	{ "restart_policy", R_STRUCT, &restart }, { "rollback_config", R_STRUCT, &update },
+	{ "update_config", R_STRUCT, &update },
 };
-static const struct object deploy = OBJECT(deploy, 0);
+static struct object deploy = OBJECT(deploy, 0);
 
 static const struct field healthcheck_fields[] = {
-	{ "test", R_APPEND, NULL }, { "timeout", R_PTR_DUR, NULL }, { "interval", R_PTR_DUR, NULL },
-	{ "retries", R_PTR, NULL }, { "start_period", R_PTR_DUR, NULL },
-	{ "start_interval", R_PTR_DUR, NULL }, { "disable", R_SCALAR, NULL },
+	{ "disable", R_SCALAR, NULL }, { "interval", R_PTR_DUR, NULL },
+	{ "retries", R_PTR, NULL }, { "start_interval", R_PTR_DUR, NULL },
+	{ "start_period", R_PTR_DUR, NULL }, { "test", R_APPEND, NULL },
+	{ "timeout", R_PTR_DUR, NULL },
 };
-static const struct object healthcheck = OBJECT(healthcheck, 0);
+static struct object healthcheck = OBJECT(healthcheck, 0);
 
 static const struct field build_fields[] = {
-	{ "context", R_SCALAR, NULL }, { "dockerfile", R_SCALAR, NULL }, { "args", R_ENV, NULL },
-	{ "labels", R_STRMAP, NULL }, { "cache_from", R_APPEND, NULL },
-	{ "extra_hosts", R_APPEND, NULL }, { "network", R_SCALAR, NULL },
+	{ "args", R_ENV, NULL }, { "cache_from", R_APPEND, NULL }, { "context", R_SCALAR, NULL },
+	{ "dockerfile", R_SCALAR, NULL }, { "extra_hosts", R_APPEND, NULL },
+	{ "labels", R_STRMAP, NULL }, { "network", R_SCALAR, NULL },
 	{ "target", R_SCALAR, NULL },
 };
-static const struct object build = OBJECT(build, 0);
+static struct object build = OBJECT(build, 0);
 
 static const struct field credspec_fields[] = {
 	{ "config", R_SCALAR, NULL }, { "file", R_SCALAR, NULL }, { "registry", R_SCALAR, NULL },
 };
-static const struct object credspec = OBJECT(credspec, 0);
+static struct object credspec = OBJECT(credspec, 0);
 
 static const struct field service_fields[] = {
 	{ "build", R_STRUCT, &build }, { "cap_add", R_APPEND, NULL },
-	{ "cap_drop", R_APPEND, NULL }, { "cgroupns_mode", R_SCALAR, NULL },
-	{ "cgroup_parent", R_SCALAR, NULL }, { "command", R_COMMAND, NULL },
+	{ "cap_drop", R_APPEND, NULL }, { "cgroup_parent", R_SCALAR, NULL },
+	{ "cgroupns_mode", R_SCALAR, NULL }, { "command", R_COMMAND, NULL },
 	{ "configs", R_FILEREFS, NULL }, { "container_name", R_SCALAR, NULL },
 	{ "credential_spec", R_STRUCT, &credspec }, { "depends_on", R_APPEND, NULL },
-	{ "deploy", R_STRUCT, &deploy }, { "devices", R_APPEND, NULL }, { "dns", R_APPEND, NULL },
-	{ "dns_search", R_APPEND, NULL }, { "domainname", R_SCALAR, NULL },
-	{ "entrypoint", R_COMMAND, NULL }, { "environment", R_ENV, NULL },
-	{ "env_file", R_APPEND, NULL }, { "expose", R_APPEND, NULL },
-	{ "external_links", R_APPEND, NULL }, { "extra_hosts", R_APPEND, NULL },
-	{ "hostname", R_SCALAR, NULL }, { "healthcheck", R_STRUCT, &healthcheck },
-	{ "image", R_SCALAR, NULL }, { "init", R_PTR_BOOL, NULL }, { "ipc", R_SCALAR, NULL },
-	{ "isolation", R_SCALAR, NULL }, { "labels", R_STRMAP, NULL }, { "links", R_APPEND, NULL },
+	{ "deploy", R_STRUCT, &deploy }, { "devices", R_APPEND, NULL },
+	{ "dns", R_APPEND, NULL }, { "dns_search", R_APPEND, NULL },
+	{ "domainname", R_SCALAR, NULL }, { "entrypoint", R_COMMAND, NULL },
+	{ "env_file", R_APPEND, NULL }, { "environment", R_ENV, NULL },
+	{ "expose", R_APPEND, NULL }, { "external_links", R_APPEND, NULL },
+	{ "extra_hosts", R_APPEND, NULL }, { "healthcheck", R_STRUCT, &healthcheck },
+	{ "hostname", R_SCALAR, NULL }, { "image", R_SCALAR, NULL },
+	{ "init", R_PTR_BOOL, NULL }, { "ipc", R_SCALAR, NULL }, { "isolation", R_SCALAR, NULL },
+	{ "labels", R_STRMAP, NULL }, { "links", R_APPEND, NULL },
 	{ "logging", R_LOGGING, NULL }, { "mac_address", R_SCALAR, NULL },
 	{ "network_mode", R_SCALAR, NULL }, { "networks", R_NETWORKS, NULL },
 	{ "pid", R_SCALAR, NULL }, { "ports", R_PORTS, NULL }, { "privileged", R_SCALAR, NULL },
@@ -142,25 +151,81 @@ static const struct field service_fields[] = {
 	{ "userns_mode", R_SCALAR, NULL }, { "volumes", R_VOLUMES, NULL },
 	{ "working_dir", R_SCALAR, NULL },
 };
-static const struct object service = OBJECT(service, 1);
+static struct object service = OBJECT(service, 1);
 
 static const struct field extra_field = { NULL, R_EXTRA, NULL };
 static const struct field replace_field = { NULL, R_REPLACE, NULL };
-
-static const struct field *field_of(const struct object *obj, const char *key)
-{
-	for (size_t i = 0; i < obj->nfields; i++)
-		if (!strcmp(obj->fields[i].key, key))
-			return &obj->fields[i];
-	if (obj->extras && !strncmp(key, "x-", 2))
-		return &extra_field;
-	return &replace_field;
-}
 
 static int is_keyed(enum rule r)
 {
 	return r == R_PORTS || r == R_VOLUMES || r == R_FILEREFS;
 }
+
+/* The most fields an object has (service: 52), for per-field arrays on the stack. */
+#define MAX_FIELDS 64
+
+static struct object *const all_objects[] = {
+	&limits, &reservations, &resources, &update, &restart, &placement,
+	&deploy, &healthcheck, &build, &credspec, &service,
+};
+
+/* Of the first 8 bytes: they tell every two fields of an object apart but a few. */
+static unsigned field_hash(const char *key)
+{
+	const unsigned char *p = (const unsigned char *)key;
+	unsigned h = 0;
+	for (size_t i = 0; i < 8 && p[i]; i++)
+		h = h * 31 + p[i];
+	return h;
+}
+
+/* Hash every object's field names, once per process. */
+static void init_field_tables(void)
+{
+	static int done;
+	if (done)
+		return;
+	for (size_t o = 0; o < ARRAY_SIZE(all_objects); o++) {
+		struct object *obj = all_objects[o];
+		if (obj->nfields > MAX_FIELDS)
+			BUG("merge: %zu fields", obj->nfields);
+		for (size_t f = 0; f < obj->nfields; f++) {
+			unsigned i = field_hash(obj->fields[f].key);
+			while (obj->slots[i % FIELD_SLOTS])
+				i++;
+			obj->slots[i % FIELD_SLOTS] = (uint8_t)(f + 1);
+			if (is_keyed(obj->fields[f].rule)) {
+				if (obj->nkeyed == ARRAY_SIZE(obj->keyed))
+					BUG("merge: too many keyed lists");
+				obj->keyed[obj->nkeyed++] = (uint8_t)f;
+			}
+		}
+	}
+	done = 1;
+}
+
+/* The index of key in obj's fields, or -1. */
+static int field_index(const struct object *obj, const char *key)
+{
+	for (unsigned i = field_hash(key);; i++) {
+		unsigned f = obj->slots[i % FIELD_SLOTS];
+		if (!f)
+			return -1;
+		const char *name = obj->fields[f - 1].key;
+		if (name[0] == key[0] && !strcmp(name, key))
+			return (int)f - 1;
+	}
+}
+
+static const struct field *field_of(const struct object *obj, const char *key, int index)
+{
+	if (index >= 0)
+		return &obj->fields[index];
+	if (obj->extras && !strncmp(key, "x-", 2))
+		return &extra_field;
+	return &replace_field;
+}
+
 
 struct merger {
 	struct run *run;
@@ -220,19 +285,28 @@ static void take(struct merger *m, struct node *base, struct node_entry *be,
 	}
 }
 
-struct keyidx {
-	const char *key;
-	size_t idx;
-};
+#define NO_MATCH SIZE_MAX
 
-static int keyidx_cmp(const void *a, const void *b)
+/* FNV-1a */
+static size_t key_hash(const char *key)
 {
-	const struct keyidx *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
-	return c ? c : (x->idx > y->idx) - (x->idx < y->idx);
+	uint32_t h = 2166136261u;
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
 }
 
-#define NO_MATCH SIZE_MAX
+/* The slot of key in a table of size (a power of 2) of base's entry indexes:
+ * the one holding it, or the free one where it goes. */
+static size_t *key_slot(size_t *slot, size_t size, const struct node *base, const char *key)
+{
+	for (size_t i = key_hash(key);; i++) {
+		size_t *s = &slot[i & (size - 1)];
+		const char *k = *s == NO_MATCH ? NULL : base->map.v[*s].key;
+		if (!k || (k[0] == key[0] && !strcmp(k, key)))
+			return s;
+	}
+}
 
 /* Room for the pairing of a small map without malloc. */
 struct pairing {
@@ -243,8 +317,8 @@ struct pairing {
 /*
  * For each entry of over, the index of base's entry with the same key (the
  * last one if repeated), or NO_MATCH, in p->match (pair_release frees it).
- * Small maps are scanned; sorting keeps large ones (services,
- * environments) linear-ish.
+ * Small maps are scanned; large ones (services, environments) go through
+ * a hash table of base's keys, so the work stays linear.
  */
 static size_t *pair_keys(struct pairing *p, const struct node *base, const struct node *over)
 {
@@ -261,25 +335,19 @@ static size_t *pair_keys(struct pairing *p, const struct node *base, const struc
 		}
 		return match;
 	}
-	struct keyidx *idx = xmalloc((base->map.n + 1) * sizeof(*idx));
+	size_t size = 16;
+	while (size < 2 * base->map.n)
+		size *= 2;
+	size_t *slot = xmalloc(size * sizeof(*slot));
+	for (size_t i = 0; i < size; i++)
+		slot[i] = NO_MATCH;
 	for (size_t i = 0; i < base->map.n; i++) {
-		idx[i].key = base->map.v[i].key;
-		idx[i].idx = i;
+		size_t *s = key_slot(slot, size, base, base->map.v[i].key);
+		*s = i; /* a repeated key: the last one */
 	}
-	qsort(idx, base->map.n, sizeof(*idx), keyidx_cmp);
-	for (size_t i = 0; i < over->map.n; i++) {
-		const char *key = over->map.v[i].key;
-		size_t lo = 0, hi = base->map.n;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (strcmp(idx[mid].key, key) <= 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		match[i] = lo && !strcmp(idx[lo - 1].key, key) ? idx[lo - 1].idx : NO_MATCH;
-	}
-	free(idx);
+	for (size_t i = 0; i < over->map.n; i++)
+		match[i] = *key_slot(slot, size, base, over->map.v[i].key);
+	free(slot);
 	return match;
 }
 
@@ -484,18 +552,20 @@ struct keyed {
 	size_t seq;
 };
 
+static int keyed_key_cmp(const struct keyed *x, const struct keyed *y)
+{
+	if (x->str || y->str) {
+		size_t n = x->len < y->len ? x->len : y->len;
+		int c = memcmp(x->str, y->str, n);
+		return c ? c : (x->len > y->len) - (x->len < y->len);
+	}
+	return (x->num > y->num) - (x->num < y->num);
+}
+
 static int keyed_cmp(const void *a, const void *b)
 {
 	const struct keyed *x = a, *y = b;
-	int c;
-	if (x->str || y->str) {
-		size_t n = x->len < y->len ? x->len : y->len;
-		c = memcmp(x->str, y->str, n);
-		if (!c)
-			c = (x->len > y->len) - (x->len < y->len);
-	} else {
-		c = (x->num > y->num) - (x->num < y->num);
-	}
+	int c = keyed_key_cmp(x, y);
 	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
 }
 
@@ -531,7 +601,8 @@ static int merge_keyed(struct merger *m, struct node *bl, struct node *ol, enum 
 	if (ol && ol->kind != NODE_SEQ)
 		return shape_error(m, ol, "sequence");
 	size_t n = bl->seq.n + (ol ? ol->seq.n : 0), k = 0;
-	struct keyed *v = xcalloc(n + 1, sizeof(*v));
+	struct keyed small[16];
+	struct keyed *v = n <= ARRAY_SIZE(small) ? small : xcalloc(n, sizeof(*v));
 	int ret = 0;
 	for (size_t i = 0; i < n; i++) {
 		v[i].item = i < bl->seq.n ? bl->seq.v[i] : ol->seq.v[i - bl->seq.n];
@@ -539,21 +610,25 @@ static int merge_keyed(struct merger *m, struct node *bl, struct node *ol, enum 
 		if (keyed_key(m, &v[i], rule))
 			ret = -1;
 	}
-	if (!ret) {
+	/* usually the items are in order already, one per key: then nothing moves */
+	size_t sorted = 1;
+	while (!ret && sorted < n && keyed_key_cmp(&v[sorted - 1], &v[sorted]) < 0)
+		sorted++;
+	if (!ret && sorted >= n) {
+		if (ol)
+			append_items(m, bl, ol);
+	} else if (!ret) {
 		qsort(v, n, sizeof(*v), keyed_cmp);
 		bl->seq.n = 0;
 		for (size_t i = 0; i < n; i = k) {
 			/* the last of a run of equal keys */
-			for (k = i + 1; k < n; k++) {
-				struct keyed a = v[i], b = v[k];
-				a.seq = b.seq = 0;
-				if (keyed_cmp(&a, &b))
-					break;
-			}
+			for (k = i + 1; k < n && !keyed_key_cmp(&v[i], &v[k]); k++)
+				;
 			node_seq_push(&m->run->arena, bl, v[k - 1].item);
 		}
 	}
-	free(v);
+	if (v != small)
+		free(v);
 	return ret;
 }
 
@@ -628,30 +703,89 @@ static int merge_value(struct merger *m, struct node *base, size_t bi, struct no
 	}
 }
 
+/* The last entry of map's first n with this key, or NO_MATCH. */
+static size_t find_last(const struct node *map, size_t n, const char *key)
+{
+	while (n-- > 0)
+		if (map->map.v[n].key[0] == key[0] && !strcmp(map->map.v[n].key, key))
+			return n;
+	return NO_MATCH;
+}
+
+/* The first entry of map's first n with this key, or NO_MATCH. */
+static size_t find_first(const struct node *map, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (map->map.v[i].key[0] == key[0] && !strcmp(map->map.v[i].key, key))
+			return i;
+	return NO_MATCH;
+}
+
+/*
+ * The override's entries are paired through their field (hashed names):
+ * base is searched for just those fields and the keyed lists when it is
+ * small, else each base entry is looked up once. Keys that are no field
+ * (x-*) are searched, or paired through pair_keys when there are many.
+ */
 static int merge_object(struct merger *m, struct node *base, struct node *over,
 			const struct object *obj)
 {
+	/* by field: base's last and first entry, the override's first */
+	size_t blast[MAX_FIELDS], bfirst[MAX_FIELDS], ofirst[MAX_FIELDS];
+	int small[16];
+	int *ofield = over->map.n <= ARRAY_SIZE(small) ? small
+						       : xmalloc(over->map.n * sizeof(*ofield));
+	size_t nbase = base->map.n, unknown = 0;
+	for (size_t f = 0; f < obj->nfields; f++)
+		blast[f] = bfirst[f] = ofirst[f] = NO_MATCH;
+	for (size_t i = 0; i < over->map.n; i++) {
+		int f = ofield[i] = field_index(obj, over->map.v[i].key);
+		unknown += f < 0;
+		if (f >= 0 && ofirst[f] == NO_MATCH)
+			ofirst[f] = i;
+	}
+	if (nbase * (over->map.n + obj->nkeyed) <= 256) {
+		/* small: search base for the few fields wanted, not every base key's field */
+		for (size_t i = 0; i < over->map.n; i++)
+			if (ofield[i] >= 0)
+				blast[ofield[i]] = find_last(base, nbase, over->map.v[i].key);
+		for (size_t k = 0; k < obj->nkeyed; k++)
+			bfirst[obj->keyed[k]] = find_first(base, nbase, obj->fields[obj->keyed[k]].key);
+	} else {
+		for (size_t i = 0; i < nbase; i++) {
+			int f = field_index(obj, base->map.v[i].key);
+			if (f >= 0 && bfirst[f] == NO_MATCH)
+				bfirst[f] = i;
+			if (f >= 0)
+				blast[f] = i;
+		}
+	}
 	struct pairing pairing;
-	size_t *match = pair_keys(&pairing, base, over);
+	size_t *match = unknown > 8 ? pair_keys(&pairing, base, over) : NULL;
 	int ret = 0;
 	for (size_t i = 0; i < over->map.n; i++) {
 		struct node_entry *oe = &over->map.v[i];
-		const struct field *f = field_of(obj, oe->key);
+		const struct field *f = field_of(obj, oe->key, ofield[i]);
 		if (is_keyed(f->rule))
 			continue;
+		size_t bi = match ? match[i]
+			  : ofield[i] >= 0 ? blast[ofield[i]] : find_last(base, nbase, oe->key);
 		size_t mark = m->steps.n;
 		path_steps_key(&m->steps, oe->key);
-		if (merge_value(m, base, match[i], oe, f))
+		if (merge_value(m, base, bi, oe, f))
 			ret = -1;
 		m->steps.n = mark;
 	}
-	pair_release(&pairing);
+	if (match)
+		pair_release(&pairing);
+	if (ofield != small)
+		free(ofield);
 	/* keyed lists collapse whenever the base has one, touched or not */
-	for (size_t i = 0; i < obj->nfields; i++) {
+	for (size_t k = 0; k < obj->nkeyed; k++) {
+		size_t i = obj->keyed[k];
 		const struct field *f = &obj->fields[i];
-		if (!is_keyed(f->rule))
-			continue;
-		struct node_entry *be = node_map_find(base, f->key), *oe = node_map_find(over, f->key);
+		struct node_entry *be = bfirst[i] == NO_MATCH ? NULL : &base->map.v[bfirst[i]];
+		struct node_entry *oe = ofirst[i] == NO_MATCH ? NULL : &over->map.v[ofirst[i]];
 		size_t mark = m->steps.n;
 		path_steps_key(&m->steps, f->key);
 		if (be && merge_keyed(m, be->val, oe ? oe->val : NULL, f->rule))
@@ -692,8 +826,12 @@ static int merge_services(struct merger *m, struct node *base, struct node *over
 		m->steps.n = mark;
 	}
 	pair_release(&pairing);
-	/* docker sorts the merged services by name */
-	qsort(base->map.v, base->map.n, sizeof(*base->map.v), entry_cmp);
+	/* docker sorts the merged services by name (often they are already) */
+	size_t sorted = 1;
+	while (sorted < base->map.n && entry_cmp(&base->map.v[sorted - 1], &base->map.v[sorted]) <= 0)
+		sorted++;
+	if (sorted < base->map.n)
+		qsort(base->map.v, base->map.n, sizeof(*base->map.v), entry_cmp);
 	return ret;
 }
 
@@ -701,6 +839,7 @@ int merge_files(struct node **out, struct run *run, struct node *base, struct no
 {
 	struct merger m = { run, PATH_STEPS_INIT, SBUF_INIT, "", "" };
 	int ret = 0;
+	init_field_tables();
 	*out = base;
 	if (!base || base->kind != NODE_MAP || !override || override->kind != NODE_MAP) {
 		const struct node *bad = !base || base->kind != NODE_MAP ? base : override;

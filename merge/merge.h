@@ -20,8 +20,9 @@
  *  - version and root x-* come from base only.
  *
  * base and override are consumed: the result reuses (and changes) their
- * nodes, which keep their positions. *out is base's root. Linear-ish: services
- * and keyed maps are paired by sorting, never by a lookup per entry.
+ * nodes, which keep their positions. *out is base's root. Linear: large maps
+ * (services, environments) are paired through a hash table, never by a scan
+ * per entry.
  *
  * Errors (reported to run->diag, return -1): a value that cannot be merged
  * (docker: "cannot append two slices with different type", for an x-* list

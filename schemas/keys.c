@@ -6,7 +6,7 @@
 #include "compose/sbuf.h"
 #include "compose/xalloc.h"
 
-#include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 static const char resources_hint[] = "set resource limits under deploy.resources instead";
@@ -49,22 +49,55 @@ static const struct key_why forbidden[] = {
 	{ "userns_mode", "not supported for swarm services" },
 };
 
-static int cmp_key(const void *key, const void *entry)
+/*
+ * Both tables in one open-addressing hash table, built on first use: a
+ * service key that is in neither (nearly all) costs one hash and usually
+ * one probe of an empty slot.
+ */
+#define KEY_SLOTS 128 /* a power of two, well above the 29 keys */
+
+static struct {
+	const struct key_why *kw; /* NULL: empty */
+	uint32_t hash;
+	int forbidden;
+} slots[KEY_SLOTS];
+
+static uint32_t hash_key(const char *s)
 {
-	return strcmp(key, *(const char *const *)entry);
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
 }
 
-/* Both tables are sorted by key (a unit test lists every key). */
+static void add_keys(const struct key_why *kw, size_t n, int is_forbidden)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t h = hash_key(kw[i].key), j = h & (KEY_SLOTS - 1);
+		while (slots[j].kw)
+			j = (j + 1) & (KEY_SLOTS - 1);
+		slots[j].kw = &kw[i];
+		slots[j].hash = h;
+		slots[j].forbidden = is_forbidden;
+	}
+}
+
 static const char *lookup(const char *key, int *is_forbidden)
 {
-	const void *f = bsearch(key, forbidden, ARRAY_SIZE(forbidden), sizeof(forbidden[0]), cmp_key);
-	if (f) {
-		*is_forbidden = 1;
-		return ((const struct key_why *)f)->why;
+	static int built;
+	if (!built) {
+		add_keys(forbidden, ARRAY_SIZE(forbidden), 1);
+		add_keys(ignored, ARRAY_SIZE(ignored), 0);
+		built = 1;
 	}
-	const struct key_why *i = bsearch(key, ignored, ARRAY_SIZE(ignored), sizeof(ignored[0]), cmp_key);
-	*is_forbidden = 0;
-	return !i ? NULL : i->why ? i->why : "";
+	uint32_t h = hash_key(key);
+	for (uint32_t j = h & (KEY_SLOTS - 1); slots[j].kw; j = (j + 1) & (KEY_SLOTS - 1)) {
+		if (slots[j].hash == h && !strcmp(slots[j].kw->key, key)) {
+			*is_forbidden = slots[j].forbidden;
+			return slots[j].kw->why ? slots[j].kw->why : "";
+		}
+	}
+	return NULL;
 }
 
 /* NULL when restart is really ignored (deploy.restart_policy wins). */
@@ -96,15 +129,15 @@ int schema_check_keys(struct run *run, const struct node *root)
 		const struct node_entry *s = &services->map.v[i];
 		if (s->val->kind != NODE_MAP)
 			continue;
-		sbuf_reset(&path);
-		path_push_key(&path, "services");
-		path_push_key(&path, s->key);
 		for (size_t k = 0; k < s->val->map.n; k++) {
 			const struct node_entry *e = &s->val->map.v[k];
 			int is_forbidden = 0;
 			const char *why = lookup(e->key, &is_forbidden);
 			if (!why)
 				continue;
+			sbuf_reset(&path);
+			path_push_key(&path, "services");
+			path_push_key(&path, s->key);
 			const char *cond = *why ? NULL : restart_converted(s->val);
 			if (!*why && cond) {
 				/* docker stack deploy does use restart when there is no restart_policy */

@@ -35,14 +35,15 @@ struct port_use {
 	const char *proto;
 	const char *service;
 	size_t service_index, seq;
+	size_t index; /* in the service's ports */
 	const struct node *node;
-	char *path;
 };
 
 struct rctx {
 	struct run *run;
 	int deploy;
 	int failed;
+	struct path_steps steps; /* where we are; spelled out into path for a message */
 	struct sbuf path;
 	struct names networks, volumes, secrets, configs;
 	struct port_use *ports;
@@ -59,6 +60,8 @@ static void report(struct rctx *c, enum diag_severity sev, const char *rule, str
 	if (vasprintf(&msg, fmt, ap) < 0)
 		die("out of memory");
 	va_end(ap);
+	sbuf_reset(&c->path);
+	path_steps_render(&c->path, &c->steps, c->steps.n);
 	diag_add(&c->run->diag, sev, rule, pos, c->path.buf, "%s", msg);
 	free(msg);
 	if (sev == DIAG_ERROR)
@@ -79,21 +82,21 @@ static const char *repr_path(struct rctx *c, const char *s)
 
 static size_t push(struct rctx *c, const char *key)
 {
-	size_t mark = c->path.len;
-	path_push_key(&c->path, key);
+	size_t mark = c->steps.n;
+	path_steps_key(&c->steps, key);
 	return mark;
 }
 
 static size_t push_index(struct rctx *c, size_t i)
 {
-	size_t mark = c->path.len;
-	path_push_index(&c->path, i);
+	size_t mark = c->steps.n;
+	path_steps_index(&c->steps, i);
 	return mark;
 }
 
 static void pop(struct rctx *c, size_t mark)
 {
-	sbuf_setlen(&c->path, mark);
+	c->steps.n = mark;
 }
 
 static const struct node *get(const struct node *map, const char *key)
@@ -101,9 +104,30 @@ static const struct node *get(const struct node *map, const char *key)
 	return map && map->kind == NODE_MAP ? node_map_get(map, key) : NULL;
 }
 
-static const char *get_str(const struct node *map, const char *key)
+/*
+ * The values of several keys of map (NULL when absent or map is not a
+ * mapping) in one pass over it, instead of one pass per key.
+ */
+static void get_keys(const struct node **out, const struct node *map, const char *const *keys,
+		     size_t n)
 {
-	return node_str(get(map, key));
+	uint32_t firsts = 0; /* the wanted keys' first bytes, mod 32: most keys are skipped at once */
+	for (size_t k = 0; k < n; k++) {
+		out[k] = NULL;
+		firsts |= 1u << (keys[k][0] & 31);
+	}
+	if (!map || map->kind != NODE_MAP)
+		return;
+	for (size_t i = 0; i < map->map.n; i++) {
+		const char *key = map->map.v[i].key;
+		if (!(firsts >> (key[0] & 31) & 1))
+			continue;
+		for (size_t k = 0; k < n; k++)
+			if (key[0] == keys[k][0] && !out[k] && !strcmp(key, keys[k])) {
+				out[k] = map->map.v[i].val;
+				break;
+			}
+	}
 }
 
 /* external: true, or the old external: {name: x} */
@@ -154,9 +178,9 @@ static int is_global(const char *mode)
 	return mode && (!strcmp(mode, "global") || !strcmp(mode, "global-job"));
 }
 
-static void check_mode(struct rctx *c, const struct node *deploy)
+static void check_mode(struct rctx *c, const struct node *mode, const struct node *replicas,
+		       const struct node *placement)
 {
-	const struct node *mode = get(deploy, "mode");
 	const char *m = node_str(mode);
 	static const char *const modes[] = { "replicated", "global", "replicated-job", "global-job" };
 	if (m) {
@@ -173,14 +197,13 @@ static void check_mode(struct rctx *c, const struct node *deploy)
 	}
 	if (!is_global(m))
 		return;
-	const struct node *replicas = get(deploy, "replicas");
 	if (replicas) {
 		size_t mark = push(c, "replicas");
 		report(c, DIAG_ERROR, "swarm.replicas-global", replicas->pos,
 		       "replicas cannot be used with mode %s (a global service runs one task per node)", m);
 		pop(c, mark);
 	}
-	const struct node *max = get(get(deploy, "placement"), "max_replicas_per_node");
+	const struct node *max = get(placement, "max_replicas_per_node");
 	if (max) {
 		size_t mark = push(c, "placement");
 		push(c, "max_replicas_per_node");
@@ -200,6 +223,12 @@ static int value_char(char ch)
 {
 	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
 	       strchr(":-_ \t\n\v\f\r.*()?+[]\\^$|/", ch) != NULL;
+}
+
+/* Go's unicode.IsSpace for ASCII (strings.TrimSpace) */
+static int is_space(char ch)
+{
+	return ch == ' ' || (ch >= '\t' && ch <= '\r');
 }
 
 static int has_prefix_ci(const char *s, size_t n, const char *prefix)
@@ -243,13 +272,13 @@ static void check_constraint(struct rctx *c, const struct node *n)
 		return;
 	}
 	const char *k = s, *ke = op, *v = op + 2, *ve = s + strlen(s);
-	while (k < ke && strchr(" \t\n\v\f\r", *k))
+	while (k < ke && is_space(*k))
 		k++;
-	while (ke > k && strchr(" \t\n\v\f\r", ke[-1]))
+	while (ke > k && is_space(ke[-1]))
 		ke--;
-	while (v < ve && strchr(" \t\n\v\f\r", *v))
+	while (v < ve && is_space(*v))
 		v++;
-	while (ve > v && strchr(" \t\n\v\f\r", ve[-1]))
+	while (ve > v && is_space(ve[-1]))
 		ve--;
 	size_t kl = (size_t)(ke - k), vl = (size_t)(ve - v);
 	int ok = kl >= 2;
@@ -284,11 +313,13 @@ static void check_constraint(struct rctx *c, const struct node *n)
 		       diag_repr(&c->run->diag, k, kl));
 		return;
 	}
+	if (!known || (strcmp(known, "node.role") && strcmp(known, "node.ip")))
+		return;
 	char *val = xstrndup(v, vl);
-	if (known && !strcmp(known, "node.role") && strcasecmp(val, "manager") && strcasecmp(val, "worker"))
+	if (!strcmp(known, "node.role") && strcasecmp(val, "manager") && strcasecmp(val, "worker"))
 		report(c, DIAG_ERROR, "swarm.constraint", n->pos,
 		       "node.role is manager or worker, not %s", repr(c, val));
-	if (known && !strcmp(known, "node.ip") && !is_ip_or_cidr(val))
+	if (!strcmp(known, "node.ip") && !is_ip_or_cidr(val))
 		report(c, DIAG_ERROR, "swarm.constraint", n->pos,
 		       "node.ip needs an IP address or a CIDR network, not %s", repr(c, val));
 	free(val);
@@ -307,6 +338,23 @@ static void check_placement(struct rctx *c, const struct node *placement)
 		pop(c, m2);
 	}
 	pop(c, mark);
+}
+
+/*
+ * A byte count in plain digits, as normalize writes memory: what
+ * units_ram_in_bytes gives for it, without its float parse. Short enough
+ * that the float it parses through is exact. Returns -1 for anything else.
+ */
+static int plain_byte_count(const char *s, int64_t *out)
+{
+	int64_t v = 0;
+	size_t n = 0;
+	for (; s[n] >= '0' && s[n] <= '9'; n++)
+		v = v * 10 + (s[n] - '0');
+	if (!n || n > 15 || s[n])
+		return -1;
+	*out = v;
+	return 0;
 }
 
 static void check_resources(struct rctx *c, const struct node *resources)
@@ -334,7 +382,9 @@ static void check_resources(struct rctx *c, const struct node *resources)
 		sbuf_reset(&why);
 		if (node_str(mem)) {
 			size_t m2 = push(c, "memory");
-			if (units_ram_in_bytes(mem->s.text, &v, &why) || v < 0)
+			int bad = plain_byte_count(mem->s.text, &v) &&
+				  (units_ram_in_bytes(mem->s.text, &v, &why) || v < 0);
+			if (bad)
 				report(c, DIAG_ERROR, "swarm.memory", mem->pos,
 				       "invalid memory %s: %s (expected a byte count with an optional "
 				       "unit b, k, m, g, t or p, such as 512M)",
@@ -386,7 +436,9 @@ static void check_update_config(struct rctx *c, const struct node *uc, const cha
 	for (size_t i = 0; i < ARRAY_SIZE(durations); i++) {
 		const struct node *d = get(uc, durations[i]);
 		int64_t ns;
-		if (node_str(d) && !units_parse_duration(d->s.text, &ns) && ns < 0) {
+		/* only a leading '-' makes a duration negative: the rest need no parse */
+		if (node_str(d) && d->s.text[0] == '-' && !units_parse_duration(d->s.text, &ns) &&
+		    ns < 0) {
 			m2 = push(c, durations[i]);
 			report(c, DIAG_ERROR, "swarm.update-config", d->pos,
 			       "%s must not be negative, got %s", durations[i], repr(c, d->s.text));
@@ -411,11 +463,6 @@ static void check_restart(struct rctx *c, const struct node *rp)
 
 /* ---- ports ---- */
 
-static int port_ingress(const struct node *port)
-{
-	const char *mode = get_str(port, "mode");
-	return !mode || !strcmp(mode, "ingress");
-}
 
 static void check_ports(struct rctx *c, const char *svc, size_t svc_index, const struct node *ports,
 			int dnsrr, const struct node *endpoint_mode)
@@ -428,8 +475,11 @@ static void check_ports(struct rctx *c, const char *svc, size_t svc_index, const
 		if (p->kind != NODE_MAP)
 			continue;
 		size_t m2 = push_index(c, i);
-		const struct node *mode = get(p, "mode"), *proto = get(p, "protocol");
-		const struct node *published = get(p, "published");
+		static const char *const keys[] = { "mode", "protocol", "published" };
+		const struct node *v[3];
+		get_keys(v, p, keys, 3);
+		const struct node *mode = v[0], *proto = v[1], *published = v[2];
+		int ingress = !node_str(mode) || !strcmp(node_str(mode), "ingress");
 		const char *s;
 		if ((s = node_str(mode)) && strcmp(s, "ingress") && strcmp(s, "host"))
 			report(c, DIAG_ERROR, "swarm.port-spec", mode->pos,
@@ -438,7 +488,7 @@ static void check_ports(struct rctx *c, const char *svc, size_t svc_index, const
 			report(c, DIAG_ERROR, "swarm.port-spec", proto->pos,
 			       "unknown protocol %s (expected tcp, udp or sctp)", repr(c, s));
 		if (published && published->kind == NODE_INT && published->s.v.i > 0) {
-			if (dnsrr && port_ingress(p)) {
+			if (dnsrr && ingress) {
 				report(c, DIAG_ERROR, "swarm.dnsrr-ingress", published->pos,
 				       "a port published in ingress mode cannot be used with endpoint_mode "
 				       "dnsrr (publish it with mode: host, or use endpoint_mode vip)");
@@ -447,13 +497,13 @@ static void check_ports(struct rctx *c, const char *svc, size_t svc_index, const
 			ALLOC_GROW(c->ports, c->nports + 1, c->ports_alloc);
 			struct port_use *u = &c->ports[c->nports];
 			u->published = (unsigned long)published->s.v.i;
-			u->ingress = port_ingress(p);
-			u->proto = get_str(p, "protocol") ? get_str(p, "protocol") : "tcp";
+			u->ingress = ingress;
+			u->proto = node_str(proto) ? node_str(proto) : "tcp";
 			u->service = svc;
 			u->service_index = svc_index;
 			u->seq = c->nports;
+			u->index = i;
 			u->node = published;
-			u->path = xstrndup(c->path.buf, c->path.len);
 			c->nports++;
 		}
 		pop(c, m2);
@@ -500,7 +550,16 @@ static void check_port_conflicts(struct rctx *c)
 					other = &c->ports[j];
 			if (!other)
 				continue;
-			diag_add(&c->run->diag, DIAG_ERROR, "swarm.port-conflict", u->node->pos, u->path,
+			/* reported after the walk: the path is the port's, spelled out here */
+			c->steps.n = 0;
+			push(c, "services");
+			push(c, u->service);
+			push(c, "ports");
+			push_index(c, u->index);
+			sbuf_reset(&c->path);
+			path_steps_render(&c->path, &c->steps, c->steps.n);
+			c->steps.n = 0;
+			diag_add(&c->run->diag, DIAG_ERROR, "swarm.port-conflict", u->node->pos, c->path.buf,
 				 "port %lu/%s is already published by %s%s", u->published, u->proto,
 				 other->service_index == u->service_index ? "this service" : "service ",
 				 other->service_index == u->service_index ? "" : repr(c, other->service));
@@ -513,9 +572,12 @@ static void check_port_conflicts(struct rctx *c)
 
 /* ---- references ---- */
 
-static void check_refs(struct rctx *c, const struct node *svc)
+enum { S_IMAGE, S_DEPLOY, S_PORTS, S_NETWORKS, S_SECRETS, S_CONFIGS, S_VOLUMES, S_N };
+
+/* v: the service's values by S_* */
+static void check_refs(struct rctx *c, const struct node *const *v)
 {
-	const struct node *nets = get(svc, "networks");
+	const struct node *nets = v[S_NETWORKS];
 	size_t mark;
 	if (nets && nets->kind == NODE_MAP) {
 		mark = push(c, "networks");
@@ -538,8 +600,9 @@ static void check_refs(struct rctx *c, const struct node *svc)
 		{ "configs", "config", "swarm.undefined-config" },
 	};
 	const struct names *defined_lists[] = { &c->secrets, &c->configs };
+	const struct node *values[] = { v[S_SECRETS], v[S_CONFIGS] };
 	for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
-		const struct node *refs = get(svc, lists[l].key);
+		const struct node *refs = values[l];
 		const struct names *defined = defined_lists[l];
 		if (!refs || refs->kind != NODE_SEQ)
 			continue;
@@ -557,13 +620,15 @@ static void check_refs(struct rctx *c, const struct node *svc)
 		}
 		pop(c, mark);
 	}
-	const struct node *vols = get(svc, "volumes");
+	const struct node *vols = v[S_VOLUMES];
 	if (vols && vols->kind == NODE_SEQ) {
 		mark = push(c, "volumes");
 		for (size_t i = 0; i < vols->seq.n; i++) {
-			const struct node *v = vols->seq.v[i];
-			const char *type = get_str(v, "type");
-			const struct node *src = get(v, "source");
+			static const char *const keys[] = { "type", "source" };
+			const struct node *vol[2];
+			get_keys(vol, vols->seq.v[i], keys, 2);
+			const char *type = node_str(vol[0]);
+			const struct node *src = vol[1];
 			if (!type || strcmp(type, "volume") || !node_str(src) || !src->s.len)
 				continue;
 			size_t m2 = push_index(c, i);
@@ -589,6 +654,171 @@ static void check_refs(struct rctx *c, const struct node *svc)
 #define REF_TAG "[\\w][\\w.-]{0,127}"
 #define REF_DIGEST "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
 static const char ref_pattern[] = "^" REF_NAME "(?::" REF_TAG ")?(?:@" REF_DIGEST ")?$";
+
+/*
+ * The same language as ref_pattern, decided by hand (pcre2 costs thousands
+ * of instructions per reference); swarm_image_ref_selftest() compares them.
+ * Each function checks that [p, e) is one production.
+ */
+static int ref_lower_alnum(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
+}
+
+static int ref_alnum(char ch)
+{
+	return ref_lower_alnum(ch) || (ch >= 'A' && ch <= 'Z');
+}
+
+static int ref_word(char ch)
+{
+	return ref_alnum(ch) || ch == '_';
+}
+
+static int ref_hex(char ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
+}
+
+/* REF_PATH: lower-case alnum runs joined by ".", "_", "__" or any run of "-" */
+static int ref_path_component(const char *p, const char *e)
+{
+	if (p == e || !ref_lower_alnum(*p) || !ref_lower_alnum(e[-1]))
+		return 0;
+	while (p < e) {
+		while (p < e && ref_lower_alnum(*p))
+			p++;
+		if (p == e)
+			break;
+		const char *sep = p;
+		while (p < e && !ref_lower_alnum(*p))
+			p++;
+		size_t n = (size_t)(p - sep);
+		int ok = (n == 1 && (*sep == '.' || *sep == '_')) ||
+			 (n == 2 && sep[0] == '_' && sep[1] == '_');
+		for (size_t i = 0; !ok && i < n && sep[i] == '-'; i++)
+			ok = i + 1 == n;
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+/* REF_HOST, then an optional ":port" */
+static int ref_host(const char *p, const char *e)
+{
+	const char *colon = NULL;
+	if (p < e && *p == '[') {
+		const char *q = p + 1;
+		while (q < e && (ref_hex(*q) || *q == ':'))
+			q++;
+		if (q == p + 1 || q == e || *q != ']')
+			return 0;
+		colon = q + 1;
+		if (colon != e && *colon != ':')
+			return 0;
+	} else {
+		const char *q = p;
+		while (q < e && *q != ':')
+			q++;
+		colon = q;
+		/* dot-separated labels: alnum at both ends, "-" inside */
+		for (const char *l = p; l <= colon; l++) {
+			const char *le = l;
+			while (le < colon && *le != '.')
+				le++;
+			if (le == l || !ref_alnum(*l) || !ref_alnum(le[-1]))
+				return 0;
+			for (const char *x = l; x < le; x++)
+				if (!ref_alnum(*x) && *x != '-')
+					return 0;
+			l = le;
+		}
+	}
+	if (colon == e)
+		return 1;
+	if (colon + 1 == e)
+		return 0;
+	for (const char *q = colon + 1; q < e; q++)
+		if (!(*q >= '0' && *q <= '9'))
+			return 0;
+	return 1;
+}
+
+/* REF_TAG: a word character, then up to 127 of [\w.-] */
+static int ref_tag(const char *p, const char *e)
+{
+	if (p == e || e - p > 128 || !ref_word(*p))
+		return 0;
+	for (p++; p < e; p++)
+		if (!ref_word(*p) && *p != '.' && *p != '-')
+			return 0;
+	return 1;
+}
+
+/* REF_DIGEST: algorithm components joined by [-_+.], ':', 32 or more hex digits */
+static int ref_digest(const char *p, const char *e)
+{
+	const char *colon = memchr(p, ':', (size_t)(e - p));
+	if (!colon || e - colon - 1 < 32)
+		return 0;
+	for (const char *q = colon + 1; q < e; q++)
+		if (!ref_hex(*q))
+			return 0;
+	for (const char *q = p; q < colon;) {
+		if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z')))
+			return 0;
+		for (q++; q < colon && ref_alnum(*q); q++)
+			;
+		if (q < colon && !strchr("-_+.", *q))
+			return 0;
+		if (q < colon)
+			q++;
+		if (q == colon && strchr("-_+.", q[-1]))
+			return 0;
+	}
+	return colon > p;
+}
+
+static int image_ref_valid(const char *s)
+{
+	const char *end = s + strlen(s);
+	const char *at = memchr(s, '@', (size_t)(end - s));
+	if (at && !ref_digest(at + 1, end))
+		return 0;
+	const char *name_end = at ? at : end;
+	/* a ':' after the last '/' starts the tag: path components have none */
+	const char *colon = NULL;
+	for (const char *q = s; q < name_end; q++) {
+		if (*q == '/')
+			colon = NULL;
+		else if (*q == ':' && !colon)
+			colon = q;
+	}
+	if (colon) {
+		if (!ref_tag(colon + 1, name_end))
+			return 0;
+		name_end = colon;
+	}
+	/* the first component of several may be a registry host instead of a path */
+	const char *first_end = memchr(s, '/', (size_t)(name_end - s));
+	if (first_end && !ref_path_component(s, first_end) && !ref_host(s, first_end))
+		return 0;
+	for (const char *p = first_end ? first_end + 1 : s;;) {
+		const char *q = memchr(p, '/', (size_t)(name_end - p));
+		if (!ref_path_component(p, q ? q : name_end))
+			return 0;
+		if (!q)
+			return 1;
+		p = q + 1;
+	}
+}
+
+int swarm_image_ref_selftest(const char *s)
+{
+	int hand = image_ref_valid(s), pcre = schema_regex_match(ref_pattern, s);
+	return hand == pcre ? hand : -1;
+}
 
 static void check_image(struct rctx *c, const struct node *img)
 {
@@ -617,7 +847,7 @@ static void check_image(struct rctx *c, const struct node *img)
 			return;
 		}
 	}
-	if (strlen(s) > 255 + 128 || !schema_regex_match(ref_pattern, s))
+	if (strlen(s) > 255 + 128 || !image_ref_valid(s))
 		report(c, c->deploy ? DIAG_ERROR : DIAG_WARNING, "swarm.image-ref", img->pos,
 		       "invalid image reference %s (expected [registry/]name[:tag][@digest], "
 		       "name in lower case)", repr(c, s));
@@ -625,29 +855,38 @@ static void check_image(struct rctx *c, const struct node *img)
 
 static void check_service(struct rctx *c, const struct node_entry *e, size_t index)
 {
-	const struct node *svc = e->val;
+	static const char *const service_keys[] = { "image", "deploy", "ports", "networks",
+						    "secrets", "configs", "volumes" };
+	enum { D_MODE, D_REPLICAS, D_PLACEMENT, D_RESOURCES, D_UPDATE, D_ROLLBACK, D_RESTART,
+	       D_ENDPOINT, D_N };
+	static const char *const deploy_keys[] = { "mode", "replicas", "placement", "resources",
+						   "update_config", "rollback_config",
+						   "restart_policy", "endpoint_mode" };
+	const struct node *svc = e->val, *v[S_N], *d[D_N];
 	if (svc->kind != NODE_MAP)
 		return;
+	get_keys(v, svc, service_keys, S_N);
 	size_t mark = push(c, e->key);
-	if (!node_str(get(svc, "image")))
+	if (!node_str(v[S_IMAGE])) {
 		report(c, c->deploy ? DIAG_ERROR : DIAG_WARNING, "swarm.missing-image", e->keypos,
 		       "service %s has no image (swarm cannot build; set image)", repr(c, e->key));
-	if (node_str(get(svc, "image"))) {
+	} else {
 		size_t m1 = push(c, "image");
-		check_image(c, get(svc, "image"));
+		check_image(c, v[S_IMAGE]);
 		pop(c, m1);
 	}
-	const struct node *deploy = get(svc, "deploy");
-	const struct node *em = get(deploy, "endpoint_mode");
+	const struct node *deploy = v[S_DEPLOY];
+	get_keys(d, deploy, deploy_keys, D_N);
+	const struct node *em = d[D_ENDPOINT];
 	int dnsrr = 0;
 	if (deploy && deploy->kind == NODE_MAP) {
 		size_t m2 = push(c, "deploy");
-		check_mode(c, deploy);
-		check_placement(c, get(deploy, "placement"));
-		check_resources(c, get(deploy, "resources"));
-		check_update_config(c, get(deploy, "update_config"), "update_config");
-		check_update_config(c, get(deploy, "rollback_config"), "rollback_config");
-		check_restart(c, get(deploy, "restart_policy"));
+		check_mode(c, d[D_MODE], d[D_REPLICAS], d[D_PLACEMENT]);
+		check_placement(c, d[D_PLACEMENT]);
+		check_resources(c, d[D_RESOURCES]);
+		check_update_config(c, d[D_UPDATE], "update_config");
+		check_update_config(c, d[D_ROLLBACK], "rollback_config");
+		check_restart(c, d[D_RESTART]);
 		const char *s = node_str(em);
 		if (s && strcasecmp(s, "vip") && strcasecmp(s, "dnsrr")) {
 			push(c, "endpoint_mode");
@@ -657,8 +896,8 @@ static void check_service(struct rctx *c, const struct node_entry *e, size_t ind
 		dnsrr = s && !strcasecmp(s, "dnsrr");
 		pop(c, m2);
 	}
-	check_ports(c, e->key, index, get(svc, "ports"), dnsrr, em);
-	check_refs(c, svc);
+	check_ports(c, e->key, index, v[S_PORTS], dnsrr, em);
+	check_refs(c, v);
 	pop(c, mark);
 }
 
@@ -720,7 +959,7 @@ int swarm_rules_check(struct run *run, const struct node *root, int deploy)
 						    "attachable", "labels", NULL };
 	static const char *const secret_keys[] = { "file", "labels", "driver", "driver_opts",
 						   "template_driver", NULL };
-	struct rctx c = { .run = run, .deploy = deploy, .path = SBUF_INIT };
+	struct rctx c = { .run = run, .deploy = deploy, .steps = PATH_STEPS_INIT, .path = SBUF_INIT };
 	if (!root || root->kind != NODE_MAP)
 		return 0;
 	names_init(&c.networks, get(root, "networks"));
@@ -743,13 +982,12 @@ int swarm_rules_check(struct run *run, const struct node *root, int deploy)
 	check_files(&c, get(root, "secrets"), "secrets", "swarm.secret-file");
 	check_files(&c, get(root, "configs"), "configs", "swarm.config-file");
 
-	for (size_t i = 0; i < c.nports; i++)
-		free(c.ports[i].path);
 	free(c.ports);
 	free(c.networks.v);
 	free(c.volumes.v);
 	free(c.secrets.v);
 	free(c.configs.v);
 	sbuf_release(&c.path);
+	path_steps_release(&c.steps);
 	return c.failed ? -1 : 0;
 }

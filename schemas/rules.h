@@ -45,4 +45,11 @@ struct run;
 
 int swarm_rules_check(struct run *run, const struct node *root, int deploy);
 
+/*
+ * For tests: whether s is a valid image reference, checking that the
+ * hand-written matcher swarm.image-ref uses agrees with docker's grammar as a
+ * regular expression (pcre2). Returns 1 or 0, or -1 when they disagree.
+ */
+int swarm_image_ref_selftest(const char *s);
+
 #endif

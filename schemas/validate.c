@@ -1,12 +1,14 @@
 /*
- * The schema validator: embedded JSON schemas compiled into a small tree of
- * `struct snode` (properties sorted for binary search, $refs resolved to
- * shared nodes, patterns compiled once), then one walk over the positioned
- * document per file. Errors are collected in a local list first so a oneOf
- * can try several branches and keep only the errors of the one it reports.
+ * The schema validator: the schemas come compiled into read-only tables
+ * (schemas/tables.h, written at build time by scripts/schemac.c: properties
+ * in a hash table per node, $refs resolved to shared nodes), then one walk
+ * over the positioned document per file. Errors are collected in a local
+ * list first so a oneOf can try several branches and keep only the errors of
+ * the one it reports.
  */
 #include "schemas/validate.h"
 #include "schemas/format.h"
+#include "schemas/tables.h"
 #include "compose/arena.h"
 #include "compose/diag.h"
 #include "compose/node.h"
@@ -15,19 +17,11 @@
 #include "compose/units.h"
 #include "compose/xalloc.h"
 
-#include <jansson.h>
 #include <math.h>
 #include <pcre2.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct embedded_file {
-	const char *name;
-	const unsigned char *data;
-	size_t len;
-};
-extern const struct embedded_file embedded_schemas[];
 
 const char *const schema_versions[] = {
 	"3.0", "3.1", "3.2", "3.3", "3.4", "3.5", "3.6",
@@ -36,74 +30,59 @@ const char *const schema_versions[] = {
 #define NVERSIONS 14
 #define DEFAULT_MINOR 13
 
-/* ---- compiled schemas ---- */
+/* ---- the compiled schemas ---- */
 
-/* bit order = the order types are listed in messages */
-enum {
-	T_STRING = 1 << 0,
-	T_INTEGER = 1 << 1,
-	T_NUMBER = 1 << 2,
-	T_BOOLEAN = 1 << 3,
-	T_NULL = 1 << 4,
-	T_OBJECT = 1 << 5,
-	T_ARRAY = 1 << 6,
-	T_ANY = (1 << 7) - 1,
-};
-static const char *const type_names[] = {
-	"string", "integer", "number", "boolean", "null", "object", "array",
-};
 /* how types are named in messages: YAML words, not JSON ones */
 static const char *const type_words[] = {
 	"string", "integer", "number", "boolean", "null", "mapping", "list",
 };
 
-enum sformat { F_NONE, F_DURATION, F_PORTS, F_EXPOSE };
+typedef struct stab_node snode;
 
-struct snode;
-struct sprop {
-	const char *name;
-	struct snode *schema;
-};
-struct regex;
-struct spattern {
-	const char *src;
-	const struct regex *re;
-	struct snode *schema;
-};
+static const snode *node_at(uint16_t i)
+{
+	return i ? &stab_nodes[i] : NULL;
+}
 
-struct snode {
-	unsigned types;        /* 0: any */
-	int empty;             /* no keyword at all: anything passes */
-	const char *defname;   /* name under definitions, when it has one */
-	struct sprop *props;   /* sorted by name */
-	size_t nprops;
-	struct spattern *pats;
-	size_t npats;
-	int closed;            /* additionalProperties: false */
-	const char **required;
-	size_t nrequired;
-	struct snode *items;
-	int unique;
-	int has_minimum;
-	double minimum;
-	enum sformat format;
-	json_t *enums;         /* borrowed from the schema's json */
-	struct snode **choice; /* oneOf or anyOf branches */
-	size_t nchoice;
-	int one_of;
-};
+static const char *prop_name(const snode *s, size_t i)
+{
+	return stab_pool + stab_props[s->props + i].name;
+}
 
-struct schema {
-	struct arena arena;
-	json_t *json;
-	struct snode *root;
-};
+static const snode *pat_schema(const snode *s, size_t k)
+{
+	return &stab_nodes[stab_pats[s->pats + k].node];
+}
 
-static struct schema *schemas[NVERSIONS];
+static const char *pat_src(const snode *s, size_t k)
+{
+	return stab_pool + stab_patterns[stab_pats[s->pats + k].pattern];
+}
+
+static const snode *choice_at(const snode *s, size_t i)
+{
+	return &stab_nodes[stab_refs[s->choice + i]];
+}
+
+static const snode *schema_root(int minor)
+{
+	static uint16_t roots[NVERSIONS];
+	if (roots[minor])
+		return &stab_nodes[roots[minor]];
+	const struct stab_version *v = stab_versions;
+	while (v->root && (stab_pool[v->name] != 'v' ||
+			   strcmp(stab_pool + v->name + 1, schema_versions[minor])))
+		v++;
+	if (!v->root)
+		BUG("schema v%s is not embedded", schema_versions[minor]);
+	roots[minor] = v->root;
+	return &stab_nodes[v->root];
+}
 
 /*
  * Patterns are shared by all versions. The ones the schemas use are matched
- * by hand (they run once per mapping key); pcre2 handles anything else.
+ * by hand (they run once per mapping key); pcre2 handles anything else and
+ * is only compiled when needed.
  */
 enum pattern_kind { P_PCRE, P_PREFIX_X, P_NONEMPTY_LINE, P_ANY_CHAR, P_NAME, P_LOWER };
 static const struct {
@@ -120,10 +99,11 @@ static const struct {
 struct regex {
 	const char *src;
 	enum pattern_kind kind;
-	pcre2_code *re;
+	pcre2_code *re; /* compiled on first use */
 };
-static struct regex **regexes; /* pointers: snodes keep them across growth */
+static struct regex **regexes; /* pointers: callers keep them across growth */
 static size_t nregexes, regexes_alloc;
+static struct regex **schema_regexes; /* by stab_patterns index */
 static pcre2_match_data *match_data;
 
 static struct regex *regex_get(const char *src)
@@ -131,24 +111,41 @@ static struct regex *regex_get(const char *src)
 	for (size_t i = 0; i < nregexes; i++)
 		if (!strcmp(regexes[i]->src, src))
 			return regexes[i];
-	int err;
-	PCRE2_SIZE off;
-	/* RE2 semantics: `$` matches only at the very end */
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
-				       PCRE2_DOLLAR_ENDONLY, &err, &off, NULL);
-	if (!re)
-		BUG("schema pattern %s does not compile (error %d at %zu)", src, err, (size_t)off);
 	ALLOC_GROW(regexes, nregexes + 1, regexes_alloc);
 	struct regex *r = regexes[nregexes++] = xmalloc(sizeof(*r));
 	r->src = xstrdup(src);
-	r->re = re;
+	r->re = NULL;
 	r->kind = P_PCRE;
 	for (size_t i = 0; i < ARRAY_SIZE(known_patterns); i++)
 		if (!strcmp(src, known_patterns[i].src))
 			r->kind = known_patterns[i].kind;
+	return r;
+}
+
+static inline const struct regex *pat_regex(const snode *s, size_t k)
+{
+	uint16_t i = stab_pats[s->pats + k].pattern;
+	if (!schema_regexes)
+		schema_regexes = xcalloc(stab_npatterns, sizeof(*schema_regexes));
+	if (!schema_regexes[i])
+		schema_regexes[i] = regex_get(stab_pool + stab_patterns[i]);
+	return schema_regexes[i];
+}
+
+static int pcre_match(struct regex *r, const char *s)
+{
+	if (!r->re) {
+		int err;
+		PCRE2_SIZE off;
+		/* RE2 semantics: `$` matches only at the very end */
+		r->re = pcre2_compile((PCRE2_SPTR)r->src, PCRE2_ZERO_TERMINATED,
+				      PCRE2_DOLLAR_ENDONLY, &err, &off, NULL);
+		if (!r->re)
+			BUG("pattern %s does not compile (error %d at %zu)", r->src, err, (size_t)off);
+	}
 	if (!match_data)
 		match_data = pcre2_match_data_create(4, NULL);
-	return r;
+	return pcre2_match(r->re, (PCRE2_SPTR)s, strlen(s), 0, 0, match_data, NULL) >= 0;
 }
 
 static int name_char(unsigned char ch)
@@ -158,7 +155,17 @@ static int name_char(unsigned char ch)
 }
 
 /* Keys are NUL-terminated (a key with a NUL byte is cut there, for every pattern alike). */
-static int regex_match(const struct regex *r, const char *s)
+static int regex_match_any(const struct regex *r, const char *s);
+
+/* "^x-", on every key of most mappings, without a call */
+static inline int regex_match(const struct regex *r, const char *s)
+{
+	if (r->kind == P_PREFIX_X)
+		return s[0] == 'x' && s[1] == '-';
+	return regex_match_any(r, s);
+}
+
+static int regex_match_any(const struct regex *r, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	switch (r->kind) {
@@ -182,7 +189,7 @@ static int regex_match(const struct regex *r, const char *s)
 	case P_PCRE:
 		break;
 	}
-	return pcre2_match(r->re, (PCRE2_SPTR)s, strlen(s), 0, 0, match_data, NULL) >= 0;
+	return pcre_match((struct regex *)r, s);
 }
 
 int schema_regex_match(const char *pattern, const char *s)
@@ -192,185 +199,13 @@ int schema_regex_match(const char *pattern, const char *s)
 
 int schema_pattern_selftest(const char *pattern, const char *s)
 {
-	struct regex *r = regex_get(pattern), pcre = *r;
-	pcre.kind = P_PCRE;
-	return regex_match(r, s) == regex_match(&pcre, s) ? regex_match(r, s) : -1;
-}
-
-struct compiler {
-	struct schema *s;
-	const char *file;
-	json_t *defs;
-	struct {
-		json_t *json;
-		struct snode *node;
-	} *memo;
-	size_t nmemo, memo_alloc;
-};
-
-static struct snode *compile(struct compiler *c, json_t *j);
-
-static int cmp_prop(const void *a, const void *b)
-{
-	return strcmp(((const struct sprop *)a)->name, ((const struct sprop *)b)->name);
-}
-
-static unsigned type_bit(struct compiler *c, json_t *j)
-{
-	const char *t = json_string_value(j);
-	for (size_t i = 0; t && i < ARRAY_SIZE(type_names); i++)
-		if (!strcmp(t, type_names[i]))
-			return 1u << i;
-	BUG("schema %s: bad type", c->file);
-}
-
-static struct snode **compile_list(struct compiler *c, json_t *arr, size_t *n)
-{
-	if (!json_is_array(arr) || !json_array_size(arr))
-		BUG("schema %s: oneOf/anyOf must be a non-empty array", c->file);
-	*n = json_array_size(arr);
-	struct snode **v = arena_alloc(&c->s->arena, *n * sizeof(*v));
-	for (size_t i = 0; i < *n; i++)
-		v[i] = compile(c, json_array_get(arr, i));
-	return v;
-}
-
-static void fill(struct compiler *c, struct snode *n, json_t *j)
-{
-	struct arena *a = &c->s->arena;
-	const char *k;
-	json_t *v;
-	n->empty = 1;
-	json_object_foreach(j, k, v) {
-		if (!strcmp(k, "$schema") || !strcmp(k, "id") || !strcmp(k, "description") ||
-		    !strcmp(k, "default") || !strcmp(k, "definitions"))
-			continue;
-		n->empty = 0;
-		if (!strcmp(k, "type")) {
-			if (json_is_array(v)) {
-				for (size_t i = 0; i < json_array_size(v); i++)
-					n->types |= type_bit(c, json_array_get(v, i));
-			} else {
-				n->types = type_bit(c, v);
-			}
-		} else if (!strcmp(k, "properties") && json_is_object(v)) {
-			const char *pk;
-			json_t *pv;
-			n->props = arena_alloc(a, (json_object_size(v) + 1) * sizeof(*n->props));
-			json_object_foreach(v, pk, pv) {
-				n->props[n->nprops].name = pk;
-				n->props[n->nprops].schema = compile(c, pv);
-				n->nprops++;
-			}
-			qsort(n->props, n->nprops, sizeof(*n->props), cmp_prop);
-		} else if (!strcmp(k, "patternProperties") && json_is_object(v)) {
-			const char *pk;
-			json_t *pv;
-			n->pats = arena_alloc(a, (json_object_size(v) + 1) * sizeof(*n->pats));
-			json_object_foreach(v, pk, pv) {
-				n->pats[n->npats].src = pk;
-				n->pats[n->npats].re = regex_get(pk);
-				n->pats[n->npats].schema = compile(c, pv);
-				n->npats++;
-			}
-		} else if (!strcmp(k, "additionalProperties")) {
-			/* true and {} allow anything: only `false` matters */
-			if (json_is_object(v) && json_object_size(v))
-				BUG("schema %s: additionalProperties schemas are not supported", c->file);
-			n->closed = json_is_false(v);
-		} else if (!strcmp(k, "required") && json_is_array(v)) {
-			n->nrequired = json_array_size(v);
-			n->required = arena_alloc(a, (n->nrequired + 1) * sizeof(*n->required));
-			for (size_t i = 0; i < n->nrequired; i++)
-				if (!(n->required[i] = json_string_value(json_array_get(v, i))))
-					BUG("schema %s: required must list strings", c->file);
-		} else if (!strcmp(k, "items") && json_is_object(v)) {
-			n->items = compile(c, v);
-		} else if (!strcmp(k, "uniqueItems") && json_is_boolean(v)) {
-			n->unique = json_is_true(v);
-		} else if (!strcmp(k, "minimum") && json_is_number(v)) {
-			n->has_minimum = 1;
-			n->minimum = json_number_value(v);
-		} else if (!strcmp(k, "format") && json_is_string(v)) {
-			const char *f = json_string_value(v);
-			n->format = !strcmp(f, "duration") ? F_DURATION
-				  : !strcmp(f, "ports")    ? F_PORTS
-				  : !strcmp(f, "expose")   ? F_EXPOSE
-							   : (BUG("schema %s: format %s", c->file, f), F_NONE);
-		} else if (!strcmp(k, "enum") && json_is_array(v)) {
-			n->enums = v;
-		} else if ((!strcmp(k, "oneOf") || !strcmp(k, "anyOf")) && !n->choice) {
-			n->one_of = !strcmp(k, "oneOf");
-			n->choice = compile_list(c, v, &n->nchoice);
-		} else {
-			BUG("schema %s: unsupported keyword %s", c->file, k);
-		}
-	}
-}
-
-static struct snode *compile(struct compiler *c, json_t *j)
-{
-	if (!json_is_object(j))
-		BUG("schema %s: a schema must be an object", c->file);
-	json_t *ref = json_object_get(j, "$ref");
-	if (!ref) {
-		struct snode *n = arena_alloc(&c->s->arena, sizeof(*n));
-		fill(c, n, j);
-		return n;
-	}
-	const char *r = json_string_value(ref);
-	json_t *target = r && !strncmp(r, "#/definitions/", 14) && json_object_size(j) == 1
-				 ? json_object_get(c->defs, r + 14)
-				 : NULL;
-	if (!target)
-		BUG("schema %s: bad $ref", c->file);
-	for (size_t i = 0; i < c->nmemo; i++)
-		if (c->memo[i].json == target)
-			return c->memo[i].node;
-	struct snode *n = arena_alloc(&c->s->arena, sizeof(*n));
-	ALLOC_GROW(c->memo, c->nmemo + 1, c->memo_alloc);
-	c->memo[c->nmemo].json = target;
-	c->memo[c->nmemo].node = n;
-	c->nmemo++;
-	n->defname = r + 14;
-	fill(c, n, target);
-	return n;
-}
-
-static struct schema *schema_get(int minor)
-{
-	if (schemas[minor])
-		return schemas[minor];
-	char name[16];
-	snprintf(name, sizeof(name), "v%s", schema_versions[minor]);
-	const struct embedded_file *f = embedded_schemas;
-	while (f->name && strcmp(f->name, name))
-		f++;
-	if (!f->name)
-		BUG("schema %s is not embedded", name);
-	struct schema *s = xcalloc(1, sizeof(*s));
-	arena_init(&s->arena);
-	json_error_t err;
-	s->json = json_loadb((const char *)f->data, f->len, JSON_REJECT_DUPLICATES, &err);
-	if (!s->json)
-		BUG("schema %s: %s at line %d", name, err.text, err.line);
-	struct compiler c = { s, f->name, json_object_get(s->json, "definitions"), NULL, 0, 0 };
-	s->root = compile(&c, s->json);
-	free(c.memo);
-	schemas[minor] = s;
-	return s;
+	struct regex *r = regex_get(pattern);
+	int hand = regex_match_any(r, s), pcre = pcre_match(r, s);
+	return hand == pcre ? hand : -1;
 }
 
 void schema_cache_release(void)
 {
-	for (int i = 0; i < NVERSIONS; i++) {
-		if (!schemas[i])
-			continue;
-		json_decref(schemas[i]->json);
-		arena_release(&schemas[i]->arena);
-		free(schemas[i]);
-		schemas[i] = NULL;
-	}
 	for (size_t i = 0; i < nregexes; i++) {
 		pcre2_code_free(regexes[i]->re);
 		free((char *)regexes[i]->src);
@@ -379,6 +214,8 @@ void schema_cache_release(void)
 	free(regexes);
 	regexes = NULL;
 	nregexes = regexes_alloc = 0;
+	free(schema_regexes);
+	schema_regexes = NULL;
 	pcre2_match_data_free(match_data);
 	match_data = NULL;
 }
@@ -409,17 +246,24 @@ struct vctx {
 };
 
 /* Paths are kept as steps and only spelled out for an error: most nodes have none. */
-static void push_key(struct vctx *c, const char *key, size_t *mark)
+__attribute__((noinline)) static void grow_steps(struct vctx *c)
+{
+	ALLOC_GROW(c->steps, c->nsteps + 1, c->steps_alloc);
+}
+
+static inline void push_key(struct vctx *c, const char *key, size_t *mark)
 {
 	*mark = c->nsteps;
-	ALLOC_GROW(c->steps, c->nsteps + 1, c->steps_alloc);
+	if (c->nsteps == c->steps_alloc)
+		grow_steps(c);
 	c->steps[c->nsteps++] = (struct step){ key, 0 };
 }
 
-static void push_index(struct vctx *c, size_t i, size_t *mark)
+static inline void push_index(struct vctx *c, size_t i, size_t *mark)
 {
 	*mark = c->nsteps;
-	ALLOC_GROW(c->steps, c->nsteps + 1, c->steps_alloc);
+	if (c->nsteps == c->steps_alloc)
+		grow_steps(c);
 	c->steps[c->nsteps++] = (struct step){ NULL, i };
 }
 
@@ -465,17 +309,14 @@ static void free_errs(struct verr *v, size_t n)
 
 static unsigned node_types(const struct node *n)
 {
-	switch (n->kind) {
-	case NODE_MAP: return T_OBJECT;
-	case NODE_SEQ: return T_ARRAY;
-	case NODE_STR: return T_STRING;
-	case NODE_BOOL: return T_BOOLEAN;
-	case NODE_NULL: return T_NULL;
-	case NODE_INT: return T_INTEGER | T_NUMBER;
-	case NODE_FLOAT:
-		return T_NUMBER | (isfinite(n->s.v.f) && floor(n->s.v.f) == n->s.v.f ? T_INTEGER : 0);
-	}
-	BUG("node kind %d", n->kind);
+	static const unsigned char types[] = {
+		[NODE_NULL] = T_NULL, [NODE_BOOL] = T_BOOLEAN, [NODE_INT] = T_INTEGER | T_NUMBER,
+		[NODE_FLOAT] = T_NUMBER, [NODE_STR] = T_STRING, [NODE_SEQ] = T_ARRAY,
+		[NODE_MAP] = T_OBJECT,
+	};
+	if (n->kind == NODE_FLOAT && isfinite(n->s.v.f) && floor(n->s.v.f) == n->s.v.f)
+		return T_NUMBER | T_INTEGER;
+	return types[n->kind];
 }
 
 static double node_number(const struct node *n)
@@ -530,45 +371,45 @@ static void type_error(struct vctx *c, const struct node *n, unsigned expected)
 	add_err(c, "schema.type", n->pos, &m);
 }
 
-static const struct sprop *find_prop(const struct snode *s, const char *key)
+/* The schema of property key, or NULL. */
+static inline const snode *find_prop(const snode *s, const char *key)
 {
-	size_t lo = 0, hi = s->nprops;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int r = strcmp(key, s->props[mid].name);
-		if (!r)
-			return &s->props[mid];
-		if (r < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
+	if (!s->nprops)
+		return NULL;
+	size_t mask = ((size_t)1 << s->hbits) - 1, len = strlen(key);
+	for (size_t i = stab_key_hash(key, len) & mask;; i = (i + 1) & mask) {
+		unsigned p = stab_hash[s->hash + i];
+		if (!p)
+			return NULL;
+		const struct stab_prop *prop = &stab_props[s->props + p - 1];
+		if (!memcmp(stab_pool + prop->name, key, len + 1))
+			return &stab_nodes[prop->node];
 	}
-	return NULL;
 }
 
 /* Does a value of these node types pass the schema's type (through oneOf)? */
-static int fits(const struct snode *s, unsigned nt)
+static int fits(const snode *s, unsigned nt)
 {
 	if (s->types)
 		return (s->types & nt) != 0;
-	if (s->choice) {
+	if (s->nchoice) {
 		for (size_t i = 0; i < s->nchoice; i++)
-			if (fits(s->choice[i], nt))
+			if (fits(choice_at(s, i), nt))
 				return 1;
 		return 0;
 	}
 	return 1;
 }
 
-static unsigned accepted(const struct snode *s)
+static unsigned accepted(const snode *s)
 {
 	if (s->types)
 		return s->types;
-	if (!s->choice)
+	if (!s->nchoice)
 		return T_ANY;
 	unsigned t = 0;
 	for (size_t i = 0; i < s->nchoice; i++)
-		t |= accepted(s->choice[i]);
+		t |= accepted(choice_at(s, i));
 	return t;
 }
 
@@ -584,8 +425,16 @@ static void key_type_error(struct vctx *c, const struct node_entry *e, size_t pa
 	add_err_at(c, "schema.key-type", e->keypos, parent_mark, &m);
 }
 
+static void keys_deep(struct vctx *c, const struct node *n);
+
 /* Non-string keys anywhere below n (docker's JSON conversion rejects them). */
 static void check_keys_deep(struct vctx *c, const struct node *n)
+{
+	if (n->kind == NODE_SEQ || n->kind == NODE_MAP)
+		keys_deep(c, n);
+}
+
+static void keys_deep(struct vctx *c, const struct node *n)
 {
 	size_t mark;
 	if (n->kind == NODE_SEQ) {
@@ -606,7 +455,16 @@ static void check_keys_deep(struct vctx *c, const struct node *n)
 	}
 }
 
-static void validate(struct vctx *c, const struct node *n, const struct snode *s);
+static void validate_node(struct vctx *c, const struct node *n, const snode *s);
+
+/* The common leaf, a scalar of the right type under a type-only schema, costs no call. */
+static inline void validate(struct vctx *c, const struct node *n, const snode *s)
+{
+	if ((s->flags & SN_TYPE_ONLY) && n->kind != NODE_SEQ && n->kind != NODE_MAP &&
+	    (!s->types || (s->types & node_types(n))))
+		return;
+	validate_node(c, n, s);
+}
 
 /* ---- unknown keys ---- */
 
@@ -637,49 +495,48 @@ static size_t edit_distance(const char *a, const char *b)
 	return d[la][lb];
 }
 
-static const char *closest_prop(const struct snode *s, const char *key)
+static const char *closest_prop(const snode *s, const char *key)
 {
 	size_t len = strlen(key), best = 99;
 	size_t limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
 	const char *r = NULL;
 	for (size_t i = 0; i < s->nprops; i++) {
-		size_t d = edit_distance(key, s->props[i].name);
+		size_t d = edit_distance(key, prop_name(s, i));
 		if (d <= limit && d < best) {
 			best = d;
-			r = s->props[i].name;
+			r = prop_name(s, i);
 		}
 	}
 	return r;
 }
 
 /* The object schema reached by following steps from s, choosing oneOf branches by shape. */
-static const struct snode *pick(const struct snode *s, unsigned want)
+static const snode *pick(const snode *s, unsigned want)
 {
 	if (s->types)
 		return s->types & want ? s : NULL;
 	for (size_t i = 0; i < s->nchoice; i++) {
-		const struct snode *r = pick(s->choice[i], want);
+		const snode *r = pick(choice_at(s, i), want);
 		if (r)
 			return r;
 	}
-	return s->choice ? NULL : s;
+	return s->nchoice ? NULL : s;
 }
 
-static const struct snode *lookup(const struct snode *s, const struct step *steps, size_t n)
+static const snode *lookup(const snode *s, const struct step *steps, size_t n)
 {
 	for (size_t i = 0; s && i < n; i++) {
 		s = pick(s, steps[i].key ? T_OBJECT : T_ARRAY);
 		if (!s)
 			return NULL;
 		if (!steps[i].key) {
-			s = s->items;
+			s = node_at(s->items);
 			continue;
 		}
-		const struct sprop *p = find_prop(s, steps[i].key);
-		const struct snode *next = p ? p->schema : NULL;
+		const snode *next = find_prop(s, steps[i].key);
 		for (size_t k = 0; !next && k < s->npats; k++)
-			if (regex_match(s->pats[k].re, steps[i].key))
-				next = s->pats[k].schema;
+			if (regex_match(pat_regex(s, k), steps[i].key))
+				next = pat_schema(s, k);
 		s = next;
 	}
 	return s ? pick(s, T_OBJECT) : NULL;
@@ -689,28 +546,28 @@ static const struct snode *lookup(const struct snode *s, const struct step *step
 static int newer_version_with(struct vctx *c, const char *key)
 {
 	for (int m = c->minor + 1; m < NVERSIONS; m++) {
-		const struct snode *o = lookup(schema_get(m)->root, c->steps, c->nsteps - 1);
+		const snode *o = lookup(schema_root(m), c->steps, c->nsteps - 1);
 		if (!o)
 			continue;
 		if (find_prop(o, key))
 			return m;
 		for (size_t k = 0; k < o->npats; k++)
-			if (regex_match(o->pats[k].re, key))
+			if (regex_match(pat_regex(o, k), key))
 				return m;
 	}
 	return -1;
 }
 
-static int has_x_pattern(const struct snode *s)
+static int has_x_pattern(const snode *s)
 {
 	for (size_t i = 0; i < s->npats; i++)
-		if (!strcmp(s->pats[i].src, "^x-"))
+		if (!strcmp(pat_src(s, i), "^x-"))
 			return 1;
 	return 0;
 }
 
 /* Called with the key pushed; reports at the parent's path. */
-static void unknown_key(struct vctx *c, const struct node_entry *e, const struct snode *s,
+static void unknown_key(struct vctx *c, const struct node_entry *e, const snode *s,
 			size_t parent_mark)
 {
 	struct sbuf m = SBUF_INIT;
@@ -722,7 +579,7 @@ static void unknown_key(struct vctx *c, const struct node_entry *e, const struct
 		sb_puts(&m, "invalid name ");
 		sb_repr(&m, key, strlen(key), 60);
 		sb_puts(&m, " (must match ");
-		sb_puts(&m, s->pats[0].src);
+		sb_puts(&m, pat_src(s, 0));
 		sb_putc(&m, ')');
 	} else {
 		sb_puts(&m, "unknown key ");
@@ -737,23 +594,23 @@ static void unknown_key(struct vctx *c, const struct node_entry *e, const struct
 		} else if (s->nprops <= 12) {
 			sb_puts(&m, " (allowed: ");
 			for (size_t i = 0; i < s->nprops; i++)
-				sb_printf(&m, "%s%s", i ? ", " : "", s->props[i].name);
+				sb_printf(&m, "%s%s", i ? ", " : "", prop_name(s, i));
 			if (has_x_pattern(s))
 				sb_puts(&m, ", x-*");
 			sb_putc(&m, ')');
 		} else if (s->defname) {
-			sb_printf(&m, " in a %s", s->defname);
+			sb_printf(&m, " in a %s", stab_pool + s->defname);
 		}
 	}
 	add_err_at(c, "schema.additional-property", e->keypos, parent_mark, &m);
 }
 
-static void validate_map(struct vctx *c, const struct node *n, const struct snode *s)
+static void validate_map(struct vctx *c, const struct node *n, const snode *s)
 {
 	for (size_t i = 0; i < s->nrequired; i++)
-		if (!node_map_find(n, s->required[i])) {
+		if (!node_map_find(n, stab_pool + stab_strs[s->required + i])) {
 			struct sbuf m = SBUF_INIT;
-			sb_printf(&m, "missing required key \"%s\"", s->required[i]);
+			sb_printf(&m, "missing required key \"%s\"", stab_pool + stab_strs[s->required + i]);
 			add_err(c, "schema.required", n->pos, &m);
 		}
 	for (size_t i = 0; i < n->map.n; i++) {
@@ -767,18 +624,18 @@ static void validate_map(struct vctx *c, const struct node *n, const struct snod
 			continue;
 		}
 		int matched = 0;
-		const struct sprop *p = find_prop(s, e->key);
+		const snode *p = find_prop(s, e->key);
 		if (p) {
-			validate(c, e->val, p->schema);
+			validate(c, e->val, p);
 			matched = 1;
 		}
 		for (size_t k = 0; k < s->npats; k++)
-			if (regex_match(s->pats[k].re, e->key)) {
-				validate(c, e->val, s->pats[k].schema);
+			if (regex_match(pat_regex(s, k), e->key)) {
+				validate(c, e->val, pat_schema(s, k));
 				matched = 1;
 			}
 		if (!matched) {
-			if (s->closed)
+			if (s->flags & SN_CLOSED)
 				unknown_key(c, e, s, mark);
 			else
 				check_keys_deep(c, e->val);
@@ -887,9 +744,27 @@ static int cmp_canon(const void *pa, const void *pb)
 	return a->index < b->index ? -1 : a->index > b->index;
 }
 
+/* Most lists are a few strings: compared pairwise, without canonical texts. */
+static int few_distinct_strings(const struct node *n)
+{
+	if (n->seq.n > 8)
+		return 0;
+	for (size_t i = 0; i < n->seq.n; i++) {
+		const struct node *a = n->seq.v[i];
+		if (a->kind != NODE_STR)
+			return 0;
+		for (size_t j = 0; j < i; j++) {
+			const struct node *b = n->seq.v[j];
+			if (a->s.len == b->s.len && !memcmp(a->s.text, b->s.text, a->s.len))
+				return 0;
+		}
+	}
+	return 1;
+}
+
 static void check_unique(struct vctx *c, const struct node *n)
 {
-	if (n->seq.n < 2)
+	if (n->seq.n < 2 || few_distinct_strings(n))
 		return;
 	struct sbuf text = SBUF_INIT;
 	struct canon_item *v = xmalloc(n->seq.n * sizeof(*v));
@@ -932,50 +807,63 @@ static void check_unique(struct vctx *c, const struct node *n)
 
 /* ---- the other keywords ---- */
 
-static int enum_has(const json_t *values, const struct node *n)
+/* Enum values are strings (schemac allows no others), in pairs (value, as JSON). */
+static void check_enum(struct vctx *c, const struct node *n, const snode *s)
 {
-	size_t i;
-	json_t *v;
-	json_array_foreach(values, i, v) {
-		if (json_is_string(v) && n->kind == NODE_STR && !strcmp(json_string_value(v), n->s.text))
-			return 1;
-		if (json_is_number(v) && (node_types(n) & T_NUMBER) &&
-		    json_number_value(v) == node_number(n))
-			return 1;
-		if (json_is_boolean(v) && n->kind == NODE_BOOL && json_is_true(v) == n->s.v.b)
-			return 1;
-		if (json_is_null(v) && n->kind == NODE_NULL)
-			return 1;
-	}
-	return 0;
-}
-
-static void check_enum(struct vctx *c, const struct node *n, const json_t *values)
-{
-	if (enum_has(values, n))
-		return;
+	const uint16_t *values = stab_strs + s->enums;
+	size_t count = s->nenums / 2;
+	for (size_t i = 0; n->kind == NODE_STR && i < count; i++)
+		if (!strcmp(stab_pool + values[2 * i], n->s.text))
+			return;
 	struct sbuf m = SBUF_INIT;
-	size_t count = json_array_size(values), i;
-	json_t *v;
 	sb_puts(&m, "invalid value ");
 	if (n->kind == NODE_STR)
 		sb_repr(&m, n->s.text, n->s.len, 60);
 	else
 		put_got(&m, n);
 	sb_puts(&m, " (expected ");
-	json_array_foreach(values, i, v) {
+	for (size_t i = 0; i < count; i++) {
 		if (i)
 			sb_puts(&m, i + 1 == count ? " or " : ", ");
-		char *t = json_dumps(v, JSON_ENCODE_ANY);
-		sb_puts(&m, t);
-		free(t);
+		sb_puts(&m, stab_pool + values[2 * i + 1]);
 	}
 	sb_putc(&m, ')');
 	add_err(c, "schema.enum", n->pos, &m);
 }
 
+/*
+ * The short durations files mostly have ("10s", "1m30s", "500ms"): whole
+ * numbers with units, at most 8 bytes (so no overflow), are valid without a
+ * parse. 0 means "ask units_parse_duration", not "invalid".
+ */
+static int short_duration(const char *s, size_t len)
+{
+	if (!len || len > 8)
+		return 0;
+	for (size_t i = 0; i < len;) {
+		size_t digits = i;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == digits || i == len)
+			return 0;
+		if (s[i] == 'h' || s[i] == 's')
+			i++;
+		else if (s[i] == 'm')
+			i += 1 + (i + 1 < len && s[i + 1] == 's');
+		else if ((s[i] == 'n' || s[i] == 'u') && i + 1 < len && s[i + 1] == 's')
+			i += 2;
+		else
+			return 0;
+	}
+	return 1;
+}
+
 static void check_format(struct vctx *c, const struct node *n, enum sformat f)
 {
+	/* most values are fine: those need no message buffers */
+	if (n->kind == NODE_STR && (f == F_DURATION ? short_duration(n->s.text, n->s.len)
+				    : !format_port_spec(n->s.text, n->s.len, NULL)))
+		return;
 	struct sbuf why = SBUF_INIT, m = SBUF_INIT;
 	int bad = 0;
 	if (f == F_DURATION && n->kind == NODE_STR) {
@@ -1023,12 +911,12 @@ static void check_format(struct vctx *c, const struct node *n, enum sformat f)
  * such branch its errors are the answer. With several, each is tried on its
  * own error list and the one with the fewest errors is reported.
  */
-static void validate_choice(struct vctx *c, const struct node *n, const struct snode *s)
+static void validate_choice(struct vctx *c, const struct node *n, const snode *s)
 {
 	unsigned nt = node_types(n);
 	size_t nfit = 0, only = 0;
 	for (size_t i = 0; i < s->nchoice; i++)
-		if (fits(s->choice[i], nt)) {
+		if (fits(choice_at(s, i), nt)) {
 			if (!nfit)
 				only = i;
 			nfit++;
@@ -1038,15 +926,15 @@ static void validate_choice(struct vctx *c, const struct node *n, const struct s
 		return;
 	}
 	if (nfit == 1) {
-		validate(c, n, s->choice[only]);
+		validate(c, n, choice_at(s, only));
 		return;
 	}
 	size_t mark = c->nerrs, matches = 0, nbest = SIZE_MAX;
 	struct verr *best = NULL;
 	for (size_t i = 0; i < s->nchoice; i++) {
-		if (!fits(s->choice[i], nt))
+		if (!fits(choice_at(s, i), nt))
 			continue;
-		validate(c, n, s->choice[i]);
+		validate(c, n, choice_at(s, i));
 		size_t cnt = c->nerrs - mark;
 		matches += !cnt;
 		if (cnt < nbest) {
@@ -1061,7 +949,7 @@ static void validate_choice(struct vctx *c, const struct node *n, const struct s
 		}
 		c->nerrs = mark;
 	}
-	if (matches > 1 && s->one_of) {
+	if (matches > 1 && (s->flags & SN_ONE_OF)) {
 		struct sbuf m = SBUF_INIT;
 		sb_puts(&m, "value matches more than one of the accepted forms");
 		add_err(c, "schema.one-of", n->pos, &m);
@@ -1075,9 +963,9 @@ static void validate_choice(struct vctx *c, const struct node *n, const struct s
 	free(best);
 }
 
-static void validate(struct vctx *c, const struct node *n, const struct snode *s)
+static void validate_node(struct vctx *c, const struct node *n, const snode *s)
 {
-	if (s->empty) {
+	if (s->flags & SN_EMPTY) {
 		check_keys_deep(c, n);
 		return;
 	}
@@ -1086,32 +974,32 @@ static void validate(struct vctx *c, const struct node *n, const struct snode *s
 		type_error(c, n, s->types);
 		return;
 	}
-	if (s->enums)
-		check_enum(c, n, s->enums);
+	if (s->nenums)
+		check_enum(c, n, s);
 	if (s->format != F_NONE && s->format != F_EXPOSE)
-		check_format(c, n, s->format);
-	if (s->has_minimum && (nt & T_NUMBER) && node_number(n) < s->minimum) {
+		check_format(c, n, (enum sformat)s->format);
+	if ((s->flags & SN_MINIMUM) && (nt & T_NUMBER) && node_number(n) < s->minimum) {
 		struct sbuf m = SBUF_INIT;
 		sb_printf(&m, "must be at least %g, got ", s->minimum);
 		sb_put(&m, n->s.text, n->s.len);
 		add_err(c, "schema.minimum", n->pos, &m);
 	}
 	/* a oneOf's branch walks the children; without one, someone must look at keys */
-	if (n->kind == NODE_MAP && (s->nprops || s->npats || s->closed || s->nrequired)) {
+	if (n->kind == NODE_MAP && (s->nprops || s->npats || (s->flags & SN_CLOSED) || s->nrequired)) {
 		validate_map(c, n, s);
 	} else if (n->kind == NODE_SEQ && s->items) {
 		for (size_t i = 0; i < n->seq.n; i++) {
 			size_t mark;
 			push_index(c, i, &mark);
-			validate(c, n->seq.v[i], s->items);
+			validate(c, n->seq.v[i], &stab_nodes[s->items]);
 			pop(c, mark);
 		}
-	} else if (!s->choice) {
+	} else if (!s->nchoice) {
 		check_keys_deep(c, n);
 	}
-	if (n->kind == NODE_SEQ && s->unique)
+	if (n->kind == NODE_SEQ && (s->flags & SN_UNIQUE))
 		check_unique(c, n);
-	if (s->choice)
+	if (s->nchoice)
 		validate_choice(c, n, s);
 }
 
@@ -1128,9 +1016,8 @@ static int minor_of(const char *version)
 int schema_validate(struct run *run, const struct node *root, const char *version)
 {
 	struct vctx c = { .run = run, .minor = minor_of(version) };
-	const struct schema *s = schema_get(c.minor);
 	if (root)
-		validate(&c, root, s->root);
+		validate(&c, root, schema_root(c.minor));
 	for (size_t i = 0; i < c.nerrs; i++) {
 		struct verr *e = &c.errs[i];
 		diag_add(&run->diag, DIAG_ERROR, e->rule, e->pos, e->path, "%s", e->msg);

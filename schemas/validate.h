@@ -17,9 +17,10 @@
  * For oneOf the branch whose type fits the value is the one reported; when
  * no branch fits, one type error lists every accepted type.
  *
- * Schemas are parsed (jansson) and compiled once per process on first use,
- * patterns (pcre2) once per distinct pattern; schema_cache_release() frees
- * them (optional, for leak checkers).
+ * Schemas are compiled at build time (scripts/schemac.c); patterns the
+ * schemas use are matched by hand, others are compiled (pcre2) once per
+ * distinct pattern on first use; schema_cache_release() frees them
+ * (optional, for leak checkers).
  */
 #ifndef STACKC_SCHEMAS_VALIDATE_H
 #define STACKC_SCHEMAS_VALIDATE_H

@@ -13,12 +13,12 @@
 #include "compose/sbuf.h"
 #include "compose/units.h"
 #include "compose/xalloc.h"
+#include "swarm/crypto.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
-#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -532,11 +532,11 @@ static int read_file(struct cv *c, struct sbuf *data, const struct node *fnode, 
 
 static json_t *base64(const struct sbuf *data)
 {
-	size_t cap = 4 * ((data->len + 2) / 3) + 1;
+	size_t cap = CRYPTO_BASE64_LEN(data->len);
 	char *out = xmalloc(cap);
-	int n = EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)data->buf, (int)data->len);
-	json_t *j = json_stringn(out, (size_t)n);
-	OPENSSL_cleanse(out, cap);
+	size_t n = crypto_base64(out, data->buf, data->len);
+	json_t *j = json_stringn(out, n);
+	explicit_bzero(out, cap);
 	free(out);
 	return j;
 }
@@ -586,7 +586,7 @@ static void convert_file_objects(struct cv *c, struct stack_spec *s, enum stack_
 			    data.len)
 				json_object_set_new(b, "Data", base64(&data));
 			if (data.alloc)
-				OPENSSL_cleanse(data.buf, data.alloc);
+				explicit_bzero(data.buf, data.alloc);
 			sbuf_release(&data);
 		}
 		const char *tpl = get_text(def, "template_driver");

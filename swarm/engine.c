@@ -3,6 +3,7 @@
 
 #include "compose/sbuf.h"
 #include "compose/xalloc.h"
+#include "swarm/crypto.h"
 
 /* calls go through the table below: no type-checking macros */
 #define CURL_DISABLE_TYPECHECK
@@ -10,7 +11,6 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,16 +151,6 @@ static int file_exists(const char *path)
 	return !stat(path, &st) && S_ISREG(st.st_mode);
 }
 
-static void sha256_hex(char out[65], const char *s)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-	if (!EVP_Digest(s, strlen(s), md, &n, EVP_sha256(), NULL) || n != 32)
-		die("sha256 failed");
-	for (unsigned i = 0; i < n; i++)
-		sprintf(out + 2 * i, "%02x", md[i]);
-}
-
 /* The current context's name: DOCKER_CONTEXT, else currentContext in config.json. */
 static int current_context(char **name, const char *confdir, struct sbuf *err)
 {
@@ -193,7 +183,7 @@ static int context_endpoint(struct endpoint *ep, const char *confdir, const char
 			    struct sbuf *err)
 {
 	char sha[65];
-	sha256_hex(sha, name);
+	crypto_sha256_hex(sha, name, strlen(name));
 	char *meta = xstrfmt("%s/contexts/meta/%s/meta.json", confdir, sha);
 	json_error_t jerr;
 	json_t *root = json_load_file(meta, 0, &jerr);
@@ -547,6 +537,9 @@ static int open_replay(struct engine **out, const char *replay_path, const char 
 int engine_open(struct engine **out, const struct engine_opts *opts, struct sbuf *err)
 {
 	*out = NULL;
+	/* contexts and the plan hash: fail here, not halfway through a deploy */
+	if (crypto_load(err))
+		return -1;
 	if (env_set("STACKC_ENGINE_REPLAY")) {
 		const char *rec = getenv("STACKC_ENGINE_RECORD");
 		return open_replay(out, getenv("STACKC_ENGINE_REPLAY"), rec && *rec ? rec : NULL,

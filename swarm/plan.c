@@ -9,11 +9,11 @@
 #include "compose/run.h"
 #include "compose/sbuf.h"
 #include "compose/xalloc.h"
+#include "swarm/crypto.h"
 #include "swarm/engine.h"
 
 #include <ctype.h>
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -452,21 +452,15 @@ static json_t *normalize_service(const json_t *spec, const json_t *netnames)
 
 static char *secret_hash(const char *name, const char *data_b64)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	if (!ctx)
-		die("out of memory");
-	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
 	/* salted with the name so equal contents do not show as equal hashes */
-	EVP_DigestUpdate(ctx, name, strlen(name) + 1);
-	EVP_DigestUpdate(ctx, data_b64 ? data_b64 : "", data_b64 ? strlen(data_b64) : 0);
-	EVP_DigestFinal_ex(ctx, md, &mdlen);
-	EVP_MD_CTX_free(ctx);
-	struct sbuf sb = SBUF_INIT;
-	for (unsigned int i = 0; i < mdlen; i++)
-		sb_printf(&sb, "%02x", md[i]);
-	return sbuf_detach(&sb, NULL);
+	struct sbuf in = SBUF_INIT;
+	sb_put(&in, name, strlen(name) + 1);
+	sb_puts(&in, data_b64 ? data_b64 : "");
+	char *hex = xmalloc(65);
+	crypto_sha256_hex(hex, in.buf, in.len);
+	explicit_bzero(in.buf, in.len);
+	sbuf_release(&in);
+	return hex;
 }
 
 /* ---- the plan ---- */
@@ -1010,9 +1004,9 @@ static json_t *find_auth(json_t *auths, const char *key)
 
 static char *b64url(const char *s, size_t n)
 {
-	char *out = xmalloc(4 * ((n + 2) / 3) + 1);
-	int len = EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)s, (int)n);
-	for (int i = 0; i < len; i++)
+	char *out = xmalloc(CRYPTO_BASE64_LEN(n));
+	size_t len = crypto_base64(out, s, n);
+	for (size_t i = 0; i < len; i++)
 		out[i] = out[i] == '+' ? '-' : out[i] == '/' ? '_' : out[i];
 	return out;
 }
@@ -1030,8 +1024,8 @@ char *plan_registry_auth(const char *image)
 	const char *auth = json_string_value(json_object_get(entry, "auth"));
 	if (auth) {
 		unsigned char *dec = xmalloc(strlen(auth) + 1);
-		int n = EVP_DecodeBlock(dec, (const unsigned char *)auth, (int)strlen(auth));
-		/* EVP_DecodeBlock counts padding as zero bytes */
+		int n = crypto_base64_decode(dec, auth, strlen(auth));
+		/* padding counts as zero bytes */
 		while (n > 0 && !dec[n - 1])
 			n--;
 		const char *colon = n > 0 ? memchr(dec, ':', (size_t)n) : NULL;
@@ -1040,7 +1034,7 @@ char *plan_registry_auth(const char *image)
 			json_object_set_new(ac, "password",
 					    json_stringn(colon + 1, (size_t)n - (size_t)(colon + 1 - (char *)dec)));
 		}
-		OPENSSL_cleanse(dec, strlen(auth) + 1);
+		explicit_bzero(dec, strlen(auth) + 1);
 		free(dec);
 	}
 	if (entry)
@@ -1051,7 +1045,7 @@ char *plan_registry_auth(const char *image)
 			json_object_set(ac, extra[i], json_object_get(entry, extra[i]));
 	char *dump = json_dumps(ac, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	char *out = b64url(dump, strlen(dump));
-	OPENSSL_cleanse(dump, strlen(dump));
+	explicit_bzero(dump, strlen(dump));
 	free(dump);
 	json_decref(ac);
 	json_decref(cfg);

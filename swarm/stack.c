@@ -7,7 +7,6 @@
 
 #include <ctype.h>
 #include <jansson.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -551,7 +550,7 @@ static void put_human_duration(struct sbuf *sb, double d)
 	else if ((long long)(d / 60) < 60)
 		sb_printf(sb, "%lld minutes", (long long)(d / 60));
 	else {
-		long long h = llround(d / 3600);
+		long long h = (long long)(d / 3600 + 0.5); /* go-units: int(d.Hours() + 0.5) */
 		if (h == 1)
 			sb_puts(sb, "about an hour");
 		else if (h < 48)

@@ -166,7 +166,7 @@ int wait_services(struct engine *e, char *const *ids, const char *const *names, 
 			rc = -1;
 			break;
 		}
-		size_t pending = 0, failed = 0;
+		size_t pending = 0;
 		for (size_t i = 0; i < n; i++) {
 			if (v[i].state == ST_FAILED)
 				continue;
@@ -187,10 +187,8 @@ int wait_services(struct engine *e, char *const *ids, const char *const *names, 
 				fprintf(o->out, "%s\n", v[i].line);
 			free(before);
 		}
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; i < n; i++)
 			pending += v[i].state == ST_PENDING;
-			failed += v[i].state == ST_FAILED;
-		}
 		draw(v, n, o, &drawn);
 		json_decref(services);
 		json_decref(tasks);

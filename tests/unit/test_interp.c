@@ -280,6 +280,28 @@ void test_interp__unchanged_value_not_flagged(void)
 	CHECK(!(at(r, "b")->flags & NODE_INTERPOLATED));
 }
 
+void test_interp__lookups_of_similar_names(void)
+{
+	/* names alike in length, first and last letter, and one name many times */
+	struct env *env = std_env();
+	env_set(env, "AXB", "x", POS_NONE);
+	env_set(env, "AZB", "z", POS_NONE);
+	struct interp_opts opts = { INTERP_SPEC, env };
+	struct node *r = test_load("a: ${AXB}$AYB${AZB}\nb: [$AZB, '${AXB:-d}', '${AYB-$AXB}']\n"
+				   "c: ${AXB}${AXB}${B}\n");
+	CHECK_INT_EQ(interp_tree(test_run(), r, &opts), 0);
+	CHECK_STR_EQ(node_str(at(r, "a")), "xz");
+	CHECK_STR_EQ(node_str(node_map_get(r, "b")->seq.v[0]), "z");
+	CHECK_STR_EQ(node_str(node_map_get(r, "b")->seq.v[1]), "x");
+	CHECK_STR_EQ(node_str(node_map_get(r, "b")->seq.v[2]), "x");
+	CHECK_STR_EQ(node_str(at(r, "c")), "xxbee");
+	CHECK_STR_EQ(test_diags(),
+		     "test.yml:1:10: warning: a: variable AYB is not set, defaulting to a blank "
+		     "string\n"
+		     "test.yml:2:24: warning: b[2]: docker stack deploy reads this as \"$AXB\" "
+		     "(docker does not expand variables inside a default); stackc uses \"x\"\n");
+}
+
 void test_interp__every_error_reported(void)
 {
 	struct node *r = test_load("a: [x$, y$]\nb: {c: '${U:?1}', d: '${V:?2}'}\n");
@@ -463,6 +485,45 @@ void test_interp__reference_cases(void)
 			test_fail(__FILE__, __LINE__, "%s: \"%s\", docker printed \"%s\"",
 				  want->map.v[i].key, g ? g : "(none)", w);
 	}
+}
+
+/* ==== skipping docker's reading ==== */
+
+void test_interp__fast_path_agrees_with_docker_reading(void)
+{
+	/*
+	 * interp_tree skips docker's grammar for values that use only forms
+	 * both read alike; each of these goes through both interp_tree and
+	 * interp_tree_compare_all (fuzz_interp_one fails when they differ).
+	 */
+	static const char env[] = "SET=val\nEMPTY=\nB=bee\n.DOT=dot\n.DOTEMPTY=\n%%\n";
+	static const char *const values[] = {
+		"plain", "$$", "a$$b", "$$SET", "$${SET}", "$SET", "${SET}", "${SET}${B}",
+		"$SET-x", "$SET?x", "$SET:-x", "$SET:?x", "$SET:x", "$SET:8080", "$SET.suffix",
+		"$SET}", "${SET}}", "$UNSET-x y z", "$UNSET:-x}", "${UNSET}", "${UNSET:-d}",
+		"${UNSET-d}", "${EMPTY-d}", "${EMPTY:-d}", "${UNSET:-}", "${UNSET-}",
+		"${UNSET:-a:-b}", "${UNSET-a:-b}", "${UNSET-a:b}", "${UNSET-a-b}", "${UNSET:-a-b}",
+		"${UNSET-a?b}", "${UNSET:-a?b}", "${UNSET-a:?b}", "${UNSET-:}", "${UNSET--}",
+		"${UNSET-a:}-", "${UNSET:-${SET}}", "${UNSET:-$SET}", "${UNSET:-$$}", "${UNSET:-{x}",
+		"${UNSET:-{x}}", "${UNSET:-a}b}", "${UNSET:-a} }", "${UNSET:-a}${SET}}",
+		"${SET:?x-y}", "${UNSET:?must}", "${UNSET?must}", "${EMPTY:?}", "${SET:+x}",
+		"${SET+x}", "${SET/a/b}", "${SET:1}", "$", "a$", "$1", "$-", "$ {X}", "${", "${SET",
+		"${ SET}", "${}", "${UNSET:-a\nb}", "${UNSET:-a\n}", "a\n${UNSET:-x}\n}",
+		"${UNSET:-x\n}\n}", "${DOT}", "$DOT", "${DOT:-d}", "${DOT-d}", "${DOTEMPTY:-d}",
+		"${DOTEMPTY-d}", "${UNSET:-d}${BAD", "a $ b ${SET}", "${UNSET:?x}${SET}",
+		"${UNSET:?x}${SET:-y}", "\xc5\xbf${\xc5\xbf}$\xe2\x84\xaa", "${S\xc5\xbfT:-x}",
+		"${SET:-\xe2\x84\xaa}",
+	};
+	struct sbuf in = SBUF_INIT;
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		sbuf_reset(&in);
+		sb_puts(&in, env);
+		sb_puts(&in, values[i]);
+		if (fuzz_interp_one((const uint8_t *)in.buf, in.len))
+			test_fail(__FILE__, __LINE__, "%s: the outcome depends on the fast path",
+				  values[i]);
+	}
+	sbuf_release(&in);
 }
 
 /* ==== fuzz seeds ==== */

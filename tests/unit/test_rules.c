@@ -133,6 +133,11 @@ void test_rules__memory(void)
 			"test.yml:8:32: error: services.web.deploy.resources.reservations.memory: invalid memory \"5X\": invalid suffix: 'x' (expected a byte count with an optional unit b, k, m, g, t or p, such as 512M)\n");
 	/* reservations may be small; units are still understood */
 	rules(WEB("    deploy: {resources: {limits: {memory: 6M}, reservations: {memory: 1k}}}\n"), 0, 0);
+	/* plain byte counts (as normalize writes them) at the limit, and past the short-cut's digits */
+	rules(WEB("    deploy: {resources: {limits: {memory: \"6291456\"}}}\n"), 0, 0);
+	CHECK(strstr(rules(WEB("    deploy: {resources: {limits: {memory: \"06291455\"}}}\n"), 0, -1),
+		     "memory limit \"06291455\" is below") != NULL);
+	rules(WEB("    deploy: {resources: {limits: {memory: \"1000000000000000\"}}}\n"), 0, 0);
 }
 
 void test_rules__update_config(void)
@@ -291,4 +296,53 @@ void test_rules__odd_shapes_are_ignored(void)
 	rules("[1]\n", 1, 0);
 	rules("services: [a]\nnetworks: 5\n", 1, 0);
 	rules("services:\n  web: 5\n", 1, 0);
+}
+
+/* The hand-written image reference matcher decides exactly what docker's grammar does. */
+void test_rules__image_ref_matcher_agrees_with_the_grammar(void)
+{
+	static const char *const refs[] = {
+		"nginx", "nginx:1.25", "library/nginx:latest", "registry.example.com/acme/web:1.4.2",
+		"localhost:5000/a/b", "localhost/a", "[::1]:5000/a:t", "[::1]/a", "[]/a", "[::1]x/a",
+		"[g]/a", "a:b:c", "a/b:c/d", "host:/a", "host:x/a", "host:5000", "Host.Example/a",
+		"-host/a", "host-/a", "ho-st/a", "a..b/c", "a.b/c", "a_b", "a__b", "a___b", "a-b",
+		"a--b", "a._b", "a.", ".a", "a_", "_a", "-a", "a-", "A", "a/B", "a/", "/a", "a//b",
+		"", ":", ":t", "a:", "a:_t", "a:.t", "a:-t", "a:t.-_", "a:\xc3\xa9",
+		"a:0123456789012345678901234567890123456789012345678901234567890123456789012345678"
+		"901234567890123456789012345678901234567890123456789",
+		"a:01234567890123456789012345678901234567890123456789012345678901234567890123456789"
+		"01234567890123456789012345678901234567890123456789",
+		"a@sha256:0123456789abcdef0123456789abcdef", "a@sha256:0123456789abcdef0123456789abcde",
+		"a:t@sha256:0123456789ABCDEF0123456789abcdef01", "a@sha256+b.c:0123456789abcdef0123456789abcdef",
+		"a@sha256+:0123456789abcdef0123456789abcdef", "a@+sha:0123456789abcdef0123456789abcdef",
+		"a@1sha:0123456789abcdef0123456789abcdef", "a@:0123456789abcdef0123456789abcdef",
+		"a@sha256:0123456789abcdef0123456789abcdeg", "a@b@sha256:0123456789abcdef0123456789abcdef",
+		"a@sha256", "a@", "h.io:5000/x/y:z@s:0123456789abcdef0123456789abcdef", "x\n", "a b",
+		"a-.b", "a.-b", "ex\xc3\xa4mple.com/a", "1.2.3.4/a", "a.b.c:1/d_e/f--g:v1.2-rc_3",
+	};
+	for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++)
+		if (swarm_image_ref_selftest(refs[i]) < 0)
+			test_fail(__FILE__, __LINE__, "matcher and grammar disagree on %s", refs[i]);
+	/* and on random strings made of the grammar's pieces (a fixed generator: reproducible) */
+	static const char *const pieces[] = { "a", "b9", "Z", ".", "_", "__", "-", "--", ":", "/",
+					      "@", "[", "]", "5000", "sha256:", "0123456789abcdef",
+					      "+", "localhost", "x.io" };
+	uint32_t seed = 12345;
+	for (int i = 0; i < 20000; i++) {
+		char ref[96] = "";
+		size_t len = 0;
+		seed = seed * 1103515245u + 12345u;
+		for (int n = 1 + (int)((seed >> 16) % 12); n > 0; n--) {
+			seed = seed * 1103515245u + 12345u;
+			const char *p = pieces[(seed >> 16) % (sizeof(pieces) / sizeof(pieces[0]))];
+			for (int rep = p[0] == '0' ? 2 : 1; rep > 0 && len + strlen(p) < sizeof(ref); rep--) {
+				memcpy(ref + len, p, strlen(p) + 1);
+				len += strlen(p);
+			}
+		}
+		if (swarm_image_ref_selftest(ref) < 0)
+			test_fail(__FILE__, __LINE__, "matcher and grammar disagree on %s", ref);
+	}
+	CHECK_INT_EQ(swarm_image_ref_selftest("registry.example.com/acme/web:1.4.2"), 1);
+	CHECK_INT_EQ(swarm_image_ref_selftest("a___b"), 0);
 }

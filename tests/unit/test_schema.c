@@ -2,6 +2,7 @@
 #include "compose/diag.h"
 #include "compose/node.h"
 #include "compose/run.h"
+#include "compose/units.h"
 #include "schemas/validate.h"
 #include "tests/unit/harness.h"
 
@@ -159,6 +160,23 @@ void test_schema__duration_format(void)
 	/* before 3.4 healthcheck durations were plain strings */
 	validate_text("version: \"3.3\"\nservices:\n  web:\n    image: x\n    healthcheck: {interval: 10x}\n",
 		      "3.3", 0);
+}
+
+/* The validator's short cut for plain durations accepts exactly what Go's parser does. */
+void test_schema__duration_short_cut_agrees_with_the_parser(void)
+{
+	static const char *const durations[] = {
+		"10s", "1m30s", "500ms", "1h", "2h45m", "1ns", "3us", "12345678h", "99999999",
+		"1m", "1ms5s", "1mss", "1hs", "1n", "1u", "s", "10", "1s1", "1.5s", "+1s", "-1s",
+		"1h1m1s1", "1S", "0", "1m1m1m", "7ns7us", "1ss", "",
+	};
+	for (size_t i = 0; i < sizeof(durations) / sizeof(durations[0]); i++) {
+		char yaml[128];
+		int64_t ns;
+		snprintf(yaml, sizeof(yaml), "services:\n  web:\n    image: x\n    stop_grace_period: \"%s\"\n",
+			 durations[i]);
+		validate_text(yaml, NULL, units_parse_duration(durations[i], &ns) ? -1 : 0);
+	}
 }
 
 void test_schema__ports_format(void)

@@ -259,3 +259,49 @@ void test_typecast__dotted_keys(void)
 		     "number: docker joins keys with '.' to find the values to convert, so a '.' in "
 		     "a key above hides this one\n");
 }
+
+void test_typecast__dotted_keys_that_cast(void)
+{
+	/* the joined path is what counts: these split into paths docker casts */
+	static const char *const vars[] = { "R", "3", "T", "yes", NULL };
+	struct node *r = load_cast("services.web:\n  tty: \"${T}\"\n"
+				   "services:\n"
+				   "  web:\n"
+				   "    deploy.replicas: \"${R}\"\n"
+				   "    deploy.update_config:\n      parallelism: \"${R}\"\n"
+				   "    deploy:\n      update_config.parallelism: \"${R}\"\n"
+				   "      labels.replicas: \"${R}\"\n"
+				   "    ports: [{target.x: \"${R}\", published: \"${R}\"}]\n"
+				   "    ulimits:\n      nofile.soft: \"${R}\"\n      nproc.x: \"${R}\"\n"
+				   "    volumes: [{volume.nocopy: \"${T}\"}]\n"
+				   "    a..b: \"${R}\"\n"
+				   "  x.y:\n    tty: \"${T}\"\n"
+				   "networks:\n  n.internal: \"${T}\"\n",
+				   vars, 0);
+	struct node *web = at(r, "services.web");
+	CHECK_INT_EQ(node_map_get(node_map_get(r, "services.web"), "tty")->kind, NODE_BOOL);
+	CHECK_INT_EQ(node_map_get(web, "deploy.replicas")->kind, NODE_INT);
+	CHECK_INT_EQ(node_map_get(node_map_get(web, "deploy.update_config"), "parallelism")->kind,
+		     NODE_INT);
+	struct node *deploy = node_map_get(web, "deploy");
+	CHECK_INT_EQ(node_map_get(deploy, "update_config.parallelism")->kind, NODE_INT);
+	CHECK_INT_EQ(node_map_get(deploy, "labels.replicas")->kind, NODE_STR);
+	CHECK_INT_EQ(node_map_get(at(r, "services.web.ports.0"), "target.x")->kind, NODE_STR);
+	CHECK_INT_EQ(at(r, "services.web.ports.0.published")->kind, NODE_INT);
+	CHECK_INT_EQ(node_map_get(node_map_get(web, "ulimits"), "nofile.soft")->kind, NODE_INT);
+	CHECK_INT_EQ(node_map_get(node_map_get(web, "ulimits"), "nproc.x")->kind, NODE_STR);
+	CHECK_INT_EQ(node_map_get(at(r, "services.web.volumes.0"), "volume.nocopy")->kind,
+		     NODE_BOOL);
+	CHECK_INT_EQ(node_map_get(web, "a..b")->kind, NODE_STR);
+	/* services["x.y"].tty is services.x.y.tty to docker: not cast, and said so (nproc.x too) */
+	CHECK_INT_EQ(node_map_get(node_map_get(node_map_get(r, "services"), "x.y"), "tty")->kind,
+		     NODE_STR);
+	CHECK_INT_EQ(node_map_get(node_map_get(r, "networks"), "n.internal")->kind, NODE_BOOL);
+	CHECK_STR_EQ(test_diags(),
+		     "test.yml:14:16: warning: services.web.ulimits[\"nproc.x\"]: not converted to a "
+		     "number: docker joins keys with '.' to find the values to convert, so a '.' in "
+		     "a key above hides this one\n"
+		     "test.yml:18:10: warning: services[\"x.y\"].tty: not converted to a boolean: "
+		     "docker joins keys with '.' to find the values to convert, so a '.' in a key "
+		     "above hides this one\n");
+}
