@@ -394,7 +394,7 @@ struct scalar {
  * time): their length and simple_style() are remembered by address for one
  * emit_yaml call, during which the tree does not change.
  */
-#define KEY_MEMO 256 /* the hash below takes 8 bits */
+#define KEY_MEMO 1024 /* the hash below takes 10 bits */
 
 struct key_memo {
 	const char *key;
@@ -1102,7 +1102,7 @@ static void emit_empty(struct emitter *e, char open, char close)
 static const struct key_memo *key_memo(struct emitter *e, const char *key)
 {
 	/* Fibonacci hashing: static strings lie a few bytes apart */
-	struct key_memo *m = &e->memo[((uint64_t)(uintptr_t)key * 0x9E3779B97F4A7C15u) >> 56];
+	struct key_memo *m = &e->memo[((uint64_t)(uintptr_t)key * 0x9E3779B97F4A7C15u) >> 54];
 	if (m->key != key) {
 		m->key = key;
 		m->n = strlen(key);
