@@ -579,10 +579,13 @@ static int item_less(const struct sort_item *a, const struct sort_item *b)
 }
 
 /*
- * The natural order is a strict weak order (a total order of rune
- * sequences), so every stable sort puts keys as glibc's qsort did before.
- * Small maps, usually in order already, take an insertion sort (so does
- * Go's sort.Sort below 13 items); larger ones a merge sort into tmp.
+ * On keys of letters, ASCII digits and other characters the natural order
+ * is a strict total order (test_emit__natural_order_is_total), so any
+ * stable sort puts them in the one right order. (With digits of other
+ * scripts it is not transitive; docker's order of such keys then depends
+ * on Go's random map order.) Small maps, usually in order already, take an
+ * insertion sort (as Go's sort.Sort does below 13 items); larger ones a
+ * merge sort into tmp.
  */
 #define INSERTION_MAX 12
 
