@@ -24,7 +24,7 @@ struct sbuf;
 void emit_yaml(struct sbuf *out, const struct node *root);
 
 /*
- * The same text written to f as it is produced, a few KiB at a time, so a
+ * The same text written to f as it is produced, 64 KiB at a time, so a
  * large file is never held whole. Returns 0, or -1 with errno set when a
  * write failed (what was written stays written).
  */
