@@ -3,8 +3,8 @@
 
 #include "compose/sbuf.h"
 #include "compose/xalloc.h"
+#include "swarm/dlib.h"
 
-#include <dlfcn.h>
 #include <limits.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -21,36 +21,19 @@ static struct {
 int crypto_load(struct sbuf *err)
 {
 	static const char *const names[] = { "libcrypto.so.3", "libcrypto.so" };
+#define SYM(field, name) { (void **)&lib.field, name }
+	static const struct dlib_sym syms[] = {
+		SYM(digest, "EVP_Digest"),
+		SYM(sha256, "EVP_sha256"),
+		SYM(encode_block, "EVP_EncodeBlock"),
+		SYM(decode_block, "EVP_DecodeBlock"),
+	};
+#undef SYM
 	static void *handle;
 	if (handle)
 		return 0;
-	const char *want = getenv("STACKC_LIBCRYPTO");
-	if (want && *want)
-		handle = dlopen(want, RTLD_NOW | RTLD_LOCAL);
-	else
-		for (size_t i = 0; i < ARRAY_SIZE(names) && !handle; i++)
-			handle = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-	if (!handle) {
-		sb_printf(err, "cannot load libcrypto (install libssl3): %s", dlerror());
-		return -1;
-	}
-	/* POSIX allows converting dlsym's object pointer to a function pointer */
-#define SYM(field, name)                                                         \
-	do {                                                                     \
-		*(void **)&lib.field = dlsym(handle, name);                      \
-		if (!lib.field) {                                                \
-			sb_printf(err, "cannot load libcrypto: it has no %s", name); \
-			dlclose(handle);                                         \
-			handle = NULL;                                           \
-			return -1;                                               \
-		}                                                                \
-	} while (0)
-	SYM(digest, "EVP_Digest");
-	SYM(sha256, "EVP_sha256");
-	SYM(encode_block, "EVP_EncodeBlock");
-	SYM(decode_block, "EVP_DecodeBlock");
-#undef SYM
-	return 0;
+	return dlib_open(&handle, names, ARRAY_SIZE(names), getenv("STACKC_LIBCRYPTO"), syms,
+			 ARRAY_SIZE(syms), "libcrypto", "libssl3", err);
 }
 
 static void need_lib(void)

@@ -4,11 +4,11 @@
 #include "compose/sbuf.h"
 #include "compose/xalloc.h"
 #include "swarm/crypto.h"
+#include "swarm/dlib.h"
 
 /* calls go through the table below: no type-checking macros */
 #define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -54,37 +54,24 @@ static struct {
 static int load_libcurl(struct sbuf *err)
 {
 	static const char *const names[] = { "libcurl.so.4", "libcurl.so", "libcurl-gnutls.so.4" };
+#define SYM(field, name) { (void **)&libcurl.field, name }
+	static const struct dlib_sym syms[] = {
+		SYM(global_init, "curl_global_init"),
+		SYM(easy_init, "curl_easy_init"),
+		SYM(easy_setopt, "curl_easy_setopt"),
+		SYM(easy_perform, "curl_easy_perform"),
+		SYM(easy_getinfo, "curl_easy_getinfo"),
+		SYM(easy_cleanup, "curl_easy_cleanup"),
+		SYM(easy_strerror, "curl_easy_strerror"),
+		SYM(slist_append, "curl_slist_append"),
+		SYM(slist_free_all, "curl_slist_free_all"),
+	};
+#undef SYM
 	static void *handle;
 	if (handle)
 		return 0;
-	for (size_t i = 0; i < ARRAY_SIZE(names) && !handle; i++)
-		handle = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-	if (!handle) {
-		sb_printf(err, "cannot load libcurl (install libcurl4): %s", dlerror());
-		return -1;
-	}
-	/* POSIX allows converting dlsym's object pointer to a function pointer */
-#define SYM(field, name)                                                         \
-	do {                                                                     \
-		*(void **)&libcurl.field = dlsym(handle, name);                  \
-		if (!libcurl.field) {                                            \
-			sb_printf(err, "libcurl has no %s", name);               \
-			dlclose(handle);                                         \
-			handle = NULL;                                           \
-			return -1;                                               \
-		}                                                                \
-	} while (0)
-	SYM(global_init, "curl_global_init");
-	SYM(easy_init, "curl_easy_init");
-	SYM(easy_setopt, "curl_easy_setopt");
-	SYM(easy_perform, "curl_easy_perform");
-	SYM(easy_getinfo, "curl_easy_getinfo");
-	SYM(easy_cleanup, "curl_easy_cleanup");
-	SYM(easy_strerror, "curl_easy_strerror");
-	SYM(slist_append, "curl_slist_append");
-	SYM(slist_free_all, "curl_slist_free_all");
-#undef SYM
-	return 0;
+	return dlib_open(&handle, names, ARRAY_SIZE(names), NULL, syms, ARRAY_SIZE(syms), "libcurl",
+			 "libcurl4", err);
 }
 
 /* One canned reply of the replay transport. */
