@@ -12,6 +12,7 @@
 #include "compose/node.h"
 #include "compose/sbuf.h"
 #include "compose/xalloc.h"
+#include "compose/ytime.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -1279,6 +1280,19 @@ static void emit_float(struct emitter *e, double f, const struct shape *shape, e
 	sbuf_release(&num);
 }
 
+/* encode.go timev: RFC 3339 with nanoseconds, plain */
+static void emit_time(struct emitter *e, const struct node *n, enum ctx ctx)
+{
+	char buf[YTIME_BUF];
+	struct ytime t;
+	if (ytime_parse(&t, n->s.text, n->s.len))
+		BUG("timestamp %s does not parse", n->s.text);
+	struct scalar sc = { .v = (const unsigned char *)buf, .n = ytime_format_rfc3339(buf, &t),
+			     .style = STYLE_PLAIN };
+	analyze(&sc);
+	emit_scalar(e, &sc, ctx);
+}
+
 /* A node that is not simple text (see scalar_text()). */
 static void emit_complex(struct emitter *e, const struct node *n, const struct shape *shape,
 			 enum ctx ctx)
@@ -1302,6 +1316,9 @@ static void emit_complex(struct emitter *e, const struct node *n, const struct s
 		break;
 	case NODE_FLOAT:
 		emit_float(e, n->s.v.f, shape, ctx);
+		break;
+	case NODE_TIME:
+		emit_time(e, n, ctx);
 		break;
 	case NODE_STR:
 		scalar_from_string(&sc, n->s.text, n->s.len);
