@@ -1,5 +1,6 @@
 /* YAML timestamps; see ytime.h. The parser follows Go's time.Parse step by step. */
 #include "compose/ytime.h"
+#include "compose/xalloc.h"
 
 #include <string.h>
 #include <time.h>
@@ -111,6 +112,14 @@ int ytime_parse(struct ytime *t, const char *s, size_t len)
 		if (!parse_layout(t ? t : &scratch, s, end, seps[k]))
 			return 0;
 	return -1;
+}
+
+struct ytime ytime_of(const char *s, size_t len)
+{
+	struct ytime t;
+	if (ytime_parse(&t, s, len))
+		BUG("timestamp %.*s does not parse", (int)len, s);
+	return t;
 }
 
 static char *put2(char *p, int v)

@@ -30,6 +30,9 @@ struct ytime {
 /* 0 and *t (t may be NULL) when the len bytes at s are a timestamp; else -1. */
 int ytime_parse(struct ytime *t, const char *s, size_t len);
 
+/* The time of a text the loader typed as a timestamp (BUG() when it is not one). */
+struct ytime ytime_of(const char *s, size_t len);
+
 /* time.Time.String(): "2001-12-14 00:00:00 +0000 UTC", "2001-12-14 21:59:43.1 -0500 -0500". Returns the length. */
 size_t ytime_format_go(char buf[static YTIME_BUF], const struct ytime *t);
 

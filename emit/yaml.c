@@ -1196,9 +1196,7 @@ static void emit_float(struct emitter *e, double f, const struct shape *shape, e
 static void emit_time(struct emitter *e, const struct node *n, enum ctx ctx)
 {
 	char buf[YTIME_BUF];
-	struct ytime t;
-	if (ytime_parse(&t, n->s.text, n->s.len))
-		BUG("timestamp %s does not parse", n->s.text);
+	struct ytime t = ytime_of(n->s.text, n->s.len);
 	struct scalar sc = { .v = (const unsigned char *)buf, .n = ytime_format_rfc3339(buf, &t),
 			     .style = STYLE_PLAIN };
 	analyze(&sc);

@@ -681,9 +681,7 @@ static void put_int(struct sbuf *sb, long long v)
 /* A time as docker's validator sees it: its JSON text. Returns the length. */
 static size_t time_json_text(char buf[static YTIME_BUF], const struct node *n)
 {
-	struct ytime t;
-	if (ytime_parse(&t, n->s.text, n->s.len))
-		BUG("timestamp %s does not parse", n->s.text);
+	struct ytime t = ytime_of(n->s.text, n->s.len);
 	return ytime_format_rfc3339(buf, &t);
 }
 
