@@ -10,6 +10,7 @@
 #include "compose/run.h"
 #include "compose/sbuf.h"
 #include "compose/xalloc.h"
+#include "compose/ytime.h"
 
 #include <errno.h>
 #include <math.h>
@@ -209,6 +210,11 @@ void load_resolve_plain(struct arena *a, struct node *n)
 	char c = t[0];
 	if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.') || memchr(t, 0, len))
 		return;
+	/* timestamps first, as yaml.v3 tries them (they start with four digits and '-') */
+	if (len > 4 && t[4] == '-' && !ytime_parse(NULL, t, len)) {
+		n->kind = NODE_TIME;
+		return;
+	}
 	/* yaml.v3 drops every '_' before trying numbers */
 	char *plain = xmalloc(len + 1);
 	size_t pl = 0;
@@ -707,13 +713,33 @@ static void scalar_init(struct loader *l, struct node *n, yaml_event_t *ev)
 	if (tag && !strcmp(tag, YAML_STR_TAG)) {
 		n->flags |= NODE_QUOTED;
 	} else if (tag && (!strcmp(tag, YAML_INT_TAG) || !strcmp(tag, YAML_FLOAT_TAG) ||
-			   !strcmp(tag, YAML_BOOL_TAG) || !strcmp(tag, YAML_NULL_TAG))) {
+			   !strcmp(tag, YAML_BOOL_TAG) || !strcmp(tag, YAML_NULL_TAG) ||
+			   !strcmp(tag, YAML_TIMESTAMP_TAG))) {
 		load_resolve_plain(a, n);
 	} else if (plain) {
 		load_resolve_plain(a, n);
 	} else {
 		n->flags |= NODE_QUOTED;
 	}
+}
+
+/*
+ * docker validates each file as JSON, and encoding/json cannot write a time
+ * whose zone offset is 24 hours or more: docker fails on it wherever it is.
+ */
+static void check_time(struct loader *l, const struct node *n)
+{
+	struct ytime t;
+	if (n->kind != NODE_TIME || ytime_parse(&t, n->s.text, n->s.len) || ytime_json_ok(&t))
+		return;
+	struct sbuf path = SBUF_INIT;
+	path_of_stack(l, &path);
+	diag_add(&l->run->diag, DIAG_ERROR, "yaml.timestamp", n->pos, path.buf,
+		 "timestamp %s has a zone offset of 24 hours or more, which docker cannot "
+		 "validate (quote it to keep it as a string)",
+		 n->s.text); /* a timestamp's text needs no escapes */
+	sbuf_release(&path);
+	l->had_error = 1;
 }
 
 /* What a scalar means as a key: NODE_KEY_NONSTR unless it is a string. */
@@ -767,6 +793,7 @@ int load_yaml(struct node **out, struct run *run, uint32_t src)
 			}
 			n = arena_alloc(&run->arena, sizeof(*n));
 			scalar_init(&l, n, &ev);
+			check_time(&l, n);
 			if (ev.data.scalar.anchor)
 				define_anchor(&l, (const char *)ev.data.scalar.anchor, n);
 			failed = attach(&l, n, 1, scalar_keyflags(n));

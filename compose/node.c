@@ -255,6 +255,7 @@ const char *node_kind_name(enum node_kind k)
 	case NODE_INT: return "integer";
 	case NODE_FLOAT: return "number";
 	case NODE_STR: return "string";
+	case NODE_TIME: return "timestamp";
 	case NODE_SEQ: return "sequence";
 	case NODE_MAP: return "mapping";
 	}

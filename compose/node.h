@@ -10,9 +10,9 @@
  *
  * Scalars are typed as docker's yaml.v3 types them when decoding into
  * interface{} (YAML 1.2 core: `yes`/`on` are strings, `0440` is octal 288,
- * `1_000` is 1000, `0x1F` 31; quoted or !!str is always a string). Every
- * scalar keeps its text: for NODE_STR the value itself, for the others what
- * the source said (used in messages and by casts).
+ * `1_000` is 1000, `0x1F` 31, `2001-12-14` a timestamp; quoted or !!str is
+ * always a string). Every scalar keeps its text: for NODE_STR the value
+ * itself, for the others what the source said (used in messages and by casts).
  *
  * Mapping entries keep source order; lookups are linear (maps are small).
  * Code walking maps that grow with the project (services) must not do a
@@ -34,6 +34,7 @@ enum node_kind {
 	NODE_INT,
 	NODE_FLOAT,
 	NODE_STR,
+	NODE_TIME, /* a YAML timestamp (compose/ytime.h): text is what the source said */
 	NODE_SEQ,
 	NODE_MAP,
 };

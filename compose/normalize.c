@@ -21,6 +21,7 @@
 #include "compose/sbuf.h"
 #include "compose/units.h"
 #include "compose/xalloc.h"
+#include "compose/ytime.h"
 
 #include <sys/socket.h>
 #include <errno.h>
@@ -271,6 +272,11 @@ static const char *repr(struct nctx *c, const char *s)
 
 static struct node *type_error(struct nctx *c, const struct node *n, const char *want)
 {
+	/* the schema let it through as a string: a string is what is missing */
+	if (n->kind == NODE_TIME)
+		return fail(c, n->pos, "normalize.type",
+			    "%s is a timestamp, not a string (quote it)",
+			    n->s.text); /* a timestamp's text needs no escapes */
 	return fail(c, n->pos, "normalize.type", "must be %s, not a %s", want,
 		    node_kind_name(n->kind));
 }
@@ -285,7 +291,8 @@ static const char *lookup_env(struct nctx *c, const char *name)
 /* fmt.Sprint of a scalar as docker prints map values: ints in decimal, floats as %v. */
 static const char *go_sprint(struct nctx *c, const struct node *n)
 {
-	char buf[UNITS_BUF];
+	char buf[UNITS_BUF], tbuf[YTIME_BUF];
+	struct ytime t;
 	switch (n->kind) {
 	case NODE_STR:
 		return n->s.text;
@@ -297,6 +304,9 @@ static const char *go_sprint(struct nctx *c, const struct node *n)
 		return arena_fmt(c->a, "%" PRId64, n->s.v.i);
 	case NODE_FLOAT:
 		return arena_strdup(c->a, units_format_go_float(n->s.v.f, 64, buf));
+	case NODE_TIME:
+		t = ytime_of(n->s.text, n->s.len);
+		return arena_strndup(c->a, tbuf, ytime_format_go(tbuf, &t));
 	default:
 		return NULL;
 	}
@@ -624,6 +634,8 @@ static const char *go_percent_s(struct nctx *c, const struct node *n)
 {
 	if (n->kind == NODE_STR)
 		return n->s.text;
+	if (n->kind == NODE_TIME) /* a fmt.Stringer */
+		return go_sprint(c, n);
 	const char *type = n->kind == NODE_BOOL ? "bool" :
 			   n->kind == NODE_FLOAT ? "float64" :
 			   (n->flags & NODE_UNSIGNED) ? "uint64" : "int";

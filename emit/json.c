@@ -5,6 +5,7 @@
 #include "compose/node.h"
 #include "compose/sbuf.h"
 #include "compose/xalloc.h"
+#include "compose/ytime.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -138,6 +139,12 @@ static void put_node(struct sbuf *out, const struct node *n, const struct shape 
 	case NODE_STR:
 		put_string(out, n->s.text, n->s.len);
 		break;
+	case NODE_TIME: { /* as encoding/json writes a time.Time */
+		char buf[YTIME_BUF];
+		struct ytime t = ytime_of(n->s.text, n->s.len);
+		put_string(out, buf, ytime_format_rfc3339(buf, &t));
+		break;
+	}
 	case NODE_SEQ: {
 		if (!n->seq.n) {
 			puts0(out, "[]");

@@ -12,6 +12,7 @@
 #include "compose/node.h"
 #include "compose/sbuf.h"
 #include "compose/xalloc.h"
+#include "compose/ytime.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -146,94 +147,6 @@ static int yaml_style_float(const char *s, size_t n)
 	return i == n;
 }
 
-/* Go time.Parse's getnum: one or two digits (exactly two when fixed). */
-static int getnum(const char **p, const char *end, int fixed, int *out)
-{
-	const char *s = *p;
-	if (s >= end || !is_digit(s[0]))
-		return -1;
-	if (s + 1 >= end || !is_digit(s[1])) {
-		if (fixed)
-			return -1;
-		*out = s[0] - '0';
-		*p = s + 1;
-		return 0;
-	}
-	*out = (s[0] - '0') * 10 + (s[1] - '0');
-	*p = s + 2;
-	return 0;
-}
-
-static int days_in(int month, int year)
-{
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (month == 2 && year % 4 == 0 && (year % 100 != 0 || year % 400 == 0))
-		return 29;
-	return days[month - 1];
-}
-
-/*
- * time.Parse with one of yaml.v3's layouts: "2006-1-2" then, by sep, nothing
- * (0), "T15:4:5.999999999Z07:00" ('T' or 't') or " 15:4:5.999999999" (' ').
- */
-static int parse_layout(const char *s, const char *end, char sep)
-{
-	int year, month, day, v;
-	const char *p = s + 4;
-	year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	if (p >= end || *p++ != '-' || getnum(&p, end, 0, &month) || month < 1 || month > 12)
-		return 0;
-	if (p >= end || *p++ != '-' || getnum(&p, end, 0, &day))
-		return 0;
-	if (sep) {
-		if (p >= end || *p++ != sep)
-			return 0;
-		if (getnum(&p, end, 0, &v) || v >= 24)
-			return 0;
-		if (p >= end || *p++ != ':' || getnum(&p, end, 0, &v) || v >= 60)
-			return 0;
-		if (p >= end || *p++ != ':' || getnum(&p, end, 0, &v) || v >= 60)
-			return 0;
-		if (end - p >= 2 && (*p == '.' || *p == ',') && is_digit(p[1]))
-			for (p++; p < end && is_digit(*p); p++)
-				;
-		if (sep != ' ') {
-			if (p < end && *p == 'Z') {
-				p++;
-			} else {
-				int hh, mm;
-				const char *q;
-				if (end - p < 6 || p[3] != ':' || (*p != '+' && *p != '-'))
-					return 0;
-				q = p + 1;
-				if (getnum(&q, end, 1, &hh) || hh > 24)
-					return 0;
-				q = p + 4;
-				if (getnum(&q, end, 1, &mm) || mm > 60)
-					return 0;
-				p += 6;
-			}
-		}
-	}
-	if (p != end)
-		return 0;
-	return day >= 1 && day <= days_in(month, year);
-}
-
-static int parse_timestamp(const char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n && is_digit(s[i]))
-		i++;
-	if (i != 4 || i == n || s[i] != '-')
-		return 0;
-	static const char seps[] = { 'T', 't', ' ', 0 };
-	for (size_t k = 0; k < ARRAY_SIZE(seps); k++)
-		if (parse_layout(s, s + n, seps[k]))
-			return 1;
-	return 0;
-}
-
 /* prefix then Parse{Int,Uint}(rest, base) — resolve.go's 0b/0o fallbacks */
 static int prefixed_int(const char *plain, size_t n, const char *prefix, int base)
 {
@@ -303,7 +216,7 @@ static int resolves_to_string(const char *s, size_t n)
 		/* strconv.ParseFloat: "." digits [exponent] */
 		return !(yaml_style_float(s, n) && go_float_fits(s, n));
 	}
-	if (parse_timestamp(s, n))
+	if (!ytime_parse(NULL, s, n))
 		return 0;
 	char small[64];
 	char *plain = n < sizeof(small) ? small : xmalloc(n + 1);
@@ -1279,6 +1192,17 @@ static void emit_float(struct emitter *e, double f, const struct shape *shape, e
 	sbuf_release(&num);
 }
 
+/* encode.go timev: RFC 3339 with nanoseconds, plain */
+static void emit_time(struct emitter *e, const struct node *n, enum ctx ctx)
+{
+	char buf[YTIME_BUF];
+	struct ytime t = ytime_of(n->s.text, n->s.len);
+	struct scalar sc = { .v = (const unsigned char *)buf, .n = ytime_format_rfc3339(buf, &t),
+			     .style = STYLE_PLAIN };
+	analyze(&sc);
+	emit_scalar(e, &sc, ctx);
+}
+
 /* A node that is not simple text (see scalar_text()). */
 static void emit_complex(struct emitter *e, const struct node *n, const struct shape *shape,
 			 enum ctx ctx)
@@ -1302,6 +1226,9 @@ static void emit_complex(struct emitter *e, const struct node *n, const struct s
 		break;
 	case NODE_FLOAT:
 		emit_float(e, n->s.v.f, shape, ctx);
+		break;
+	case NODE_TIME:
+		emit_time(e, n, ctx);
 		break;
 	case NODE_STR:
 		scalar_from_string(&sc, n->s.text, n->s.len);

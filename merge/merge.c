@@ -246,6 +246,7 @@ static int is_empty(const struct node *n)
 	case NODE_INT: return (n->flags & NODE_UNSIGNED) ? n->s.v.u == 0 : n->s.v.i == 0;
 	case NODE_FLOAT: return n->s.v.f == 0;
 	case NODE_STR: return n->s.len == 0;
+	case NODE_TIME: return 0; /* a struct: never empty to mergo */
 	case NODE_SEQ: return n->seq.n == 0;
 	case NODE_MAP: return n->map.n == 0;
 	}
@@ -492,6 +493,7 @@ static const char *go_type(const struct node *n)
 	case NODE_INT: return (n->flags & NODE_UNSIGNED) ? "uint64" : "int";
 	case NODE_FLOAT: return "float64";
 	case NODE_STR: return "string";
+	case NODE_TIME: return "time.Time";
 	case NODE_SEQ: return "[]interface {}";
 	case NODE_MAP: return "map[string]interface {}";
 	}

@@ -16,6 +16,7 @@
 #include "compose/sbuf.h"
 #include "compose/units.h"
 #include "compose/xalloc.h"
+#include "compose/ytime.h"
 
 #include <math.h>
 #include <pcre2.h>
@@ -313,6 +314,7 @@ static unsigned node_types(const struct node *n)
 		[NODE_NULL] = T_NULL, [NODE_BOOL] = T_BOOLEAN, [NODE_INT] = T_INTEGER | T_NUMBER,
 		[NODE_FLOAT] = T_NUMBER, [NODE_STR] = T_STRING, [NODE_SEQ] = T_ARRAY,
 		[NODE_MAP] = T_OBJECT,
+		[NODE_TIME] = T_STRING, /* docker validates the document as JSON */
 	};
 	if (n->kind == NODE_FLOAT && isfinite(n->s.v.f) && floor(n->s.v.f) == n->s.v.f)
 		return T_NUMBER | T_INTEGER;
@@ -354,6 +356,10 @@ static void put_got(struct sbuf *sb, const struct node *n)
 	case NODE_STR:
 		sb_puts(sb, "string ");
 		sb_repr(sb, n->s.text, n->s.len, 60);
+		break;
+	case NODE_TIME:
+		sb_puts(sb, "timestamp ");
+		sb_put(sb, n->s.text, n->s.len);
 		break;
 	default:
 		sb_puts(sb, n->kind == NODE_BOOL ? "boolean " : n->kind == NODE_INT ? "integer " : "number ");
@@ -672,9 +678,18 @@ static void put_int(struct sbuf *sb, long long v)
 	put_uint(sb, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
 }
 
+/* A time as docker's validator sees it: its JSON text. Returns the length. */
+static size_t time_json_text(char buf[static YTIME_BUF], const struct node *n)
+{
+	struct ytime t = ytime_of(n->s.text, n->s.len);
+	return ytime_format_rfc3339(buf, &t);
+}
+
 /* An unambiguous text per value; equal texts = equal JSON values (1 and 1.0 too). */
 static void canon(struct sbuf *sb, const struct node *n)
 {
+	char buf[YTIME_BUF];
+	size_t len;
 	switch (n->kind) {
 	case NODE_NULL: sb_putc(sb, 'n'); break;
 	case NODE_BOOL: sb_putc(sb, n->s.v.b ? 't' : 'f'); break;
@@ -683,6 +698,13 @@ static void canon(struct sbuf *sb, const struct node *n)
 		put_uint(sb, n->s.len);
 		sb_putc(sb, ':');
 		sb_put(sb, n->s.text, n->s.len);
+		break;
+	case NODE_TIME:
+		len = time_json_text(buf, n);
+		sb_putc(sb, 's');
+		put_uint(sb, len);
+		sb_putc(sb, ':');
+		sb_put(sb, buf, len);
 		break;
 	case NODE_INT:
 	case NODE_FLOAT:
@@ -866,16 +888,21 @@ static void check_format(struct vctx *c, const struct node *n, enum sformat f)
 		return;
 	struct sbuf why = SBUF_INIT, m = SBUF_INIT;
 	int bad = 0;
-	if (f == F_DURATION && n->kind == NODE_STR) {
+	char json[YTIME_BUF];
+	const char *text = n->s.text;
+	size_t len = n->s.len;
+	if (n->kind == NODE_TIME)
+		len = time_json_text(json, n), text = json;
+	if (f == F_DURATION && (n->kind == NODE_STR || n->kind == NODE_TIME)) {
 		int64_t ns;
-		bad = strlen(n->s.text) != n->s.len || units_parse_duration(n->s.text, &ns);
+		bad = strlen(text) != len || units_parse_duration(text, &ns);
 		if (bad) { /* the message only when needed: most values are fine */
 			sb_puts(&m, "invalid duration ");
 			sb_puts(&why, "expected a number and a unit, such as 10s, 1m30s or 1.5h "
 				      "(units: ns, us, ms, s, m, h)");
 		}
-	} else if (f == F_PORTS && n->kind == NODE_STR) {
-		bad = format_port_spec(n->s.text, n->s.len, &why);
+	} else if (f == F_PORTS && (n->kind == NODE_STR || n->kind == NODE_TIME)) {
+		bad = format_port_spec(text, len, &why);
 		sb_puts(&m, "invalid port ");
 	} else if (f == F_PORTS && (node_types(n) & T_NUMBER)) {
 		char num[32];
@@ -898,6 +925,8 @@ static void check_format(struct vctx *c, const struct node *n, enum sformat f)
 			sb_repr(&m, n->s.text, n->s.len, 60);
 		else
 			sb_put(&m, n->s.text, n->s.len);
+		if (n->kind == NODE_TIME)
+			sb_puts(&m, " (a timestamp)");
 		sb_puts(&m, ": ");
 		sb_put(&m, why.buf, why.len);
 		add_err(c, "schema.format", n->pos, &m);

@@ -124,6 +124,8 @@ void test_emit__string_quoting(void)
 		{ "-1", "\"-1\"" }, { "012", "\"012\"" }, { "0o17", "\"0o17\"" }, { "1.0", "\"1.0\"" },
 		{ "2001-12-14T21:59:43.10-05:00", "\"2001-12-14T21:59:43.10-05:00\"" },
 		{ "2001-12-14 21:59:43", "\"2001-12-14 21:59:43\"" }, { "0b101", "\"0b101\"" },
+		{ "2001-12-14  21:59:43", "\"2001-12-14  21:59:43\"" }, { "2002-1-1", "\"2002-1-1\"" },
+		{ "2001-12-14T21:59:43,5Z", "\"2001-12-14T21:59:43,5Z\"" },
 		{ "0b-1", "\"0b-1\"" }, { "-.inf", "\"-.inf\"" }, { "1e999", "1e999" },
 		/* plain is not allowed: single quotes */
 		{ "a: b", "'a: b'" }, { "#x", "'#x'" }, { "- x", "'- x'" }, { "x #y", "'x #y'" },
@@ -135,6 +137,8 @@ void test_emit__string_quoting(void)
 		{ "a,b", "a,b" }, { "=x", "=x" }, { "?x", "?x" }, { "\xe6\x97\xa5\xe6\x9c\xac", "\xe6\x97\xa5\xe6\x9c\xac" },
 		{ "$SET", "$SET" }, { "v6host:::1", "v6host:::1" }, { "a#b", "a#b" }, { "-x", "-x" },
 		{ "2001-02-30", "2001-02-30" }, { "<<", "<<" }, { "1.2.3.4", "1.2.3.4" },
+		{ "2001-13-45", "2001-13-45" }, { "2001-12-14 21:59:43.10 -5", "2001-12-14 21:59:43.10 -5" },
+		{ "2001-12-14T21:59Z", "2001-12-14T21:59Z" },
 		{ "8.8.8.8", "8.8.8.8" }, { "nginx:1.25", "nginx:1.25" }, { "yes please", "yes please" },
 		/* escapes and multi-line */
 		{ "multi\nline", "|-\n  multi\n  line" }, { "a\n", "|\n  a" },
@@ -291,6 +295,26 @@ void test_emit__scalars(void)
 				   "f: true\ng: ~\nh: 1e20\ni: -0.0\n");
 	CHECK_STR_EQ(yaml_of(r), "a: 31\nb: 18446744073709551615\nc: 1.5\nd: -.inf\ne: .nan\n"
 				 "f: true\ng: null\nh: 1e+20\ni: -0\n");
+}
+
+void test_emit__timestamps(void)
+{
+	/* yaml.v3 writes a time.Time in RFC 3339 with nanoseconds, plain; encoding/json the same, quoted */
+	struct node *r = test_load("a: 2001-12-14\nb: 2002-1-1 1:2:3.50\nc: 2001-12-14t21:59:43.10-05:00\n"
+				   "d: [2001-12-14T21:59:43+00:00]\n");
+	CHECK_STR_EQ(yaml_of(r), "a: 2001-12-14T00:00:00Z\nb: 2002-01-01T01:02:03.5Z\n"
+				 "c: 2001-12-14T21:59:43.1-05:00\nd:\n  - 2001-12-14T21:59:43Z\n");
+	struct sbuf out = SBUF_INIT;
+	emit_json(&out, r);
+	CHECK_STR_EQ(out.buf, "{\n"
+			      "  \"a\": \"2001-12-14T00:00:00Z\",\n"
+			      "  \"b\": \"2002-01-01T01:02:03.5Z\",\n"
+			      "  \"c\": \"2001-12-14T21:59:43.1-05:00\",\n"
+			      "  \"d\": [\n"
+			      "    \"2001-12-14T21:59:43Z\"\n"
+			      "  ]\n"
+			      "}\n");
+	sbuf_release(&out);
 }
 
 void test_emit__json(void)

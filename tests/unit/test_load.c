@@ -33,7 +33,8 @@ void test_load__scalar_types(void)
 	CHECK_INT_EQ(get(r, "g")->kind, NODE_BOOL);
 	CHECK_INT_EQ(get(r, "h")->kind, NODE_FLOAT);
 	CHECK_INT_EQ(get(r, "i")->kind, NODE_STR);
-	CHECK_INT_EQ(get(r, "j")->kind, NODE_STR);
+	CHECK_INT_EQ(get(r, "j")->kind, NODE_TIME);
+	CHECK_STR_EQ(get(r, "j")->s.text, "2001-12-14");
 	CHECK_INT_EQ(get(r, "k")->s.v.i, 15);
 	CHECK_INT_EQ(get(r, "l")->kind, NODE_FLOAT);
 	CHECK(get(r, "m")->flags & NODE_UNSIGNED);
@@ -41,6 +42,42 @@ void test_load__scalar_types(void)
 	CHECK_INT_EQ(get(r, "o")->s.v.i, -5);
 	CHECK_INT_EQ(get(r, "p")->kind, NODE_FLOAT);
 	CHECK_STR_EQ(get(r, "b")->s.text, "0440");
+}
+
+void test_load__timestamps(void)
+{
+	struct node *r = test_load("a: 2002-1-1\nb: 2001-12-14t21:59:43.10-05:00\n"
+				   "c: 2001-12-14 21:59:43.10 -5\nd: \"2001-12-14\"\n"
+				   "e: !!str 2001-12-14\nf: !!timestamp '2001-12-14'\n"
+				   "g: 2001-13-45\nh: 2001-02-29\ni: [2001-12-14]\n"
+				   "j: {2001-12-14: x}\nk: day=2001-12-14\n");
+	CHECK_INT_EQ(get(r, "a")->kind, NODE_TIME);
+	CHECK_INT_EQ(get(r, "b")->kind, NODE_TIME);
+	CHECK_STR_EQ(get(r, "b")->s.text, "2001-12-14t21:59:43.10-05:00");
+	CHECK_INT_EQ(get(r, "c")->kind, NODE_STR);
+	CHECK_INT_EQ(get(r, "d")->kind, NODE_STR);
+	CHECK_INT_EQ(get(r, "e")->kind, NODE_STR);
+	CHECK_INT_EQ(get(r, "f")->kind, NODE_TIME);
+	CHECK_INT_EQ(get(r, "g")->kind, NODE_STR);
+	CHECK_INT_EQ(get(r, "h")->kind, NODE_STR);
+	CHECK_INT_EQ(get(r, "i")->seq.v[0]->kind, NODE_TIME);
+	/* a time is not a string key: yaml.v3 makes the map map[interface{}]interface{} */
+	CHECK(get(r, "j")->map.v[0].keyflags & NODE_KEY_NONSTR);
+	CHECK(r->flags & NODE_NONSTR_KEYS);
+	CHECK_INT_EQ(get(r, "k")->kind, NODE_STR);
+}
+
+void test_load__timestamp_offset_past_json(void)
+{
+	struct run *run = test_run();
+	const char *y = "x-a:\n  b: 2001-12-14T21:59:43+23:59\n  c: 2001-12-14T21:59:43-24:00\n";
+	uint32_t src = source_add(&run->sources, "tz.yml", NULL, y, strlen(y));
+	struct node *root;
+	CHECK_INT_EQ(load_yaml(&root, run, src), -1);
+	CHECK_STR_EQ(test_diags(),
+		     "tz.yml:3:6: error: x-a.c: timestamp 2001-12-14T21:59:43-24:00 has a zone "
+		     "offset of 24 hours or more, which docker cannot validate (quote it to keep it "
+		     "as a string)\n");
 }
 
 void test_load__positions(void)
