@@ -396,7 +396,7 @@ static const char *scalar_text(struct loader *l, const char *s, size_t len)
 /* The entries of an open mapping so far (valid until the next one is added). */
 static struct node_entry *frame_entries(struct loader *l, struct frame *f)
 {
-	return l->ents + f->base;
+	return l->ents ? l->ents + f->base : NULL; /* no entries yet: NULL + 0 is undefined */
 }
 
 static void index_insert(struct loader *l, struct frame *f, size_t entry)

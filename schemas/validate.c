@@ -388,7 +388,8 @@ static inline const snode *find_prop(const snode *s, const char *key)
 		if (!p)
 			return NULL;
 		const struct stab_prop *prop = &stab_props[s->props + p - 1];
-		if (!memcmp(stab_pool + prop->name, key, len + 1))
+		/* strcmp: the pool name may be shorter than key and end the pool */
+		if (!strcmp(stab_pool + prop->name, key))
 			return &stab_nodes[prop->node];
 	}
 }
