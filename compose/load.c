@@ -9,6 +9,7 @@
 #include "compose/node.h"
 #include "compose/run.h"
 #include "compose/sbuf.h"
+#include "compose/units.h"
 #include "compose/xalloc.h"
 #include "compose/ytime.h"
 
@@ -210,6 +211,15 @@ void load_resolve_plain(struct arena *a, struct node *n)
 	char c = t[0];
 	if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.') || memchr(t, 0, len))
 		return;
+	if (c == '.') {
+		/* yaml.v3 hands a '.'-led word to ParseFloat as it is: "._5" stays a string */
+		double f;
+		if (units_parse_go_float(t, &f) == 0) {
+			n->kind = NODE_FLOAT;
+			n->s.v.f = f;
+		}
+		return;
+	}
 	/* timestamps first, as yaml.v3 tries them (they start with four digits and '-') */
 	if (len > 4 && t[4] == '-' && !ytime_parse(NULL, t, len)) {
 		n->kind = NODE_TIME;
@@ -248,6 +258,26 @@ void load_resolve_plain(struct arena *a, struct node *n)
 		if (errno != ERANGE || fabs(f) < 1) {
 			n->kind = NODE_FLOAT;
 			n->s.v.f = f;
+		}
+		goto done;
+	}
+	/* yaml.v3 then parses what follows "0b" / "0o" with a sign of its own: 0b-1 is -1 */
+	if (plain[0] == '0' && (plain[1] == 'b' || plain[1] == 'o') &&
+	    (plain[2] == '-' || plain[2] == '+') && plain[3]) {
+		int base = plain[1] == 'b' ? 2 : 8;
+		uint64_t v = 0;
+		const char *q = plain + 3;
+		for (; *q >= '0' && *q < '0' + base; q++) {
+			uint64_t d = (uint64_t)(*q - '0');
+			if (v > (UINT64_MAX - d) / (uint64_t)base)
+				break;
+			v = v * (uint64_t)base + d;
+		}
+		int minus = plain[2] == '-';
+		if (!*q && v <= (uint64_t)INT64_MAX + (uint64_t)minus) {
+			n->kind = NODE_INT;
+			n->s.v.i = minus ? (v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v)
+					 : (int64_t)v;
 		}
 	}
 done:
@@ -742,6 +772,45 @@ static void check_time(struct loader *l, const struct node *n)
 	l->had_error = 1;
 }
 
+/* The YAML tag a loaded scalar resolved to, as yaml.v3 names it. */
+static const char *resolved_tag(const struct node *n)
+{
+	switch (n->kind) {
+	case NODE_NULL: return "!!null";
+	case NODE_BOOL: return "!!bool";
+	case NODE_INT: return "!!int";
+	case NODE_FLOAT: return "!!float";
+	case NODE_TIME: return "!!timestamp";
+	default: return "!!str";
+	}
+}
+
+/*
+ * yaml.v3 fails when an explicit !!null, !!bool, !!int, !!float or
+ * !!timestamp tag does not fit what the text resolves to (`!!int foo`); an
+ * integer fits !!float.
+ */
+static void check_tag(struct loader *l, const struct node *n, const char *tag)
+{
+	static const char prefix[] = "tag:yaml.org,2002:";
+	if (!tag || strncmp(tag, prefix, sizeof(prefix) - 1))
+		return;
+	const char *want = tag + sizeof(prefix) - 1, *got = resolved_tag(n) + 2;
+	if (strcmp(want, "null") && strcmp(want, "bool") && strcmp(want, "int") &&
+	    strcmp(want, "float") && strcmp(want, "timestamp"))
+		return;
+	if (!strcmp(want, got) || (!strcmp(want, "float") && n->kind == NODE_INT))
+		return;
+	struct sbuf path = SBUF_INIT;
+	path_of_stack(l, &path);
+	diag_add(&l->run->diag, DIAG_ERROR, "yaml.tag", n->pos, path.buf,
+		 "value %s reads as !!%s, not the !!%s its tag asks for (remove the tag or change "
+		 "the value)",
+		 diag_repr(&l->run->diag, n->s.text, n->s.len), got, want);
+	sbuf_release(&path);
+	l->had_error = 1;
+}
+
 /* What a scalar means as a key: NODE_KEY_NONSTR unless it is a string. */
 static unsigned scalar_keyflags(const struct node *n)
 {
@@ -794,6 +863,7 @@ int load_yaml(struct node **out, struct run *run, uint32_t src)
 			n = arena_alloc(&run->arena, sizeof(*n));
 			scalar_init(&l, n, &ev);
 			check_time(&l, n);
+			check_tag(&l, n, (const char *)ev.data.scalar.tag);
 			if (ev.data.scalar.anchor)
 				define_anchor(&l, (const char *)ev.data.scalar.anchor, n);
 			failed = attach(&l, n, 1, scalar_keyflags(n));
