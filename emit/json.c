@@ -119,18 +119,10 @@ static void put_node(struct sbuf *out, const struct node *n, const struct shape 
 		puts0(out, n->s.v.b ? "true" : "false");
 		break;
 	case NODE_INT: {
-		char digits[24];
-		int neg = !(n->flags & NODE_UNSIGNED) && n->s.v.i < 0;
-		uint64_t u = (n->flags & NODE_UNSIGNED) ? n->s.v.u :
-			     neg ? 0 - (uint64_t)n->s.v.i : (uint64_t)n->s.v.i;
-		size_t at = sizeof(digits);
-		do {
-			digits[--at] = (char)('0' + u % 10);
-			u /= 10;
-		} while (u);
-		if (neg)
-			digits[--at] = '-';
-		put(out, digits + at, sizeof(digits) - at);
+		char digits[SHAPE_INT_DIGITS];
+		size_t len;
+		const char *text = shape_format_int(digits, n, &len);
+		put(out, text, len);
 		break;
 	}
 	case NODE_FLOAT:

@@ -752,3 +752,19 @@ void shape_format_float(struct sbuf *out, double f, int bits32, char fmt)
 			sb_putc(out, i < 0 ? '0' : digits[i]);
 	}
 }
+
+const char *shape_format_int(char digits[SHAPE_INT_DIGITS], const struct node *n, size_t *len)
+{
+	int neg = !(n->flags & NODE_UNSIGNED) && n->s.v.i < 0;
+	uint64_t u = (n->flags & NODE_UNSIGNED) ? n->s.v.u :
+		     neg ? 0 - (uint64_t)n->s.v.i : (uint64_t)n->s.v.i;
+	size_t at = SHAPE_INT_DIGITS;
+	do {
+		digits[--at] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (neg)
+		digits[--at] = '-';
+	*len = SHAPE_INT_DIGITS - at;
+	return digits + at;
+}

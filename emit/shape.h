@@ -76,4 +76,11 @@ int shape_key_less(const char *a, size_t alen, const char *b, size_t blen);
  */
 void shape_format_float(struct sbuf *out, double f, int bits32, char fmt);
 
+/*
+ * An integer node's decimal text, written at the end of digits: returns
+ * where it starts; *len is its length.
+ */
+#define SHAPE_INT_DIGITS 24 /* room for an int64 or uint64 in decimal */
+const char *shape_format_int(char digits[SHAPE_INT_DIGITS], const struct node *n, size_t *len);
+
 #endif

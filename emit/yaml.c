@@ -1047,7 +1047,6 @@ static void emit_key(struct emitter *e, const struct key_memo *m)
 	free(sc.owned);
 }
 
-#define INT_DIGITS 24 /* room for an int64 or uint64 in decimal */
 
 /*
  * A scalar written as simple text: its style, with its text and length
@@ -1055,7 +1054,7 @@ static void emit_key(struct emitter *e, const struct key_memo *m)
  * and integers are plain text that reads back as itself.
  */
 static int scalar_text(const struct node *n, const struct shape *shape,
-		       char digits[INT_DIGITS], const char **text, size_t *len)
+		       char digits[SHAPE_INT_DIGITS], const char **text, size_t *len)
 {
 	switch (n->kind) {
 	case NODE_NULL:
@@ -1068,21 +1067,9 @@ static int scalar_text(const struct node *n, const struct shape *shape,
 		*text = n->s.v.b ? "true" : "false";
 		*len = n->s.v.b ? 4 : 5;
 		return STYLE_PLAIN;
-	case NODE_INT: {
-		int neg = !(n->flags & NODE_UNSIGNED) && n->s.v.i < 0;
-		uint64_t u = (n->flags & NODE_UNSIGNED) ? n->s.v.u :
-			     neg ? 0 - (uint64_t)n->s.v.i : (uint64_t)n->s.v.i;
-		size_t at = INT_DIGITS;
-		do {
-			digits[--at] = (char)('0' + u % 10);
-			u /= 10;
-		} while (u);
-		if (neg)
-			digits[--at] = '-';
-		*text = digits + at;
-		*len = INT_DIGITS - at;
+	case NODE_INT:
+		*text = shape_format_int(digits, n, len);
 		return STYLE_PLAIN;
-	}
 	case NODE_STR:
 		*text = n->s.text;
 		*len = n->s.len;
@@ -1136,7 +1123,7 @@ static void emit_map(struct emitter *e, const struct node *map, const struct sha
 	for (size_t i = 0; i < map->map.n; i++) {
 		const struct key_memo *m = key_memo(e, order[i].e->key);
 		const struct node *val = order[i].e->val;
-		char digits[INT_DIGITS];
+		char digits[SHAPE_INT_DIGITS];
 		const char *text;
 		size_t len;
 		if (m->style != STYLE_PLAIN) {
@@ -1244,7 +1231,7 @@ static void emit_complex(struct emitter *e, const struct node *n, const struct s
 static void emit_node(struct emitter *e, const struct node *n, const struct shape *shape,
 		      enum ctx ctx)
 {
-	char digits[INT_DIGITS];
+	char digits[SHAPE_INT_DIGITS];
 	const char *text;
 	size_t len;
 	int style = scalar_text(n, shape, digits, &text, &len);
