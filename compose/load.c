@@ -565,15 +565,20 @@ static void free_frame(struct frame *f)
 	free(f->index);
 }
 
-static void path_of_stack(struct loader *l, struct sbuf *path)
+/* The path of the value being read (for a message; in the arena). */
+static const char *stack_path(struct loader *l)
 {
+	struct sbuf path = SBUF_INIT;
 	for (size_t i = 0; i < l->depth; i++) {
 		struct frame *f = &l->stack[i];
 		if (f->node->kind == NODE_MAP && f->have_key)
-			path_push_key(path, f->key);
+			path_push_key(&path, f->key);
 		else if (f->node->kind == NODE_SEQ)
-			path_push_index(path, f->node->seq.n);
+			path_push_index(&path, f->node->seq.n);
 	}
+	const char *s = arena_strndup(&l->run->arena, path.buf, path.len);
+	sbuf_release(&path);
+	return s;
 }
 
 /* The pending key of a map: k's text (in the arena, and never changed). */
@@ -600,11 +605,8 @@ static int attach(struct loader *l, struct node *n, int is_key_scalar, unsigned 
 	if (!f->have_key) {
 		/* this node is a key */
 		if (!is_key_scalar) {
-			struct sbuf path = SBUF_INIT;
-			path_of_stack(l, &path);
-			diag_error(&l->run->diag, n->pos, path.buf,
+			diag_error(&l->run->diag, n->pos, stack_path(l),
 				   "mapping keys must be scalars, not a %s", node_kind_name(n->kind));
-			sbuf_release(&path);
 			return -1;
 		}
 		set_key(f, n, keyflags);
@@ -621,11 +623,8 @@ static int attach(struct loader *l, struct node *n, int is_key_scalar, unsigned 
 				ok &= n->seq.v[i]->kind == NODE_MAP;
 		}
 		if (!ok) {
-			struct sbuf path = SBUF_INIT;
-			path_of_stack(l, &path);
-			diag_error(&l->run->diag, n->pos, path.buf,
+			diag_error(&l->run->diag, n->pos, stack_path(l),
 				   "merge key value must be a mapping or a list of mappings");
-			sbuf_release(&path);
 			return -1;
 		}
 		ALLOC_GROW(f->merges, f->nmerges + 1, f->merges_alloc);
@@ -633,13 +632,10 @@ static int attach(struct loader *l, struct node *n, int is_key_scalar, unsigned 
 	} else {
 		struct node_entry *dup = frame_find(l, f, f->key);
 		if (dup) {
-			struct sbuf path = SBUF_INIT;
-			path_of_stack(l, &path);
-			diag_add(&l->run->diag, DIAG_ERROR, "yaml.duplicate-key", f->keypos, path.buf,
+			diag_add(&l->run->diag, DIAG_ERROR, "yaml.duplicate-key", f->keypos, stack_path(l),
 				 "duplicate key %s",
 				 diag_repr(&l->run->diag, f->key, strlen(f->key)));
 			diag_note(&l->run->diag, dup->keypos, "first defined here");
-			sbuf_release(&path);
 			f->key = NULL;
 			f->have_key = 0;
 			l->had_error = 1;
@@ -762,13 +758,10 @@ static void check_time(struct loader *l, const struct node *n)
 	struct ytime t;
 	if (n->kind != NODE_TIME || ytime_parse(&t, n->s.text, n->s.len) || ytime_json_ok(&t))
 		return;
-	struct sbuf path = SBUF_INIT;
-	path_of_stack(l, &path);
-	diag_add(&l->run->diag, DIAG_ERROR, "yaml.timestamp", n->pos, path.buf,
+	diag_add(&l->run->diag, DIAG_ERROR, "yaml.timestamp", n->pos, stack_path(l),
 		 "timestamp %s has a zone offset of 24 hours or more, which docker cannot "
 		 "validate (quote it to keep it as a string)",
 		 n->s.text); /* a timestamp's text needs no escapes */
-	sbuf_release(&path);
 	l->had_error = 1;
 }
 
@@ -801,13 +794,10 @@ static void check_tag(struct loader *l, const struct node *n, const char *tag)
 		return;
 	if (!strcmp(want, got) || (!strcmp(want, "float") && n->kind == NODE_INT))
 		return;
-	struct sbuf path = SBUF_INIT;
-	path_of_stack(l, &path);
-	diag_add(&l->run->diag, DIAG_ERROR, "yaml.tag", n->pos, path.buf,
+	diag_add(&l->run->diag, DIAG_ERROR, "yaml.tag", n->pos, stack_path(l),
 		 "value %s reads as !!%s, not the !!%s its tag asks for (remove the tag or change "
 		 "the value)",
 		 diag_repr(&l->run->diag, n->s.text, n->s.len), got, want);
-	sbuf_release(&path);
 	l->had_error = 1;
 }
 
