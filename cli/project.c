@@ -421,12 +421,110 @@ static int load_checked(struct node **out, struct run *run, uint32_t src,
 	return 0;
 }
 
+/*
+ * The fast way through the per-file phases: each service goes through all
+ * of them (and normalization) back to back while its nodes are in the
+ * cache, then the rest of the file does. Only for files without any
+ * diagnostic: project_load() forgets what this produced and takes the
+ * phase-by-phase way (which fixes the diagnostics, their order and which
+ * phases a failing file skips) as soon as one appears. A part is shown to
+ * the phases as a document of its own: for a service, `version` and
+ * `services` holding only it; for the rest, the root with an empty
+ * `services`. Nothing the phases check relates two parts.
+ */
+struct part {
+	struct node root, services;
+	struct node_entry *entries, service;
+};
+
+/* Point p->root at root's entries with services (entry se) replaced by one service or none. */
+static struct node *part_root(struct part *p, const struct node *root, const struct node_entry *se,
+			      const struct node_entry *svc)
+{
+	p->root = *root;
+	p->root.map.v = p->entries;
+	p->root.map.n = 0;
+	for (size_t i = 0; i < root->map.n; i++) {
+		const struct node_entry *e = &root->map.v[i];
+		if (e == se) {
+			p->services = *se->val;
+			p->services.map.v = &p->service;
+			p->services.map.n = p->services.map.alloc = svc ? 1 : 0;
+			if (svc)
+				p->service = *svc;
+			p->entries[p->root.map.n] = *e;
+			p->entries[p->root.map.n++].val = &p->services;
+		} else if (!svc || !strcmp(e->key, "version")) {
+			p->entries[p->root.map.n++] = *e;
+		}
+	}
+	p->root.map.alloc = p->root.map.n;
+	return &p->root;
+}
+
+static void checks_of_part(struct run *run, struct node *root, const struct project_opts *o,
+			   struct env *env, const char *v)
+{
+	schema_check_keys(run, root);
+	if (!o->no_interpolate) {
+		struct interp_opts io = { o->compat_docker ? INTERP_DOCKER : INTERP_SPEC, env };
+		interp_tree(run, root, &io);
+		typecast_tree(run, root);
+	}
+	schema_validate(run, root, v);
+}
+
+/*
+ * One file the fast way; *out as from normalize_file(). Returns -1 if the
+ * file needs the slow way: a diagnostic, or a problem that one would report.
+ */
+static int load_fast(struct node **out, struct run *run, uint32_t src, const struct project_opts *o,
+		     struct env *env, const char **version, const struct normalize_opts *no)
+{
+	struct diag_sink *d = &run->diag;
+	size_t mark = d->n;
+	struct node *root = NULL;
+	const char *v = NULL;
+	*out = NULL;
+	if (load_yaml(&root, run, src) || !root || root->kind != NODE_MAP ||
+	    (root->flags & NODE_NONSTR_KEYS) || schema_version_check(&v, run, root) || !v ||
+	    (*version && strcmp(*version, v)))
+		return -1;
+	if (!*version)
+		*version = v;
+	struct node_entry *se = node_map_find(root, "services");
+	struct node *services = se && se->val->kind == NODE_MAP ? se->val : NULL;
+	struct part p;
+	p.entries = xmalloc(root->map.n * sizeof(*p.entries));
+	for (size_t i = 0; services && i < services->map.n && d->n == mark; i++) {
+		struct node_entry *e = &services->map.v[i];
+		checks_of_part(run, part_root(&p, root, se, e), o, env, v);
+		struct node *svc = NULL;
+		if (d->n == mark)
+			normalize_service(&svc, run, root, e->key, e->val, no);
+		*e = (struct node_entry){ e->key, e->keypos, 0, svc };
+	}
+	if (d->n == mark) {
+		struct node *rest = part_root(&p, root, services ? se : NULL, NULL);
+		checks_of_part(run, rest, o, env, v);
+		if (d->n == mark) {
+			normalize_file(out, run, rest, no);
+			struct node_entry *ne = node_map_find(*out, "services");
+			if (services)
+				ne->val = services;
+		}
+	}
+	free(p.entries);
+	return d->n == mark ? 0 : -1;
+}
+
 /* ==== the pipeline ==== */
 
 int project_load(struct project *out, struct run *run, const struct project_opts *o)
 {
 	struct file_list files = { 0 };
 	struct node **trees = NULL;
+	uint32_t *srcs = NULL;
 	struct env *env = NULL;
 	char *workdir = NULL, *project_dir = NULL;
 	const char *version = NULL;
@@ -457,31 +555,45 @@ int project_load(struct project *out, struct run *run, const struct project_opts
 	workdir = xstrdup(project_dir);
 
 	trees = xcalloc(files.n, sizeof(*trees));
+	srcs = xcalloc(files.n, sizeof(*srcs));
 	int failed = 0;
-	for (size_t i = 0; i < files.n; i++) {
-		uint32_t src;
-		if (load_read_file(&src, run, files.names[i], files.abs[i])) {
+	/* reading only ever fails with a message without a position: these come first anyway */
+	for (size_t i = 0; i < files.n; i++)
+		if (load_read_file(&srcs[i], run, files.names[i], files.abs[i]))
 			failed = 1;
-			continue;
-		}
-		if (load_checked(&trees[i], run, src, o, env, &version))
-			failed = 1;
-		/* from here on only an excerpt reads the text */
-		source_evict(&run->sources, src);
-	}
 	if (failed)
 		goto done;
 
 	const char *home = getenv("HOME");
 	struct normalize_opts no = { workdir, home, env_lookup, env };
-	for (size_t i = 0; i < files.n; i++) {
-		struct node *norm = NULL;
-		if (normalize_file(&norm, run, trees[i], &no))
-			failed = 1;
-		trees[i] = norm;
+	/* with --max-errors, dropped errors could not be taken back */
+	int fast = !run->diag.max_errors;
+	size_t mark = run->diag.n;
+	for (size_t i = 0; fast && i < files.n; i++) {
+		fast = !load_fast(&trees[i], run, srcs[i], o, env, &version, &no);
+		/* from here on only an excerpt reads the text */
+		source_evict(&run->sources, srcs[i]);
 	}
-	if (failed)
-		goto done;
+	if (!fast) {
+		if (!run->diag.max_errors)
+			diag_rewind(&run->diag, mark);
+		version = NULL;
+		for (size_t i = 0; i < files.n; i++) {
+			if (load_checked(&trees[i], run, srcs[i], o, env, &version))
+				failed = 1;
+			source_evict(&run->sources, srcs[i]);
+		}
+		if (failed)
+			goto done;
+		for (size_t i = 0; i < files.n; i++) {
+			struct node *norm = NULL;
+			if (normalize_file(&norm, run, trees[i], &no))
+				failed = 1;
+			trees[i] = norm;
+		}
+		if (failed)
+			goto done;
+	}
 
 	struct node *merged = trees[0];
 	for (size_t i = 1; i < files.n; i++)
@@ -510,6 +622,7 @@ int project_load(struct project *out, struct run *run, const struct project_opts
 	ret = 0;
 done:
 	free(trees);
+	free(srcs);
 	free(workdir);
 	free(project_dir);
 	file_list_release(&files);

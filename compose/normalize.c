@@ -1667,6 +1667,17 @@ static struct node *normalize_section(struct nctx *c, enum section sec, const ch
 	return w ? in : NULL;
 }
 
+static struct node *normalize_one_service(struct nctx *c, const char *name, struct node *in)
+{
+	size_t mark = path_key(c, "services");
+	path_steps_key(&c->steps, name);
+	struct node *svc = dec_struct(c, in, &service_shape, 1);
+	if (svc)
+		resolve_environment(c, svc);
+	path_pop(c, mark);
+	return svc;
+}
+
 static struct node *normalize_services(struct nctx *c, struct node *in)
 {
 	if (in->kind != NODE_MAP)
@@ -1674,12 +1685,7 @@ static struct node *normalize_services(struct nctx *c, struct node *in)
 	size_t w = 0;
 	for (size_t i = 0; i < in->map.n; i++) {
 		struct node_entry *e = &in->map.v[i];
-		size_t mark = path_key(c, "services");
-		path_steps_key(&c->steps, e->key);
-		struct node *svc = dec_struct(c, e->val, &service_shape, 1);
-		if (svc)
-			resolve_environment(c, svc);
-		path_pop(c, mark);
+		struct node *svc = normalize_one_service(c, e->key, e->val);
 		if (svc)
 			in->map.v[w++] = (struct node_entry){ e->key, e->keypos, 0, svc };
 	}
@@ -1687,13 +1693,26 @@ static struct node *normalize_services(struct nctx *c, struct node *in)
 	return in;
 }
 
-static void set_version(struct nctx *c, struct node *root)
+static void set_version(struct nctx *c, const struct node *root)
 {
 	struct node *v = node_map_get(root, "version");
 	const char *s = v && v->kind == NODE_STR ? v->s.text : "";
 	if (!*s || !strcmp(s, "3") || strlen(s) >= sizeof(c->version))
 		s = "3.13";
 	strcpy(c->version, s);
+}
+
+int normalize_service(struct node **out, struct run *run, const struct node *root,
+		      const char *name, struct node *svc, const struct normalize_opts *o)
+{
+	struct nctx c = { .run = run, .a = &run->arena, .o = o };
+	sbuf_init(&c.path, 0);
+	c.steps = (struct path_steps)PATH_STEPS_INIT;
+	set_version(&c, root);
+	*out = normalize_one_service(&c, name, svc);
+	path_steps_release(&c.steps);
+	sbuf_release(&c.path);
+	return c.failed ? -1 : 0;
 }
 
 int normalize_file(struct node **out, struct run *run, struct node *root,
