@@ -463,12 +463,11 @@ static struct node *part_root(struct part *p, const struct node *root, const str
 }
 
 static void checks_of_part(struct run *run, struct node *root, const struct project_opts *o,
-			   struct env *env, const char *v)
+			   struct interp_walker *iw, const char *v)
 {
 	schema_check_keys(run, root);
 	if (!o->no_interpolate) {
-		struct interp_opts io = { o->compat_docker ? INTERP_DOCKER : INTERP_SPEC, env };
-		interp_tree(run, root, &io);
+		interp_walker_tree(iw, root);
 		typecast_tree(run, root);
 	}
 	schema_validate(run, root, v);
@@ -479,7 +478,7 @@ static void checks_of_part(struct run *run, struct node *root, const struct proj
  * file needs the slow way: a diagnostic, or a problem that one would report.
  */
 static int load_fast(struct node **out, struct run *run, uint32_t src, const struct project_opts *o,
-		     struct env *env, const char **version, const struct normalize_opts *no)
+		     struct interp_walker *iw, const char **version, const struct normalize_opts *no)
 {
 	struct diag_sink *d = &run->diag;
 	size_t mark = d->n;
@@ -498,7 +497,7 @@ static int load_fast(struct node **out, struct run *run, uint32_t src, const str
 	p.entries = xmalloc(root->map.n * sizeof(*p.entries));
 	for (size_t i = 0; services && i < services->map.n && d->n == mark; i++) {
 		struct node_entry *e = &services->map.v[i];
-		checks_of_part(run, part_root(&p, root, se, e), o, env, v);
+		checks_of_part(run, part_root(&p, root, se, e), o, iw, v);
 		struct node *svc = NULL;
 		if (d->n == mark)
 			normalize_service(&svc, run, root, e->key, e->val, no);
@@ -506,7 +505,7 @@ static int load_fast(struct node **out, struct run *run, uint32_t src, const str
 	}
 	if (d->n == mark) {
 		struct node *rest = part_root(&p, root, services ? se : NULL, NULL);
-		checks_of_part(run, rest, o, env, v);
+		checks_of_part(run, rest, o, iw, v);
 		if (d->n == mark) {
 			normalize_file(out, run, rest, no);
 			struct node_entry *ne = node_map_find(*out, "services");
@@ -569,11 +568,14 @@ int project_load(struct project *out, struct run *run, const struct project_opts
 	/* with --max-errors, dropped errors could not be taken back */
 	int fast = !run->diag.max_errors;
 	size_t mark = run->diag.n;
+	struct interp_opts io = { o->compat_docker ? INTERP_DOCKER : INTERP_SPEC, env };
+	struct interp_walker *iw = interp_walker_new(run, &io);
 	for (size_t i = 0; fast && i < files.n; i++) {
-		fast = !load_fast(&trees[i], run, srcs[i], o, env, &version, &no);
+		fast = !load_fast(&trees[i], run, srcs[i], o, iw, &version, &no);
 		/* from here on only an excerpt reads the text */
 		source_evict(&run->sources, srcs[i]);
 	}
+	interp_walker_free(iw);
 	if (!fast) {
 		if (!run->diag.max_errors)
 			diag_rewind(&run->diag, mark);

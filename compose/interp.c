@@ -888,18 +888,41 @@ static void walk_node(struct walk *w, struct node *n, int top)
 	}
 }
 
+struct interp_walker {
+	struct walk w;
+};
+
+static void walker_init(struct walk *w, struct run *run, const struct interp_opts *opts,
+			int compare_all)
+{
+	*w = (struct walk){ .run = run, .opts = opts, .steps = PATH_STEPS_INIT, .path = SBUF_INIT,
+			    .compare_all = compare_all, .out = SBUF_INIT, .dk_out = SBUF_INIT };
+}
+
+static int walker_tree(struct walk *w, struct node *root)
+{
+	w->failed = 0;
+	if (root && worth_visiting(root))
+		walk_node(w, root, 1);
+	return w->failed ? -1 : 0;
+}
+
+static void walker_release(struct walk *w)
+{
+	path_steps_release(&w->steps);
+	sbuf_release(&w->path);
+	sbuf_release(&w->out);
+	sbuf_release(&w->dk_out);
+}
+
 static int walk_tree(struct run *run, struct node *root, const struct interp_opts *opts,
 		     int compare_all)
 {
-	struct walk w = { .run = run, .opts = opts, .steps = PATH_STEPS_INIT, .path = SBUF_INIT,
-			  .compare_all = compare_all, .out = SBUF_INIT, .dk_out = SBUF_INIT };
-	if (root && worth_visiting(root))
-		walk_node(&w, root, 1);
-	path_steps_release(&w.steps);
-	sbuf_release(&w.path);
-	sbuf_release(&w.out);
-	sbuf_release(&w.dk_out);
-	return w.failed ? -1 : 0;
+	struct walk w;
+	walker_init(&w, run, opts, compare_all);
+	int ret = walker_tree(&w, root);
+	walker_release(&w);
+	return ret;
 }
 
 int interp_tree(struct run *run, struct node *root, const struct interp_opts *opts)
@@ -910,4 +933,24 @@ int interp_tree(struct run *run, struct node *root, const struct interp_opts *op
 int interp_tree_compare_all(struct run *run, struct node *root, const struct interp_opts *opts)
 {
 	return walk_tree(run, root, opts, 1);
+}
+
+struct interp_walker *interp_walker_new(struct run *run, const struct interp_opts *opts)
+{
+	struct interp_walker *w = xmalloc(sizeof(*w));
+	walker_init(&w->w, run, opts, 0);
+	return w;
+}
+
+int interp_walker_tree(struct interp_walker *w, struct node *root)
+{
+	return walker_tree(&w->w, root);
+}
+
+void interp_walker_free(struct interp_walker *w)
+{
+	if (!w)
+		return;
+	walker_release(&w->w);
+	free(w);
 }
