@@ -269,6 +269,7 @@ struct frame {
 	size_t nmerges, merges_alloc;
 	struct pos merge_pos;
 	size_t base;     /* where its children start in the loader's items or ents */
+	size_t anchors_at; /* the loader's nanchors when it opened */
 	/* maps: key index once the map is big (services of a large project) */
 	uint32_t *index; /* entry number + 1; 0 = empty slot */
 	size_t index_cap;
@@ -665,6 +666,7 @@ static int push_frame(struct loader *l, struct node *n, const unsigned char *anc
 	memset(f, 0, sizeof(*f));
 	f->node = n;
 	f->base = n->kind == NODE_SEQ ? l->nitems : l->nents;
+	f->anchors_at = l->nanchors;
 	if (anchor) {
 		f->anchor = xstrdup((const char *)anchor);
 		/* visible (as open) to catch recursive aliases */
@@ -716,6 +718,22 @@ static void scalar_init(struct loader *l, struct node *n, yaml_event_t *ev)
 	}
 }
 
+/* The closing frame f is services.<name> for the hook (see load_yaml_hook). */
+static void call_hook(struct loader *l, const struct load_hook *hook, struct frame *f)
+{
+	struct frame *top = &l->stack[0], *sf = &l->stack[1];
+	if (f != &l->stack[2] || f->node->kind != NODE_MAP || l->had_error ||
+	    f->anchors_at != l->nanchors || top->node->kind != NODE_MAP || !top->have_key ||
+	    (top->keyflags & NODE_KEY_NONSTR) || strcmp(top->key, "services") ||
+	    sf->node->kind != NODE_MAP || !sf->have_key || (sf->keyflags & NODE_KEY_NONSTR) ||
+	    (!strcmp(sf->key, "<<") && !(sf->keyflags & NODE_QUOTED)))
+		return;
+	struct node_entry services = { top->key, top->keypos, top->keyflags, sf->node };
+	struct node_entry svc = { sf->key, sf->keypos, sf->keyflags, f->node };
+	hook->service(hook->ctx, top->node, frame_entries(l, top), top->node->map.n, &services,
+		      &svc);
+}
+
 /* What a scalar means as a key: NODE_KEY_NONSTR unless it is a string. */
 static unsigned scalar_keyflags(const struct node *n)
 {
@@ -723,6 +741,11 @@ static unsigned scalar_keyflags(const struct node *n)
 }
 
 int load_yaml(struct node **out, struct run *run, uint32_t src)
+{
+	return load_yaml_hook(out, run, src, NULL);
+}
+
+int load_yaml_hook(struct node **out, struct run *run, uint32_t src, const struct load_hook *hook)
 {
 	const struct source *s = source_get(&run->sources, src);
 	yaml_parser_t parser;
@@ -813,6 +836,8 @@ int load_yaml(struct node **out, struct run *run, uint32_t src)
 				frame_abandon(&l, f);
 			else
 				frame_close(&l, f);
+			if (!failed && hook && l.depth == 3)
+				call_hook(&l, hook, f);
 			n = f->node;
 			if (f->anchor) {
 				/* close the open anchor: the newest open one with this name */
