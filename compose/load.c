@@ -287,8 +287,7 @@ struct loader {
 	struct run *run;
 	uint32_t src;
 	/* keys and short scalars repeat (image, environment, "true", ...): one copy each */
-	struct shared_text *texts;
-	size_t ntexts, texts_cap;
+	struct shared_text *texts; /* TEXT_SETS sets of 2 ways, see scalar_text */
 	int nonstr_key; /* a mapping below the root has a key that is not a string */
 	struct frame *stack;
 	size_t depth, stack_alloc;
@@ -314,6 +313,7 @@ static uint32_t key_hash(const char *k)
 }
 
 #define SHARE_MAX_LEN 64 /* longer texts are rarely repeated */
+#define TEXT_SETS 4096  /* 128 KiB of cache entries */
 
 static uint64_t hash_mix(uint64_t h, uint64_t w)
 {
@@ -346,46 +346,37 @@ static uint32_t text_hash(const char *s, size_t len)
 	return (uint32_t)(h ^ (h >> 29));
 }
 
-static void texts_insert(struct shared_text *v, size_t cap, struct shared_text t)
-{
-	size_t i = t.hash & (cap - 1);
-	while (v[i].text)
-		i = (i + 1) & (cap - 1);
-	v[i] = t;
-}
-
 /*
- * The arena copy of s for a scalar: shared with the earlier scalars of the
- * file that have the same bytes. Texts are never changed in place (a phase
- * that changes a value gives the node a new text), so sharing is safe.
+ * The arena copy of s for a scalar: shared with an earlier scalar of the
+ * file that has the same bytes, if the cache of texts still holds it. Texts
+ * are never changed in place (a phase that changes a value gives the node
+ * a new text), so sharing is safe. The cache is small (it is probed for
+ * every scalar, and a table of every text would miss the CPU cache each
+ * time) and 2-way: a text that is met again moves to its set's first way,
+ * new texts take the second, so the texts that repeat (keys, common values)
+ * stay while the many that do not pass through.
  */
 static const char *scalar_text(struct loader *l, const char *s, size_t len)
 {
 	if (len > SHARE_MAX_LEN)
 		return arena_strndup(&l->run->arena, s, len);
 	uint32_t h = text_hash(s, len);
-	if (l->texts_cap) {
-		size_t mask = l->texts_cap - 1;
-		for (size_t i = h & mask; l->texts[i].text; i = (i + 1) & mask) {
-			struct shared_text *t = &l->texts[i];
-			if (t->hash == h && t->len == len && !memcmp(t->text, s, len))
-				return t->text;
+	if (!l->texts)
+		l->texts = xcalloc(TEXT_SETS * 2, sizeof(*l->texts));
+	struct shared_text *set = &l->texts[(h & (TEXT_SETS - 1)) * 2];
+	for (int w = 0; w < 2; w++) {
+		struct shared_text *t = &set[w];
+		if (t->text && t->hash == h && t->len == len && !memcmp(t->text, s, len)) {
+			if (w) {
+				struct shared_text hit = *t;
+				set[1] = set[0];
+				set[0] = hit;
+			}
+			return set[0].text;
 		}
 	}
-	if ((l->ntexts + 1) * 2 > l->texts_cap) {
-		size_t cap = l->texts_cap ? l->texts_cap * 2 : 256;
-		struct shared_text *v = xcalloc(cap, sizeof(*v));
-		for (size_t i = 0; i < l->texts_cap; i++)
-			if (l->texts[i].text)
-				texts_insert(v, cap, l->texts[i]);
-		free(l->texts);
-		l->texts = v;
-		l->texts_cap = cap;
-	}
-	struct shared_text t = { arena_strndup(&l->run->arena, s, len), (uint32_t)len, h };
-	texts_insert(l->texts, l->texts_cap, t);
-	l->ntexts++;
-	return t.text;
+	set[1] = (struct shared_text){ arena_strndup(&l->run->arena, s, len), (uint32_t)len, h };
+	return set[1].text;
 }
 
 /* The entries of an open mapping so far (valid until the next one is added). */
