@@ -501,7 +501,7 @@ static size_t statement(struct parser *p, size_t i)
 
 int dotenv_parse(struct env *env, struct run *run, uint32_t src)
 {
-	const struct source *so = source_get(&run->sources, src);
+	const struct source *so = source_get_lines(&run->sources, src);
 	if (!so)
 		BUG("dotenv_parse: no source %u", (unsigned)src);
 	struct parser p = { env, run, src, so, so->text, so->len, 0, POS_NONE, 0 };

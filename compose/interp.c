@@ -729,10 +729,11 @@ static const char *walk_path(struct walk *w)
 static unsigned locate(const struct run *run, const struct node *n, struct pos *pos)
 {
 	const struct source *so = source_get(&run->sources, n->pos.src);
+	size_t b;
 	*pos = n->pos;
-	if (!so || !n->pos.line || n->pos.line > so->nlines || memchr(n->s.text, '\n', n->s.len))
+	if (memchr(n->s.text, '\n', n->s.len) ||
+	    source_line_start(&b, &run->sources, n->pos.src, n->pos.line))
 		return 0;
-	size_t b = so->lines[n->pos.line - 1];
 	for (uint32_t col = 1; col < n->pos.col && b < so->len; col++) {
 		b++;
 		while (b < so->len && ((unsigned char)so->text[b] & 0xC0) == 0x80)

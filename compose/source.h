@@ -28,7 +28,8 @@ struct source {
 	const char *abspath; /* absolute path, NULL for stdin */
 	const char *text;    /* NUL-terminated copy of the bytes */
 	size_t len;
-	uint32_t *lines;     /* byte offset of each line start (texts are < 4 GiB) */
+	uint32_t *lines;     /* byte offset of each line start (texts are < 4 GiB); built by
+				source_line_start() when first needed (nlines 0 until then) */
 	size_t nlines;
 	size_t map_len;      /* text is a private file mapping of this size; 0: in the arena */
 };
@@ -62,6 +63,17 @@ int source_add_mapped(uint32_t *out_src, struct source_table *t, const char *nam
  */
 void source_evict(const struct source_table *t, uint32_t src);
 const struct source *source_get(const struct source_table *t, uint32_t src);
+
+/*
+ * source_get() with lines and nlines filled in: the index of line starts is
+ * built on first use (only messages need it). The text must be readable.
+ */
+const struct source *source_get_lines(const struct source_table *t, uint32_t src);
+/*
+ * Where line (1-based) of src starts: 0 with the byte offset in *out, or -1
+ * if there is no such line or the text cannot be read any more.
+ */
+int source_line_start(size_t *out, const struct source_table *t, uint32_t src, uint32_t line);
 
 /* Append the source line at pos and a caret line under its column. */
 void source_excerpt(struct sbuf *out, const struct source_table *t, struct pos pos);
