@@ -165,7 +165,7 @@ void load_resolve_plain(struct arena *a, struct node *n)
 	static const char *const ninf[] = { "-.inf", "-.Inf", "-.INF" };
 	static const char *const nan_[] = { ".nan", ".NaN", ".NAN" };
 	const char *t = n->s.text;
-	size_t len = n->s.len;
+	size_t len = n->len;
 	/* most scalars are words that are none of these: one switch on the first byte */
 	switch (len ? t[0] : '~') {
 	case '~': case 'n': case 'N':
@@ -433,8 +433,7 @@ static struct node_entry *frame_find(struct loader *l, struct frame *f, const ch
 
 static struct pos mark_pos(const struct loader *l, yaml_mark_t m)
 {
-	struct pos p = { l->src, (uint32_t)m.line + 1, (uint32_t)m.column + 1 };
-	return p;
+	return pos_make(l->src, (uint64_t)m.line + 1, (uint64_t)m.column + 1);
 }
 
 /* Counting first keeps a billion-laughs document from being built at all. */
@@ -691,7 +690,7 @@ static void scalar_init(struct loader *l, struct node *n, yaml_event_t *ev)
 	n->kind = NODE_STR;
 	n->pos = mark_pos(l, ev->start_mark);
 	n->s.text = scalar_text(l, (const char *)ev->data.scalar.value, ev->data.scalar.length);
-	n->s.len = ev->data.scalar.length;
+	n->len = ev->data.scalar.length;
 	int plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 	if (tag && !strcmp(tag, "!reset"))
 		n->flags |= NODE_TAG_RESET;

@@ -50,21 +50,23 @@ enum node_kind {
 
 struct node;
 
-struct node_entry {
+/* 28 bytes, packed: there is one per key of every mapping */
+struct __attribute__((packed, aligned(4))) node_entry {
 	const char *key;  /* NUL-terminated */
 	struct pos keypos;
 	unsigned keyflags;
 	struct node *val;
 };
 
+/* 32 bytes: a project has a node per scalar, and walks them all several times */
 struct node {
-	enum node_kind kind : 8; /* small: a project has a node per scalar */
+	enum node_kind kind : 8;
 	unsigned flags : 8;
 	struct pos pos;
+	uint32_t len; /* scalars: the length of s.text */
 	union {
 		struct {
 			const char *text; /* NUL-terminated; may hold NULs (use len) */
-			size_t len;
 			union {
 				int b;
 				int64_t i;
@@ -74,11 +76,11 @@ struct node {
 		} s;
 		struct {
 			struct node **v;
-			size_t n, alloc;
+			uint32_t n, alloc;
 		} seq;
 		struct {
 			struct node_entry *v;
-			size_t n, alloc;
+			uint32_t n, alloc;
 		} map;
 	};
 };

@@ -38,6 +38,8 @@ uint32_t source_add_arena(struct source_table *t, const char *name, const char *
 {
 	if (len >= UINT32_MAX)
 		BUG("source text of %zu bytes", len);
+	if (t->n >= POS_MAX_SRC)
+		die("more than %u files to read", POS_MAX_SRC);
 	struct source *s = arena_alloc(t->arena, sizeof(*s));
 	s->name = arena_strdup(t->arena, name);
 	s->abspath = abspath ? arena_strdup(t->arena, abspath) : NULL;

@@ -17,11 +17,26 @@
 struct arena;
 struct sbuf;
 
-struct pos {
-	uint32_t src, line, col;
+/*
+ * Eight bytes (every node and mapping entry has one): at most POS_MAX_SRC
+ * sources, and lines and columns past POS_MAX_LINE / POS_MAX_COL show as
+ * that (use pos_make() for values that may be that large).
+ */
+struct __attribute__((packed)) pos {
+	uint64_t src : 16, line : 24, col : 24;
 };
 
 #define POS_NONE ((struct pos){ 0, 0, 0 })
+#define POS_MAX_SRC 0xffffu
+#define POS_MAX_LINE 0xffffffu
+#define POS_MAX_COL 0xffffffu
+
+static inline struct pos pos_make(uint32_t src, uint64_t line, uint64_t col)
+{
+	struct pos p = { src, line > POS_MAX_LINE ? POS_MAX_LINE : line,
+			 col > POS_MAX_COL ? POS_MAX_COL : col };
+	return p;
+}
 
 struct source {
 	const char *name;    /* as the user named it ("-" shown as "<stdin>") */

@@ -136,7 +136,7 @@ static void put_node(struct sbuf *out, const struct node *n, const struct shape 
 		put_float(out, n->s.v.f, !!(shape->flags & SHAPE_F_FLOAT32));
 		break;
 	case NODE_STR:
-		put_string(out, n->s.text, n->s.len);
+		put_string(out, n->s.text, n->len);
 		break;
 	case NODE_SEQ: {
 		if (!n->seq.n) {

@@ -1172,8 +1172,8 @@ static int scalar_text(const struct node *n, const struct shape *shape,
 	}
 	case NODE_STR:
 		*text = n->s.text;
-		*len = n->s.len;
-		return simple_style(n->s.text, n->s.len);
+		*len = n->len;
+		return simple_style(n->s.text, n->len);
 	default:
 		return -1;
 	}
@@ -1304,7 +1304,7 @@ static void emit_complex(struct emitter *e, const struct node *n, const struct s
 		emit_float(e, n->s.v.f, shape, ctx);
 		break;
 	case NODE_STR:
-		scalar_from_string(&sc, n->s.text, n->s.len);
+		scalar_from_string(&sc, n->s.text, n->len);
 		emit_scalar(e, &sc, ctx);
 		free(sc.owned);
 		break;

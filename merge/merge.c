@@ -245,7 +245,7 @@ static int is_empty(const struct node *n)
 	case NODE_BOOL: return !n->s.v.b;
 	case NODE_INT: return (n->flags & NODE_UNSIGNED) ? n->s.v.u == 0 : n->s.v.i == 0;
 	case NODE_FLOAT: return n->s.v.f == 0;
-	case NODE_STR: return n->s.len == 0;
+	case NODE_STR: return n->len == 0;
 	case NODE_SEQ: return n->seq.n == 0;
 	case NODE_MAP: return n->map.n == 0;
 	}
@@ -588,7 +588,7 @@ static int keyed_key(struct merger *m, struct keyed *k, enum rule rule)
 	if (v && v->kind != NODE_STR)
 		return shape_error(m, v, "string");
 	k->str = v ? v->s.text : "";
-	k->len = v ? v->s.len : 0;
+	k->len = v ? v->len : 0;
 	return 0;
 }
 

@@ -353,11 +353,11 @@ static void put_got(struct sbuf *sb, const struct node *n)
 	case NODE_NULL: sb_puts(sb, "null"); break;
 	case NODE_STR:
 		sb_puts(sb, "string ");
-		sb_repr(sb, n->s.text, n->s.len, 60);
+		sb_repr(sb, n->s.text, n->len, 60);
 		break;
 	default:
 		sb_puts(sb, n->kind == NODE_BOOL ? "boolean " : n->kind == NODE_INT ? "integer " : "number ");
-		sb_put(sb, n->s.text, n->s.len);
+		sb_put(sb, n->s.text, n->len);
 	}
 }
 
@@ -680,9 +680,9 @@ static void canon(struct sbuf *sb, const struct node *n)
 	case NODE_BOOL: sb_putc(sb, n->s.v.b ? 't' : 'f'); break;
 	case NODE_STR:
 		sb_putc(sb, 's');
-		put_uint(sb, n->s.len);
+		put_uint(sb, n->len);
 		sb_putc(sb, ':');
-		sb_put(sb, n->s.text, n->s.len);
+		sb_put(sb, n->s.text, n->len);
 		break;
 	case NODE_INT:
 	case NODE_FLOAT:
@@ -755,7 +755,7 @@ static int few_distinct_strings(const struct node *n)
 			return 0;
 		for (size_t j = 0; j < i; j++) {
 			const struct node *b = n->seq.v[j];
-			if (a->s.len == b->s.len && !memcmp(a->s.text, b->s.text, a->s.len))
+			if (a->len == b->len && !memcmp(a->s.text, b->s.text, a->len))
 				return 0;
 		}
 	}
@@ -790,9 +790,9 @@ static void check_unique(struct vctx *c, const struct node *n)
 		if (node_is_scalar(item)) {
 			sb_putc(&m, ' ');
 			if (item->kind == NODE_STR)
-				sb_repr(&m, item->s.text, item->s.len, 60);
+				sb_repr(&m, item->s.text, item->len, 60);
 			else
-				sb_put(&m, item->s.text, item->s.len);
+				sb_put(&m, item->s.text, item->len);
 		}
 		sb_printf(&m, " (same as item %zu; items must be unique)", v[first].index);
 		push_index(c, v[i].index, &mark);
@@ -818,7 +818,7 @@ static void check_enum(struct vctx *c, const struct node *n, const snode *s)
 	struct sbuf m = SBUF_INIT;
 	sb_puts(&m, "invalid value ");
 	if (n->kind == NODE_STR)
-		sb_repr(&m, n->s.text, n->s.len, 60);
+		sb_repr(&m, n->s.text, n->len, 60);
 	else
 		put_got(&m, n);
 	sb_puts(&m, " (expected ");
@@ -861,21 +861,21 @@ static int short_duration(const char *s, size_t len)
 static void check_format(struct vctx *c, const struct node *n, enum sformat f)
 {
 	/* most values are fine: those need no message buffers */
-	if (n->kind == NODE_STR && (f == F_DURATION ? short_duration(n->s.text, n->s.len)
-				    : !format_port_spec(n->s.text, n->s.len, NULL)))
+	if (n->kind == NODE_STR && (f == F_DURATION ? short_duration(n->s.text, n->len)
+				    : !format_port_spec(n->s.text, n->len, NULL)))
 		return;
 	struct sbuf why = SBUF_INIT, m = SBUF_INIT;
 	int bad = 0;
 	if (f == F_DURATION && n->kind == NODE_STR) {
 		int64_t ns;
-		bad = strlen(n->s.text) != n->s.len || units_parse_duration(n->s.text, &ns);
+		bad = strlen(n->s.text) != n->len || units_parse_duration(n->s.text, &ns);
 		if (bad) { /* the message only when needed: most values are fine */
 			sb_puts(&m, "invalid duration ");
 			sb_puts(&why, "expected a number and a unit, such as 10s, 1m30s or 1.5h "
 				      "(units: ns, us, ms, s, m, h)");
 		}
 	} else if (f == F_PORTS && n->kind == NODE_STR) {
-		bad = format_port_spec(n->s.text, n->s.len, &why);
+		bad = format_port_spec(n->s.text, n->len, &why);
 		sb_puts(&m, "invalid port ");
 	} else if (f == F_PORTS && (node_types(n) & T_NUMBER)) {
 		char num[32];
@@ -895,9 +895,9 @@ static void check_format(struct vctx *c, const struct node *n, enum sformat f)
 	}
 	if (bad) {
 		if (n->kind == NODE_STR)
-			sb_repr(&m, n->s.text, n->s.len, 60);
+			sb_repr(&m, n->s.text, n->len, 60);
 		else
-			sb_put(&m, n->s.text, n->s.len);
+			sb_put(&m, n->s.text, n->len);
 		sb_puts(&m, ": ");
 		sb_put(&m, why.buf, why.len);
 		add_err(c, "schema.format", n->pos, &m);
@@ -981,7 +981,7 @@ static void validate_node(struct vctx *c, const struct node *n, const snode *s)
 	if ((s->flags & SN_MINIMUM) && (nt & T_NUMBER) && node_number(n) < s->minimum) {
 		struct sbuf m = SBUF_INIT;
 		sb_printf(&m, "must be at least %g, got ", s->minimum);
-		sb_put(&m, n->s.text, n->s.len);
+		sb_put(&m, n->s.text, n->len);
 		add_err(c, "schema.minimum", n->pos, &m);
 	}
 	/* a oneOf's branch walks the children; without one, someone must look at keys */
@@ -1049,7 +1049,7 @@ int schema_version_check(const char **out, struct run *run, const struct node *r
 			sb_printf(&m, " (write version: \"%s\")", v->s.text);
 		goto fail;
 	}
-	if (!v->s.len || !strcmp(v->s.text, "3")) {
+	if (!v->len || !strcmp(v->s.text, "3")) {
 		*out = schema_versions[DEFAULT_MINOR];
 		return 0;
 	}
@@ -1059,9 +1059,9 @@ int schema_version_check(const char **out, struct run *run, const struct node *r
 			return 0;
 		}
 	sb_puts(&m, "unsupported compose file version ");
-	sb_repr(&m, v->s.text, v->s.len, 60);
+	sb_repr(&m, v->s.text, v->len, 60);
 	sb_puts(&m, " (supported: 3.0 to 3.13, or 3 for the latest)");
-	if (memchr(v->s.text, '$', v->s.len))
+	if (memchr(v->s.text, '$', v->len))
 		sb_puts(&m, "; the version is read before interpolation");
 fail:
 	diag_add(&run->diag, DIAG_ERROR, "schema.version", v->pos, "version", "%s", m.buf);

@@ -141,7 +141,7 @@ void test_load__int_constructors_spell_the_value(void)
 	for (size_t i = 0; i < sizeof(ints) / sizeof(*ints); i++) {
 		struct node *n = node_new_int(&r->arena, POS_NONE, ints[i]);
 		CHECK_STR_EQ(n->s.text, texts[i]);
-		CHECK_INT_EQ(n->s.len, strlen(texts[i]));
+		CHECK_INT_EQ(n->len, strlen(texts[i]));
 	}
 	struct node *u = node_new_uint(&r->arena, POS_NONE, UINT64_MAX);
 	CHECK_STR_EQ(u->s.text, "18446744073709551615");

@@ -35,7 +35,7 @@ static int scalar_eq(const struct node *a, const struct node *b)
 	case NODE_FLOAT:
 		return a->s.v.f == b->s.v.f || (isnan(a->s.v.f) && isnan(b->s.v.f));
 	case NODE_STR:
-		return a->s.len == b->s.len && !memcmp(a->s.text, b->s.text, a->s.len);
+		return a->len == b->len && !memcmp(a->s.text, b->s.text, a->len);
 	default:
 		return 0;
 	}
@@ -56,8 +56,8 @@ static int tree_diff(const struct node *got, const struct node *want, struct sbu
 	size_t mark = path->len;
 	if (got->kind == NODE_SEQ) {
 		if (got->seq.n != want->seq.n) {
-			sb_printf(why, "%s: %zu items, expected %zu", path->buf, got->seq.n,
-				  want->seq.n);
+			sb_printf(why, "%s: %zu items, expected %zu", path->buf, (size_t)got->seq.n,
+				  (size_t)want->seq.n);
 			return -1;
 		}
 		for (size_t i = 0; i < got->seq.n; i++) {
