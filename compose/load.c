@@ -287,7 +287,8 @@ struct loader {
 	struct run *run;
 	uint32_t src;
 	/* keys and short scalars repeat (image, environment, "true", ...): one copy each */
-	struct shared_text *texts; /* TEXT_SETS sets of 2 ways, see scalar_text */
+	struct shared_text *texts; /* text_sets sets of 2 ways, see scalar_text */
+	size_t text_sets;
 	int nonstr_key; /* a mapping below the root has a key that is not a string */
 	struct frame *stack;
 	size_t depth, stack_alloc;
@@ -313,7 +314,7 @@ static uint32_t key_hash(const char *k)
 }
 
 #define SHARE_MAX_LEN 64 /* longer texts are rarely repeated */
-#define TEXT_SETS 4096  /* 128 KiB of cache entries */
+#define TEXT_SETS_MAX 4096 /* 128 KiB of cache entries; smaller files, fewer */
 
 static uint64_t hash_mix(uint64_t h, uint64_t w)
 {
@@ -361,9 +362,13 @@ static const char *scalar_text(struct loader *l, const char *s, size_t len)
 	if (len > SHARE_MAX_LEN)
 		return arena_strndup(&l->run->arena, s, len);
 	uint32_t h = text_hash(s, len);
-	if (!l->texts)
-		l->texts = xcalloc(TEXT_SETS * 2, sizeof(*l->texts));
-	struct shared_text *set = &l->texts[(h & (TEXT_SETS - 1)) * 2];
+	if (!l->texts) {
+		size_t bytes = source_get(&l->run->sources, l->src)->len;
+		for (l->text_sets = 64; l->text_sets < TEXT_SETS_MAX && l->text_sets * 64 < bytes;)
+			l->text_sets *= 2;
+		l->texts = xcalloc(l->text_sets * 2, sizeof(*l->texts));
+	}
+	struct shared_text *set = &l->texts[(h & (l->text_sets - 1)) * 2];
 	for (int w = 0; w < 2; w++) {
 		struct shared_text *t = &set[w];
 		if (t->text && t->hash == h && t->len == len && !memcmp(t->text, s, len)) {
