@@ -1211,6 +1211,8 @@ static int write_line(struct emitter *e, const struct key_memo *m, const char *t
 static void emit_complex(struct emitter *e, const struct node *n, const struct shape *shape,
 			 enum ctx ctx);
 
+#define PREFETCH_FROM 64
+
 static void emit_map(struct emitter *e, const struct node *map, const struct shape *shape,
 		     enum ctx ctx)
 {
@@ -1221,6 +1223,9 @@ static void emit_map(struct emitter *e, const struct node *map, const struct sha
 	int saved = e->indent;
 	increase_indent(e, 0, ctx);
 	for (size_t i = 0; i < map->map.n; i++) {
+		/* big maps (services) have big values: start fetching the next one */
+		if (map->map.n >= PREFETCH_FROM && i + 1 < map->map.n)
+			node_prefetch(order[i + 1].e->val);
 		const struct key_memo *m = key_memo(e, order[i].e->key);
 		const struct node *val = order[i].e->val;
 		char digits[INT_DIGITS];
