@@ -488,21 +488,25 @@ static int fast_service(struct fast *fs, const struct node *root, const struct n
 	return fs->failed || fs->run->diag.n != fs->mark ? -1 : 0;
 }
 
-static void hook_service(void *ctx, const struct node *root, const struct node_entry *top,
-			 size_t ntop, const struct node_entry *se, struct node_entry *svc)
+/* Stops the loading when the fast way cannot go on. */
+static int hook_service(void *ctx, const struct node *root, const struct node_entry *top,
+			size_t ntop, const struct node_entry *se, struct node_entry *svc)
 {
 	struct fast *fs = ctx;
 	const struct node_entry *ve = NULL;
+	if (fs->failed || fs->run->diag.n != fs->mark)
+		return -1;
 	for (size_t i = 0; i < ntop && !ve; i++)
 		if (!strcmp(top[i].key, "version"))
 			ve = &top[i];
 	/* without a version yet, a later one may choose other rules */
-	if (!ve || fs->failed || fs->run->diag.n != fs->mark)
-		return;
-	if (!fast_service(fs, root, ve, se, svc)) {
-		ALLOC_GROW(fs->done, fs->ndone + 1, fs->done_alloc);
-		fs->done[fs->ndone++] = svc->val;
-	}
+	if (!ve)
+		return 0;
+	if (fast_service(fs, root, ve, se, svc))
+		return -1;
+	ALLOC_GROW(fs->done, fs->ndone + 1, fs->done_alloc);
+	fs->done[fs->ndone++] = svc->val;
+	return 0;
 }
 
 /* One file the fast way; *out as from normalize_file(). Returns -1 if it needs the slow way. */

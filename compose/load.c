@@ -714,7 +714,7 @@ static void scalar_init(struct loader *l, struct node *n, yaml_event_t *ev)
 }
 
 /* The closing frame f is services.<name> for the hook (see load_yaml_hook). */
-static void call_hook(struct loader *l, const struct load_hook *hook, struct frame *f)
+static int call_hook(struct loader *l, const struct load_hook *hook, struct frame *f)
 {
 	struct frame *top = &l->stack[0], *sf = &l->stack[1];
 	if (f != &l->stack[2] || f->node->kind != NODE_MAP || l->had_error ||
@@ -722,11 +722,11 @@ static void call_hook(struct loader *l, const struct load_hook *hook, struct fra
 	    (top->keyflags & NODE_KEY_NONSTR) || strcmp(top->key, "services") ||
 	    sf->node->kind != NODE_MAP || !sf->have_key || (sf->keyflags & NODE_KEY_NONSTR) ||
 	    (!strcmp(sf->key, "<<") && !(sf->keyflags & NODE_QUOTED)))
-		return;
+		return 0;
 	struct node_entry services = { top->key, top->keypos, top->keyflags, sf->node };
 	struct node_entry svc = { sf->key, sf->keypos, sf->keyflags, f->node };
-	hook->service(hook->ctx, top->node, frame_entries(l, top), top->node->map.n, &services,
-		      &svc);
+	return hook->service(hook->ctx, top->node, frame_entries(l, top), top->node->map.n,
+			     &services, &svc) ? -1 : 0;
 }
 
 /* What a scalar means as a key: NODE_KEY_NONSTR unless it is a string. */
@@ -832,7 +832,7 @@ int load_yaml_hook(struct node **out, struct run *run, uint32_t src, const struc
 			else
 				frame_close(&l, f);
 			if (!failed && hook && l.depth == 3)
-				call_hook(&l, hook, f);
+				failed = call_hook(&l, hook, f);
 			n = f->node;
 			if (f->anchor) {
 				/* close the open anchor: the newest open one with this name */

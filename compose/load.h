@@ -44,12 +44,13 @@ int load_yaml(struct node **out, struct run *run, uint32_t src);
  * will have (val is that mapping, its entries not yet set); svc: the
  * service's entry to be. Not called for a service that defines an anchor
  * (a later alias would copy what the hook made of it), for a value of a
- * `<<` key, nor after an error.
+ * `<<` key, nor after an error. A hook that returns nonzero stops the
+ * loading: load_yaml_hook() then returns -1 (with no diagnostic of its own).
  */
 struct node_entry;
 struct load_hook {
-	void (*service)(void *ctx, const struct node *root, const struct node_entry *top,
-			size_t ntop, const struct node_entry *services, struct node_entry *svc);
+	int (*service)(void *ctx, const struct node *root, const struct node_entry *top,
+		       size_t ntop, const struct node_entry *services, struct node_entry *svc);
 	void *ctx;
 };
 int load_yaml_hook(struct node **out, struct run *run, uint32_t src, const struct load_hook *hook);
