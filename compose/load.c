@@ -422,8 +422,9 @@ static struct node_entry *frame_find(struct loader *l, struct frame *f, const ch
 {
 	struct node_entry *v = frame_entries(l, f);
 	if (!f->index) {
+		/* keys of one mapping rarely share their first byte: compare that first */
 		for (size_t i = 0; i < f->node->map.n; i++)
-			if (!strcmp(v[i].key, key))
+			if (v[i].key[0] == key[0] && !strcmp(v[i].key, key))
 				return &v[i];
 		return NULL;
 	}
