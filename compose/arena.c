@@ -18,7 +18,7 @@
  * known to be zero (arena_alloc need not clear it).
  */
 #define BIG_CHUNK_SIZE (1024 * 1024)
-#define BIG_FROM (4 * 1024 * 1024)
+#define BIG_FROM (1024 * 1024)
 /* enough for what lives here (pointers, sizes, int64_t, double), and no more */
 #define ARENA_ALIGN 8
 
