@@ -204,8 +204,8 @@ struct parser {
 	const char *s;
 	size_t n;
 	int failed;
-	struct pos last; /* the last position computed, at offset last_off */
-	size_t last_off;
+	/* the last position computed, at offset last_off (0: none) */
+	size_t last_line, last_col, last_off;
 };
 
 /* Offsets come mostly in order: count columns on from the last one on the same line. */
@@ -220,16 +220,18 @@ static struct pos pos_at(struct parser *p, size_t off)
 		else
 			hi = mid;
 	}
-	struct pos pos = { p->src, (uint32_t)lo + 1, 1 };
 	size_t from = so->lines[lo];
-	if (p->last.line == pos.line && p->last_off <= off && p->last_off >= from) {
-		pos.col = p->last.col;
+	size_t col = 1;
+	if (p->last_line == lo + 1 && p->last_off <= off && p->last_off >= from) {
+		col = p->last_col;
 		from = p->last_off;
 	}
 	for (size_t i = from; i < off; i++)
 		if (((unsigned char)p->s[i] & 0xC0) != 0x80)
-			pos.col++;
-	p->last = pos;
+			col++;
+	struct pos pos = pos_make(p->src, lo + 1, col);
+	p->last_line = lo + 1;
+	p->last_col = col;
 	p->last_off = off;
 	return pos;
 }
@@ -501,10 +503,10 @@ static size_t statement(struct parser *p, size_t i)
 
 int dotenv_parse(struct env *env, struct run *run, uint32_t src)
 {
-	const struct source *so = source_get(&run->sources, src);
+	const struct source *so = source_get_lines(&run->sources, src);
 	if (!so)
 		BUG("dotenv_parse: no source %u", (unsigned)src);
-	struct parser p = { env, run, src, so, so->text, so->len, 0, POS_NONE, 0 };
+	struct parser p = { env, run, src, so, so->text, so->len, 0, 0, 0, 0 };
 	size_t i = 0;
 	if (p.n >= 3 && !memcmp(p.s, "\xEF\xBB\xBF", 3))
 		i = 3;

@@ -600,10 +600,11 @@ static struct pos pos_at(struct pos pos, unsigned flags, const char *base, size_
 {
 	if (!(flags & INTERP_F_VERBATIM) || !pos.line)
 		return pos;
+	uint64_t col = pos.col;
 	for (size_t i = 0; i < off; i++)
 		if (((unsigned char)base[i] & 0xC0) != 0x80)
-			pos.col++;
-	return pos;
+			col++;
+	return pos_make(pos.src, pos.line, col);
 }
 
 /* A variable name for a message: as is when it is a plain identifier, else quoted. */
@@ -729,10 +730,11 @@ static const char *walk_path(struct walk *w)
 static unsigned locate(const struct run *run, const struct node *n, struct pos *pos)
 {
 	const struct source *so = source_get(&run->sources, n->pos.src);
+	size_t b;
 	*pos = n->pos;
-	if (!so || !n->pos.line || n->pos.line > so->nlines || memchr(n->s.text, '\n', n->s.len))
+	if (memchr(n->s.text, '\n', n->len) ||
+	    source_line_start(&b, &run->sources, n->pos.src, n->pos.line))
 		return 0;
-	size_t b = so->lines[n->pos.line - 1];
 	for (uint32_t col = 1; col < n->pos.col && b < so->len; col++) {
 		b++;
 		while (b < so->len && ((unsigned char)so->text[b] & 0xC0) == 0x80)
@@ -740,9 +742,9 @@ static unsigned locate(const struct run *run, const struct node *n, struct pos *
 	}
 	size_t quote = b < so->len && (so->text[b] == '\'' || so->text[b] == '"');
 	b += quote;
-	if (b > so->len || so->len - b < n->s.len || memcmp(so->text + b, n->s.text, n->s.len))
+	if (b > so->len || so->len - b < n->len || memcmp(so->text + b, n->s.text, n->len))
 		return 0;
-	pos->col += (uint32_t)quote;
+	*pos = pos_make(pos->src, pos->line, (uint64_t)pos->col + quote);
 	return INTERP_F_VERBATIM;
 }
 
@@ -794,7 +796,7 @@ static void compare_docker(struct walk *w, const struct node *n, const struct ev
 	eval_init(&dk, w->run, w->opts->env, n->s.text, &w->dk_out);
 	dk.cache = &w->cache;
 	dk.process_only = 1;
-	docker_expand(&dk, n->s.text, n->s.len);
+	docker_expand(&dk, n->s.text, n->len);
 	const char *why = hint_text(dk.hints);
 	if (eval_failed(spec)) {
 		if (!eval_failed(&dk))
@@ -825,7 +827,7 @@ static void interp_node(struct walk *w, struct node *n)
 	struct eval ev;
 	eval_init(&ev, w->run, w->opts->env, n->s.text, &w->out);
 	ev.cache = &w->cache;
-	evaluate(&ev, w->opts->mode, n->s.text, n->s.len);
+	evaluate(&ev, w->opts->mode, n->s.text, n->len);
 	if (reports(&ev, w->opts->mode)) {
 		struct pos pos;
 		unsigned flags = locate(w->run, n, &pos);
@@ -836,7 +838,7 @@ static void interp_node(struct walk *w, struct node *n)
 	    (ev.docker_may_differ || eval_failed(&ev) || w->compare_all))
 		compare_docker(w, n, &ev);
 	if (!eval_failed(&ev) &&
-	    (ev.out.len != n->s.len || memcmp(ev.out.buf, n->s.text, n->s.len))) {
+	    (ev.out.len != n->len || memcmp(ev.out.buf, n->s.text, n->len))) {
 		node_set_str(&w->run->arena, n, ev.out.buf, ev.out.len);
 		n->flags |= NODE_INTERPOLATED;
 	}
@@ -847,7 +849,7 @@ static void interp_node(struct walk *w, struct node *n)
 static int worth_visiting(const struct node *n)
 {
 	return n->kind == NODE_MAP || n->kind == NODE_SEQ ||
-	       (n->kind == NODE_STR && memchr(n->s.text, '$', n->s.len));
+	       (n->kind == NODE_STR && memchr(n->s.text, '$', n->len));
 }
 
 /*
@@ -888,18 +890,41 @@ static void walk_node(struct walk *w, struct node *n, int top)
 	}
 }
 
+struct interp_walker {
+	struct walk w;
+};
+
+static void walker_init(struct walk *w, struct run *run, const struct interp_opts *opts,
+			int compare_all)
+{
+	*w = (struct walk){ .run = run, .opts = opts, .steps = PATH_STEPS_INIT, .path = SBUF_INIT,
+			    .compare_all = compare_all, .out = SBUF_INIT, .dk_out = SBUF_INIT };
+}
+
+static int walker_tree(struct walk *w, struct node *root)
+{
+	w->failed = 0;
+	if (root && worth_visiting(root))
+		walk_node(w, root, 1);
+	return w->failed ? -1 : 0;
+}
+
+static void walker_release(struct walk *w)
+{
+	path_steps_release(&w->steps);
+	sbuf_release(&w->path);
+	sbuf_release(&w->out);
+	sbuf_release(&w->dk_out);
+}
+
 static int walk_tree(struct run *run, struct node *root, const struct interp_opts *opts,
 		     int compare_all)
 {
-	struct walk w = { .run = run, .opts = opts, .steps = PATH_STEPS_INIT, .path = SBUF_INIT,
-			  .compare_all = compare_all, .out = SBUF_INIT, .dk_out = SBUF_INIT };
-	if (root && worth_visiting(root))
-		walk_node(&w, root, 1);
-	path_steps_release(&w.steps);
-	sbuf_release(&w.path);
-	sbuf_release(&w.out);
-	sbuf_release(&w.dk_out);
-	return w.failed ? -1 : 0;
+	struct walk w;
+	walker_init(&w, run, opts, compare_all);
+	int ret = walker_tree(&w, root);
+	walker_release(&w);
+	return ret;
 }
 
 int interp_tree(struct run *run, struct node *root, const struct interp_opts *opts)
@@ -910,4 +935,24 @@ int interp_tree(struct run *run, struct node *root, const struct interp_opts *op
 int interp_tree_compare_all(struct run *run, struct node *root, const struct interp_opts *opts)
 {
 	return walk_tree(run, root, opts, 1);
+}
+
+struct interp_walker *interp_walker_new(struct run *run, const struct interp_opts *opts)
+{
+	struct interp_walker *w = xmalloc(sizeof(*w));
+	walker_init(&w->w, run, opts, 0);
+	return w;
+}
+
+int interp_walker_tree(struct interp_walker *w, struct node *root)
+{
+	return walker_tree(&w->w, root);
+}
+
+void interp_walker_free(struct interp_walker *w)
+{
+	if (!w)
+		return;
+	walker_release(&w->w);
+	free(w);
 }

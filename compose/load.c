@@ -167,7 +167,7 @@ void load_resolve_plain(struct arena *a, struct node *n)
 	static const char *const ninf[] = { "-.inf", "-.Inf", "-.INF" };
 	static const char *const nan_[] = { ".nan", ".NaN", ".NAN" };
 	const char *t = n->s.text;
-	size_t len = n->s.len;
+	size_t len = n->len;
 	/* most scalars are words that are none of these: one switch on the first byte */
 	switch (len ? t[0] : '~') {
 	case '~': case 'n': case 'N':
@@ -305,6 +305,7 @@ struct frame {
 	size_t nmerges, merges_alloc;
 	struct pos merge_pos;
 	size_t base;     /* where its children start in the loader's items or ents */
+	size_t anchors_at; /* the loader's nanchors when it opened */
 	/* maps: key index once the map is big (services of a large project) */
 	uint32_t *index; /* entry number + 1; 0 = empty slot */
 	size_t index_cap;
@@ -322,8 +323,8 @@ struct loader {
 	struct run *run;
 	uint32_t src;
 	/* keys and short scalars repeat (image, environment, "true", ...): one copy each */
-	struct shared_text *texts;
-	size_t ntexts, texts_cap;
+	struct shared_text *texts; /* text_sets sets of 2 ways, see scalar_text */
+	size_t text_sets;
 	int nonstr_key; /* a mapping below the root has a key that is not a string */
 	struct frame *stack;
 	size_t depth, stack_alloc;
@@ -349,6 +350,7 @@ static uint32_t key_hash(const char *k)
 }
 
 #define SHARE_MAX_LEN 64 /* longer texts are rarely repeated */
+#define TEXT_SETS_MAX 4096 /* 128 KiB of cache entries; smaller files, fewer */
 
 static uint64_t hash_mix(uint64_t h, uint64_t w)
 {
@@ -381,46 +383,41 @@ static uint32_t text_hash(const char *s, size_t len)
 	return (uint32_t)(h ^ (h >> 29));
 }
 
-static void texts_insert(struct shared_text *v, size_t cap, struct shared_text t)
-{
-	size_t i = t.hash & (cap - 1);
-	while (v[i].text)
-		i = (i + 1) & (cap - 1);
-	v[i] = t;
-}
-
 /*
- * The arena copy of s for a scalar: shared with the earlier scalars of the
- * file that have the same bytes. Texts are never changed in place (a phase
- * that changes a value gives the node a new text), so sharing is safe.
+ * The arena copy of s for a scalar: shared with an earlier scalar of the
+ * file that has the same bytes, if the cache of texts still holds it. Texts
+ * are never changed in place (a phase that changes a value gives the node
+ * a new text), so sharing is safe. The cache is small (it is probed for
+ * every scalar, and a table of every text would miss the CPU cache each
+ * time) and 2-way: a text that is met again moves to its set's first way,
+ * new texts take the second, so the texts that repeat (keys, common values)
+ * stay while the many that do not pass through.
  */
 static const char *scalar_text(struct loader *l, const char *s, size_t len)
 {
 	if (len > SHARE_MAX_LEN)
 		return arena_strndup(&l->run->arena, s, len);
 	uint32_t h = text_hash(s, len);
-	if (l->texts_cap) {
-		size_t mask = l->texts_cap - 1;
-		for (size_t i = h & mask; l->texts[i].text; i = (i + 1) & mask) {
-			struct shared_text *t = &l->texts[i];
-			if (t->hash == h && t->len == len && !memcmp(t->text, s, len))
-				return t->text;
+	if (!l->texts) {
+		size_t bytes = source_get(&l->run->sources, l->src)->len;
+		for (l->text_sets = 64; l->text_sets < TEXT_SETS_MAX && l->text_sets * 64 < bytes;)
+			l->text_sets *= 2;
+		l->texts = xcalloc(l->text_sets * 2, sizeof(*l->texts));
+	}
+	struct shared_text *set = &l->texts[(h & (l->text_sets - 1)) * 2];
+	for (int w = 0; w < 2; w++) {
+		struct shared_text *t = &set[w];
+		if (t->text && t->hash == h && t->len == len && !memcmp(t->text, s, len)) {
+			if (w) {
+				struct shared_text hit = *t;
+				set[1] = set[0];
+				set[0] = hit;
+			}
+			return set[0].text;
 		}
 	}
-	if ((l->ntexts + 1) * 2 > l->texts_cap) {
-		size_t cap = l->texts_cap ? l->texts_cap * 2 : 256;
-		struct shared_text *v = xcalloc(cap, sizeof(*v));
-		for (size_t i = 0; i < l->texts_cap; i++)
-			if (l->texts[i].text)
-				texts_insert(v, cap, l->texts[i]);
-		free(l->texts);
-		l->texts = v;
-		l->texts_cap = cap;
-	}
-	struct shared_text t = { arena_strndup(&l->run->arena, s, len), (uint32_t)len, h };
-	texts_insert(l->texts, l->texts_cap, t);
-	l->ntexts++;
-	return t.text;
+	set[1] = (struct shared_text){ arena_strndup(&l->run->arena, s, len), (uint32_t)len, h };
+	return set[1].text;
 }
 
 /* The entries of an open mapping so far (valid until the next one is added). */
@@ -461,8 +458,9 @@ static struct node_entry *frame_find(struct loader *l, struct frame *f, const ch
 {
 	struct node_entry *v = frame_entries(l, f);
 	if (!f->index) {
+		/* keys of one mapping rarely share their first byte: compare that first */
 		for (size_t i = 0; i < f->node->map.n; i++)
-			if (!strcmp(v[i].key, key))
+			if (v[i].key[0] == key[0] && !strcmp(v[i].key, key))
 				return &v[i];
 		return NULL;
 	}
@@ -477,8 +475,7 @@ static struct node_entry *frame_find(struct loader *l, struct frame *f, const ch
 
 static struct pos mark_pos(const struct loader *l, yaml_mark_t m)
 {
-	struct pos p = { l->src, (uint32_t)m.line + 1, (uint32_t)m.column + 1 };
-	return p;
+	return pos_make(l->src, (uint64_t)m.line + 1, (uint64_t)m.column + 1);
 }
 
 /* Counting first keeps a billion-laughs document from being built at all. */
@@ -697,6 +694,7 @@ static int push_frame(struct loader *l, struct node *n, const unsigned char *anc
 	memset(f, 0, sizeof(*f));
 	f->node = n;
 	f->base = n->kind == NODE_SEQ ? l->nitems : l->nents;
+	f->anchors_at = l->nanchors;
 	if (anchor) {
 		f->anchor = xstrdup((const char *)anchor);
 		/* visible (as open) to catch recursive aliases */
@@ -730,7 +728,7 @@ static void scalar_init(struct loader *l, struct node *n, yaml_event_t *ev)
 	n->kind = NODE_STR;
 	n->pos = mark_pos(l, ev->start_mark);
 	n->s.text = scalar_text(l, (const char *)ev->data.scalar.value, ev->data.scalar.length);
-	n->s.len = ev->data.scalar.length;
+	n->len = ev->data.scalar.length;
 	int plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 	if (tag && !strcmp(tag, "!reset"))
 		n->flags |= NODE_TAG_RESET;
@@ -756,7 +754,7 @@ static void scalar_init(struct loader *l, struct node *n, yaml_event_t *ev)
 static void check_time(struct loader *l, const struct node *n)
 {
 	struct ytime t;
-	if (n->kind != NODE_TIME || ytime_parse(&t, n->s.text, n->s.len) || ytime_json_ok(&t))
+	if (n->kind != NODE_TIME || ytime_parse(&t, n->s.text, n->len) || ytime_json_ok(&t))
 		return;
 	diag_add(&l->run->diag, DIAG_ERROR, "yaml.timestamp", n->pos, stack_path(l),
 		 "timestamp %s has a zone offset of 24 hours or more, which docker cannot "
@@ -797,8 +795,24 @@ static void check_tag(struct loader *l, const struct node *n, const char *tag)
 	diag_add(&l->run->diag, DIAG_ERROR, "yaml.tag", n->pos, stack_path(l),
 		 "value %s reads as !!%s, not the !!%s its tag asks for (remove the tag or change "
 		 "the value)",
-		 diag_repr(&l->run->diag, n->s.text, n->s.len), got, want);
+		 diag_repr(&l->run->diag, n->s.text, n->len), got, want);
 	l->had_error = 1;
+}
+
+/* The closing frame f is services.<name> for the hook (see load_yaml_hook). */
+static int call_hook(struct loader *l, const struct load_hook *hook, struct frame *f)
+{
+	struct frame *top = &l->stack[0], *sf = &l->stack[1];
+	if (f != &l->stack[2] || f->node->kind != NODE_MAP || l->had_error ||
+	    f->anchors_at != l->nanchors || top->node->kind != NODE_MAP || !top->have_key ||
+	    (top->keyflags & NODE_KEY_NONSTR) || strcmp(top->key, "services") ||
+	    sf->node->kind != NODE_MAP || !sf->have_key || (sf->keyflags & NODE_KEY_NONSTR) ||
+	    (!strcmp(sf->key, "<<") && !(sf->keyflags & NODE_QUOTED)))
+		return 0;
+	struct node_entry services = { top->key, top->keypos, top->keyflags, sf->node };
+	struct node_entry svc = { sf->key, sf->keypos, sf->keyflags, f->node };
+	return hook->service(hook->ctx, top->node, frame_entries(l, top), top->node->map.n,
+			     &services, &svc) ? -1 : 0;
 }
 
 /* What a scalar means as a key: NODE_KEY_NONSTR unless it is a string. */
@@ -808,6 +822,11 @@ static unsigned scalar_keyflags(const struct node *n)
 }
 
 int load_yaml(struct node **out, struct run *run, uint32_t src)
+{
+	return load_yaml_hook(out, run, src, NULL);
+}
+
+int load_yaml_hook(struct node **out, struct run *run, uint32_t src, const struct load_hook *hook)
 {
 	const struct source *s = source_get(&run->sources, src);
 	yaml_parser_t parser;
@@ -900,6 +919,8 @@ int load_yaml(struct node **out, struct run *run, uint32_t src)
 				frame_abandon(&l, f);
 			else
 				frame_close(&l, f);
+			if (!failed && hook && l.depth == 3)
+				failed = call_hook(&l, hook, f);
 			n = f->node;
 			if (f->anchor) {
 				/* close the open anchor: the newest open one with this name */

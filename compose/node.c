@@ -15,7 +15,7 @@ struct node *node_new(struct arena *a, enum node_kind kind, struct pos pos)
 	n->pos = pos;
 	if (kind != NODE_SEQ && kind != NODE_MAP) {
 		n->s.text = "";
-		n->s.len = 0;
+		n->len = 0;
 	}
 	return n;
 }
@@ -41,7 +41,7 @@ struct node *node_new_bool(struct arena *a, struct pos pos, int b)
 	struct node *n = node_new(a, NODE_BOOL, pos);
 	n->s.v.b = !!b;
 	n->s.text = b ? "true" : "false";
-	n->s.len = strlen(n->s.text);
+	n->len = strlen(n->s.text);
 	return n;
 }
 
@@ -55,7 +55,7 @@ void node_set_int(struct arena *a, struct node *n, int64_t i)
 	n->flags &= ~NODE_UNSIGNED;
 	n->s.v.i = i;
 	n->s.text = arena_strndup(a, p, (size_t)(end - p));
-	n->s.len = (size_t)(end - p);
+	n->len = (size_t)(end - p);
 }
 
 struct node *node_new_int(struct arena *a, struct pos pos, int64_t i)
@@ -75,7 +75,7 @@ struct node *node_new_uint(struct arena *a, struct pos pos, uint64_t u)
 	n->flags |= NODE_UNSIGNED;
 	n->s.v.u = u;
 	n->s.text = arena_strndup(a, p, (size_t)(end - p));
-	n->s.len = (size_t)(end - p);
+	n->len = (size_t)(end - p);
 	return n;
 }
 
@@ -90,7 +90,7 @@ struct node *node_new_float(struct arena *a, struct pos pos, double f, const cha
 		snprintf(buf, sizeof(buf), "%.17g", f);
 		n->s.text = arena_strdup(a, buf);
 	}
-	n->s.len = strlen(n->s.text);
+	n->len = strlen(n->s.text);
 	return n;
 }
 
@@ -99,7 +99,7 @@ void node_set_str(struct arena *a, struct node *n, const char *s, size_t len)
 	n->kind = NODE_STR;
 	n->flags &= ~NODE_UNSIGNED;
 	n->s.text = arena_strndup(a, s, len);
-	n->s.len = len;
+	n->len = len;
 }
 
 struct node *node_new_strn(struct arena *a, struct pos pos, const char *s, size_t len)
@@ -216,6 +216,24 @@ int node_map_remove(struct node *map, const char *key)
 	memmove(&map->map.v[i], &map->map.v[i + 1], (map->map.n - i - 1) * sizeof(*e));
 	map->map.n--;
 	return 1;
+}
+
+#define PREFETCH_MAX 65536
+#define PREFETCH_AFTER_MOVE 8192
+
+void node_prefetch(const struct node *n)
+{
+	if (n->kind != NODE_MAP || !n->map.n)
+		return;
+	const char *p = (const char *)n, *end = (const char *)(n->map.v + n->map.n);
+	if (end <= p || end - p > PREFETCH_MAX) {
+		/* the entries moved (a phase added some): they, and where the subtree began */
+		for (const char *e = (const char *)n->map.v; e < end; e += 64)
+			__builtin_prefetch(e);
+		end = p + PREFETCH_AFTER_MOVE;
+	}
+	for (; p < end; p += 64)
+		__builtin_prefetch(p);
 }
 
 struct node *node_copy(struct arena *a, const struct node *n)

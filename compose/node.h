@@ -51,21 +51,23 @@ enum node_kind {
 
 struct node;
 
-struct node_entry {
+/* 28 bytes, packed: there is one per key of every mapping */
+struct __attribute__((packed, aligned(4))) node_entry {
 	const char *key;  /* NUL-terminated */
 	struct pos keypos;
 	unsigned keyflags;
 	struct node *val;
 };
 
+/* 32 bytes: a project has a node per scalar, and walks them all several times */
 struct node {
-	enum node_kind kind : 8; /* small: a project has a node per scalar */
+	enum node_kind kind : 8;
 	unsigned flags : 8;
 	struct pos pos;
+	uint32_t len; /* scalars: the length of s.text */
 	union {
 		struct {
 			const char *text; /* NUL-terminated; may hold NULs (use len) */
-			size_t len;
 			union {
 				int b;
 				int64_t i;
@@ -75,11 +77,11 @@ struct node {
 		} s;
 		struct {
 			struct node **v;
-			size_t n, alloc;
+			uint32_t n, alloc;
 		} seq;
 		struct {
 			struct node_entry *v;
-			size_t n, alloc;
+			uint32_t n, alloc;
 		} map;
 	};
 };
@@ -119,6 +121,16 @@ struct node *node_map_get(const struct node *map, const char *key);
 int node_map_remove(struct node *map, const char *key);
 
 struct node *node_copy(struct arena *a, const struct node *n);
+
+/*
+ * A hint before walking n (a mapping) soon: ask the CPU to fetch the memory
+ * from n to the end of its entries. The loader allocates a mapping's node
+ * when it opens and its entries when it closes, so that range holds what
+ * was read in between, which is most of its subtree. When that range is
+ * not plausible (over 64 KiB), the entries and the first 8 KiB from n.
+ * Nothing for other nodes.
+ */
+void node_prefetch(const struct node *n);
 
 /* "string", "integer", "number", "boolean", "null", "mapping", "sequence" */
 const char *node_kind_name(enum node_kind k);

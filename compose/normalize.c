@@ -305,7 +305,7 @@ static const char *go_sprint(struct nctx *c, const struct node *n)
 	case NODE_FLOAT:
 		return arena_strdup(c->a, units_format_go_float(n->s.v.f, 64, buf));
 	case NODE_TIME:
-		t = ytime_of(n->s.text, n->s.len);
+		t = ytime_of(n->s.text, n->len);
 		return arena_strndup(c->a, tbuf, ytime_format_go(tbuf, &t));
 	default:
 		return NULL;
@@ -317,7 +317,7 @@ static struct node *str_ref(struct nctx *c, struct pos pos, const char *text)
 {
 	struct node *n = node_new(c->a, NODE_STR, pos);
 	n->s.text = text;
-	n->s.len = strlen(text);
+	n->len = strlen(text);
 	return n;
 }
 
@@ -336,7 +336,7 @@ static struct node *dec_str(struct nctx *c, struct node *n, int keep)
 {
 	if (n->kind != NODE_STR)
 		return type_error(c, n, "a string");
-	return n->s.len || keep ? n : NULL;
+	return n->len || keep ? n : NULL;
 }
 
 static struct node *dec_bool(struct nctx *c, struct node *n, int keep)
@@ -362,7 +362,7 @@ static int is_decimal(const char *s, size_t len)
 static struct node *set_str(struct nctx *c, struct node *n, const char *s)
 {
 	size_t len = strlen(s);
-	if (n->kind != NODE_STR || n->s.len != len || memcmp(n->s.text, s, len))
+	if (n->kind != NODE_STR || n->len != len || memcmp(n->s.text, s, len))
 		node_set_str(c->a, n, s, len);
 	return n;
 }
@@ -407,7 +407,7 @@ static struct node *dec_int(struct nctx *c, struct node *n, enum ftype t)
 	int64_t v = is_unsigned ? (int64_t)u : i;
 	/* the decoders own their input: n becomes the result (as it is when it says v in decimal) */
 	if (n->kind != NODE_INT || (n->flags & NODE_UNSIGNED) || n->s.v.i != v ||
-	    !is_decimal(n->s.text, n->s.len))
+	    !is_decimal(n->s.text, n->len))
 		node_set_int(c->a, n, v);
 	return n;
 }
@@ -509,7 +509,7 @@ static struct node *dec_shellcmd(struct nctx *c, struct node *n)
 	struct units_word *w;
 	size_t nw;
 	const char *err;
-	if (units_shlex_split(c->a, n->s.text, n->s.len, &w, &nw, &err))
+	if (units_shlex_split(c->a, n->s.text, n->len, &w, &nw, &err))
 		return fail(c, n->pos, "normalize.command", "cannot split %s into words: %s",
 			    repr(c, n->s.text), err);
 	if (!nw)
@@ -568,14 +568,14 @@ static void map_keep_last(struct node *map)
 /* One `key[=value]` list item: value, "" or null (when null_ok) without '='. */
 static void map_add_item(struct nctx *c, struct node *out, struct node *it, int null_ok)
 {
-	const char *eq = memchr(it->s.text, '=', it->s.len);
-	size_t klen = eq ? (size_t)(eq - it->s.text) : it->s.len;
+	const char *eq = memchr(it->s.text, '=', it->len);
+	size_t klen = eq ? (size_t)(eq - it->s.text) : it->len;
 	char *key = arena_strndup(c->a, it->s.text, klen);
 	struct node *v = it;
 	if (eq) {
 		/* the item becomes the value: its text's tail is the value's */
 		it->s.text = eq + 1;
-		it->s.len -= klen + 1;
+		it->len -= klen + 1;
 	} else if (null_ok)
 		v = node_new_null(c->a, it->pos);
 	else
@@ -624,9 +624,9 @@ static struct node *dec_mapping(struct nctx *c, struct node *n, enum ftype t)
 static int cmp_str_nodes(const void *pa, const void *pb)
 {
 	const struct node *a = *(struct node *const *)pa, *b = *(struct node *const *)pb;
-	size_t n = a->s.len < b->s.len ? a->s.len : b->s.len;
+	size_t n = a->len < b->len ? a->len : b->len;
 	int r = memcmp(a->s.text, b->s.text, n);
-	return r ? r : (a->s.len > b->s.len) - (a->s.len < b->s.len);
+	return r ? r : (a->len > b->len) - (a->len < b->len);
 }
 
 /* Go's "%s" of a map value: non-strings print as %!s(type=value). */
@@ -673,9 +673,9 @@ static struct node *dec_hosts(struct nctx *c, struct node *n)
 			path_pop(c, mark);
 			if (!it)
 				continue;
-			const char *sep = memchr(it->s.text, '=', it->s.len);
+			const char *sep = memchr(it->s.text, '=', it->len);
 			if (!sep)
-				sep = memchr(it->s.text, ':', it->s.len);
+				sep = memchr(it->s.text, ':', it->len);
 			if (!sep)
 				continue;
 			size_t hl = (size_t)(sep - it->s.text);
@@ -692,7 +692,7 @@ static struct node *dec_hosts(struct nctx *c, struct node *n)
 		if (l > 2 && ip[1] == '[' && ip[l] == ']') {
 			memmove(ip + 1, ip + 2, l - 2);
 			ip[l - 1] = '\0';
-			it->s.len = strlen(s);
+			it->len = strlen(s);
 		}
 	}
 	return out->seq.n ? out : NULL;
@@ -868,7 +868,7 @@ static struct node *dec_build(struct nctx *c, struct node *n, const struct shape
 {
 	if (n->kind == NODE_STR) {
 		struct node *out = node_new_map(c->a, n->pos);
-		if (n->s.len)
+		if (n->len)
 			node_map_add_key(c->a, out, "context", n->pos, n);
 		return out->map.n ? out : NULL;
 	}
@@ -983,7 +983,7 @@ static struct node *dec_filerefs(struct nctx *c, struct node *n, const struct sh
 		size_t mark = path_index(c, i);
 		if (it->kind == NODE_STR) {
 			v = node_new_map(c->a, it->pos);
-			if (it->s.len) {
+			if (it->len) {
 				node_map_reserve(c->a, v, 1);
 				node_map_add_key(c->a, v, "source", it->pos, it);
 			}
@@ -1222,7 +1222,7 @@ static int propagation(const char *o)
 static struct node *parse_volume(struct nctx *c, struct node *it)
 {
 	const char *spec = it->s.text;
-	size_t len = it->s.len;
+	size_t len = it->len;
 	struct pos pos = it->pos;
 	struct node *out = node_new_map(c->a, pos);
 	if (!len)
@@ -1409,7 +1409,7 @@ static struct node *dec(struct nctx *c, struct node *n, const struct field *f)
 /* updateEnvironment: an empty or null value takes the process environment's. */
 static struct node *env_value(struct nctx *c, const char *key, struct node *v)
 {
-	if (v->kind == NODE_NULL || (v->kind == NODE_STR && !v->s.len)) {
+	if (v->kind == NODE_NULL || (v->kind == NODE_STR && !v->len)) {
 		const char *pv = lookup_env(c, key);
 		if (pv)
 			return set_str(c, v, pv);
@@ -1485,12 +1485,12 @@ static void read_env_file(struct nctx *c, struct node *env, struct node *ref)
 	struct sbuf err = SBUF_INIT;
 	size_t line = 0;
 	if (kvfile_parse(&kv, c->a, text, len, env_lookup_cb, c, &err, &line)) {
-		fail(c, (struct pos){ src, (uint32_t)line, 1 }, "normalize.env-file",
+		fail(c, pos_make(src, line, 1), "normalize.env-file",
 		     "invalid env file: %s", err.buf);
 		diag_note(&c->run->diag, ref->pos, "env file referenced here");
 	} else {
 		for (size_t i = 0; i < kv.n; i++) {
-			struct pos p = { src, (uint32_t)kv.v[i].line, 1 };
+			struct pos p = pos_make(src, kv.v[i].line, 1);
 			node_map_add_key(c->a, env, kv.v[i].key, p,
 					 node_new_strn(c->a, p, kv.v[i].value, kv.v[i].value_len));
 		}
@@ -1679,6 +1679,17 @@ static struct node *normalize_section(struct nctx *c, enum section sec, const ch
 	return w ? in : NULL;
 }
 
+static struct node *normalize_one_service(struct nctx *c, const char *name, struct node *in)
+{
+	size_t mark = path_key(c, "services");
+	path_steps_key(&c->steps, name);
+	struct node *svc = dec_struct(c, in, &service_shape, 1);
+	if (svc)
+		resolve_environment(c, svc);
+	path_pop(c, mark);
+	return svc;
+}
+
 static struct node *normalize_services(struct nctx *c, struct node *in)
 {
 	if (in->kind != NODE_MAP)
@@ -1686,12 +1697,7 @@ static struct node *normalize_services(struct nctx *c, struct node *in)
 	size_t w = 0;
 	for (size_t i = 0; i < in->map.n; i++) {
 		struct node_entry *e = &in->map.v[i];
-		size_t mark = path_key(c, "services");
-		path_steps_key(&c->steps, e->key);
-		struct node *svc = dec_struct(c, e->val, &service_shape, 1);
-		if (svc)
-			resolve_environment(c, svc);
-		path_pop(c, mark);
+		struct node *svc = normalize_one_service(c, e->key, e->val);
 		if (svc)
 			in->map.v[w++] = (struct node_entry){ e->key, e->keypos, 0, svc };
 	}
@@ -1699,13 +1705,26 @@ static struct node *normalize_services(struct nctx *c, struct node *in)
 	return in;
 }
 
-static void set_version(struct nctx *c, struct node *root)
+static void set_version(struct nctx *c, const struct node *root)
 {
 	struct node *v = node_map_get(root, "version");
 	const char *s = v && v->kind == NODE_STR ? v->s.text : "";
 	if (!*s || !strcmp(s, "3") || strlen(s) >= sizeof(c->version))
 		s = "3.13";
 	strcpy(c->version, s);
+}
+
+int normalize_service(struct node **out, struct run *run, const struct node *root,
+		      const char *name, struct node *svc, const struct normalize_opts *o)
+{
+	struct nctx c = { .run = run, .a = &run->arena, .o = o };
+	sbuf_init(&c.path, 0);
+	c.steps = (struct path_steps)PATH_STEPS_INIT;
+	set_version(&c, root);
+	*out = normalize_one_service(&c, name, svc);
+	path_steps_release(&c.steps);
+	sbuf_release(&c.path);
+	return c.failed ? -1 : 0;
 }
 
 int normalize_file(struct node **out, struct run *run, struct node *root,

@@ -38,19 +38,13 @@ uint32_t source_add_arena(struct source_table *t, const char *name, const char *
 {
 	if (len >= UINT32_MAX)
 		BUG("source text of %zu bytes", len);
+	if (t->n >= POS_MAX_SRC)
+		die("more than %u files to read", POS_MAX_SRC);
 	struct source *s = arena_alloc(t->arena, sizeof(*s));
 	s->name = arena_strdup(t->arena, name);
 	s->abspath = abspath ? arena_strdup(t->arena, abspath) : NULL;
 	s->text = text;
 	s->len = len;
-	size_t nl = 1;
-	for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
-		nl++;
-	s->lines = arena_alloc(t->arena, nl * sizeof(*s->lines));
-	s->lines[0] = 0;
-	s->nlines = 1;
-	for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
-		s->lines[s->nlines++] = (uint32_t)(p - text) + 1;
 	ALLOC_GROW(t->v, t->n + 1, t->alloc);
 	t->v[t->n++] = s;
 	return (uint32_t)t->n;
@@ -100,12 +94,43 @@ static int text_readable(const struct source *s)
 			       (size_t)st.st_size >= s->len);
 }
 
+const struct source *source_get_lines(const struct source_table *t, uint32_t src)
+{
+	if (!source_get(t, src))
+		return NULL;
+	struct source *s = t->v[src - 1];
+	if (!s->nlines) {
+		const char *text = s->text, *end = text + s->len;
+		size_t nl = 1;
+		for (const char *p = text; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+			nl++;
+		s->lines = arena_alloc(t->arena, nl * sizeof(*s->lines));
+		s->lines[0] = 0;
+		s->nlines = 1;
+		for (const char *p = text; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+			s->lines[s->nlines++] = (uint32_t)(p - text) + 1;
+	}
+	return s;
+}
+
+int source_line_start(size_t *out, const struct source_table *t, uint32_t src, uint32_t line)
+{
+	const struct source *s = source_get(t, src);
+	if (!s || !line || !text_readable(s))
+		return -1;
+	s = source_get_lines(t, src);
+	if (line > s->nlines)
+		return -1;
+	*out = s->lines[line - 1];
+	return 0;
+}
+
 void source_excerpt(struct sbuf *out, const struct source_table *t, struct pos pos)
 {
 	const struct source *s = source_get(t, pos.src);
-	if (!s || !pos.line || pos.line > s->nlines || !text_readable(s))
+	size_t start;
+	if (source_line_start(&start, t, pos.src, pos.line))
 		return;
-	size_t start = s->lines[pos.line - 1];
 	size_t end = start;
 	while (end < s->len && s->text[end] != '\n' && s->text[end] != '\r')
 		end++;

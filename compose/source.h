@@ -17,18 +17,34 @@
 struct arena;
 struct sbuf;
 
-struct pos {
-	uint32_t src, line, col;
+/*
+ * Eight bytes (every node and mapping entry has one): at most POS_MAX_SRC
+ * sources, and lines and columns past POS_MAX_LINE / POS_MAX_COL show as
+ * that (use pos_make() for values that may be that large).
+ */
+struct __attribute__((packed)) pos {
+	uint64_t src : 16, line : 24, col : 24;
 };
 
 #define POS_NONE ((struct pos){ 0, 0, 0 })
+#define POS_MAX_SRC 0xffffu
+#define POS_MAX_LINE 0xffffffu
+#define POS_MAX_COL 0xffffffu
+
+static inline struct pos pos_make(uint32_t src, uint64_t line, uint64_t col)
+{
+	struct pos p = { src, line > POS_MAX_LINE ? POS_MAX_LINE : line,
+			 col > POS_MAX_COL ? POS_MAX_COL : col };
+	return p;
+}
 
 struct source {
 	const char *name;    /* as the user named it ("-" shown as "<stdin>") */
 	const char *abspath; /* absolute path, NULL for stdin */
 	const char *text;    /* NUL-terminated copy of the bytes */
 	size_t len;
-	uint32_t *lines;     /* byte offset of each line start (texts are < 4 GiB) */
+	uint32_t *lines;     /* byte offset of each line start (texts are < 4 GiB); built by
+				source_line_start() when first needed (nlines 0 until then) */
 	size_t nlines;
 	size_t map_len;      /* text is a private file mapping of this size; 0: in the arena */
 };
@@ -62,6 +78,17 @@ int source_add_mapped(uint32_t *out_src, struct source_table *t, const char *nam
  */
 void source_evict(const struct source_table *t, uint32_t src);
 const struct source *source_get(const struct source_table *t, uint32_t src);
+
+/*
+ * source_get() with lines and nlines filled in: the index of line starts is
+ * built on first use (only messages need it). The text must be readable.
+ */
+const struct source *source_get_lines(const struct source_table *t, uint32_t src);
+/*
+ * Where line (1-based) of src starts: 0 with the byte offset in *out, or -1
+ * if there is no such line or the text cannot be read any more.
+ */
+int source_line_start(size_t *out, const struct source_table *t, uint32_t src, uint32_t line);
 
 /* Append the source line at pos and a caret line under its column. */
 void source_excerpt(struct sbuf *out, const struct source_table *t, struct pos pos);

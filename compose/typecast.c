@@ -436,7 +436,7 @@ static const char *walk_path(struct walk *w)
 /* The value for a message (only then: most casts succeed). */
 static const char *shown(struct diag_sink *d, const struct node *n)
 {
-	return diag_repr(d, n->s.text, n->s.len);
+	return diag_repr(d, n->s.text, n->len);
 }
 
 static void cast_node(struct walk *w, struct node *n, enum cast cast)
@@ -447,7 +447,7 @@ static void cast_node(struct walk *w, struct node *n, enum cast cast)
 	int b, r;
 	switch (cast) {
 	case CAST_INT:
-		r = go_atoi(n->s.text, n->s.len, &i);
+		r = go_atoi(n->s.text, n->len, &i);
 		if (!r) {
 			n->kind = NODE_INT;
 			n->flags &= ~NODE_UNSIGNED;
@@ -460,7 +460,7 @@ static void cast_node(struct walk *w, struct node *n, enum cast cast)
 				     shown(d, n));
 		return;
 	case CAST_FLOAT:
-		r = go_parse_float(n->s.text, n->s.len, &f);
+		r = go_parse_float(n->s.text, n->len, &f);
 		if (!r) {
 			n->kind = NODE_FLOAT;
 			n->s.v.f = f;
@@ -471,7 +471,7 @@ static void cast_node(struct walk *w, struct node *n, enum cast cast)
 				     shown(d, n));
 		return;
 	case CAST_BOOL:
-		if (!go_yaml_bool(n->s.text, n->s.len, &b)) {
+		if (!go_yaml_bool(n->s.text, n->len, &b)) {
 			n->kind = NODE_BOOL;
 			n->s.v.b = b;
 			return;

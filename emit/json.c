@@ -129,11 +129,11 @@ static void put_node(struct sbuf *out, const struct node *n, const struct shape 
 		put_float(out, n->s.v.f, !!(shape->flags & SHAPE_F_FLOAT32));
 		break;
 	case NODE_STR:
-		put_string(out, n->s.text, n->s.len);
+		put_string(out, n->s.text, n->len);
 		break;
 	case NODE_TIME: { /* as encoding/json writes a time.Time */
 		char buf[YTIME_BUF];
-		struct ytime t = ytime_of(n->s.text, n->s.len);
+		struct ytime t = ytime_of(n->s.text, n->len);
 		put_string(out, buf, ytime_format_rfc3339(buf, &t));
 		break;
 	}

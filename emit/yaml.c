@@ -1072,8 +1072,8 @@ static int scalar_text(const struct node *n, const struct shape *shape,
 		return STYLE_PLAIN;
 	case NODE_STR:
 		*text = n->s.text;
-		*len = n->s.len;
-		return simple_style(n->s.text, n->s.len);
+		*len = n->len;
+		return simple_style(n->s.text, n->len);
 	default:
 		return -1;
 	}
@@ -1111,6 +1111,8 @@ static int write_line(struct emitter *e, const struct key_memo *m, const char *t
 static void emit_complex(struct emitter *e, const struct node *n, const struct shape *shape,
 			 enum ctx ctx);
 
+#define PREFETCH_FROM 64
+
 static void emit_map(struct emitter *e, const struct node *map, const struct shape *shape,
 		     enum ctx ctx)
 {
@@ -1121,6 +1123,9 @@ static void emit_map(struct emitter *e, const struct node *map, const struct sha
 	int saved = e->indent;
 	increase_indent(e, 0, ctx);
 	for (size_t i = 0; i < map->map.n; i++) {
+		/* big maps (services) have big values: start fetching the next one */
+		if (map->map.n >= PREFETCH_FROM && i + 1 < map->map.n)
+			node_prefetch(order[i + 1].e->val);
 		const struct key_memo *m = key_memo(e, order[i].e->key);
 		const struct node *val = order[i].e->val;
 		char digits[SHAPE_INT_DIGITS];
@@ -1183,7 +1188,7 @@ static void emit_float(struct emitter *e, double f, const struct shape *shape, e
 static void emit_time(struct emitter *e, const struct node *n, enum ctx ctx)
 {
 	char buf[YTIME_BUF];
-	struct ytime t = ytime_of(n->s.text, n->s.len);
+	struct ytime t = ytime_of(n->s.text, n->len);
 	struct scalar sc = { .v = (const unsigned char *)buf, .n = ytime_format_rfc3339(buf, &t),
 			     .style = STYLE_PLAIN };
 	analyze(&sc);
@@ -1218,7 +1223,7 @@ static void emit_complex(struct emitter *e, const struct node *n, const struct s
 		emit_time(e, n, ctx);
 		break;
 	case NODE_STR:
-		scalar_from_string(&sc, n->s.text, n->s.len);
+		scalar_from_string(&sc, n->s.text, n->len);
 		emit_scalar(e, &sc, ctx);
 		free(sc.owned);
 		break;

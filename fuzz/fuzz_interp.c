@@ -76,9 +76,9 @@ static void one_mode(struct run *run, struct env *env, enum interp_mode mode, ui
 	node_map_add(&run->arena, root, "version", POS_NONE, ver);
 	interp_tree(run, root, &opts);
 	/* a value without '$' never changes; `version` is never touched */
-	if (!memchr(v, '$', n) && ((val->flags & NODE_INTERPOLATED) || val->s.len != n))
+	if (!memchr(v, '$', n) && ((val->flags & NODE_INTERPOLATED) || val->len != n))
 		abort();
-	if (ver->s.len != n || memcmp(ver->s.text, v, n) || (ver->flags & NODE_INTERPOLATED))
+	if (ver->len != n || memcmp(ver->s.text, v, n) || (ver->flags & NODE_INTERPOLATED))
 		abort();
 	const char *out;
 	size_t outlen;
@@ -112,7 +112,7 @@ static void spec_outcome(struct outcome *o, const struct env *env, int compare_a
 	diag_print(&run.diag, f, DIAG_FORMAT_HUMAN, 0);
 	fclose(f);
 	for (size_t i = 0; i < 2; i++) {
-		o->len[i] = val[i]->s.len;
+		o->len[i] = val[i]->len;
 		o->text[i] = memcpy(malloc(o->len[i] + 1), val[i]->s.text, o->len[i] + 1);
 		o->flags[i] = val[i]->flags;
 	}

@@ -35,7 +35,7 @@ static int tab_block(const char *s, size_t len)
 static int has_unreadable_text(const struct node *n)
 {
 	if (n->kind == NODE_STR)
-		return tab_block(n->s.text, n->s.len);
+		return tab_block(n->s.text, n->len);
 	if (n->kind == NODE_SEQ) {
 		for (size_t i = 0; i < n->seq.n; i++)
 			if (has_unreadable_text(n->seq.v[i]))

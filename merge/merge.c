@@ -245,7 +245,7 @@ static int is_empty(const struct node *n)
 	case NODE_BOOL: return !n->s.v.b;
 	case NODE_INT: return (n->flags & NODE_UNSIGNED) ? n->s.v.u == 0 : n->s.v.i == 0;
 	case NODE_FLOAT: return n->s.v.f == 0;
-	case NODE_STR: return n->s.len == 0;
+	case NODE_STR: return n->len == 0;
 	case NODE_TIME: return 0; /* a struct: never empty to mergo */
 	case NODE_SEQ: return n->seq.n == 0;
 	case NODE_MAP: return n->map.n == 0;
@@ -590,7 +590,7 @@ static int keyed_key(struct merger *m, struct keyed *k, enum rule rule)
 	if (v && v->kind != NODE_STR)
 		return shape_error(m, v, "string");
 	k->str = v ? v->s.text : "";
-	k->len = v ? v->s.len : 0;
+	k->len = v ? v->len : 0;
 	return 0;
 }
 
@@ -813,6 +813,11 @@ static int merge_services(struct merger *m, struct node *base, struct node *over
 	int ret = 0;
 	for (size_t i = 0; i < over->map.n; i++) {
 		struct node_entry *oe = &over->map.v[i];
+		if (i + 1 < over->map.n && match[i + 1] != NO_MATCH) {
+			/* the next pair while this one merges */
+			node_prefetch(over->map.v[i + 1].val);
+			node_prefetch(base->map.v[match[i + 1]].val);
+		}
 		if (match[i] == NO_MATCH) {
 			take(m, base, NULL, oe);
 			continue;

@@ -371,7 +371,7 @@ static void check_resources(struct rctx *c, const struct node *resources)
 		int64_t v;
 		if (node_str(cpus)) {
 			size_t m2 = push(c, "cpus");
-			if (format_cpus(&v, cpus->s.text, cpus->s.len, &why))
+			if (format_cpus(&v, cpus->s.text, cpus->len, &why))
 				report(c, DIAG_ERROR, "swarm.cpus", cpus->pos, "invalid cpus %s: %s",
 				       repr(c, cpus->s.text), why.buf);
 			else if (v <= 0)
@@ -629,7 +629,7 @@ static void check_refs(struct rctx *c, const struct node *const *v)
 			get_keys(vol, vols->seq.v[i], keys, 2);
 			const char *type = node_str(vol[0]);
 			const struct node *src = vol[1];
-			if (!type || strcmp(type, "volume") || !node_str(src) || !src->s.len)
+			if (!type || strcmp(type, "volume") || !node_str(src) || !src->len)
 				continue;
 			size_t m2 = push_index(c, i);
 			push(c, "source");
@@ -970,8 +970,11 @@ int swarm_rules_check(struct run *run, const struct node *root, int deploy)
 	const struct node *services = get(root, "services");
 	if (services && services->kind == NODE_MAP) {
 		size_t mark = push(&c, "services");
-		for (size_t i = 0; i < services->map.n; i++)
+		for (size_t i = 0; i < services->map.n; i++) {
+			if (i + 1 < services->map.n)
+				node_prefetch(services->map.v[i + 1].val);
 			check_service(&c, &services->map.v[i], i);
+		}
 		pop(&c, mark);
 	}
 	check_port_conflicts(&c);

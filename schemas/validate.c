@@ -355,15 +355,15 @@ static void put_got(struct sbuf *sb, const struct node *n)
 	case NODE_NULL: sb_puts(sb, "null"); break;
 	case NODE_STR:
 		sb_puts(sb, "string ");
-		sb_repr(sb, n->s.text, n->s.len, 60);
+		sb_repr(sb, n->s.text, n->len, 60);
 		break;
 	case NODE_TIME:
 		sb_puts(sb, "timestamp ");
-		sb_put(sb, n->s.text, n->s.len);
+		sb_put(sb, n->s.text, n->len);
 		break;
 	default:
 		sb_puts(sb, n->kind == NODE_BOOL ? "boolean " : n->kind == NODE_INT ? "integer " : "number ");
-		sb_put(sb, n->s.text, n->s.len);
+		sb_put(sb, n->s.text, n->len);
 	}
 }
 
@@ -682,7 +682,7 @@ static void put_int(struct sbuf *sb, long long v)
 /* A time as docker's validator sees it: its JSON text. Returns the length. */
 static size_t time_json_text(char buf[static YTIME_BUF], const struct node *n)
 {
-	struct ytime t = ytime_of(n->s.text, n->s.len);
+	struct ytime t = ytime_of(n->s.text, n->len);
 	return ytime_format_rfc3339(buf, &t);
 }
 
@@ -696,9 +696,9 @@ static void canon(struct sbuf *sb, const struct node *n)
 	case NODE_BOOL: sb_putc(sb, n->s.v.b ? 't' : 'f'); break;
 	case NODE_STR:
 		sb_putc(sb, 's');
-		put_uint(sb, n->s.len);
+		put_uint(sb, n->len);
 		sb_putc(sb, ':');
-		sb_put(sb, n->s.text, n->s.len);
+		sb_put(sb, n->s.text, n->len);
 		break;
 	case NODE_TIME:
 		len = time_json_text(buf, n);
@@ -778,7 +778,7 @@ static int few_distinct_strings(const struct node *n)
 			return 0;
 		for (size_t j = 0; j < i; j++) {
 			const struct node *b = n->seq.v[j];
-			if (a->s.len == b->s.len && !memcmp(a->s.text, b->s.text, a->s.len))
+			if (a->len == b->len && !memcmp(a->s.text, b->s.text, a->len))
 				return 0;
 		}
 	}
@@ -813,9 +813,9 @@ static void check_unique(struct vctx *c, const struct node *n)
 		if (node_is_scalar(item)) {
 			sb_putc(&m, ' ');
 			if (item->kind == NODE_STR)
-				sb_repr(&m, item->s.text, item->s.len, 60);
+				sb_repr(&m, item->s.text, item->len, 60);
 			else
-				sb_put(&m, item->s.text, item->s.len);
+				sb_put(&m, item->s.text, item->len);
 		}
 		sb_printf(&m, " (same as item %zu; items must be unique)", v[first].index);
 		push_index(c, v[i].index, &mark);
@@ -841,7 +841,7 @@ static void check_enum(struct vctx *c, const struct node *n, const snode *s)
 	struct sbuf m = SBUF_INIT;
 	sb_puts(&m, "invalid value ");
 	if (n->kind == NODE_STR)
-		sb_repr(&m, n->s.text, n->s.len, 60);
+		sb_repr(&m, n->s.text, n->len, 60);
 	else
 		put_got(&m, n);
 	sb_puts(&m, " (expected ");
@@ -884,14 +884,14 @@ static int short_duration(const char *s, size_t len)
 static void check_format(struct vctx *c, const struct node *n, enum sformat f)
 {
 	/* most values are fine: those need no message buffers */
-	if (n->kind == NODE_STR && (f == F_DURATION ? short_duration(n->s.text, n->s.len)
-				    : !format_port_spec(n->s.text, n->s.len, NULL)))
+	if (n->kind == NODE_STR && (f == F_DURATION ? short_duration(n->s.text, n->len)
+				    : !format_port_spec(n->s.text, n->len, NULL)))
 		return;
 	struct sbuf why = SBUF_INIT, m = SBUF_INIT;
 	int bad = 0;
 	char json[YTIME_BUF];
 	const char *text = n->s.text;
-	size_t len = n->s.len;
+	size_t len = n->len;
 	if (n->kind == NODE_TIME)
 		len = time_json_text(json, n), text = json;
 	if (f == F_DURATION && (n->kind == NODE_STR || n->kind == NODE_TIME)) {
@@ -923,9 +923,9 @@ static void check_format(struct vctx *c, const struct node *n, enum sformat f)
 	}
 	if (bad) {
 		if (n->kind == NODE_STR)
-			sb_repr(&m, n->s.text, n->s.len, 60);
+			sb_repr(&m, n->s.text, n->len, 60);
 		else
-			sb_put(&m, n->s.text, n->s.len);
+			sb_put(&m, n->s.text, n->len);
 		if (n->kind == NODE_TIME)
 			sb_puts(&m, " (a timestamp)");
 		sb_puts(&m, ": ");
@@ -1011,7 +1011,7 @@ static void validate_node(struct vctx *c, const struct node *n, const snode *s)
 	if ((s->flags & SN_MINIMUM) && (nt & T_NUMBER) && node_number(n) < s->minimum) {
 		struct sbuf m = SBUF_INIT;
 		sb_printf(&m, "must be at least %g, got ", s->minimum);
-		sb_put(&m, n->s.text, n->s.len);
+		sb_put(&m, n->s.text, n->len);
 		add_err(c, "schema.minimum", n->pos, &m);
 	}
 	/* a oneOf's branch walks the children; without one, someone must look at keys */
@@ -1079,7 +1079,7 @@ int schema_version_check(const char **out, struct run *run, const struct node *r
 			sb_printf(&m, " (write version: \"%s\")", v->s.text);
 		goto fail;
 	}
-	if (!v->s.len || !strcmp(v->s.text, "3")) {
+	if (!v->len || !strcmp(v->s.text, "3")) {
 		*out = schema_versions[DEFAULT_MINOR];
 		return 0;
 	}
@@ -1089,9 +1089,9 @@ int schema_version_check(const char **out, struct run *run, const struct node *r
 			return 0;
 		}
 	sb_puts(&m, "unsupported compose file version ");
-	sb_repr(&m, v->s.text, v->s.len, 60);
+	sb_repr(&m, v->s.text, v->len, 60);
 	sb_puts(&m, " (supported: 3.0 to 3.13, or 3 for the latest)");
-	if (memchr(v->s.text, '$', v->s.len))
+	if (memchr(v->s.text, '$', v->len))
 		sb_puts(&m, "; the version is read before interpolation");
 fail:
 	diag_add(&run->diag, DIAG_ERROR, "schema.version", v->pos, "version", "%s", m.buf);

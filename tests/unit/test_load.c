@@ -6,6 +6,7 @@
 #include "tests/unit/harness.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -178,9 +179,82 @@ void test_load__int_constructors_spell_the_value(void)
 	for (size_t i = 0; i < sizeof(ints) / sizeof(*ints); i++) {
 		struct node *n = node_new_int(&r->arena, POS_NONE, ints[i]);
 		CHECK_STR_EQ(n->s.text, texts[i]);
-		CHECK_INT_EQ(n->s.len, strlen(texts[i]));
+		CHECK_INT_EQ(n->len, strlen(texts[i]));
 	}
 	struct node *u = node_new_uint(&r->arena, POS_NONE, UINT64_MAX);
 	CHECK_STR_EQ(u->s.text, "18446744073709551615");
 	CHECK(u->flags & NODE_UNSIGNED);
+}
+
+/* What the hook saw: the service names, and whether version came before each. */
+struct hook_log {
+	char names[256];
+	int stop_at; /* stop when this many services were seen (0: never) */
+	int seen;
+};
+
+static int log_service(void *ctx, const struct node *root, const struct node_entry *top,
+		       size_t ntop, const struct node_entry *services, struct node_entry *svc)
+{
+	struct hook_log *log = ctx;
+	int version = 0;
+	for (size_t i = 0; i < ntop; i++)
+		version |= !strcmp(top[i].key, "version");
+	CHECK(root->kind == NODE_MAP);
+	CHECK_STR_EQ(services->key, "services");
+	CHECK(services->val->kind == NODE_MAP);
+	CHECK(svc->val->kind == NODE_MAP);
+	size_t n = strlen(log->names);
+	snprintf(log->names + n, sizeof(log->names) - n, "%s%s%s", n ? " " : "", svc->key,
+		 version ? "+v" : "");
+	return ++log->seen == log->stop_at;
+}
+
+static int load_hooked(struct node **root, struct hook_log *log, const char *yaml)
+{
+	struct run *run = test_run();
+	uint32_t src = source_add(&run->sources, "hook.yml", NULL, yaml, strlen(yaml));
+	struct load_hook hook = { log_service, log };
+	return load_yaml_hook(root, run, src, &hook);
+}
+
+void test_load__hook_sees_each_plain_service(void)
+{
+	struct hook_log log = { "", 0, 0 };
+	struct node *root = NULL;
+	CHECK_INT_EQ(load_hooked(&root, &log,
+				 "services:\n"
+				 "  a: {image: x}\n"
+				 "  b: &b {image: y}\n"      /* defines an anchor: not handed over */
+				 "  c: {labels: &l {k: v}}\n" /* so does this one */
+				 "  d: *b\n"                  /* an alias, not a mapping that closes */
+				 "  e: {image: z}\n"
+				 "  <<: {f: {image: w}}\n"    /* a merge key's value */
+				 "version: \"3.8\"\n"
+				 "x-other: {g: {h: 1}}\n"),
+		      0);
+	CHECK_STR_EQ(log.names, "a e");
+	/* the tree is whole all the same */
+	CHECK_INT_EQ(node_map_get(root, "services")->map.n, 6);
+}
+
+void test_load__hook_knows_the_keys_before_services(void)
+{
+	struct hook_log log = { "", 0, 0 };
+	struct node *root = NULL;
+	CHECK_INT_EQ(load_hooked(&root, &log,
+				 "version: \"3.8\"\nservices:\n  a: {image: x}\n  b:\n    image: y\n"),
+		      0);
+	CHECK_STR_EQ(log.names, "a+v b+v");
+}
+
+void test_load__hook_can_stop_the_load(void)
+{
+	struct hook_log log = { "", 1, 0 };
+	struct node *root = NULL;
+	size_t before = test_run()->diag.n;
+	CHECK_INT_EQ(load_hooked(&root, &log, "services:\n  a: {image: x}\n  b: {image: y}\n"),
+		     -1);
+	CHECK_STR_EQ(log.names, "a");
+	CHECK_INT_EQ(test_run()->diag.n, before);
 }

@@ -94,3 +94,32 @@ void test_source__root_flags_nonstring_keys_below_it(void)
 	CHECK(test_load("x: &m {1: y}\na: {<<: *m}\n")->flags & NODE_NONSTR_KEYS);
 	CHECK(test_load("x: &k 1\na: {*k : y}\n")->flags & NODE_NONSTR_KEYS);
 }
+
+void test_source__line_starts_on_demand(void)
+{
+	struct run *run = test_run();
+	const char *text = "a: 1\nbb: 2\n\nccc: 3";
+	uint32_t src = source_add(&run->sources, "lines.yml", NULL, text, strlen(text));
+	size_t off = 99;
+	CHECK_INT_EQ(source_get(&run->sources, src)->nlines, 0);
+	CHECK_INT_EQ(source_line_start(&off, &run->sources, src, 1), 0);
+	CHECK_INT_EQ(off, 0);
+	CHECK_INT_EQ(source_line_start(&off, &run->sources, src, 4), 0);
+	CHECK_INT_EQ(off, 12);
+	CHECK_INT_EQ(source_get(&run->sources, src)->nlines, 4);
+	CHECK_INT_EQ(source_line_start(&off, &run->sources, src, 5), -1);
+	CHECK_INT_EQ(source_line_start(&off, &run->sources, src, 0), -1);
+	CHECK_INT_EQ(source_line_start(&off, &run->sources, src + 1, 1), -1);
+}
+
+void test_source__pos_saturates(void)
+{
+	struct pos p = pos_make(7, 12, 34);
+	CHECK_INT_EQ(p.src, 7);
+	CHECK_INT_EQ(p.line, 12);
+	CHECK_INT_EQ(p.col, 34);
+	p = pos_make(7, (uint64_t)POS_MAX_LINE + 5, (uint64_t)1 << 40);
+	CHECK_INT_EQ(p.line, POS_MAX_LINE);
+	CHECK_INT_EQ(p.col, POS_MAX_COL);
+	CHECK_INT_EQ(sizeof(struct pos), 8);
+}
