@@ -82,6 +82,7 @@ struct field {
 #define MAX_FIELDS (FIELD_SLOTS / 2)
 struct field_index {
 	int built;
+	uint64_t keep; /* fields present even without a key (T_STR_KEEP, T_INT_KEEP) */
 	unsigned char slot[FIELD_SLOTS];
 };
 
@@ -710,23 +711,25 @@ static size_t slot_of(const char *key)
 	return h & (FIELD_SLOTS - 1);
 }
 
+static void index_build(const struct shape *s, struct field_index *ix)
+{
+	if (s->n > MAX_FIELDS)
+		BUG("a shape with %zu fields", s->n);
+	for (size_t f = 0; f < s->n; f++) {
+		size_t i = slot_of(s->fields[f].key);
+		while (ix->slot[i])
+			i = (i + 1) & (FIELD_SLOTS - 1);
+		ix->slot[i] = (unsigned char)(f + 1);
+		if (s->fields[f].type == T_STR_KEEP || s->fields[f].type == T_INT_KEEP)
+			ix->keep |= 1ull << f;
+	}
+	ix->built = 1;
+}
+
 /* The number of s's field named key, or -1. */
 static int field_number(const struct shape *s, const char *key)
 {
 	struct field_index *ix = s->index;
-	if (!ix)
-		return -1;
-	if (!ix->built) {
-		if (s->n > MAX_FIELDS)
-			BUG("a shape with %zu fields", s->n);
-		for (size_t f = 0; f < s->n; f++) {
-			size_t i = slot_of(s->fields[f].key);
-			while (ix->slot[i])
-				i = (i + 1) & (FIELD_SLOTS - 1);
-			ix->slot[i] = (unsigned char)(f + 1);
-		}
-		ix->built = 1;
-	}
 	for (size_t i = slot_of(key); ix->slot[i]; i = (i + 1) & (FIELD_SLOTS - 1))
 		if (!strcmp(s->fields[ix->slot[i] - 1].key, key))
 			return ix->slot[i] - 1;
@@ -734,27 +737,41 @@ static int field_number(const struct shape *s, const char *key)
 }
 
 /*
- * The entry for each field of s: exact key first, then case-insensitive
- * (mapstructure), as find_field() would find it. The case-insensitive
- * pass is only needed when some key names no field: field names are all
- * lower case, so a key that names one field cannot stand for another.
+ * The entry for each field of s that map has (by_field[f] is set where bit f
+ * of the result is): exact key first, then case-insensitive (mapstructure),
+ * as find_field() would find it. The case-insensitive pass is only needed
+ * when some key names no field: field names are all lower case, so a key
+ * that names one field cannot stand for another. *nextras counts the x-*
+ * keys (0 for a shape without fields).
  */
-static void match_fields(struct node_entry **by_field, const struct shape *s, struct node *map)
+static uint64_t match_fields(struct node_entry **by_field, size_t *nextras,
+			     const struct shape *s, struct node *map)
 {
+	uint64_t have = 0;
 	int loose = 0;
-	for (size_t f = 0; f < s->n; f++)
-		by_field[f] = NULL;
+	*nextras = 0;
+	if (!s->index)
+		return 0;
+	if (!s->index->built)
+		index_build(s, s->index);
 	for (size_t i = 0; i < map->map.n; i++) {
-		int f = field_number(s, map->map.v[i].key);
+		const char *key = map->map.v[i].key;
+		int f = field_number(s, key);
+		*nextras += key[0] == 'x' && key[1] == '-';
 		if (f < 0)
 			loose = 1;
-		else if (!by_field[f])
+		else if (!(have & (1ull << f))) {
 			by_field[f] = &map->map.v[i];
+			have |= 1ull << f;
+		}
 	}
 	for (size_t f = 0; loose && f < s->n; f++)
-		for (size_t i = 0; !by_field[f] && i < map->map.n; i++)
-			if (!strcasecmp(map->map.v[i].key, s->fields[f].key))
+		for (size_t i = 0; !(have & (1ull << f)) && i < map->map.n; i++)
+			if (!strcasecmp(map->map.v[i].key, s->fields[f].key)) {
 				by_field[f] = &map->map.v[i];
+				have |= 1ull << f;
+			}
+	return have;
 }
 
 /* The entry for key: exact match first, then case-insensitive (mapstructure). */
@@ -820,11 +837,13 @@ static struct node *dec_struct(struct nctx *c, struct node *n, const struct shap
 		return type_error(c, n, "a mapping");
 	struct node_entry *by_field[MAX_FIELDS];
 	struct node_entry out[MAX_FIELDS];
-	size_t nout = 0;
-	match_fields(by_field, s, n);
-	for (size_t i = 0; i < s->n; i++) {
+	size_t nout = 0, nextras;
+	uint64_t have = match_fields(by_field, &nextras, s, n);
+	/* the fields in order: those the map has, and those printed anyway */
+	for (uint64_t todo = have | (s->index ? s->index->keep : 0); todo; todo &= todo - 1) {
+		size_t i = (size_t)__builtin_ctzll(todo);
 		const struct field *f = &s->fields[i];
-		struct node_entry *e = by_field[i];
+		struct node_entry *e = have & (1ull << i) ? by_field[i] : NULL;
 		struct node *v = NULL;
 		if (e && e->val->kind != NODE_NULL) {
 			size_t mark = path_key(c, e->key);
@@ -839,7 +858,7 @@ static struct node *dec_struct(struct nctx *c, struct node *n, const struct shap
 			out[nout++] = (struct node_entry){ f->key, e ? e->keypos : n->pos, 0, v };
 	}
 	struct node_entry *extras;
-	size_t nextras = s->extras ? save_extras(&extras, n) : 0;
+	nextras = s->extras && nextras ? save_extras(&extras, n) : 0;
 	map_assign(c, n, out, nout);
 	if (nextras) {
 		add_extras(c, n, extras, nextras);
