@@ -27,6 +27,8 @@ static uint64_t duration_unit(const char *u, size_t n)
 		{ "ns", 1 }, { "us", NS_US }, { "\xc2\xb5s", NS_US }, { "\xce\xbcs", NS_US },
 		{ "ms", NS_MS }, { "s", NS_S }, { "m", NS_MIN }, { "h", NS_H },
 	};
+	if (n == 1) /* the usual case: s, m or h */
+		return *u == 's' ? NS_S : *u == 'm' ? NS_MIN : *u == 'h' ? NS_H : 0;
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 		if (strlen(units[i].name) == n && !memcmp(units[i].name, u, n))
 			return units[i].ns;
@@ -118,6 +120,12 @@ int units_parse_duration(const char *s, int64_t *ns)
 /* Write v's fraction of prec digits before w (trailing zeros dropped). */
 static char *fmt_frac(char *w, uint64_t *v, int prec)
 {
+	static const uint64_t pow1000[] = { 1, 1000, 1000000, 1000000000 };
+	uint64_t p = pow1000[prec / 3]; /* prec is 0, 3, 6 or 9 */
+	if (*v % p == 0) { /* no fraction: nothing printed */
+		*v /= p;
+		return w;
+	}
 	int print = 0;
 	for (int i = 0; i < prec; i++) {
 		unsigned digit = (unsigned)(*v % 10);
@@ -327,7 +335,7 @@ int units_ram_in_bytes(const char *s, int64_t *out, struct sbuf *err)
 {
 	const char *sep = NULL;
 	for (const char *p = s; *p; p++)
-		if (strchr("0123456789. ", *p))
+		if (is_digit(*p) || *p == '.' || *p == ' ')
 			sep = p;
 	if (!sep) {
 		sb_printf(err, "invalid size: '%s'", s);
@@ -335,20 +343,29 @@ int units_ram_in_bytes(const char *s, int64_t *out, struct sbuf *err)
 	}
 	size_t numlen = (size_t)(sep - s) + (*sep != ' ');
 	const char *sfx = sep + 1;
-	char *num = strndup(s, numlen);
-	if (!num) {
-		sb_puts(err, "out of memory");
-		return -1;
-	}
 	double size;
-	int rc = units_parse_go_float(num, &size);
-	if (rc) {
-		sb_printf(err, "strconv.ParseFloat: parsing \"%s\": %s", num,
-			  rc == -2 ? "value out of range" : "invalid syntax");
+	uint64_t digits = 0;
+	size_t nd = 0;
+	/* up to 15 plain digits: exact in a double, as ParseFloat reads them */
+	while (nd < numlen && nd < 15 && is_digit(s[nd]))
+		digits = digits * 10 + (uint64_t)(s[nd++] - '0');
+	if (nd && nd == numlen) {
+		size = (double)digits;
+	} else {
+		char *num = strndup(s, numlen);
+		if (!num) {
+			sb_puts(err, "out of memory");
+			return -1;
+		}
+		int rc = units_parse_go_float(num, &size);
+		if (rc) {
+			sb_printf(err, "strconv.ParseFloat: parsing \"%s\": %s", num,
+				  rc == -2 ? "value out of range" : "invalid syntax");
+			free(num);
+			return -1;
+		}
 		free(num);
-		return -1;
 	}
-	free(num);
 	if (size < 0) {
 		sb_printf(err, "invalid size: '%s'", s);
 		return -1;
