@@ -552,18 +552,31 @@ static int cmp_keyed(const void *pa, const void *pb)
  */
 static void map_keep_last(struct node *map)
 {
+	struct node_entry *e = map->map.v;
 	size_t n = map->map.n, w = 0;
 	if (n < 2)
 		return;
-	struct keyed_entry *v = xmalloc(n * sizeof(*v));
+	if (n <= 32) { /* the usual short map: a stable insertion sort in place */
+		for (size_t i = 1; i < n; i++) {
+			struct node_entry t = e[i];
+			size_t j = i;
+			for (; j && strcmp(e[j - 1].key, t.key) > 0; j--)
+				e[j] = e[j - 1];
+			e[j] = t;
+		}
+	} else {
+		struct keyed_entry *v = xmalloc(n * sizeof(*v));
+		for (size_t i = 0; i < n; i++)
+			v[i] = (struct keyed_entry){ e[i], i };
+		qsort(v, n, sizeof(*v), cmp_keyed);
+		for (size_t i = 0; i < n; i++)
+			e[i] = v[i].e;
+		free(v);
+	}
 	for (size_t i = 0; i < n; i++)
-		v[i] = (struct keyed_entry){ map->map.v[i], i };
-	qsort(v, n, sizeof(*v), cmp_keyed);
-	for (size_t i = 0; i < n; i++)
-		if (i + 1 == n || strcmp(v[i].e.key, v[i + 1].e.key))
-			map->map.v[w++] = v[i].e;
+		if (i + 1 == n || strcmp(e[i].key, e[i + 1].key))
+			e[w++] = e[i];
 	map->map.n = w;
-	free(v);
 }
 
 /* One `key[=value]` list item: value, "" or null (when null_ok) without '='. */
@@ -1068,12 +1081,16 @@ static void expand_port(struct nctx *c, struct node *out, struct node *it, const
 		return;
 	}
 	size_t nmaps = ps.ce - ps.cs + 1;
-	struct port_map *maps = xcalloc(nmaps, sizeof(*maps));
+	/* the key orders a range's ports and names one in a warning: one port needs no order */
+	int keyed = nmaps > 1 || ps.ip_specific;
+	struct port_map one = { .port = 0 };
+	struct port_map *maps = nmaps == 1 ? &one : xcalloc(nmaps, sizeof(*maps));
 	for (size_t i = 0; i < nmaps; i++) {
 		struct port_map *m = &maps[i];
 		m->port = ps.cs + (unsigned)i;
 		m->seq = i;
-		snprintf(m->key, sizeof(m->key), "%u/%s", m->port, ps.proto);
+		if (keyed)
+			snprintf(m->key, sizeof(m->key), "%u/%s", m->port, ps.proto);
 		if (ps.has_host && ps.cs == ps.ce) {
 			m->hs = ps.hs;
 			m->he = ps.he;
@@ -1081,7 +1098,8 @@ static void expand_port(struct nctx *c, struct node *out, struct node *it, const
 			m->hs = m->he = ps.hs + (unsigned)i;
 		}
 	}
-	qsort(maps, nmaps, sizeof(*maps), cmp_port_map);
+	if (nmaps > 1)
+		qsort(maps, nmaps, sizeof(*maps), cmp_port_map);
 	int v6 = strchr(ps.ip, ':') != NULL;
 	const char *proto = lasting_proto(c, ps.proto);
 	for (size_t i = 0; i < nmaps; i++) {
@@ -1099,7 +1117,8 @@ static void expand_port(struct nctx *c, struct node *out, struct node *it, const
 		for (unsigned p = m->hs; p <= m->he; p++)
 			node_seq_push(c->a, out, port_entry(c, it->pos, m->port, p, proto));
 	}
-	free(maps);
+	if (maps != &one)
+		free(maps);
 }
 
 static struct node *dec_ports(struct nctx *c, struct node *n, const struct shape *s)
