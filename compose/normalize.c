@@ -218,10 +218,14 @@ struct nctx {
 
 /* ---- diagnostics ---- */
 
+/* Every field decoded pushes its key: the call is saved while there is room. */
 static size_t path_key(struct nctx *c, const char *key)
 {
 	size_t mark = c->steps.n;
-	path_steps_key(&c->steps, key);
+	if (mark < c->steps.alloc)
+		c->steps.v[c->steps.n++] = (struct path_step){ key, 0 };
+	else
+		path_steps_key(&c->steps, key);
 	return mark;
 }
 
@@ -718,8 +722,8 @@ static struct node *dec(struct nctx *c, struct node *n, const struct field *f);
 
 static size_t slot_of(const char *key)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
-	for (; *key; key++)
+	uint32_t h = 2166136261u; /* FNV-1a of the first 8 bytes: enough to tell fields apart */
+	for (const char *end = key + 8; *key && key < end; key++)
 		h = (h ^ (unsigned char)*key) * 16777619u;
 	return h & (FIELD_SLOTS - 1);
 }
