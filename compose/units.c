@@ -2,6 +2,7 @@
 #include "compose/units.h"
 #include "compose/arena.h"
 #include "compose/sbuf.h"
+#include "compose/xalloc.h"
 
 #include <errno.h>
 #include <math.h>
@@ -475,7 +476,9 @@ static int shlex_space(char c)
 int units_shlex_split(struct arena *a, const char *s, size_t len,
 		      struct units_word **out, size_t *n, const char **err)
 {
-	struct sbuf word = SBUF_INIT;
+	/* a word is never longer than the input */
+	char small[256], *word = len < sizeof(small) ? small : xmalloc(len + 1);
+	size_t wl = 0;
 	struct units_word *v = NULL;
 	size_t nv = 0, alloc = 0;
 	enum shlex_state st = SH_START;
@@ -499,7 +502,7 @@ int units_shlex_split(struct arena *a, const char *s, size_t len,
 			else if (c == '#')
 				st = SH_COMMENT;
 			else {
-				sb_putc(&word, c);
+				word[wl++] = c;
 				st = SH_WORD;
 			}
 			break;
@@ -513,7 +516,7 @@ int units_shlex_split(struct arena *a, const char *s, size_t len,
 			else if (c == '\\')
 				st = SH_ESC;
 			else
-				sb_putc(&word, c);
+				word[wl++] = c;
 			break;
 		case SH_ESC:
 		case SH_ESC_QUOTED:
@@ -522,7 +525,7 @@ int units_shlex_split(struct arena *a, const char *s, size_t len,
 				rc = -1;
 				goto done;
 			}
-			sb_putc(&word, c);
+			word[wl++] = c;
 			st = st == SH_ESC ? SH_WORD : SH_DQUOTE;
 			break;
 		case SH_DQUOTE:
@@ -536,7 +539,7 @@ int units_shlex_split(struct arena *a, const char *s, size_t len,
 			else if (c == '\\')
 				st = SH_ESC_QUOTED;
 			else
-				sb_putc(&word, c);
+				word[wl++] = c;
 			break;
 		case SH_SQUOTE:
 			if (eof) {
@@ -547,7 +550,7 @@ int units_shlex_split(struct arena *a, const char *s, size_t len,
 			if (c == '\'')
 				st = SH_WORD;
 			else
-				sb_putc(&word, c);
+				word[wl++] = c;
 			break;
 		case SH_COMMENT:
 			if (c == '\n' || eof)
@@ -560,15 +563,16 @@ int units_shlex_split(struct arena *a, const char *s, size_t len,
 				v = arena_grow(a, v, nv, cap, sizeof(*v));
 				alloc = cap;
 			}
-			v[nv].s = arena_strndup(a, word.buf, word.len);
-			v[nv].len = word.len;
+			v[nv].s = arena_strndup(a, word, wl);
+			v[nv].len = wl;
 			nv++;
-			sbuf_reset(&word);
+			wl = 0;
 			st = SH_START;
 		}
 	}
 done:
-	sbuf_release(&word);
+	if (word != small)
+		free(word);
 	*out = v;
 	*n = nv;
 	return rc;
