@@ -722,8 +722,8 @@ static struct node *dec(struct nctx *c, struct node *n, const struct field *f);
 
 static size_t slot_of(const char *key)
 {
-	uint32_t h = 2166136261u; /* FNV-1a of the first 8 bytes: enough to tell fields apart */
-	for (const char *end = key + 8; *key && key < end; key++)
+	uint32_t h = 2166136261u; /* FNV-1a of the first 4 bytes: few fields share them */
+	for (const char *end = key + 4; *key && key < end; key++)
 		h = (h ^ (unsigned char)*key) * 16777619u;
 	return h & (FIELD_SLOTS - 1);
 }
