@@ -206,11 +206,15 @@ SHAPE(fileobj_shape, 1, { "name", T_STR, NULL }, { "file", T_STR, NULL },
       { "driver", T_STR, NULL }, { "driver_opts", T_MAPSS, NULL },
       { "template_driver", T_STR, NULL });
 
+/* deeper than any path the shapes lead to (map and list values are scalars) */
+#define PATH_DEPTH 32
+
 struct nctx {
 	struct run *run;
 	struct arena *a;
 	const struct normalize_opts *o;
-	struct path_steps steps; /* where we are; spelled out into path for a message */
+	struct path_steps steps; /* where we are (in room); spelled out into path for a message */
+	struct path_step room[PATH_DEPTH];
 	struct sbuf path;
 	char version[16]; /* the file's schema version, "3.13" when unset */
 	int failed;
@@ -218,22 +222,31 @@ struct nctx {
 
 /* ---- diagnostics ---- */
 
-/* Every field decoded pushes its key: the call is saved while there is room. */
-static size_t path_key(struct nctx *c, const char *key)
+static void nctx_init(struct nctx *c, struct run *run, const struct normalize_opts *o)
+{
+	*c = (struct nctx){ .run = run, .a = &run->arena, .o = o };
+	sbuf_init(&c->path, 0);
+	/* a path in fixed room: the steps are pushed for every field decoded */
+	c->steps = (struct path_steps){ c->room, 0, PATH_DEPTH };
+}
+
+static size_t path_push(struct nctx *c, const char *key, size_t index)
 {
 	size_t mark = c->steps.n;
-	if (mark < c->steps.alloc)
-		c->steps.v[c->steps.n++] = (struct path_step){ key, 0 };
-	else
-		path_steps_key(&c->steps, key);
+	if (mark == PATH_DEPTH)
+		BUG("a path deeper than %d steps", PATH_DEPTH);
+	c->room[c->steps.n++] = (struct path_step){ key, index };
 	return mark;
+}
+
+static size_t path_key(struct nctx *c, const char *key)
+{
+	return path_push(c, key, 0);
 }
 
 static size_t path_index(struct nctx *c, size_t i)
 {
-	size_t mark = c->steps.n;
-	path_steps_index(&c->steps, i);
-	return mark;
+	return path_push(c, NULL, i);
 }
 
 static void path_pop(struct nctx *c, size_t mark)
@@ -1711,7 +1724,7 @@ static struct node *normalize_section(struct nctx *c, enum section sec, const ch
 	for (size_t i = 0; i < in->map.n; i++) {
 		struct node_entry *e = &in->map.v[i];
 		size_t mark = path_key(c, name);
-		path_steps_key(&c->steps, e->key);
+		path_key(c, e->key);
 		struct node *v = normalize_object(c, sec, e->key, e->val);
 		path_pop(c, mark);
 		if (v)
@@ -1724,7 +1737,7 @@ static struct node *normalize_section(struct nctx *c, enum section sec, const ch
 static struct node *normalize_one_service(struct nctx *c, const char *name, struct node *in)
 {
 	size_t mark = path_key(c, "services");
-	path_steps_key(&c->steps, name);
+	path_key(c, name);
 	struct node *svc = dec_struct(c, in, &service_shape, 1);
 	if (svc)
 		resolve_environment(c, svc);
@@ -1759,12 +1772,10 @@ static void set_version(struct nctx *c, const struct node *root)
 int normalize_service(struct node **out, struct run *run, const struct node *root,
 		      const char *name, struct node *svc, const struct normalize_opts *o)
 {
-	struct nctx c = { .run = run, .a = &run->arena, .o = o };
-	sbuf_init(&c.path, 0);
-	c.steps = (struct path_steps)PATH_STEPS_INIT;
+	struct nctx c;
+	nctx_init(&c, run, o);
 	set_version(&c, root);
 	*out = normalize_one_service(&c, name, svc);
-	path_steps_release(&c.steps);
 	sbuf_release(&c.path);
 	return c.failed ? -1 : 0;
 }
@@ -1776,9 +1787,8 @@ int normalize_file(struct node **out, struct run *run, struct node *root,
 		[SEC_NETWORKS] = "networks", [SEC_VOLUMES] = "volumes",
 		[SEC_SECRETS] = "secrets", [SEC_CONFIGS] = "configs",
 	};
-	struct nctx c = { .run = run, .a = &run->arena, .o = o };
-	sbuf_init(&c.path, 0);
-	c.steps = (struct path_steps)PATH_STEPS_INIT;
+	struct nctx c;
+	nctx_init(&c, run, o);
 	if (root->kind != NODE_MAP)
 		BUG("normalize_file on a %s", node_kind_name(root->kind));
 	set_version(&c, root);
@@ -1797,7 +1807,6 @@ int normalize_file(struct node **out, struct run *run, struct node *root,
 			node_map_add_key(c.a, res, sections[s], e->keypos, v);
 	}
 	copy_extras(&c, res, root);
-	path_steps_release(&c.steps);
 	sbuf_release(&c.path);
 	*out = res;
 	return c.failed ? -1 : 0;
