@@ -311,7 +311,7 @@ static void check_list_map(const char *file, int line, size_t n)
 	struct node *l = e ? e->val : NULL;
 	int ok = l && l->kind == NODE_MAP && l->map.n == n;
 	for (size_t i = 0; ok && i < n; i++) {
-		char key[8], val[8];
+		char key[24], val[24];
 		snprintf(key, sizeof(key), "K%02zu", i);
 		snprintf(val, sizeof(val), "%zu", i);
 		ok = !strcmp(l->map.v[i].key, key) &&
