@@ -82,6 +82,7 @@ struct field {
 #define MAX_FIELDS (FIELD_SLOTS / 2)
 struct field_index {
 	int built;
+	uint64_t keep; /* fields present even without a key (T_STR_KEEP, T_INT_KEEP) */
 	unsigned char slot[FIELD_SLOTS];
 };
 
@@ -205,11 +206,15 @@ SHAPE(fileobj_shape, 1, { "name", T_STR, NULL }, { "file", T_STR, NULL },
       { "driver", T_STR, NULL }, { "driver_opts", T_MAPSS, NULL },
       { "template_driver", T_STR, NULL });
 
+/* deeper than any path the shapes lead to (map and list values are scalars) */
+#define PATH_DEPTH 32
+
 struct nctx {
 	struct run *run;
 	struct arena *a;
 	const struct normalize_opts *o;
-	struct path_steps steps; /* where we are; spelled out into path for a message */
+	struct path_steps steps; /* where we are (in room); spelled out into path for a message */
+	struct path_step room[PATH_DEPTH];
 	struct sbuf path;
 	char version[16]; /* the file's schema version, "3.13" when unset */
 	int failed;
@@ -217,18 +222,31 @@ struct nctx {
 
 /* ---- diagnostics ---- */
 
-static size_t path_key(struct nctx *c, const char *key)
+static void nctx_init(struct nctx *c, struct run *run, const struct normalize_opts *o)
+{
+	*c = (struct nctx){ .run = run, .a = &run->arena, .o = o };
+	sbuf_init(&c->path, 0);
+	/* a path in fixed room: the steps are pushed for every field decoded */
+	c->steps = (struct path_steps){ c->room, 0, PATH_DEPTH };
+}
+
+static size_t path_push(struct nctx *c, const char *key, size_t index)
 {
 	size_t mark = c->steps.n;
-	path_steps_key(&c->steps, key);
+	if (mark == PATH_DEPTH)
+		BUG("a path deeper than %d steps", PATH_DEPTH);
+	c->room[c->steps.n++] = (struct path_step){ key, index };
 	return mark;
+}
+
+static size_t path_key(struct nctx *c, const char *key)
+{
+	return path_push(c, key, 0);
 }
 
 static size_t path_index(struct nctx *c, size_t i)
 {
-	size_t mark = c->steps.n;
-	path_steps_index(&c->steps, i);
-	return mark;
+	return path_push(c, NULL, i);
 }
 
 static void path_pop(struct nctx *c, size_t mark)
@@ -551,18 +569,31 @@ static int cmp_keyed(const void *pa, const void *pb)
  */
 static void map_keep_last(struct node *map)
 {
+	struct node_entry *e = map->map.v;
 	size_t n = map->map.n, w = 0;
 	if (n < 2)
 		return;
-	struct keyed_entry *v = xmalloc(n * sizeof(*v));
+	if (n <= 32) { /* the usual short map: a stable insertion sort in place */
+		for (size_t i = 1; i < n; i++) {
+			struct node_entry t = e[i];
+			size_t j = i;
+			for (; j && strcmp(e[j - 1].key, t.key) > 0; j--)
+				e[j] = e[j - 1];
+			e[j] = t;
+		}
+	} else {
+		struct keyed_entry *v = xmalloc(n * sizeof(*v));
+		for (size_t i = 0; i < n; i++)
+			v[i] = (struct keyed_entry){ e[i], i };
+		qsort(v, n, sizeof(*v), cmp_keyed);
+		for (size_t i = 0; i < n; i++)
+			e[i] = v[i].e;
+		free(v);
+	}
 	for (size_t i = 0; i < n; i++)
-		v[i] = (struct keyed_entry){ map->map.v[i], i };
-	qsort(v, n, sizeof(*v), cmp_keyed);
-	for (size_t i = 0; i < n; i++)
-		if (i + 1 == n || strcmp(v[i].e.key, v[i + 1].e.key))
-			map->map.v[w++] = v[i].e;
+		if (i + 1 == n || strcmp(e[i].key, e[i + 1].key))
+			e[w++] = e[i];
 	map->map.n = w;
-	free(v);
 }
 
 /* One `key[=value]` list item: value, "" or null (when null_ok) without '='. */
@@ -704,29 +735,31 @@ static struct node *dec(struct nctx *c, struct node *n, const struct field *f);
 
 static size_t slot_of(const char *key)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
-	for (; *key; key++)
+	uint32_t h = 2166136261u; /* FNV-1a of the first 4 bytes: few fields share them */
+	for (const char *end = key + 4; *key && key < end; key++)
 		h = (h ^ (unsigned char)*key) * 16777619u;
 	return h & (FIELD_SLOTS - 1);
+}
+
+static void index_build(const struct shape *s, struct field_index *ix)
+{
+	if (s->n > MAX_FIELDS)
+		BUG("a shape with %zu fields", s->n);
+	for (size_t f = 0; f < s->n; f++) {
+		size_t i = slot_of(s->fields[f].key);
+		while (ix->slot[i])
+			i = (i + 1) & (FIELD_SLOTS - 1);
+		ix->slot[i] = (unsigned char)(f + 1);
+		if (s->fields[f].type == T_STR_KEEP || s->fields[f].type == T_INT_KEEP)
+			ix->keep |= 1ull << f;
+	}
+	ix->built = 1;
 }
 
 /* The number of s's field named key, or -1. */
 static int field_number(const struct shape *s, const char *key)
 {
 	struct field_index *ix = s->index;
-	if (!ix)
-		return -1;
-	if (!ix->built) {
-		if (s->n > MAX_FIELDS)
-			BUG("a shape with %zu fields", s->n);
-		for (size_t f = 0; f < s->n; f++) {
-			size_t i = slot_of(s->fields[f].key);
-			while (ix->slot[i])
-				i = (i + 1) & (FIELD_SLOTS - 1);
-			ix->slot[i] = (unsigned char)(f + 1);
-		}
-		ix->built = 1;
-	}
 	for (size_t i = slot_of(key); ix->slot[i]; i = (i + 1) & (FIELD_SLOTS - 1))
 		if (!strcmp(s->fields[ix->slot[i] - 1].key, key))
 			return ix->slot[i] - 1;
@@ -734,27 +767,41 @@ static int field_number(const struct shape *s, const char *key)
 }
 
 /*
- * The entry for each field of s: exact key first, then case-insensitive
- * (mapstructure), as find_field() would find it. The case-insensitive
- * pass is only needed when some key names no field: field names are all
- * lower case, so a key that names one field cannot stand for another.
+ * The entry for each field of s that map has (by_field[f] is set where bit f
+ * of the result is): exact key first, then case-insensitive (mapstructure),
+ * as find_field() would find it. The case-insensitive pass is only needed
+ * when some key names no field: field names are all lower case, so a key
+ * that names one field cannot stand for another. *nextras counts the x-*
+ * keys (0 for a shape without fields).
  */
-static void match_fields(struct node_entry **by_field, const struct shape *s, struct node *map)
+static uint64_t match_fields(struct node_entry **by_field, size_t *nextras,
+			     const struct shape *s, struct node *map)
 {
+	uint64_t have = 0;
 	int loose = 0;
-	for (size_t f = 0; f < s->n; f++)
-		by_field[f] = NULL;
+	*nextras = 0;
+	if (!s->index)
+		return 0;
+	if (!s->index->built)
+		index_build(s, s->index);
 	for (size_t i = 0; i < map->map.n; i++) {
-		int f = field_number(s, map->map.v[i].key);
+		const char *key = map->map.v[i].key;
+		int f = field_number(s, key);
+		*nextras += key[0] == 'x' && key[1] == '-';
 		if (f < 0)
 			loose = 1;
-		else if (!by_field[f])
+		else if (!(have & (1ull << f))) {
 			by_field[f] = &map->map.v[i];
+			have |= 1ull << f;
+		}
 	}
 	for (size_t f = 0; loose && f < s->n; f++)
-		for (size_t i = 0; !by_field[f] && i < map->map.n; i++)
-			if (!strcasecmp(map->map.v[i].key, s->fields[f].key))
+		for (size_t i = 0; !(have & (1ull << f)) && i < map->map.n; i++)
+			if (!strcasecmp(map->map.v[i].key, s->fields[f].key)) {
 				by_field[f] = &map->map.v[i];
+				have |= 1ull << f;
+			}
+	return have;
 }
 
 /* The entry for key: exact match first, then case-insensitive (mapstructure). */
@@ -820,11 +867,13 @@ static struct node *dec_struct(struct nctx *c, struct node *n, const struct shap
 		return type_error(c, n, "a mapping");
 	struct node_entry *by_field[MAX_FIELDS];
 	struct node_entry out[MAX_FIELDS];
-	size_t nout = 0;
-	match_fields(by_field, s, n);
-	for (size_t i = 0; i < s->n; i++) {
+	size_t nout = 0, nextras;
+	uint64_t have = match_fields(by_field, &nextras, s, n);
+	/* the fields in order: those the map has, and those printed anyway */
+	for (uint64_t todo = have | (s->index ? s->index->keep : 0); todo; todo &= todo - 1) {
+		size_t i = (size_t)__builtin_ctzll(todo);
 		const struct field *f = &s->fields[i];
-		struct node_entry *e = by_field[i];
+		struct node_entry *e = have & (1ull << i) ? by_field[i] : NULL;
 		struct node *v = NULL;
 		if (e && e->val->kind != NODE_NULL) {
 			size_t mark = path_key(c, e->key);
@@ -839,7 +888,7 @@ static struct node *dec_struct(struct nctx *c, struct node *n, const struct shap
 			out[nout++] = (struct node_entry){ f->key, e ? e->keypos : n->pos, 0, v };
 	}
 	struct node_entry *extras;
-	size_t nextras = s->extras ? save_extras(&extras, n) : 0;
+	nextras = s->extras && nextras ? save_extras(&extras, n) : 0;
 	map_assign(c, n, out, nout);
 	if (nextras) {
 		add_extras(c, n, extras, nextras);
@@ -1049,12 +1098,16 @@ static void expand_port(struct nctx *c, struct node *out, struct node *it, const
 		return;
 	}
 	size_t nmaps = ps.ce - ps.cs + 1;
-	struct port_map *maps = xcalloc(nmaps, sizeof(*maps));
+	/* the key orders a range's ports and names one in a warning: one port needs no order */
+	int keyed = nmaps > 1 || ps.ip_specific;
+	struct port_map one = { .port = 0 };
+	struct port_map *maps = nmaps == 1 ? &one : xcalloc(nmaps, sizeof(*maps));
 	for (size_t i = 0; i < nmaps; i++) {
 		struct port_map *m = &maps[i];
 		m->port = ps.cs + (unsigned)i;
 		m->seq = i;
-		snprintf(m->key, sizeof(m->key), "%u/%s", m->port, ps.proto);
+		if (keyed)
+			snprintf(m->key, sizeof(m->key), "%u/%s", m->port, ps.proto);
 		if (ps.has_host && ps.cs == ps.ce) {
 			m->hs = ps.hs;
 			m->he = ps.he;
@@ -1062,7 +1115,8 @@ static void expand_port(struct nctx *c, struct node *out, struct node *it, const
 			m->hs = m->he = ps.hs + (unsigned)i;
 		}
 	}
-	qsort(maps, nmaps, sizeof(*maps), cmp_port_map);
+	if (nmaps > 1)
+		qsort(maps, nmaps, sizeof(*maps), cmp_port_map);
 	int v6 = strchr(ps.ip, ':') != NULL;
 	const char *proto = lasting_proto(c, ps.proto);
 	for (size_t i = 0; i < nmaps; i++) {
@@ -1080,7 +1134,8 @@ static void expand_port(struct nctx *c, struct node *out, struct node *it, const
 		for (unsigned p = m->hs; p <= m->he; p++)
 			node_seq_push(c->a, out, port_entry(c, it->pos, m->port, p, proto));
 	}
-	free(maps);
+	if (maps != &one)
+		free(maps);
 }
 
 static struct node *dec_ports(struct nctx *c, struct node *n, const struct shape *s)
@@ -1669,7 +1724,7 @@ static struct node *normalize_section(struct nctx *c, enum section sec, const ch
 	for (size_t i = 0; i < in->map.n; i++) {
 		struct node_entry *e = &in->map.v[i];
 		size_t mark = path_key(c, name);
-		path_steps_key(&c->steps, e->key);
+		path_key(c, e->key);
 		struct node *v = normalize_object(c, sec, e->key, e->val);
 		path_pop(c, mark);
 		if (v)
@@ -1682,7 +1737,7 @@ static struct node *normalize_section(struct nctx *c, enum section sec, const ch
 static struct node *normalize_one_service(struct nctx *c, const char *name, struct node *in)
 {
 	size_t mark = path_key(c, "services");
-	path_steps_key(&c->steps, name);
+	path_key(c, name);
 	struct node *svc = dec_struct(c, in, &service_shape, 1);
 	if (svc)
 		resolve_environment(c, svc);
@@ -1717,12 +1772,10 @@ static void set_version(struct nctx *c, const struct node *root)
 int normalize_service(struct node **out, struct run *run, const struct node *root,
 		      const char *name, struct node *svc, const struct normalize_opts *o)
 {
-	struct nctx c = { .run = run, .a = &run->arena, .o = o };
-	sbuf_init(&c.path, 0);
-	c.steps = (struct path_steps)PATH_STEPS_INIT;
+	struct nctx c;
+	nctx_init(&c, run, o);
 	set_version(&c, root);
 	*out = normalize_one_service(&c, name, svc);
-	path_steps_release(&c.steps);
 	sbuf_release(&c.path);
 	return c.failed ? -1 : 0;
 }
@@ -1734,9 +1787,8 @@ int normalize_file(struct node **out, struct run *run, struct node *root,
 		[SEC_NETWORKS] = "networks", [SEC_VOLUMES] = "volumes",
 		[SEC_SECRETS] = "secrets", [SEC_CONFIGS] = "configs",
 	};
-	struct nctx c = { .run = run, .a = &run->arena, .o = o };
-	sbuf_init(&c.path, 0);
-	c.steps = (struct path_steps)PATH_STEPS_INIT;
+	struct nctx c;
+	nctx_init(&c, run, o);
 	if (root->kind != NODE_MAP)
 		BUG("normalize_file on a %s", node_kind_name(root->kind));
 	set_version(&c, root);
@@ -1755,7 +1807,6 @@ int normalize_file(struct node **out, struct run *run, struct node *root,
 			node_map_add_key(c.a, res, sections[s], e->keypos, v);
 	}
 	copy_extras(&c, res, root);
-	path_steps_release(&c.steps);
 	sbuf_release(&c.path);
 	*out = res;
 	return c.failed ? -1 : 0;

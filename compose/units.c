@@ -2,6 +2,7 @@
 #include "compose/units.h"
 #include "compose/arena.h"
 #include "compose/sbuf.h"
+#include "compose/xalloc.h"
 
 #include <errno.h>
 #include <math.h>
@@ -27,6 +28,8 @@ static uint64_t duration_unit(const char *u, size_t n)
 		{ "ns", 1 }, { "us", NS_US }, { "\xc2\xb5s", NS_US }, { "\xce\xbcs", NS_US },
 		{ "ms", NS_MS }, { "s", NS_S }, { "m", NS_MIN }, { "h", NS_H },
 	};
+	if (n == 1) /* the usual case: s, m or h */
+		return *u == 's' ? NS_S : *u == 'm' ? NS_MIN : *u == 'h' ? NS_H : 0;
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 		if (strlen(units[i].name) == n && !memcmp(units[i].name, u, n))
 			return units[i].ns;
@@ -118,6 +121,12 @@ int units_parse_duration(const char *s, int64_t *ns)
 /* Write v's fraction of prec digits before w (trailing zeros dropped). */
 static char *fmt_frac(char *w, uint64_t *v, int prec)
 {
+	static const uint64_t pow1000[] = { 1, 1000, 1000000, 1000000000 };
+	uint64_t p = pow1000[prec / 3]; /* prec is 0, 3, 6 or 9 */
+	if (*v % p == 0) { /* no fraction: nothing printed */
+		*v /= p;
+		return w;
+	}
 	int print = 0;
 	for (int i = 0; i < prec; i++) {
 		unsigned digit = (unsigned)(*v % 10);
@@ -327,7 +336,7 @@ int units_ram_in_bytes(const char *s, int64_t *out, struct sbuf *err)
 {
 	const char *sep = NULL;
 	for (const char *p = s; *p; p++)
-		if (strchr("0123456789. ", *p))
+		if (is_digit(*p) || *p == '.' || *p == ' ')
 			sep = p;
 	if (!sep) {
 		sb_printf(err, "invalid size: '%s'", s);
@@ -335,20 +344,29 @@ int units_ram_in_bytes(const char *s, int64_t *out, struct sbuf *err)
 	}
 	size_t numlen = (size_t)(sep - s) + (*sep != ' ');
 	const char *sfx = sep + 1;
-	char *num = strndup(s, numlen);
-	if (!num) {
-		sb_puts(err, "out of memory");
-		return -1;
-	}
 	double size;
-	int rc = units_parse_go_float(num, &size);
-	if (rc) {
-		sb_printf(err, "strconv.ParseFloat: parsing \"%s\": %s", num,
-			  rc == -2 ? "value out of range" : "invalid syntax");
+	uint64_t digits = 0;
+	size_t nd = 0;
+	/* up to 15 plain digits: exact in a double, as ParseFloat reads them */
+	while (nd < numlen && nd < 15 && is_digit(s[nd]))
+		digits = digits * 10 + (uint64_t)(s[nd++] - '0');
+	if (nd && nd == numlen) {
+		size = (double)digits;
+	} else {
+		char *num = strndup(s, numlen);
+		if (!num) {
+			sb_puts(err, "out of memory");
+			return -1;
+		}
+		int rc = units_parse_go_float(num, &size);
+		if (rc) {
+			sb_printf(err, "strconv.ParseFloat: parsing \"%s\": %s", num,
+				  rc == -2 ? "value out of range" : "invalid syntax");
+			free(num);
+			return -1;
+		}
 		free(num);
-		return -1;
 	}
-	free(num);
 	if (size < 0) {
 		sb_printf(err, "invalid size: '%s'", s);
 		return -1;
@@ -458,7 +476,9 @@ static int shlex_space(char c)
 int units_shlex_split(struct arena *a, const char *s, size_t len,
 		      struct units_word **out, size_t *n, const char **err)
 {
-	struct sbuf word = SBUF_INIT;
+	/* a word is never longer than the input */
+	char small[256], *word = len < sizeof(small) ? small : xmalloc(len + 1);
+	size_t wl = 0;
 	struct units_word *v = NULL;
 	size_t nv = 0, alloc = 0;
 	enum shlex_state st = SH_START;
@@ -482,7 +502,7 @@ int units_shlex_split(struct arena *a, const char *s, size_t len,
 			else if (c == '#')
 				st = SH_COMMENT;
 			else {
-				sb_putc(&word, c);
+				word[wl++] = c;
 				st = SH_WORD;
 			}
 			break;
@@ -496,7 +516,7 @@ int units_shlex_split(struct arena *a, const char *s, size_t len,
 			else if (c == '\\')
 				st = SH_ESC;
 			else
-				sb_putc(&word, c);
+				word[wl++] = c;
 			break;
 		case SH_ESC:
 		case SH_ESC_QUOTED:
@@ -505,7 +525,7 @@ int units_shlex_split(struct arena *a, const char *s, size_t len,
 				rc = -1;
 				goto done;
 			}
-			sb_putc(&word, c);
+			word[wl++] = c;
 			st = st == SH_ESC ? SH_WORD : SH_DQUOTE;
 			break;
 		case SH_DQUOTE:
@@ -519,7 +539,7 @@ int units_shlex_split(struct arena *a, const char *s, size_t len,
 			else if (c == '\\')
 				st = SH_ESC_QUOTED;
 			else
-				sb_putc(&word, c);
+				word[wl++] = c;
 			break;
 		case SH_SQUOTE:
 			if (eof) {
@@ -530,7 +550,7 @@ int units_shlex_split(struct arena *a, const char *s, size_t len,
 			if (c == '\'')
 				st = SH_WORD;
 			else
-				sb_putc(&word, c);
+				word[wl++] = c;
 			break;
 		case SH_COMMENT:
 			if (c == '\n' || eof)
@@ -543,15 +563,16 @@ int units_shlex_split(struct arena *a, const char *s, size_t len,
 				v = arena_grow(a, v, nv, cap, sizeof(*v));
 				alloc = cap;
 			}
-			v[nv].s = arena_strndup(a, word.buf, word.len);
-			v[nv].len = word.len;
+			v[nv].s = arena_strndup(a, word, wl);
+			v[nv].len = wl;
 			nv++;
-			sbuf_reset(&word);
+			wl = 0;
 			st = SH_START;
 		}
 	}
 done:
-	sbuf_release(&word);
+	if (word != small)
+		free(word);
 	*out = v;
 	*n = nv;
 	return rc;

@@ -297,6 +297,36 @@ void test_normalize__environment_and_labels(void)
 		   "environment: {A: \"1\", B: null, C: \"1e-05\", D: \"\", E: \"-0\"}\n");
 }
 
+/* List forms end up sorted by key with the last value of a key, short or long. */
+static void check_list_map(const char *file, int line, size_t n)
+{
+	struct sbuf in = SBUF_INIT;
+	sb_puts(&in, "services:\n  web:\n    labels: [");
+	for (size_t i = n; i-- > 0;) /* K<i>=<i>, backwards, then K0 again */
+		sb_printf(&in, "K%02zu=%zu, ", i, i);
+	sb_puts(&in, "K00=last]\n");
+	struct node *r = norm(in.buf);
+	sbuf_release(&in);
+	struct node_entry *e = node_map_find(svc(r, "web"), "labels");
+	struct node *l = e ? e->val : NULL;
+	int ok = l && l->kind == NODE_MAP && l->map.n == n;
+	for (size_t i = 0; ok && i < n; i++) {
+		char key[24], val[24];
+		snprintf(key, sizeof(key), "K%02zu", i);
+		snprintf(val, sizeof(val), "%zu", i);
+		ok = !strcmp(l->map.v[i].key, key) &&
+		     !strcmp(l->map.v[i].val->s.text, i ? val : "last");
+	}
+	if (!ok)
+		test_fail(file, line, "labels from a list of %zu items: wrong keys, order or values", n);
+}
+
+void test_normalize__list_maps_sorted_last_wins(void)
+{
+	check_list_map(__FILE__, __LINE__, 5);  /* sorted in place */
+	check_list_map(__FILE__, __LINE__, 60); /* sorted through qsort */
+}
+
 void test_normalize__env_file(void)
 {
 	char dir[] = "/tmp/stackc-envXXXXXX";

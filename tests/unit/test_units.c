@@ -66,6 +66,12 @@ void test_units__format_duration(void)
 	CHECK_STR_EQ(fmt_dur(INT64_MAX), "2562047h47m16.854775807s");
 	CHECK_STR_EQ(fmt_dur(INT64_MIN), "-2562047h47m16.854775808s");
 	CHECK_STR_EQ(fmt_dur(dur("1h0m1s")), "1h0m1s");
+	/* whole units print without a fraction */
+	CHECK_STR_EQ(fmt_dur(1000), "1\xc2\xb5s");
+	CHECK_STR_EQ(fmt_dur(1000000), "1ms");
+	CHECK_STR_EQ(fmt_dur(1000000001), "1.000000001s");
+	CHECK_STR_EQ(fmt_dur(dur("2m")), "2m0s");
+	CHECK_STR_EQ(fmt_dur(dur("1.5h")), "1h30m0s");
 }
 
 static int64_t ram(const char *s)
@@ -116,6 +122,11 @@ void test_units__ram_in_bytes(void)
 	CHECK_INT_EQ(ram("-0"), 0);
 	CHECK_INT_EQ(ram("1e30"), INT64_MIN); /* Go's out-of-range conversion on amd64 */
 	CHECK_INT_EQ(ram("9223372036854775807"), INT64_MIN);
+	/* plain digits, up to and past the 15 read without ParseFloat */
+	CHECK_INT_EQ(ram("007k"), 7168);
+	CHECK_INT_EQ(ram("999999999999999"), 999999999999999LL);
+	CHECK_INT_EQ(ram("9007199254740993"), 9007199254740992LL); /* rounded, as a float64 */
+	CHECK_INT_EQ(ram("1024 KiB"), 1048576);
 	CHECK_RAM_ERROR("50Mi", "invalid suffix: 'mi'");
 	CHECK_RAM_ERROR("50X", "invalid suffix: 'x'");
 	CHECK_RAM_ERROR("1E", "invalid suffix: 'e'");
@@ -219,6 +230,12 @@ void test_units__shlex_split(void)
 	CHECK_STR_EQ(split("", &err), "");
 	CHECK_STR_EQ(split("\\#x y", &err), "[#x] [y]");
 	CHECK_STR_EQ(split("caf\xc3\xa9 \xe6\x97\xa5", &err), "[caf\xc3\xa9] [\xe6\x97\xa5]");
+	/* an input longer than the split's own buffer */
+	char long_in[400], long_out[404];
+	memset(long_in, 'w', 300);
+	strcpy(long_in + 300, " 'x y'");
+	snprintf(long_out, sizeof(long_out), "[%.300s] [x y]", long_in);
+	CHECK_STR_EQ(split(long_in, &err), long_out);
 	CHECK(split("echo 'oops", &err) == NULL);
 	CHECK_STR_EQ(err, "EOF found when expecting closing quote");
 	CHECK(split("echo \"oops", &err) == NULL);
