@@ -1053,7 +1053,7 @@ static void emit_key(struct emitter *e, const struct key_memo *m)
  * (integers formatted into digits); -1 for anything else. Null, booleans
  * and integers are plain text that reads back as itself.
  */
-static int scalar_text(const struct node *n, const struct shape *shape,
+static inline int scalar_text(const struct node *n, const struct shape *shape,
 		       char digits[SHAPE_INT_DIGITS], const char **text, size_t *len)
 {
 	switch (n->kind) {
@@ -1080,31 +1080,74 @@ static int scalar_text(const struct node *n, const struct shape *shape,
 }
 
 /*
- * write_indent(), the key, ": " and a plain value in one go, when
- * write_indent() would break the line; 0 to take the long way.
+ * The line break and indentation write_indent() would write, when it
+ * would break the line: where the rest of the line (at most more bytes)
+ * goes, or NULL to take the long way. line_end() ends what follows.
  */
-static int write_line(struct emitter *e, const struct key_memo *m, const char *text,
-		      size_t len)
+static inline char *line_start(struct emitter *e, size_t more)
 {
 	int indent = e->indent < 0 ? 0 : e->indent;
-	if ((e->indention && e->column < indent) ||
-	    (e->indention && e->column == indent && e->whitespace))
-		return 0; /* no line break */
-	if ((size_t)indent >= sizeof(nl_spaces) - 1 || len > BUF_SIZE / 2)
-		return 0;
-	char *p = room(e, sizeof(nl_spaces) + m->n + 2 + len);
+	if (e->indention && (e->column < indent || (e->column == indent && e->whitespace)))
+		return NULL; /* no line break */
+	if ((size_t)indent >= sizeof(nl_spaces) - 1 || more > BUF_SIZE / 2)
+		return NULL;
+	char *p = room(e, sizeof(nl_spaces) + more);
 	memcpy(p, nl_spaces, sizeof(nl_spaces));
-	p += indent + 1;
+	e->column = indent;
+	return p + indent + 1;
+}
+
+/* The rest of the line, from start (line_start()'s) to p: printable ASCII
+ * ending in no white space */
+static inline void line_end(struct emitter *e, const char *start, char *p)
+{
+	e->column += (int)(p - start);
+	e->len = (size_t)(p - e->buf);
+	e->whitespace = 0;
+	e->indention = 0;
+}
+
+/* write_indent() and a plain key with its ':' (m->style is STYLE_PLAIN) */
+static void write_key_line(struct emitter *e, const struct key_memo *m)
+{
+	char *start = line_start(e, m->n + 1), *p = start;
+	if (!p) {
+		write_indent(e);
+		emit_key(e, m);
+		return;
+	}
+	memcpy(p, m->key, m->n);
+	p += m->n;
+	*p++ = ':';
+	line_end(e, start, p);
+}
+
+/* write_indent(), a plain key, ": " and a plain value; 0 to take the long way */
+static int write_key_value(struct emitter *e, const struct key_memo *m, const char *text,
+			   size_t len)
+{
+	char *start = line_start(e, m->n + 2 + len), *p = start;
+	if (!p)
+		return 0;
 	memcpy(p, m->key, m->n);
 	p += m->n;
 	*p++ = ':';
 	*p++ = ' ';
 	memcpy(p, text, len);
-	p += len;
-	e->len = (size_t)(p - e->buf);
-	e->column = indent + (int)(m->n + 2 + len);
-	e->whitespace = 0;
-	e->indention = 0;
+	line_end(e, start, p + len);
+	return 1;
+}
+
+/* write_indent(), "- " and a plain item; 0 to take the long way */
+static int write_item(struct emitter *e, const char *text, size_t len)
+{
+	char *start = line_start(e, 2 + len), *p = start;
+	if (!p)
+		return 0;
+	*p++ = '-';
+	*p++ = ' ';
+	memcpy(p, text, len);
+	line_end(e, start, p + len);
 	return 1;
 }
 
@@ -1139,10 +1182,9 @@ static void emit_map(struct emitter *e, const struct node *map, const struct sha
 		}
 		/* the usual `key: value` line */
 		int style = scalar_text(val, order[i].child, digits, &text, &len);
-		if (style == STYLE_PLAIN && write_line(e, m, text, len))
+		if (style == STYLE_PLAIN && write_key_value(e, m, text, len))
 			continue;
-		write_indent(e);
-		emit_key(e, m);
+		write_key_line(e, m);
 		if (style >= 0)
 			write_simple(e, text, len, style);
 		else
@@ -1160,9 +1202,19 @@ static void emit_seq(struct emitter *e, const struct node *seq, const struct sha
 	int saved = e->indent;
 	increase_indent(e, 0, ctx);
 	for (size_t i = 0; i < seq->seq.n; i++) {
+		const struct node *n = seq->seq.v[i];
+		char digits[SHAPE_INT_DIGITS];
+		const char *text;
+		size_t len;
+		int style = scalar_text(n, item, digits, &text, &len);
+		if (style == STYLE_PLAIN && write_item(e, text, len))
+			continue;
 		write_indent(e);
 		write_indicator(e, '-', 1, 0, 1);
-		emit_node(e, seq->seq.v[i], item, CTX_SEQ_ITEM);
+		if (style >= 0)
+			write_simple(e, text, len, style);
+		else
+			emit_complex(e, n, item, CTX_SEQ_ITEM);
 	}
 	e->indent = saved;
 }
