@@ -1163,6 +1163,11 @@ static void emit_map(struct emitter *e, const struct node *map, const struct sha
 	struct shape_item *order =
 		map->map.n <= SHAPE_SMALL_ORDER ? small : xmalloc(map->map.n * sizeof(*order));
 	shape_order(order, shape, map);
+	/* the values lie apart from the entries, cold in large documents:
+	 * ask for them all at once rather than miss on each in turn */
+	if (map->map.n < PREFETCH_FROM)
+		for (size_t i = 0; i < map->map.n; i++)
+			__builtin_prefetch(map->map.v[i].val);
 	int saved = e->indent;
 	increase_indent(e, 0, ctx);
 	for (size_t i = 0; i < map->map.n; i++) {
@@ -1201,6 +1206,8 @@ static void emit_seq(struct emitter *e, const struct node *seq, const struct sha
 	const struct shape *item = shape_child(shape, NULL);
 	int saved = e->indent;
 	increase_indent(e, 0, ctx);
+	for (size_t i = 0; i < seq->seq.n; i++) /* as in emit_map() */
+		__builtin_prefetch(seq->seq.v[i]);
 	for (size_t i = 0; i < seq->seq.n; i++) {
 		const struct node *n = seq->seq.v[i];
 		char digits[SHAPE_INT_DIGITS];
