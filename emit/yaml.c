@@ -563,13 +563,16 @@ static int plain_reads_back(const char *s, size_t n)
 		/* a byte that no number or timestamp holds (-.inf aside): a
 		 * string (nor is it a base 60 float, and no old bool starts so) */
 		int digits = 1;
+		size_t dots = 0;
 		for (size_t i = 0; i < n; i++) {
 			if (!(byte_class[(unsigned char)s[i]] & B_NUM))
 				return 1;
-			digits &= is_digit(s[i]);
+			dots += s[i] == '.';
+			digits &= is_digit(s[i]) || s[i] == '.';
 		}
-		/* all digits: a number (the float reading takes what the int ones refuse) */
-		if (digits && n < 300)
+		/* digits with at most one '.' between them: a number (the float
+		 * reading takes what the int ones refuse) */
+		if (digits && dots <= 1 && is_digit(s[0]) && is_digit(s[n - 1]) && n < 300)
 			return 0;
 	}
 	return resolves_to_string(s, n) && !is_base60_float(s, n) && !is_old_bool(s, n);

@@ -58,6 +58,12 @@ void test_emit__natural_order(void)
 			if (less(more[i], more[j]) != (i < j))
 				test_fail(__FILE__, __LINE__, "less(%s, %s) != %d", more[i], more[j], i < j);
 	CHECK(less("svc2", "svc10"));
+	/* prefixes of eight bytes and more */
+	CHECK(less("service-00009", "service-00010"));
+	CHECK(less("abcdefg1b", "abcdefg12"));
+	CHECK(less("abcdefgh2", "abcdefgh10"));
+	CHECK(less("abcdefghz", "abcdefgh\xc3\xa9"));
+	CHECK(!less("abcdefghijklmnop", "abcdefghijklmnop"));
 	CHECK(less("Apple", "svc2"));
 	CHECK(!less("web", "web"));
 	CHECK(less("web", "web1"));
@@ -127,6 +133,8 @@ void test_emit__string_quoting(void)
 		{ "2001-12-14  21:59:43", "\"2001-12-14  21:59:43\"" }, { "2002-1-1", "\"2002-1-1\"" },
 		{ "2001-12-14T21:59:43,5Z", "\"2001-12-14T21:59:43,5Z\"" },
 		{ "0b-1", "\"0b-1\"" }, { "-.inf", "\"-.inf\"" }, { "1e999", "1e999" },
+		{ "0.50", "\"0.50\"" }, { "10.25", "\"10.25\"" }, { "1.", "\"1.\"" },
+		{ "1.5.", "1.5." }, { "1..5", "1..5" },
 		/* plain is not allowed: single quotes */
 		{ "a: b", "'a: b'" }, { "#x", "'#x'" }, { "- x", "'- x'" }, { "x #y", "'x #y'" },
 		{ " lead", "' lead'" }, { "trail ", "'trail '" }, { "x:", "'x:'" }, { "*x", "'*x'" },
