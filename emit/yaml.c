@@ -313,6 +313,7 @@ struct key_memo {
 	const char *key;
 	size_t n;
 	int style;
+	char line[16]; /* a short plain key and ": ", copied whole (see write_key_value()) */
 };
 
 #define BUF_SIZE 65536 /* text goes out to the sbuf or file this much at a time */
@@ -1024,6 +1025,10 @@ static const struct key_memo *key_memo(struct emitter *e, const char *key)
 		m->n = strlen(key);
 		/* a longer key is written as a complex key */
 		m->style = m->n <= MAX_SIMPLE_KEY ? simple_style(key, m->n) : -1;
+		if (m->n + 2 <= sizeof(m->line)) {
+			memcpy(m->line, key, m->n);
+			memcpy(m->line + m->n, ": ", 2);
+		}
 	}
 	return m;
 }
@@ -1094,7 +1099,7 @@ static inline char *line_start(struct emitter *e, size_t more)
 		return NULL; /* no line break */
 	if ((size_t)indent >= sizeof(nl_spaces) - 1 || more > BUF_SIZE / 2)
 		return NULL;
-	char *p = room(e, sizeof(nl_spaces) + more);
+	char *p = room(e, sizeof(nl_spaces) + more + sizeof(((struct key_memo *)0)->line));
 	memcpy(p, nl_spaces, sizeof(nl_spaces));
 	e->column = indent;
 	return p + indent + 1;
@@ -1110,19 +1115,32 @@ static inline void line_end(struct emitter *e, const char *start, char *p)
 	e->indention = 0;
 }
 
+/*
+ * A plain key and ": " at p, which has room for m->line more than that;
+ * where the key's ':' is. (A short key's line goes in one move: what it
+ * copies past the ": " is overwritten by what follows.)
+ */
+static inline char *put_key(char *p, const struct key_memo *m)
+{
+	if (m->n + 2 <= sizeof(m->line)) {
+		memcpy(p, m->line, sizeof(m->line));
+	} else {
+		memcpy(p, m->key, m->n);
+		memcpy(p + m->n, ": ", 2);
+	}
+	return p + m->n;
+}
+
 /* write_indent() and a plain key with its ':' (m->style is STYLE_PLAIN) */
 static void write_key_line(struct emitter *e, const struct key_memo *m)
 {
-	char *start = line_start(e, m->n + 1), *p = start;
+	char *start = line_start(e, m->n + 2), *p = start;
 	if (!p) {
 		write_indent(e);
 		emit_key(e, m);
 		return;
 	}
-	memcpy(p, m->key, m->n);
-	p += m->n;
-	*p++ = ':';
-	line_end(e, start, p);
+	line_end(e, start, put_key(p, m) + 1);
 }
 
 /* write_indent(), a plain key, ": " and a plain value; 0 to take the long way */
@@ -1132,10 +1150,7 @@ static int write_key_value(struct emitter *e, const struct key_memo *m, const ch
 	char *start = line_start(e, m->n + 2 + len), *p = start;
 	if (!p)
 		return 0;
-	memcpy(p, m->key, m->n);
-	p += m->n;
-	*p++ = ':';
-	*p++ = ' ';
+	p = put_key(p, m) + 2;
 	memcpy(p, text, len);
 	line_end(e, start, p + len);
 	return 1;
