@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define BEST_INDENT 2
 #define MAX_SIMPLE_KEY 128 /* longer keys are written as `? key` */
@@ -321,6 +322,7 @@ struct key_memo {
 struct emitter {
 	struct sbuf *sb; /* the text goes to sb, or to file */
 	FILE *file;
+	int fd; /* file's descriptor, or -1 to write through file */
 	int write_errno;
 	char *buf;
 	size_t len;
@@ -333,10 +335,27 @@ struct emitter {
 
 static void sink(struct emitter *e, const void *p, size_t n)
 {
-	if (!e->file)
+	if (!e->file) {
 		sb_put(e->sb, p, n);
-	else if (!e->write_errno && n && fwrite(p, 1, n, e->file) != n)
-		e->write_errno = errno ? errno : EIO;
+		return;
+	}
+	if (e->fd < 0) {
+		if (!e->write_errno && n && fwrite(p, 1, n, e->file) != n)
+			e->write_errno = errno ? errno : EIO;
+		return;
+	}
+	/* straight to the descriptor: stdio would split each block in two writes */
+	while (n && !e->write_errno) {
+		ssize_t w = write(e->fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			e->write_errno = w < 0 ? errno : EIO;
+			break;
+		}
+		p = (const char *)p + w;
+		n -= (size_t)w;
+	}
 }
 
 static void flush(struct emitter *e)
@@ -1190,8 +1209,8 @@ static void emit_map(struct emitter *e, const struct node *map, const struct sha
 	increase_indent(e, 0, ctx);
 	for (size_t i = 0; i < map->map.n; i++) {
 		/* big maps (services) have big values: start fetching the next one */
-		if (map->map.n >= PREFETCH_FROM && i + 1 < map->map.n)
-			node_prefetch(order[i + 1].e->val);
+		if (map->map.n >= PREFETCH_FROM && i + 2 < map->map.n)
+			node_prefetch(order[i + 2].e->val);
 		const struct key_memo *m = key_memo(e, order[i].e->key);
 		const struct node *val = order[i].e->val;
 		char digits[SHAPE_INT_DIGITS];
@@ -1341,13 +1360,17 @@ static void emit_document(struct emitter *e, const struct node *root)
 
 void emit_yaml(struct sbuf *out, const struct node *root)
 {
-	struct emitter e = { .sb = out, .indent = -1, .whitespace = 1, .indention = 1 };
+	struct emitter e = { .sb = out, .fd = -1, .indent = -1, .whitespace = 1, .indention = 1 };
 	emit_document(&e, root);
 }
 
 int emit_yaml_file(FILE *f, const struct node *root)
 {
 	struct emitter e = { .file = f, .indent = -1, .whitespace = 1, .indention = 1 };
+	/* what f holds goes first; then the text bypasses its buffer */
+	if (fflush(f))
+		return -1;
+	e.fd = fileno(f);
 	emit_document(&e, root);
 	if (e.write_errno)
 		errno = e.write_errno;
