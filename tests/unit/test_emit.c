@@ -543,3 +543,41 @@ void test_emit__deep_indentation(void)
 	CHECK_STR_EQ(yaml_of(root), want.buf);
 	sbuf_release(&want);
 }
+
+void test_emit__to_a_file(void)
+{
+	/* more than one output block, after and before what the FILE holds */
+	struct run *run = test_run();
+	struct node *root = node_new_map(&run->arena, POS_NONE);
+	struct node *big = node_new_map(&run->arena, POS_NONE);
+	node_map_add(&run->arena, root, "x-big", POS_NONE, big);
+	char key[32], val[64];
+	for (int i = 0; i < 5000; i++) {
+		snprintf(key, sizeof(key), "key-%05d", i);
+		snprintf(val, sizeof(val), "value %d with some text", i * 7);
+		node_map_add(&run->arena, big, key, POS_NONE, node_new_str(&run->arena, POS_NONE, val));
+	}
+	struct sbuf want = SBUF_INIT;
+	sb_puts(&want, "# before\n");
+	sb_puts(&want, yaml_of(root));
+	sb_puts(&want, "# after\n");
+	CHECK(want.len > 3 * 65536);
+	FILE *f = tmpfile();
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fputs("# before\n", f);
+	CHECK_INT_EQ(emit_yaml_file(f, root), 0);
+	fputs("# after\n", f);
+	rewind(f);
+	struct sbuf got = SBUF_INIT;
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_put(&got, buf, n);
+	fclose(f);
+	CHECK_INT_EQ(got.len, want.len);
+	CHECK(got.len == want.len && !memcmp(got.buf, want.buf, want.len));
+	sbuf_release(&got);
+	sbuf_release(&want);
+}
