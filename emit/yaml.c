@@ -317,6 +317,16 @@ struct key_memo {
 	char line[16]; /* a short plain key and ": ", copied whole (see write_key_value()) */
 };
 
+/*
+ * The same for string values: the loader shares short texts within a file,
+ * so values that repeat (modes, policies, durations) mostly have one address.
+ */
+struct text_memo {
+	const char *text;
+	uint32_t len;
+	int style;
+};
+
 #define BUF_SIZE 65536 /* text goes out to the sbuf or file this much at a time */
 
 struct emitter {
@@ -331,6 +341,7 @@ struct emitter {
 	int whitespace; /* the last character written was white space */
 	int indention;  /* only indentation on this line so far */
 	struct key_memo memo[KEY_MEMO];
+	struct text_memo texts[KEY_MEMO];
 };
 
 static void sink(struct emitter *e, const void *p, size_t n)
@@ -1080,7 +1091,20 @@ static void emit_key(struct emitter *e, const struct key_memo *m)
  * (integers formatted into digits); -1 for anything else. Null, booleans
  * and integers are plain text that reads back as itself.
  */
-static inline int scalar_text(const struct node *n, const struct shape *shape,
+/* simple_style() of a string value's text, remembered by address */
+static inline int text_style(struct emitter *e, const struct node *n)
+{
+	struct text_memo *m =
+		&e->texts[((uint64_t)(uintptr_t)n->s.text * 0x9E3779B97F4A7C15u) >> 54];
+	if (m->text != n->s.text || m->len != n->len || !m->text) {
+		m->text = n->s.text;
+		m->len = n->len;
+		m->style = simple_style(n->s.text, n->len);
+	}
+	return m->style;
+}
+
+static inline int scalar_text(struct emitter *e, const struct node *n, const struct shape *shape,
 		       char digits[SHAPE_INT_DIGITS], const char **text, size_t *len)
 {
 	switch (n->kind) {
@@ -1100,7 +1124,7 @@ static inline int scalar_text(const struct node *n, const struct shape *shape,
 	case NODE_STR:
 		*text = n->s.text;
 		*len = n->len;
-		return simple_style(n->s.text, n->len);
+		return text_style(e, n);
 	default:
 		return -1;
 	}
@@ -1223,7 +1247,7 @@ static void emit_map(struct emitter *e, const struct node *map, const struct sha
 			continue;
 		}
 		/* the usual `key: value` line */
-		int style = scalar_text(val, order[i].child, digits, &text, &len);
+		int style = scalar_text(e, val, order[i].child, digits, &text, &len);
 		if (style == STYLE_PLAIN && write_key_value(e, m, text, len))
 			continue;
 		write_key_line(e, m);
@@ -1250,7 +1274,7 @@ static void emit_seq(struct emitter *e, const struct node *seq, const struct sha
 		char digits[SHAPE_INT_DIGITS];
 		const char *text;
 		size_t len;
-		int style = scalar_text(n, item, digits, &text, &len);
+		int style = scalar_text(e, n, item, digits, &text, &len);
 		if (style == STYLE_PLAIN && write_item(e, text, len))
 			continue;
 		write_indent(e);
@@ -1335,7 +1359,7 @@ static void emit_node(struct emitter *e, const struct node *n, const struct shap
 	char digits[SHAPE_INT_DIGITS];
 	const char *text;
 	size_t len;
-	int style = scalar_text(n, shape, digits, &text, &len);
+	int style = scalar_text(e, n, shape, digits, &text, &len);
 	if (style >= 0)
 		write_simple(e, text, len, style);
 	else
