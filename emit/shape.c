@@ -529,6 +529,13 @@ static int natural_less(const char *as, size_t alen, const char *bs, size_t blen
 {
 	const unsigned char *a = (const unsigned char *)as, *b = (const unsigned char *)bs;
 	size_t n = alen < blen ? alen : blen, i = 0;
+	/* keys share long prefixes (service names): eight bytes at a time */
+	for (uint64_t x, y; i + 8 <= n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y || (x & 0x8080808080808080u))
+			break;
+	}
 	while (i < n && a[i] == b[i] && a[i] < 0x80)
 		i++;
 	if (i == n)
@@ -605,6 +612,8 @@ static void stable_sort(struct sort_item *v, struct sort_item *tmp, size_t n)
 	struct sort_item *b1 = v, *b2 = v + n1, *t = tmp;
 	stable_sort(b1, tmp, n1);
 	stable_sort(b2, tmp, n2);
+	if (!item_less(b2, b1 + n1 - 1))
+		return; /* in order already (as keys mostly are) */
 	while (n1 > 0 && n2 > 0) {
 		if (!item_less(b2, b1)) {
 			*t++ = *b1++;

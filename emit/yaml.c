@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define BEST_INDENT 2
 #define MAX_SIMPLE_KEY 128 /* longer keys are written as `? key` */
@@ -313,6 +314,17 @@ struct key_memo {
 	const char *key;
 	size_t n;
 	int style;
+	char line[16]; /* a short plain key and ": ", copied whole (see write_key_value()) */
+};
+
+/*
+ * The same for string values: the loader shares short texts within a file,
+ * so values that repeat (modes, policies, durations) mostly have one address.
+ */
+struct text_memo {
+	const char *text;
+	uint32_t len;
+	int style;
 };
 
 #define BUF_SIZE 65536 /* text goes out to the sbuf or file this much at a time */
@@ -320,6 +332,7 @@ struct key_memo {
 struct emitter {
 	struct sbuf *sb; /* the text goes to sb, or to file */
 	FILE *file;
+	int fd; /* file's descriptor, or -1 to write through file */
 	int write_errno;
 	char *buf;
 	size_t len;
@@ -328,14 +341,32 @@ struct emitter {
 	int whitespace; /* the last character written was white space */
 	int indention;  /* only indentation on this line so far */
 	struct key_memo memo[KEY_MEMO];
+	struct text_memo texts[KEY_MEMO];
 };
 
 static void sink(struct emitter *e, const void *p, size_t n)
 {
-	if (!e->file)
+	if (!e->file) {
 		sb_put(e->sb, p, n);
-	else if (!e->write_errno && n && fwrite(p, 1, n, e->file) != n)
-		e->write_errno = errno ? errno : EIO;
+		return;
+	}
+	if (e->fd < 0) {
+		if (!e->write_errno && n && fwrite(p, 1, n, e->file) != n)
+			e->write_errno = errno ? errno : EIO;
+		return;
+	}
+	/* straight to the descriptor: stdio would split each block in two writes */
+	while (n && !e->write_errno) {
+		ssize_t w = write(e->fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			e->write_errno = w < 0 ? errno : EIO;
+			break;
+		}
+		p = (const char *)p + w;
+		n -= (size_t)w;
+	}
 }
 
 static void flush(struct emitter *e)
@@ -563,13 +594,16 @@ static int plain_reads_back(const char *s, size_t n)
 		/* a byte that no number or timestamp holds (-.inf aside): a
 		 * string (nor is it a base 60 float, and no old bool starts so) */
 		int digits = 1;
+		size_t dots = 0;
 		for (size_t i = 0; i < n; i++) {
 			if (!(byte_class[(unsigned char)s[i]] & B_NUM))
 				return 1;
-			digits &= is_digit(s[i]);
+			dots += s[i] == '.';
+			digits &= is_digit(s[i]) || s[i] == '.';
 		}
-		/* all digits: a number (the float reading takes what the int ones refuse) */
-		if (digits && n < 300)
+		/* digits with at most one '.' between them: a number (the float
+		 * reading takes what the int ones refuse) */
+		if (digits && dots <= 1 && is_digit(s[0]) && is_digit(s[n - 1]) && n < 300)
 			return 0;
 	}
 	return resolves_to_string(s, n) && !is_base60_float(s, n) && !is_old_bool(s, n);
@@ -1021,6 +1055,10 @@ static const struct key_memo *key_memo(struct emitter *e, const char *key)
 		m->n = strlen(key);
 		/* a longer key is written as a complex key */
 		m->style = m->n <= MAX_SIMPLE_KEY ? simple_style(key, m->n) : -1;
+		if (m->n + 2 <= sizeof(m->line)) {
+			memcpy(m->line, key, m->n);
+			memcpy(m->line + m->n, ": ", 2);
+		}
 	}
 	return m;
 }
@@ -1053,7 +1091,20 @@ static void emit_key(struct emitter *e, const struct key_memo *m)
  * (integers formatted into digits); -1 for anything else. Null, booleans
  * and integers are plain text that reads back as itself.
  */
-static int scalar_text(const struct node *n, const struct shape *shape,
+/* simple_style() of a string value's text, remembered by address */
+static inline int text_style(struct emitter *e, const struct node *n)
+{
+	struct text_memo *m =
+		&e->texts[((uint64_t)(uintptr_t)n->s.text * 0x9E3779B97F4A7C15u) >> 54];
+	if (m->text != n->s.text || m->len != n->len || !m->text) {
+		m->text = n->s.text;
+		m->len = n->len;
+		m->style = simple_style(n->s.text, n->len);
+	}
+	return m->style;
+}
+
+static inline int scalar_text(struct emitter *e, const struct node *n, const struct shape *shape,
 		       char digits[SHAPE_INT_DIGITS], const char **text, size_t *len)
 {
 	switch (n->kind) {
@@ -1073,38 +1124,91 @@ static int scalar_text(const struct node *n, const struct shape *shape,
 	case NODE_STR:
 		*text = n->s.text;
 		*len = n->len;
-		return simple_style(n->s.text, n->len);
+		return text_style(e, n);
 	default:
 		return -1;
 	}
 }
 
 /*
- * write_indent(), the key, ": " and a plain value in one go, when
- * write_indent() would break the line; 0 to take the long way.
+ * The line break and indentation write_indent() would write, when it
+ * would break the line: where the rest of the line (at most more bytes)
+ * goes, or NULL to take the long way. line_end() ends what follows.
  */
-static int write_line(struct emitter *e, const struct key_memo *m, const char *text,
-		      size_t len)
+static inline char *line_start(struct emitter *e, size_t more)
 {
 	int indent = e->indent < 0 ? 0 : e->indent;
-	if ((e->indention && e->column < indent) ||
-	    (e->indention && e->column == indent && e->whitespace))
-		return 0; /* no line break */
-	if ((size_t)indent >= sizeof(nl_spaces) - 1 || len > BUF_SIZE / 2)
-		return 0;
-	char *p = room(e, sizeof(nl_spaces) + m->n + 2 + len);
+	if (e->indention && (e->column < indent || (e->column == indent && e->whitespace)))
+		return NULL; /* no line break */
+	if ((size_t)indent >= sizeof(nl_spaces) - 1 || more > BUF_SIZE / 2)
+		return NULL;
+	char *p = room(e, sizeof(nl_spaces) + more + sizeof(((struct key_memo *)0)->line));
 	memcpy(p, nl_spaces, sizeof(nl_spaces));
-	p += indent + 1;
-	memcpy(p, m->key, m->n);
-	p += m->n;
-	*p++ = ':';
-	*p++ = ' ';
-	memcpy(p, text, len);
-	p += len;
+	e->column = indent;
+	return p + indent + 1;
+}
+
+/* The rest of the line, from start (line_start()'s) to p: printable ASCII
+ * ending in no white space */
+static inline void line_end(struct emitter *e, const char *start, char *p)
+{
+	e->column += (int)(p - start);
 	e->len = (size_t)(p - e->buf);
-	e->column = indent + (int)(m->n + 2 + len);
 	e->whitespace = 0;
 	e->indention = 0;
+}
+
+/*
+ * A plain key and ": " at p, which has room for m->line more than that;
+ * where the key's ':' is. (A short key's line goes in one move: what it
+ * copies past the ": " is overwritten by what follows.)
+ */
+static inline char *put_key(char *p, const struct key_memo *m)
+{
+	if (m->n + 2 <= sizeof(m->line)) {
+		memcpy(p, m->line, sizeof(m->line));
+	} else {
+		memcpy(p, m->key, m->n);
+		memcpy(p + m->n, ": ", 2);
+	}
+	return p + m->n;
+}
+
+/* write_indent() and a plain key with its ':' (m->style is STYLE_PLAIN) */
+static void write_key_line(struct emitter *e, const struct key_memo *m)
+{
+	char *start = line_start(e, m->n + 2), *p = start;
+	if (!p) {
+		write_indent(e);
+		emit_key(e, m);
+		return;
+	}
+	line_end(e, start, put_key(p, m) + 1);
+}
+
+/* write_indent(), a plain key, ": " and a plain value; 0 to take the long way */
+static int write_key_value(struct emitter *e, const struct key_memo *m, const char *text,
+			   size_t len)
+{
+	char *start = line_start(e, m->n + 2 + len), *p = start;
+	if (!p)
+		return 0;
+	p = put_key(p, m) + 2;
+	memcpy(p, text, len);
+	line_end(e, start, p + len);
+	return 1;
+}
+
+/* write_indent(), "- " and a plain item; 0 to take the long way */
+static int write_item(struct emitter *e, const char *text, size_t len)
+{
+	char *start = line_start(e, 2 + len), *p = start;
+	if (!p)
+		return 0;
+	*p++ = '-';
+	*p++ = ' ';
+	memcpy(p, text, len);
+	line_end(e, start, p + len);
 	return 1;
 }
 
@@ -1120,12 +1224,17 @@ static void emit_map(struct emitter *e, const struct node *map, const struct sha
 	struct shape_item *order =
 		map->map.n <= SHAPE_SMALL_ORDER ? small : xmalloc(map->map.n * sizeof(*order));
 	shape_order(order, shape, map);
+	/* the values lie apart from the entries, cold in large documents:
+	 * ask for them all at once rather than miss on each in turn */
+	if (map->map.n < PREFETCH_FROM)
+		for (size_t i = 0; i < map->map.n; i++)
+			__builtin_prefetch(map->map.v[i].val);
 	int saved = e->indent;
 	increase_indent(e, 0, ctx);
 	for (size_t i = 0; i < map->map.n; i++) {
 		/* big maps (services) have big values: start fetching the next one */
-		if (map->map.n >= PREFETCH_FROM && i + 1 < map->map.n)
-			node_prefetch(order[i + 1].e->val);
+		if (map->map.n >= PREFETCH_FROM && i + 2 < map->map.n)
+			node_prefetch(order[i + 2].e->val);
 		const struct key_memo *m = key_memo(e, order[i].e->key);
 		const struct node *val = order[i].e->val;
 		char digits[SHAPE_INT_DIGITS];
@@ -1138,11 +1247,10 @@ static void emit_map(struct emitter *e, const struct node *map, const struct sha
 			continue;
 		}
 		/* the usual `key: value` line */
-		int style = scalar_text(val, order[i].child, digits, &text, &len);
-		if (style == STYLE_PLAIN && write_line(e, m, text, len))
+		int style = scalar_text(e, val, order[i].child, digits, &text, &len);
+		if (style == STYLE_PLAIN && write_key_value(e, m, text, len))
 			continue;
-		write_indent(e);
-		emit_key(e, m);
+		write_key_line(e, m);
 		if (style >= 0)
 			write_simple(e, text, len, style);
 		else
@@ -1159,10 +1267,22 @@ static void emit_seq(struct emitter *e, const struct node *seq, const struct sha
 	const struct shape *item = shape_child(shape, NULL);
 	int saved = e->indent;
 	increase_indent(e, 0, ctx);
+	for (size_t i = 0; i < seq->seq.n; i++) /* as in emit_map() */
+		__builtin_prefetch(seq->seq.v[i]);
 	for (size_t i = 0; i < seq->seq.n; i++) {
+		const struct node *n = seq->seq.v[i];
+		char digits[SHAPE_INT_DIGITS];
+		const char *text;
+		size_t len;
+		int style = scalar_text(e, n, item, digits, &text, &len);
+		if (style == STYLE_PLAIN && write_item(e, text, len))
+			continue;
 		write_indent(e);
 		write_indicator(e, '-', 1, 0, 1);
-		emit_node(e, seq->seq.v[i], item, CTX_SEQ_ITEM);
+		if (style >= 0)
+			write_simple(e, text, len, style);
+		else
+			emit_complex(e, n, item, CTX_SEQ_ITEM);
 	}
 	e->indent = saved;
 }
@@ -1239,7 +1359,7 @@ static void emit_node(struct emitter *e, const struct node *n, const struct shap
 	char digits[SHAPE_INT_DIGITS];
 	const char *text;
 	size_t len;
-	int style = scalar_text(n, shape, digits, &text, &len);
+	int style = scalar_text(e, n, shape, digits, &text, &len);
 	if (style >= 0)
 		write_simple(e, text, len, style);
 	else
@@ -1264,13 +1384,17 @@ static void emit_document(struct emitter *e, const struct node *root)
 
 void emit_yaml(struct sbuf *out, const struct node *root)
 {
-	struct emitter e = { .sb = out, .indent = -1, .whitespace = 1, .indention = 1 };
+	struct emitter e = { .sb = out, .fd = -1, .indent = -1, .whitespace = 1, .indention = 1 };
 	emit_document(&e, root);
 }
 
 int emit_yaml_file(FILE *f, const struct node *root)
 {
 	struct emitter e = { .file = f, .indent = -1, .whitespace = 1, .indention = 1 };
+	/* what f holds goes first; then the text bypasses its buffer */
+	if (fflush(f))
+		return -1;
+	e.fd = fileno(f);
 	emit_document(&e, root);
 	if (e.write_errno)
 		errno = e.write_errno;

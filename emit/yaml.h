@@ -25,8 +25,10 @@ void emit_yaml(struct sbuf *out, const struct node *root);
 
 /*
  * The same text written to f as it is produced, 64 KiB at a time, so a
- * large file is never held whole. Returns 0, or -1 with errno set when a
- * write failed (what was written stays written).
+ * large file is never held whole: f is flushed first, then the text goes
+ * straight to its file descriptor (through f only when it has none).
+ * Returns 0, or -1 with errno set when a write failed (what was written
+ * stays written).
  */
 int emit_yaml_file(FILE *f, const struct node *root);
 

@@ -58,6 +58,12 @@ void test_emit__natural_order(void)
 			if (less(more[i], more[j]) != (i < j))
 				test_fail(__FILE__, __LINE__, "less(%s, %s) != %d", more[i], more[j], i < j);
 	CHECK(less("svc2", "svc10"));
+	/* prefixes of eight bytes and more */
+	CHECK(less("service-00009", "service-00010"));
+	CHECK(less("abcdefg1b", "abcdefg12"));
+	CHECK(less("abcdefgh2", "abcdefgh10"));
+	CHECK(less("abcdefghz", "abcdefgh\xc3\xa9"));
+	CHECK(!less("abcdefghijklmnop", "abcdefghijklmnop"));
 	CHECK(less("Apple", "svc2"));
 	CHECK(!less("web", "web"));
 	CHECK(less("web", "web1"));
@@ -127,6 +133,8 @@ void test_emit__string_quoting(void)
 		{ "2001-12-14  21:59:43", "\"2001-12-14  21:59:43\"" }, { "2002-1-1", "\"2002-1-1\"" },
 		{ "2001-12-14T21:59:43,5Z", "\"2001-12-14T21:59:43,5Z\"" },
 		{ "0b-1", "\"0b-1\"" }, { "-.inf", "\"-.inf\"" }, { "1e999", "1e999" },
+		{ "0.50", "\"0.50\"" }, { "10.25", "\"10.25\"" }, { "1.", "\"1.\"" },
+		{ "1.5.", "1.5." }, { "1..5", "1..5" },
 		/* plain is not allowed: single quotes */
 		{ "a: b", "'a: b'" }, { "#x", "'#x'" }, { "- x", "'- x'" }, { "x #y", "'x #y'" },
 		{ " lead", "' lead'" }, { "trail ", "'trail '" }, { "x:", "'x:'" }, { "*x", "'*x'" },
@@ -533,5 +541,43 @@ void test_emit__deep_indentation(void)
 		sb_printf(&want, "%*sx-d:\n", 2 * d, "");
 	sb_printf(&want, "%*sk: v\n%*sm: -7\n", 2 * DEPTH, "", 2 * DEPTH, "");
 	CHECK_STR_EQ(yaml_of(root), want.buf);
+	sbuf_release(&want);
+}
+
+void test_emit__to_a_file(void)
+{
+	/* more than one output block, after and before what the FILE holds */
+	struct run *run = test_run();
+	struct node *root = node_new_map(&run->arena, POS_NONE);
+	struct node *big = node_new_map(&run->arena, POS_NONE);
+	node_map_add(&run->arena, root, "x-big", POS_NONE, big);
+	char key[32], val[64];
+	for (int i = 0; i < 5000; i++) {
+		snprintf(key, sizeof(key), "key-%05d", i);
+		snprintf(val, sizeof(val), "value %d with some text", i * 7);
+		node_map_add(&run->arena, big, key, POS_NONE, node_new_str(&run->arena, POS_NONE, val));
+	}
+	struct sbuf want = SBUF_INIT;
+	sb_puts(&want, "# before\n");
+	sb_puts(&want, yaml_of(root));
+	sb_puts(&want, "# after\n");
+	CHECK(want.len > 3 * 65536);
+	FILE *f = tmpfile();
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fputs("# before\n", f);
+	CHECK_INT_EQ(emit_yaml_file(f, root), 0);
+	fputs("# after\n", f);
+	rewind(f);
+	struct sbuf got = SBUF_INIT;
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_put(&got, buf, n);
+	fclose(f);
+	CHECK_INT_EQ(got.len, want.len);
+	CHECK(got.len == want.len && !memcmp(got.buf, want.buf, want.len));
+	sbuf_release(&got);
 	sbuf_release(&want);
 }
