@@ -100,6 +100,13 @@ done:
 	return ret;
 }
 
+/* stdout did not take the output (a full disk, a closed pipe): say so */
+static int output_error(void)
+{
+	fprintf(stderr, "stackc: cannot write the output: %s\n", strerror(errno));
+	return EXIT_SYSTEM;
+}
+
 int cmd_config(int argc, char **argv)
 {
 	struct project_opts opts;
@@ -169,7 +176,7 @@ int cmd_config(int argc, char **argv)
 	if (listing == LIST_NONE && !output && strcmp(format, "json")) {
 		/* the common case streams: the text of a large project is never held whole */
 		if (emit_yaml_file(stdout, proj.root) || fflush(stdout))
-			ret = EXIT_SYSTEM;
+			ret = output_error();
 		goto done;
 	}
 	switch (listing) {
@@ -190,7 +197,7 @@ int cmd_config(int argc, char **argv)
 		if (write_atomic(output, out.buf, out.len))
 			ret = EXIT_SYSTEM;
 	} else if (fwrite(out.buf, 1, out.len, stdout) != out.len || fflush(stdout)) {
-		ret = EXIT_SYSTEM;
+		ret = output_error();
 	}
 done:
 	sbuf_release(&out);

@@ -4,6 +4,8 @@
 #   env            optional KEY=VALUE lines: the only environment the case sees
 #                  (plus PATH and HOME=/home/user)
 #   stdin          optional: fed to standard input
+#   stdout.to      optional: a path standard output goes to instead (e.g. /dev/full);
+#                  what the case printed there is not compared (expect.stdout stays empty)
 #   expect.stdout, expect.stderr, expect.rc   exact expectations
 # The case directory is the working directory; @CASEDIR@ in expectations
 # stands for its absolute path. STACKC_UPDATE_GOLDEN=1 rewrites expectations.
@@ -26,7 +28,8 @@ while IFS= read -r cmdfile; do
 	args=$(head -1 "$cmdfile")
 	in=/dev/null; [ -f "$dir/stdin" ] && in="$abs/stdin"
 	out=$(mktemp) err=$(mktemp)
-	(cd "$dir" && eval "exec env -i \"\${envv[@]}\" \"\${vg[@]}\" \"\$bin\" $args" <"$in" >"$out" 2>"$err")
+	to=$out; [ -f "$dir/stdout.to" ] && to=$(head -1 "$dir/stdout.to")
+	(cd "$dir" && eval "exec env -i \"\${envv[@]}\" \"\${vg[@]}\" \"\$bin\" $args" <"$in" >"$to" 2>"$err")
 	rc=$?
 	if [ -n "${STACKC_UPDATE_GOLDEN:-}" ]; then
 		sed "s|$abs|@CASEDIR@|g" "$out" >"$dir/expect.stdout"
