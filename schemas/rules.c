@@ -345,18 +345,6 @@ static void check_placement(struct rctx *c, const struct node *placement)
  * units_ram_in_bytes gives for it, without its float parse. Short enough
  * that the float it parses through is exact. Returns -1 for anything else.
  */
-static int plain_byte_count(const char *s, int64_t *out)
-{
-	int64_t v = 0;
-	size_t n = 0;
-	for (; s[n] >= '0' && s[n] <= '9'; n++)
-		v = v * 10 + (s[n] - '0');
-	if (!n || n > 15 || s[n])
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static void check_resources(struct rctx *c, const struct node *resources)
 {
 	static const char *const kinds[] = { "limits", "reservations" };
@@ -382,8 +370,7 @@ static void check_resources(struct rctx *c, const struct node *resources)
 		sbuf_reset(&why);
 		if (node_str(mem)) {
 			size_t m2 = push(c, "memory");
-			int bad = plain_byte_count(mem->s.text, &v) &&
-				  (units_ram_in_bytes(mem->s.text, &v, &why) || v < 0);
+			int bad = units_ram_in_bytes(mem->s.text, &v, &why) || v < 0;
 			if (bad)
 				report(c, DIAG_ERROR, "swarm.memory", mem->pos,
 				       "invalid memory %s: %s (expected a byte count with an optional "

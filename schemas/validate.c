@@ -854,37 +854,17 @@ static void check_enum(struct vctx *c, const struct node *n, const snode *s)
 	add_err(c, "schema.enum", n->pos, &m);
 }
 
-/*
- * The short durations files mostly have ("10s", "1m30s", "500ms"): whole
- * numbers with units, at most 8 bytes (so no overflow), are valid without a
- * parse. 0 means "ask units_parse_duration", not "invalid".
- */
-static int short_duration(const char *s, size_t len)
+/* Go's time.ParseDuration accepts the whole text (a NUL inside is not a duration). */
+static int duration_ok(const char *s, size_t len)
 {
-	if (!len || len > 8)
-		return 0;
-	for (size_t i = 0; i < len;) {
-		size_t digits = i;
-		while (i < len && s[i] >= '0' && s[i] <= '9')
-			i++;
-		if (i == digits || i == len)
-			return 0;
-		if (s[i] == 'h' || s[i] == 's')
-			i++;
-		else if (s[i] == 'm')
-			i += 1 + (i + 1 < len && s[i + 1] == 's');
-		else if ((s[i] == 'n' || s[i] == 'u') && i + 1 < len && s[i + 1] == 's')
-			i += 2;
-		else
-			return 0;
-	}
-	return 1;
+	int64_t ns;
+	return strlen(s) == len && !units_parse_duration(s, &ns);
 }
 
 static void check_format(struct vctx *c, const struct node *n, enum sformat f)
 {
 	/* most values are fine: those need no message buffers */
-	if (n->kind == NODE_STR && (f == F_DURATION ? short_duration(n->s.text, n->len)
+	if (n->kind == NODE_STR && (f == F_DURATION ? duration_ok(n->s.text, n->len)
 				    : !format_port_spec(n->s.text, n->len, NULL)))
 		return;
 	struct sbuf why = SBUF_INIT, m = SBUF_INIT;
@@ -895,8 +875,7 @@ static void check_format(struct vctx *c, const struct node *n, enum sformat f)
 	if (n->kind == NODE_TIME)
 		len = time_json_text(json, n), text = json;
 	if (f == F_DURATION && (n->kind == NODE_STR || n->kind == NODE_TIME)) {
-		int64_t ns;
-		bad = strlen(text) != len || units_parse_duration(text, &ns);
+		bad = !duration_ok(text, len);
 		if (bad) { /* the message only when needed: most values are fine */
 			sb_puts(&m, "invalid duration ");
 			sb_puts(&why, "expected a number and a unit, such as 10s, 1m30s or 1.5h "

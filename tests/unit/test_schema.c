@@ -162,7 +162,7 @@ void test_schema__duration_format(void)
 		      "3.3", 0);
 }
 
-/* The validator's short cut for plain durations accepts exactly what Go's parser does. */
+/* The validator accepts exactly the durations Go's parser does. */
 void test_schema__duration_short_cut_agrees_with_the_parser(void)
 {
 	static const char *const durations[] = {
