@@ -1045,11 +1045,16 @@ static void emit_empty(struct emitter *e, char open, char close)
 	write_indicator(e, close, 0, 0, 0);
 }
 
+/* The memo slot of a text's address (Fibonacci hashing: static strings lie a few bytes apart). */
+static inline size_t memo_slot(const char *text)
+{
+	return ((uint64_t)(uintptr_t)text * 0x9E3779B97F4A7C15u) >> 54; /* 10 bits: KEY_MEMO */
+}
+
 /* The memo entry of a key: its length and simple_style(). */
 static const struct key_memo *key_memo(struct emitter *e, const char *key)
 {
-	/* Fibonacci hashing: static strings lie a few bytes apart */
-	struct key_memo *m = &e->memo[((uint64_t)(uintptr_t)key * 0x9E3779B97F4A7C15u) >> 54];
+	struct key_memo *m = &e->memo[memo_slot(key)];
 	if (m->key != key) {
 		m->key = key;
 		m->n = strlen(key);
@@ -1085,17 +1090,10 @@ static void emit_key(struct emitter *e, const struct key_memo *m)
 	free(sc.owned);
 }
 
-
-/*
- * A scalar written as simple text: its style, with its text and length
- * (integers formatted into digits); -1 for anything else. Null, booleans
- * and integers are plain text that reads back as itself.
- */
 /* simple_style() of a string value's text, remembered by address */
 static inline int text_style(struct emitter *e, const struct node *n)
 {
-	struct text_memo *m =
-		&e->texts[((uint64_t)(uintptr_t)n->s.text * 0x9E3779B97F4A7C15u) >> 54];
+	struct text_memo *m = &e->texts[memo_slot(n->s.text)];
 	if (m->text != n->s.text || m->len != n->len || !m->text) {
 		m->text = n->s.text;
 		m->len = n->len;
@@ -1104,6 +1102,11 @@ static inline int text_style(struct emitter *e, const struct node *n)
 	return m->style;
 }
 
+/*
+ * A scalar written as simple text: its style, with its text and length
+ * (integers formatted into digits); -1 for anything else. Null, booleans
+ * and integers are plain text that reads back as itself.
+ */
 static inline int scalar_text(struct emitter *e, const struct node *n, const struct shape *shape,
 		       char digits[SHAPE_INT_DIGITS], const char **text, size_t *len)
 {
