@@ -8,6 +8,9 @@ WARN     := -Wall -Wextra $(WERROR) -Wformat=2 -Wstrict-prototypes -Wmissing-pro
             -Wold-style-definition -Wshadow -Wpointer-arith -Wwrite-strings -Wvla \
             -Wundef -fno-common
 CFLAGS   ?= -O2 -g
+# quiet by default: `make V=1` shows the compiler command lines
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libcurl and libcrypto are opened at run time by swarm/engine.c and
 # swarm/crypto.c (only commands that talk to the Engine pay for loading them),
@@ -25,7 +28,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DPCRE2_CODE_UNIT_WIDTH=8 -I. -I$(BUILD) \
 # ~0.1 ms and 0.4 MiB per run, measured; the code uses none of its functions today)
 LDLIBS   += -Wl,--as-needed $(PKG_LIBS) -lm
 
-MODULES  := compose merge schemas emit swarm
+MODULES  := base compose merge check emit swarm project
 LIB_SRC  := $(sort $(foreach m,$(MODULES),$(wildcard $(m)/*.c)))
 CLI_SRC  := $(sort $(wildcard cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
@@ -53,33 +56,33 @@ example: deps
 $(BUILD)/tests/%.o $(BUILD)/fuzz/%.o: WARN += -Wno-missing-prototypes
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # Schemas are compiled into read-only tables at build time (scripts/schemac.c,
 # a host tool): no runtime file lookup, no JSON parsing.
 $(BUILD)/schemac: scripts/schemac.c schemas/tables.h
 	@mkdir -p $(BUILD)
-	$(CC) -std=c11 -D_GNU_SOURCE -I. $(WARN) -O2 $(shell pkg-config --cflags jansson) \
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -I. $(WARN) -O2 $(shell pkg-config --cflags jansson) \
 		-o $@ scripts/schemac.c $(shell pkg-config --libs jansson)
 $(BUILD)/schemas_data.c: $(SCHEMAS) $(BUILD)/schemac
-	$(BUILD)/schemac $(SCHEMAS) >$@.tmp && mv $@.tmp $@
+	$(Q)$(BUILD)/schemac $(SCHEMAS) >$@.tmp && mv $@.tmp $@
 $(BUILD)/schemas_data.o: $(BUILD)/schemas_data.c
-	$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -c -o $@ $<
+	$(Q)$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -c -o $@ $<
 
 $(BUILD)/libstackc.a: $(LIB_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(Q)$(AR) rcs $@ $^
 
 $(BUILD)/stackc: $(CLI_OBJ) $(BUILD)/libstackc.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libstackc.a $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libstackc.a $(LDLIBS)
 
 # Unit tests: every `void test_<module>__<name>(void)` in tests/unit is registered.
 $(BUILD)/unit_list.inc: $(UNIT_SRC)
 	@mkdir -p $(BUILD)
-	sed -n 's/^void \(test_[a-z0-9_]*__[a-z0-9_]*\)(void)$$/T(\1)/p' $(UNIT_SRC) >$@
+	$(Q)sed -n 's/^void \(test_[a-z0-9_]*__[a-z0-9_]*\)(void)$$/T(\1)/p' $(UNIT_SRC) >$@
 $(BUILD)/tests/unit/main.o: $(BUILD)/unit_list.inc
 $(BUILD)/stackc-test: $(UNIT_OBJ) $(FUZZ_OBJ) $(BUILD)/libstackc.a
-	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(FUZZ_OBJ) $(BUILD)/libstackc.a $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(FUZZ_OBJ) $(BUILD)/libstackc.a $(LDLIBS)
 
 # The one test command: unit (+ fuzz seed replay), golden, conformance,
 # differential and e2e stages; the last line is `N passed, N failed`.

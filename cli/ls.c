@@ -1,6 +1,6 @@
 /* stackc ls: the stacks on the swarm, as `docker stack ls` prints them. */
 #include "cli/cli.h"
-#include "compose/sbuf.h"
+#include "base/sbuf.h"
 #include "swarm/engine.h"
 #include "swarm/stack.h"
 

@@ -1,6 +1,6 @@
 /* stackc ps: the tasks of a stack, as `docker stack ps` prints them. */
 #include "cli/cli.h"
-#include "compose/sbuf.h"
+#include "base/sbuf.h"
 #include "swarm/engine.h"
 #include "swarm/stack.h"
 

@@ -6,8 +6,8 @@
  * Exit status: 0, or 3 when the Engine failed or refused a removal.
  */
 #include "cli/cli.h"
-#include "compose/sbuf.h"
-#include "compose/xalloc.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 #include "swarm/engine.h"
 #include "swarm/stack.h"
 

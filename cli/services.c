@@ -1,6 +1,6 @@
 /* stackc services: the services of a stack, as `docker stack services` prints them. */
 #include "cli/cli.h"
-#include "compose/sbuf.h"
+#include "base/sbuf.h"
 #include "swarm/engine.h"
 #include "swarm/stack.h"
 

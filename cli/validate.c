@@ -9,10 +9,10 @@
  * discovered ones) form the project.
  */
 #include "cli/cli.h"
-#include "cli/project.h"
-#include "compose/xalloc.h"
-#include "compose/diag.h"
-#include "compose/run.h"
+#include "project/project.h"
+#include "base/xalloc.h"
+#include "base/diag.h"
+#include "base/run.h"
 
 #include <errno.h>
 #include <stdio.h>

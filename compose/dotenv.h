@@ -1,11 +1,7 @@
 /*
- * The variable table used for interpolation, and `.env` files.
- *
- * struct env maps a name to a value and its origin: the position of the
- * defining line in a .env file, or POS_NONE for the process environment.
- * It lives entirely in the run's arena (names, values, the table itself):
- * env_new() allocates it and nothing needs releasing. Values are C strings;
- * a NUL byte inside a .env value ends the value.
+ * `.env` files, and the interpolation environment built from them and the
+ * process environment (the table itself is compose/vars.h). A NUL byte
+ * inside a .env value ends the value.
  *
  * Precedence (compose v2, `docker compose`):
  *   1. the process environment always wins;
@@ -36,36 +32,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "compose/source.h"
+#include "base/source.h"
+#include "compose/vars.h"
 
 struct run;
-struct env;
-
-struct env_var {
-	const char *name;
-	const char *value;
-	struct pos origin; /* defining line; POS_NONE = process environment */
-};
-
-/* A new empty table in the run's arena. */
-struct env *env_new(struct run *run);
-
-/* Define or replace name (both copied). */
-void env_set(struct env *env, const char *name, const char *value, struct pos origin);
-/* The variable, or NULL when it is not defined. */
-const struct env_var *env_find(const struct env *env, const char *name);
-/* Same, for a name of len bytes (not NUL-terminated). */
-const struct env_var *env_findn(const struct env *env, const char *name, size_t len);
-/* Its value, or NULL when unset ("" = set but empty). */
-const char *env_get(const struct env *env, const char *name);
-/* Its origin; POS_NONE when it came from the process or is unset. */
-struct pos env_origin(const struct env *env, const char *name);
-/* Definitions in the order they were first made (for listing). */
-size_t env_count(const struct env *env);
-const struct env_var *env_at(const struct env *env, size_t i);
-
-/* Add every NAME=VALUE of envp (e.g. `environ`); entries without a name are skipped. */
-void env_load_process(struct env *env, char **envp);
 
 /*
  * Parse source src (already in run->sources) as a .env file into env.

@@ -9,13 +9,13 @@
  * also run silently for the comparison.
  */
 #include "compose/interp.h"
-#include "compose/arena.h"
-#include "compose/diag.h"
-#include "compose/dotenv.h"
-#include "compose/node.h"
-#include "compose/run.h"
-#include "compose/sbuf.h"
-#include "compose/xalloc.h"
+#include "base/arena.h"
+#include "base/diag.h"
+#include "compose/vars.h"
+#include "base/node.h"
+#include "base/run.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -39,7 +39,7 @@
 
 #include <stddef.h>
 
-#include "compose/source.h"
+#include "base/source.h"
 
 struct env;
 struct node;

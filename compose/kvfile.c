@@ -1,8 +1,8 @@
 /* env-file parsing (docker pkg/kvfile); see kvfile.h. */
 #include "compose/kvfile.h"
-#include "compose/arena.h"
-#include "compose/sbuf.h"
-#include "compose/utf8.h"
+#include "base/arena.h"
+#include "base/sbuf.h"
+#include "base/utf8.h"
 
 #include <string.h>
 

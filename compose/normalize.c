@@ -12,15 +12,15 @@
  */
 #include "compose/normalize.h"
 #include "compose/ports.h"
-#include "compose/arena.h"
-#include "compose/diag.h"
+#include "base/arena.h"
+#include "base/diag.h"
 #include "compose/kvfile.h"
 #include "compose/load.h"
-#include "compose/node.h"
-#include "compose/run.h"
-#include "compose/sbuf.h"
+#include "base/node.h"
+#include "base/run.h"
+#include "base/sbuf.h"
 #include "compose/units.h"
-#include "compose/xalloc.h"
+#include "base/xalloc.h"
 #include "compose/ytime.h"
 
 #include <sys/socket.h>

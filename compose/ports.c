@@ -1,6 +1,6 @@
 /* Short port specs (nat.ParsePortSpec); see ports.h. */
 #include "compose/ports.h"
-#include "compose/sbuf.h"
+#include "base/sbuf.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>

@@ -1,10 +1,10 @@
 /* docker's type casts after interpolation (cli/compose/loader/interpolate.go). */
 #include "compose/typecast.h"
-#include "compose/diag.h"
-#include "compose/node.h"
-#include "compose/run.h"
-#include "compose/sbuf.h"
-#include "compose/xalloc.h"
+#include "base/diag.h"
+#include "base/node.h"
+#include "base/run.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 
 #include <errno.h>
 #include <math.h>

@@ -1,8 +1,8 @@
 /* Go-compatible durations, byte sizes and float text; see units.h. */
 #include "compose/units.h"
-#include "compose/arena.h"
-#include "compose/sbuf.h"
-#include "compose/xalloc.h"
+#include "base/arena.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 
 #include <errno.h>
 #include <math.h>

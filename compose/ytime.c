@@ -1,6 +1,6 @@
 /* YAML timestamps; see ytime.h. The parser follows Go's time.Parse step by step. */
 #include "compose/ytime.h"
-#include "compose/xalloc.h"
+#include "base/xalloc.h"
 
 #include <string.h>
 #include <time.h>

@@ -1,10 +1,10 @@
 /* The JSON printer: emit_yaml()'s order, encoding/json's text. */
 #include "emit/json.h"
-#include "compose/utf8.h"
+#include "base/utf8.h"
 #include "emit/shape.h"
-#include "compose/node.h"
-#include "compose/sbuf.h"
-#include "compose/xalloc.h"
+#include "base/node.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 #include "compose/ytime.h"
 
 #include <math.h>

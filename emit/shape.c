@@ -4,9 +4,9 @@
  * plus yaml.v3's natural key sort and Go's float text.
  */
 #include "emit/shape.h"
-#include "compose/node.h"
-#include "compose/sbuf.h"
-#include "compose/xalloc.h"
+#include "base/node.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 
 #include <math.h>
 #include <pcre2.h>

@@ -7,11 +7,11 @@
  * as yaml.v3 keeps it, so odd strings lay out the same way.
  */
 #include "emit/yaml.h"
-#include "compose/utf8.h"
+#include "base/utf8.h"
 #include "emit/shape.h"
-#include "compose/node.h"
-#include "compose/sbuf.h"
-#include "compose/xalloc.h"
+#include "base/node.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 #include "compose/ytime.h"
 
 #include <errno.h>

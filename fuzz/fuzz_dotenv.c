@@ -4,7 +4,7 @@
  * only with -DSTACKC_FUZZ_MAIN (see fuzz_interp.c).
  */
 #include "compose/dotenv.h"
-#include "compose/run.h"
+#include "base/run.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * read as every list the stack commands read (services, tasks, nodes) and as an
  * error reply. Nothing may crash or leak, whatever the shape.
  */
-#include "compose/xalloc.h"
+#include "base/xalloc.h"
 #include "swarm/engine.h"
 #include "swarm/stack.h"
 

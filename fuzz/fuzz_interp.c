@@ -8,12 +8,12 @@
  * -DSTACKC_FUZZ_MAIN so that every fuzz_*.c can be linked into
  * build/stackc-test, which replays testdata/fuzz/interp/.
  */
-#include "compose/diag.h"
+#include "base/diag.h"
 #include "compose/dotenv.h"
 #include "compose/interp.h"
-#include "compose/node.h"
-#include "compose/run.h"
-#include "compose/sbuf.h"
+#include "base/node.h"
+#include "base/run.h"
+#include "base/sbuf.h"
 #include "compose/typecast.h"
 
 #include <stdint.h>

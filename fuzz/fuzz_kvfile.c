@@ -3,9 +3,9 @@
  * the files in testdata/fuzz/kvfile by the unit tests; it aborts when an invariant of
  * kvfile_parse() breaks.
  */
-#include "compose/arena.h"
+#include "base/arena.h"
 #include "compose/kvfile.h"
-#include "compose/sbuf.h"
+#include "base/sbuf.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -6,10 +6,10 @@
  * fuzz_load_one() is also linked into the unit tests, which replay the seeds
  * of testdata/fuzz/load/. Build for libFuzzer with -DSTACKC_FUZZ_MAIN.
  */
-#include "compose/diag.h"
+#include "base/diag.h"
 #include "compose/load.h"
-#include "compose/run.h"
-#include "compose/source.h"
+#include "base/run.h"
+#include "base/source.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -13,10 +13,10 @@
  * seeds of testdata/fuzz/merge/. Build for libFuzzer with -DSTACKC_FUZZ_MAIN.
  */
 #include "compose/load.h"
-#include "compose/node.h"
-#include "compose/run.h"
-#include "compose/sbuf.h"
-#include "compose/source.h"
+#include "base/node.h"
+#include "base/run.h"
+#include "base/sbuf.h"
+#include "base/source.h"
 #include "emit/json.h"
 #include "emit/yaml.h"
 #include "merge/merge.h"

@@ -7,15 +7,15 @@
  * -DSTACKC_FUZZ_MAIN so build/stackc-test can link this file and replay
  * testdata/fuzz/validate/.
  */
-#include "compose/diag.h"
+#include "base/diag.h"
 #include "compose/load.h"
-#include "compose/node.h"
-#include "compose/run.h"
-#include "compose/source.h"
-#include "schemas/format.h"
-#include "schemas/keys.h"
-#include "schemas/rules.h"
-#include "schemas/validate.h"
+#include "base/node.h"
+#include "base/run.h"
+#include "base/source.h"
+#include "check/format.h"
+#include "check/keys.h"
+#include "check/rules.h"
+#include "check/validate.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -4,13 +4,13 @@
  * tables below give every field of a service its rule.
  */
 #include "merge/merge.h"
-#include "compose/arena.h"
-#include "compose/diag.h"
-#include "compose/node.h"
-#include "compose/run.h"
-#include "compose/sbuf.h"
-#include "compose/source.h"
-#include "compose/xalloc.h"
+#include "base/arena.h"
+#include "base/diag.h"
+#include "base/node.h"
+#include "base/run.h"
+#include "base/sbuf.h"
+#include "base/source.h"
+#include "base/xalloc.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,7 +1,15 @@
 #!/bin/sh
-# The layering rule: compose/ is the base and includes no other folder;
-# merge/ and schemas/ include only compose/; emit/ only compose/ and merge/;
-# swarm/ only compose/, emit/ and schemas/. cli/ may include anything.
+# The layering rule (README "Layout"): each folder includes only itself and
+# the folders below it in the pipeline.
+#   base/                plumbing: nothing else
+#   compose/             base
+#   merge/               base, compose
+#   check/               base, compose, schemas (the compiled schema tables)
+#   emit/                base, compose
+#   swarm/               base, compose, emit, check
+#   project/             base, compose, merge, check
+#   cli/                 anything
+# Within compose/, the .env parser uses interpolation, never the reverse.
 set -u
 cd "$(dirname "$0")/.."
 bad=0
@@ -9,10 +17,15 @@ check() { # dir allowed-regex
 	hits=$(grep -n '#include "[a-z]*/' "$1"/*.[ch] 2>/dev/null | grep -vE "#include \"($2)/" || true)
 	if [ -n "$hits" ]; then echo "layering: $1/ includes outside ($2):"; echo "$hits"; bad=1; fi
 }
-check compose 'compose'
-check merge 'compose|merge'
-check schemas 'compose|schemas'
-check emit 'compose|merge|emit'
-check swarm 'compose|emit|schemas|swarm'
+check base 'base'
+check compose 'base|compose'
+check merge 'base|compose|merge'
+check check 'base|compose|schemas|check'
+check emit 'base|compose|emit'
+check swarm 'base|compose|emit|check|swarm'
+check project 'base|compose|merge|check|project'
+hits=$(grep -n '#include "compose/dotenv.h"' compose/interp.[ch] compose/vars.[ch] || true)
+if [ -n "$hits" ]; then echo "layering: interpolation must not include the .env parser:"; echo "$hits"; bad=1; fi
 [ $bad = 0 ] && echo "layering: ok"
+echo "layers: $((1 - bad)) passed, $bad failed"
 exit $bad

@@ -1,8 +1,8 @@
 /* Apply a plan; see apply.h. */
 #include "swarm/apply.h"
 
-#include "compose/sbuf.h"
-#include "compose/xalloc.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 #include "swarm/convert.h"
 #include "swarm/engine.h"
 #include "swarm/plan.h"

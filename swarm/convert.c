@@ -6,13 +6,13 @@
  */
 #include "swarm/convert.h"
 
-#include "compose/arena.h"
-#include "compose/diag.h"
-#include "compose/node.h"
-#include "compose/run.h"
-#include "compose/sbuf.h"
+#include "base/arena.h"
+#include "base/diag.h"
+#include "base/node.h"
+#include "base/run.h"
+#include "base/sbuf.h"
 #include "compose/units.h"
-#include "compose/xalloc.h"
+#include "base/xalloc.h"
 #include "swarm/crypto.h"
 
 #include <ctype.h>

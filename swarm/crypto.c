@@ -1,8 +1,8 @@
 /* SHA-256 and base64 through a libcrypto opened at run time; see crypto.h. */
 #include "swarm/crypto.h"
 
-#include "compose/sbuf.h"
-#include "compose/xalloc.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 #include "swarm/dlib.h"
 
 #include <limits.h>

@@ -1,7 +1,7 @@
 /* Run-time loading of optional libraries; see dlib.h. */
 #include "swarm/dlib.h"
 
-#include "compose/sbuf.h"
+#include "base/sbuf.h"
 
 #include <dlfcn.h>
 

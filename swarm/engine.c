@@ -1,8 +1,8 @@
 /* The Docker Engine client; see engine.h for the contract. */
 #include "swarm/engine.h"
 
-#include "compose/sbuf.h"
-#include "compose/xalloc.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 #include "swarm/crypto.h"
 #include "swarm/dlib.h"
 

@@ -4,11 +4,11 @@
  */
 #include "swarm/plan.h"
 
-#include "compose/arena.h"
-#include "compose/diag.h"
-#include "compose/run.h"
-#include "compose/sbuf.h"
-#include "compose/xalloc.h"
+#include "base/arena.h"
+#include "base/diag.h"
+#include "base/run.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 #include "swarm/crypto.h"
 #include "swarm/engine.h"
 

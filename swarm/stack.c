@@ -1,8 +1,8 @@
 /* Stack listing helpers and docker's table rows; see stack.h. */
 #include "swarm/stack.h"
 
-#include "compose/sbuf.h"
-#include "compose/xalloc.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 #include "swarm/engine.h"
 
 #include <ctype.h>

@@ -1,8 +1,8 @@
 /* Wait for convergence; see wait.h. */
 #include "swarm/wait.h"
 
-#include "compose/sbuf.h"
-#include "compose/xalloc.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 #include "swarm/engine.h"
 #include "swarm/plan.h"
 

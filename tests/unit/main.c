@@ -3,10 +3,10 @@
  * contains argv[1]), one fresh run context each, and prints
  * "unit: N passed, N failed".
  */
-#include "compose/diag.h"
+#include "base/diag.h"
 #include "compose/load.h"
-#include "compose/run.h"
-#include "compose/sbuf.h"
+#include "base/run.h"
+#include "base/sbuf.h"
 #include "tests/unit/harness.h"
 
 #include <dirent.h>

@@ -2,10 +2,10 @@
  * apply and wait against the replay transport: which requests, in which
  * order, with which bodies; retries of stale versions; convergence.
  */
-#include "compose/node.h"
-#include "compose/run.h"
-#include "compose/sbuf.h"
-#include "compose/xalloc.h"
+#include "base/node.h"
+#include "base/run.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 #include "swarm/apply.h"
 #include "swarm/convert.h"
 #include "swarm/engine.h"

@@ -4,10 +4,10 @@
  * and conversion errors.
  */
 #include "compose/load.h"
-#include "compose/node.h"
-#include "compose/run.h"
-#include "compose/sbuf.h"
-#include "compose/xalloc.h"
+#include "base/node.h"
+#include "base/run.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 #include "swarm/convert.h"
 #include "tests/unit/harness.h"
 

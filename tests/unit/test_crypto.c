@@ -1,7 +1,7 @@
 /* SHA-256 and base64 through the run-time loaded libcrypto: published test vectors. */
 #include "harness.h"
 
-#include "compose/xalloc.h"
+#include "base/xalloc.h"
 #include "swarm/crypto.h"
 
 #include <string.h>

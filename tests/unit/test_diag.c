@@ -1,7 +1,7 @@
 /* The diagnostic sink: taking back an attempt's diagnostics. */
 #include "tests/unit/harness.h"
-#include "compose/diag.h"
-#include "compose/run.h"
+#include "base/diag.h"
+#include "base/run.h"
 
 void test_diag__rewind_forgets_and_recounts(void)
 {

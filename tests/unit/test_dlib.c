@@ -1,8 +1,8 @@
 /* dlib_open: which library it opens, what it binds, what it says when it cannot. */
 #include "harness.h"
 
-#include "compose/sbuf.h"
-#include "compose/xalloc.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 #include "swarm/dlib.h"
 
 #include <string.h>

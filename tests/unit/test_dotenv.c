@@ -1,8 +1,8 @@
 /* The variable table, the .env parser and the project environment's precedence. */
 #include "compose/dotenv.h"
-#include "compose/run.h"
-#include "compose/sbuf.h"
-#include "compose/xalloc.h"
+#include "base/run.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 #include "tests/unit/harness.h"
 
 #include <stdio.h>

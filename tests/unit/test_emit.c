@@ -4,10 +4,10 @@
  * `stack config` outputs (../shared, skipped when absent).
  */
 #include "compose/load.h"
-#include "compose/node.h"
-#include "compose/run.h"
-#include "compose/sbuf.h"
-#include "compose/xalloc.h"
+#include "base/node.h"
+#include "base/run.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 #include "emit/json.h"
 #include "emit/shape.h"
 #include "emit/yaml.h"

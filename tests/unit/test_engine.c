@@ -1,6 +1,6 @@
 /* The Engine client through the replay transport, and endpoint resolution. */
-#include "compose/sbuf.h"
-#include "compose/xalloc.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 #include "swarm/engine.h"
 #include "tests/unit/harness.h"
 

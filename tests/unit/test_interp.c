@@ -2,9 +2,9 @@
 #include "compose/dotenv.h"
 #include "compose/interp.h"
 #include "compose/load.h"
-#include "compose/node.h"
-#include "compose/run.h"
-#include "compose/sbuf.h"
+#include "base/node.h"
+#include "base/run.h"
+#include "base/sbuf.h"
 #include "compose/typecast.h"
 #include "tests/unit/harness.h"
 

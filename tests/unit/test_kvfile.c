@@ -1,8 +1,8 @@
 /* env-file parsing (docker pkg/kvfile rules), and the fuzz seeds. */
 #include "compose/kvfile.h"
-#include "compose/run.h"
-#include "compose/sbuf.h"
-#include "compose/xalloc.h"
+#include "base/run.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 #include "tests/unit/harness.h"
 
 #include <stdint.h>

@@ -1,8 +1,8 @@
 /* Loader: scalar typing, positions, anchors, merge keys, errors, limits. */
 #include "compose/load.h"
-#include "compose/node.h"
-#include "compose/run.h"
-#include "compose/sbuf.h"
+#include "base/node.h"
+#include "base/run.h"
+#include "base/sbuf.h"
 #include "tests/unit/harness.h"
 
 #include <stdint.h>

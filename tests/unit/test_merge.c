@@ -5,13 +5,13 @@
  * the merge-* cases of ../shared/reference/stack-config-cases; the others
  * cover the remaining rows of the merge table (research §2).
  */
-#include "compose/diag.h"
+#include "base/diag.h"
 #include "compose/load.h"
-#include "compose/node.h"
-#include "compose/run.h"
-#include "compose/sbuf.h"
-#include "compose/source.h"
-#include "compose/xalloc.h"
+#include "base/node.h"
+#include "base/run.h"
+#include "base/sbuf.h"
+#include "base/source.h"
+#include "base/xalloc.h"
 #include "emit/yaml.h"
 #include "merge/merge.h"
 #include "tests/unit/harness.h"

@@ -3,8 +3,8 @@
  * through the fuzz targets: a seed fails when its target reports a broken
  * property (or crashes, under `make asan`).
  */
-#include "compose/sbuf.h"
-#include "compose/xalloc.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 #include "tests/unit/harness.h"
 
 #include <stdint.h>

@@ -2,13 +2,13 @@
  * Per-file normalization: each rule on small inputs, then the recorded
  * docker cases (../shared/reference) compared as trees with docker's output.
  */
-#include "compose/diag.h"
+#include "base/diag.h"
 #include "compose/load.h"
-#include "compose/node.h"
+#include "base/node.h"
 #include "compose/normalize.h"
-#include "compose/run.h"
-#include "compose/sbuf.h"
-#include "compose/xalloc.h"
+#include "base/run.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 #include "tests/unit/harness.h"
 
 #include <dirent.h>

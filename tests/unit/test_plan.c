@@ -2,10 +2,10 @@
  * plan: live state as the daemon returns it (captured replies of a docker
  * stack deploy, and hand-made ones) against converted specs.
  */
-#include "compose/node.h"
-#include "compose/run.h"
-#include "compose/sbuf.h"
-#include "compose/xalloc.h"
+#include "base/node.h"
+#include "base/run.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 #include "swarm/convert.h"
 #include "swarm/plan.h"
 #include "tests/unit/harness.h"

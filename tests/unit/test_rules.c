@@ -2,10 +2,10 @@
  * Swarm rules, one test (at least) per rule. Inputs are written in the
  * normalized shape `docker stack config` prints, as the rules see it.
  */
-#include "compose/diag.h"
-#include "compose/node.h"
-#include "compose/run.h"
-#include "schemas/rules.h"
+#include "base/diag.h"
+#include "base/node.h"
+#include "base/run.h"
+#include "check/rules.h"
 #include "tests/unit/harness.h"
 
 #include <stdio.h>

@@ -1,9 +1,9 @@
 /* Schema validator: keywords, messages, positions, versions. */
-#include "compose/diag.h"
-#include "compose/node.h"
-#include "compose/run.h"
+#include "base/diag.h"
+#include "base/node.h"
+#include "base/run.h"
 #include "compose/units.h"
-#include "schemas/validate.h"
+#include "check/validate.h"
 #include "tests/unit/harness.h"
 
 #include <jansson.h>

@@ -1,6 +1,6 @@
 /* Port specs and CPU counts against docker's Go parsers. */
-#include "compose/sbuf.h"
-#include "schemas/format.h"
+#include "base/sbuf.h"
+#include "check/format.h"
 #include "tests/unit/harness.h"
 
 #include <stdio.h>

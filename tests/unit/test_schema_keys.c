@@ -1,9 +1,9 @@
 /* Forbidden and swarm-ignored service keys. */
-#include "compose/node.h"
-#include "compose/diag.h"
-#include "compose/run.h"
-#include "compose/sbuf.h"
-#include "schemas/keys.h"
+#include "base/node.h"
+#include "base/diag.h"
+#include "base/run.h"
+#include "base/sbuf.h"
+#include "check/keys.h"
 #include "tests/unit/harness.h"
 
 void test_schema_keys__forbidden_is_an_error_at_the_key(void)

@@ -1,11 +1,11 @@
 /* Mapped source texts (load_read_file maps regular files) and their excerpts. */
 #include "tests/unit/harness.h"
 #include "compose/load.h"
-#include "compose/node.h"
-#include "compose/run.h"
-#include "compose/sbuf.h"
-#include "compose/source.h"
-#include "compose/xalloc.h"
+#include "base/node.h"
+#include "base/run.h"
+#include "base/sbuf.h"
+#include "base/source.h"
+#include "base/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* docker's casts after interpolation: paths, Go's parsers, literals left alone. */
 #include "compose/dotenv.h"
 #include "compose/interp.h"
-#include "compose/node.h"
-#include "compose/run.h"
+#include "base/node.h"
+#include "base/run.h"
 #include "compose/typecast.h"
 #include "tests/unit/harness.h"
 

@@ -1,7 +1,7 @@
 /* Go-compatible conversions: durations, byte sizes, float text, shlex. */
-#include "compose/arena.h"
-#include "compose/run.h"
-#include "compose/sbuf.h"
+#include "base/arena.h"
+#include "base/run.h"
+#include "base/sbuf.h"
 #include "compose/units.h"
 #include "tests/unit/harness.h"
 

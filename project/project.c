@@ -9,22 +9,21 @@
  * Errors are collected per phase across all files, so one run reports every
  * problem; a file that failed a phase does not enter the next one.
  */
-#include "cli/project.h"
-#include "cli/cli.h"
-#include "compose/diag.h"
+#include "project/project.h"
+#include "base/diag.h"
 #include "compose/dotenv.h"
 #include "compose/interp.h"
 #include "compose/load.h"
-#include "compose/node.h"
+#include "base/node.h"
 #include "compose/normalize.h"
-#include "compose/run.h"
-#include "compose/sbuf.h"
+#include "base/run.h"
+#include "base/sbuf.h"
 #include "compose/typecast.h"
-#include "compose/xalloc.h"
+#include "base/xalloc.h"
 #include "merge/merge.h"
-#include "schemas/keys.h"
-#include "schemas/rules.h"
-#include "schemas/validate.h"
+#include "check/keys.h"
+#include "check/rules.h"
+#include "check/validate.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -5,8 +5,8 @@
  *
  * Also: die() for fatal system errors, BUG() for impossible states.
  */
-#ifndef STACKC_COMPOSE_XALLOC_H
-#define STACKC_COMPOSE_XALLOC_H
+#ifndef STACKC_BASE_XALLOC_H
+#define STACKC_BASE_XALLOC_H
 
 #include <stddef.h>
 

@@ -1,5 +1,5 @@
 /* Allocation wrappers that end the program on OOM, plus die() and BUG(). */
-#include "compose/xalloc.h"
+#include "base/xalloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -22,8 +22,8 @@
  * distinct pattern on first use; schema_cache_release() frees them
  * (optional, for leak checkers).
  */
-#ifndef STACKC_SCHEMAS_VALIDATE_H
-#define STACKC_SCHEMAS_VALIDATE_H
+#ifndef STACKC_CHECK_VALIDATE_H
+#define STACKC_CHECK_VALIDATE_H
 
 struct node;
 struct run;

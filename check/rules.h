@@ -37,8 +37,8 @@
  *
  * Returns -1 if any error was reported.
  */
-#ifndef STACKC_SCHEMAS_RULES_H
-#define STACKC_SCHEMAS_RULES_H
+#ifndef STACKC_CHECK_RULES_H
+#define STACKC_CHECK_RULES_H
 
 struct node;
 struct run;

@@ -16,8 +16,8 @@
  * Returns -1 if an error was reported. A root or services that is not a
  * mapping is left to the schema.
  */
-#ifndef STACKC_SCHEMAS_KEYS_H
-#define STACKC_SCHEMAS_KEYS_H
+#ifndef STACKC_CHECK_KEYS_H
+#define STACKC_CHECK_KEYS_H
 
 struct node;
 struct run;

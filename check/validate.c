@@ -6,16 +6,16 @@
  * list first so a oneOf can try several branches and keep only the errors of
  * the one it reports.
  */
-#include "schemas/validate.h"
-#include "schemas/format.h"
+#include "check/validate.h"
+#include "check/format.h"
 #include "schemas/tables.h"
-#include "compose/arena.h"
-#include "compose/diag.h"
-#include "compose/node.h"
-#include "compose/run.h"
-#include "compose/sbuf.h"
+#include "base/arena.h"
+#include "base/diag.h"
+#include "base/node.h"
+#include "base/run.h"
+#include "base/sbuf.h"
 #include "compose/units.h"
-#include "compose/xalloc.h"
+#include "base/xalloc.h"
 #include "compose/ytime.h"
 
 #include <math.h>

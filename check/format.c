@@ -1,7 +1,7 @@
 /* Port specs and CPU counts, as docker's Go code parses them. */
-#include "schemas/format.h"
+#include "check/format.h"
 #include "compose/ports.h"
-#include "compose/sbuf.h"
+#include "base/sbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>

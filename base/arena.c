@@ -2,8 +2,8 @@
  * Bump allocator over 64 KiB chunks; large requests get a chunk of their own.
  * In debug mode each request is its own chunk, which gives ASan exact bounds.
  */
-#include "compose/arena.h"
-#include "compose/xalloc.h"
+#include "base/arena.h"
+#include "base/xalloc.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -2,8 +2,8 @@
  * UTF-8 decoding with Go's rules (what docker's yaml.v3 and its env-file
  * reader accept): no overlong forms, no surrogates, nothing above U+10FFFF.
  */
-#ifndef STACKC_COMPOSE_UTF8_H
-#define STACKC_COMPOSE_UTF8_H
+#ifndef STACKC_BASE_UTF8_H
+#define STACKC_BASE_UTF8_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -8,8 +8,8 @@
  * and column (columns count characters, as libyaml does); src is the index in
  * the table plus one, 0 meaning "no position" (synthesised values).
  */
-#ifndef STACKC_COMPOSE_SOURCE_H
-#define STACKC_COMPOSE_SOURCE_H
+#ifndef STACKC_BASE_SOURCE_H
+#define STACKC_BASE_SOURCE_H
 
 #include <stddef.h>
 #include <stdint.h>

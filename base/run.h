@@ -2,12 +2,12 @@
  * The per-run context: one arena for all document data, the table of loaded
  * sources, and the diagnostic sink that every phase reports into.
  */
-#ifndef STACKC_COMPOSE_RUN_H
-#define STACKC_COMPOSE_RUN_H
+#ifndef STACKC_BASE_RUN_H
+#define STACKC_BASE_RUN_H
 
-#include "compose/arena.h"
-#include "compose/diag.h"
-#include "compose/source.h"
+#include "base/arena.h"
+#include "base/diag.h"
+#include "base/source.h"
 
 struct run {
 	struct arena arena;

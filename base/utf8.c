@@ -1,5 +1,5 @@
 /* UTF-8 decoding, shared by the env-file reader and the YAML/JSON printers. */
-#include "compose/utf8.h"
+#include "base/utf8.h"
 
 size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *rune)
 {

@@ -3,16 +3,16 @@
  * top-level names are sorted once and searched, published ports are
  * collected and sorted, so the work stays n log n in the project's size.
  */
-#include "schemas/rules.h"
-#include "schemas/format.h"
-#include "schemas/validate.h"
-#include "compose/arena.h"
-#include "compose/diag.h"
-#include "compose/node.h"
-#include "compose/run.h"
-#include "compose/sbuf.h"
+#include "check/rules.h"
+#include "check/format.h"
+#include "check/validate.h"
+#include "base/arena.h"
+#include "base/diag.h"
+#include "base/node.h"
+#include "base/run.h"
+#include "base/sbuf.h"
 #include "compose/units.h"
-#include "compose/xalloc.h"
+#include "base/xalloc.h"
 
 #include <arpa/inet.h>
 #include <stdarg.h>

@@ -1,7 +1,7 @@
 /* Constructors and lookups for the positioned tree. */
-#include "compose/node.h"
-#include "compose/arena.h"
-#include "compose/xalloc.h"
+#include "base/node.h"
+#include "base/arena.h"
+#include "base/xalloc.h"
 
 #include <inttypes.h>
 #include <stdio.h>

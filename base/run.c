@@ -1,5 +1,5 @@
 /* The per-run context. */
-#include "compose/run.h"
+#include "base/run.h"
 
 void run_init(struct run *r)
 {

@@ -18,13 +18,13 @@
  * Code walking maps that grow with the project (services) must not do a
  * lookup per entry of another such map: sort or index instead.
  */
-#ifndef STACKC_COMPOSE_NODE_H
-#define STACKC_COMPOSE_NODE_H
+#ifndef STACKC_BASE_NODE_H
+#define STACKC_BASE_NODE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "compose/source.h"
+#include "base/source.h"
 
 struct arena;
 

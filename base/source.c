@@ -1,8 +1,8 @@
 /* The source table and excerpt rendering. */
-#include "compose/source.h"
-#include "compose/arena.h"
-#include "compose/sbuf.h"
-#include "compose/xalloc.h"
+#include "base/source.h"
+#include "base/arena.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>

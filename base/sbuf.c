@@ -1,6 +1,6 @@
 /* Growable strings; see sbuf.h for the invariants. */
-#include "compose/sbuf.h"
-#include "compose/xalloc.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

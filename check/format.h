@@ -8,8 +8,8 @@
  * short lower-case reason to it (e.g. `unknown unit "x"`); user text in the
  * reason is quoted with sb_repr(). Nothing is allocated otherwise.
  */
-#ifndef STACKC_SCHEMAS_FORMAT_H
-#define STACKC_SCHEMAS_FORMAT_H
+#ifndef STACKC_CHECK_FORMAT_H
+#define STACKC_CHECK_FORMAT_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -9,8 +9,8 @@
  * and 8-byte aligned (enough for pointers, sizes, int64_t and double; not for
  * long double or 16-byte vectors); text from arena_strndup() is not aligned.
  */
-#ifndef STACKC_COMPOSE_ARENA_H
-#define STACKC_COMPOSE_ARENA_H
+#ifndef STACKC_BASE_ARENA_H
+#define STACKC_BASE_ARENA_H
 
 #include <stdarg.h>
 #include <stddef.h>

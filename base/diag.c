@@ -1,8 +1,8 @@
 /* The diagnostic sink: collect, sort, print. */
-#include "compose/diag.h"
-#include "compose/arena.h"
-#include "compose/sbuf.h"
-#include "compose/xalloc.h"
+#include "base/diag.h"
+#include "base/arena.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

@@ -1,10 +1,10 @@
 /* Forbidden and swarm-ignored service keys (docker's types.go lists, plus the silent ones). */
-#include "schemas/keys.h"
-#include "compose/diag.h"
-#include "compose/node.h"
-#include "compose/run.h"
-#include "compose/sbuf.h"
-#include "compose/xalloc.h"
+#include "check/keys.h"
+#include "base/diag.h"
+#include "base/node.h"
+#include "base/run.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 
 #include <stdint.h>
 #include <string.h>

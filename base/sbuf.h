@@ -13,8 +13,8 @@
  * Growth dies on OOM. sbuf_release() frees and re-initialises; sbuf_detach()
  * hands the heap buffer to the caller.
  */
-#ifndef STACKC_COMPOSE_SBUF_H
-#define STACKC_COMPOSE_SBUF_H
+#ifndef STACKC_BASE_SBUF_H
+#define STACKC_BASE_SBUF_H
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -15,13 +15,13 @@
  * User values echoed in messages must go through sb_repr() / diag_repr() so
  * control characters are escaped; secret values must never be passed in.
  */
-#ifndef STACKC_COMPOSE_DIAG_H
-#define STACKC_COMPOSE_DIAG_H
+#ifndef STACKC_BASE_DIAG_H
+#define STACKC_BASE_DIAG_H
 
 #include <stddef.h>
 #include <stdio.h>
 
-#include "compose/source.h"
+#include "base/source.h"
 
 struct arena;
 struct sbuf;

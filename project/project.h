@@ -7,8 +7,8 @@
  * Every diagnostic goes to run->diag; project_load() returns -1 when any
  * error was reported (the tree may then be partial and must not be used).
  */
-#ifndef STACKC_CLI_PROJECT_H
-#define STACKC_CLI_PROJECT_H
+#ifndef STACKC_PROJECT_PROJECT_H
+#define STACKC_PROJECT_PROJECT_H
 
 #include <stddef.h>
 
