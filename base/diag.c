@@ -100,19 +100,6 @@ void diag_demote_since(struct diag_sink *d, size_t since)
 	}
 }
 
-void diag_rewind(struct diag_sink *d, size_t since)
-{
-	if (d->max_errors)
-		BUG("diag_rewind with max_errors set");
-	for (; d->n > since; d->n--) {
-		enum diag_severity sev = d->v[d->n - 1].severity;
-		if (sev == DIAG_ERROR)
-			d->nerrors--;
-		else if (sev == DIAG_WARNING)
-			d->nwarnings--;
-	}
-}
-
 int diag_failed(const struct diag_sink *d)
 {
 	return d->nerrors > 0 || (d->strict && d->nwarnings > 0);

@@ -75,13 +75,6 @@ void diag_set_flags(struct diag_sink *d, unsigned flags);
  */
 void diag_demote_since(struct diag_sink *d, size_t since);
 
-/*
- * Forget the diagnostics added since d->n was `since` (an attempt whose
- * result is thrown away and redone). Not with max_errors set: errors beyond
- * it were counted but not kept, so they could not be taken back.
- */
-void diag_rewind(struct diag_sink *d, size_t since);
-
 /* Errors, plus warnings when strict. */
 int diag_failed(const struct diag_sink *d);
 

@@ -890,10 +890,6 @@ static void walk_node(struct walk *w, struct node *n, int top)
 	}
 }
 
-struct interp_walker {
-	struct walk w;
-};
-
 static void walker_init(struct walk *w, struct run *run, const struct interp_opts *opts,
 			int compare_all)
 {
@@ -935,24 +931,4 @@ int interp_tree(struct run *run, struct node *root, const struct interp_opts *op
 int interp_tree_compare_all(struct run *run, struct node *root, const struct interp_opts *opts)
 {
 	return walk_tree(run, root, opts, 1);
-}
-
-struct interp_walker *interp_walker_new(struct run *run, const struct interp_opts *opts)
-{
-	struct interp_walker *w = xmalloc(sizeof(*w));
-	walker_init(&w->w, run, opts, 0);
-	return w;
-}
-
-int interp_walker_tree(struct interp_walker *w, struct node *root)
-{
-	return walker_tree(&w->w, root);
-}
-
-void interp_walker_free(struct interp_walker *w)
-{
-	if (!w)
-		return;
-	walker_release(&w->w);
-	free(w);
 }

@@ -74,15 +74,6 @@ int interp_tree(struct run *run, struct node *root, const struct interp_opts *op
  */
 int interp_tree_compare_all(struct run *run, struct node *root, const struct interp_opts *opts);
 
-/*
- * interp_tree() for many trees in a row (a driver's loop over parts of a
- * file), sharing buffers and variable lookups. opts must outlive the walker.
- */
-struct interp_walker;
-struct interp_walker *interp_walker_new(struct run *run, const struct interp_opts *opts);
-int interp_walker_tree(struct interp_walker *w, struct node *root);
-void interp_walker_free(struct interp_walker *w);
-
 /* s is a verbatim copy of the source at pos, on one line: report at the `$` column. */
 #define INTERP_F_VERBATIM 1u
 

@@ -799,22 +799,6 @@ static void check_tag(struct loader *l, const struct node *n, const char *tag)
 	l->had_error = 1;
 }
 
-/* The closing frame f is services.<name> for the hook (see load_yaml_hook). */
-static int call_hook(struct loader *l, const struct load_hook *hook, struct frame *f)
-{
-	struct frame *top = &l->stack[0], *sf = &l->stack[1];
-	if (f != &l->stack[2] || f->node->kind != NODE_MAP || l->had_error ||
-	    f->anchors_at != l->nanchors || top->node->kind != NODE_MAP || !top->have_key ||
-	    (top->keyflags & NODE_KEY_NONSTR) || strcmp(top->key, "services") ||
-	    sf->node->kind != NODE_MAP || !sf->have_key || (sf->keyflags & NODE_KEY_NONSTR) ||
-	    (!strcmp(sf->key, "<<") && !(sf->keyflags & NODE_QUOTED)))
-		return 0;
-	struct node_entry services = { top->key, top->keypos, top->keyflags, sf->node };
-	struct node_entry svc = { sf->key, sf->keypos, sf->keyflags, f->node };
-	return hook->service(hook->ctx, top->node, frame_entries(l, top), top->node->map.n,
-			     &services, &svc) ? -1 : 0;
-}
-
 /* What a scalar means as a key: NODE_KEY_NONSTR unless it is a string. */
 static unsigned scalar_keyflags(const struct node *n)
 {
@@ -822,11 +806,6 @@ static unsigned scalar_keyflags(const struct node *n)
 }
 
 int load_yaml(struct node **out, struct run *run, uint32_t src)
-{
-	return load_yaml_hook(out, run, src, NULL);
-}
-
-int load_yaml_hook(struct node **out, struct run *run, uint32_t src, const struct load_hook *hook)
 {
 	const struct source *s = source_get(&run->sources, src);
 	yaml_parser_t parser;
@@ -919,8 +898,6 @@ int load_yaml_hook(struct node **out, struct run *run, uint32_t src, const struc
 				frame_abandon(&l, f);
 			else
 				frame_close(&l, f);
-			if (!failed && hook && l.depth == 3)
-				failed = call_hook(&l, hook, f);
 			n = f->node;
 			if (f->anchor) {
 				/* close the open anchor: the newest open one with this name */

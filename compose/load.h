@@ -36,25 +36,6 @@ int load_read_file(uint32_t *out_src, struct run *run, const char *name, const c
  */
 int load_yaml(struct node **out, struct run *run, uint32_t src);
 
-/*
- * load_yaml() that also hands each services.<name> mapping of the root to
- * hook->service as it closes, before it joins the tree, while its nodes
- * are still in the cache. The hook may change the service in place. top:
- * the root's entries so far; services: the entry the services mapping
- * will have (val is that mapping, its entries not yet set); svc: the
- * service's entry to be. Not called for a service that defines an anchor
- * (a later alias would copy what the hook made of it), for a value of a
- * `<<` key, nor after an error. A hook that returns nonzero stops the
- * loading: load_yaml_hook() then returns -1 (with no diagnostic of its own).
- */
-struct node_entry;
-struct load_hook {
-	int (*service)(void *ctx, const struct node *root, const struct node_entry *top,
-		       size_t ntop, const struct node_entry *services, struct node_entry *svc);
-	void *ctx;
-};
-int load_yaml_hook(struct node **out, struct run *run, uint32_t src, const struct load_hook *hook);
-
 /* Type a plain (unquoted, untagged) scalar's text as yaml.v3 does; in place. */
 void load_resolve_plain(struct arena *a, struct node *n);
 

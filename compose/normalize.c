@@ -1769,17 +1769,6 @@ static void set_version(struct nctx *c, const struct node *root)
 	strcpy(c->version, s);
 }
 
-int normalize_service(struct node **out, struct run *run, const struct node *root,
-		      const char *name, struct node *svc, const struct normalize_opts *o)
-{
-	struct nctx c;
-	nctx_init(&c, run, o);
-	set_version(&c, root);
-	*out = normalize_one_service(&c, name, svc);
-	sbuf_release(&c.path);
-	return c.failed ? -1 : 0;
-}
-
 int normalize_file(struct node **out, struct run *run, struct node *root,
 		   const struct normalize_opts *o)
 {

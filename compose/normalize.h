@@ -66,14 +66,4 @@ struct normalize_opts {
 int normalize_file(struct node **out, struct run *run, struct node *root,
 		   const struct normalize_opts *o);
 
-/*
- * The part of normalize_file() for one service: svc, the value of
- * services.<name> in root (whose version chooses the rules), is rewritten
- * in place; *out is the normalized service, or NULL if it was dropped
- * (errors reported). normalize_file() on a root whose services were all
- * done this way must not see them again.
- */
-int normalize_service(struct node **out, struct run *run, const struct node *root,
-		      const char *name, struct node *svc, const struct normalize_opts *o);
-
 #endif

@@ -420,143 +420,6 @@ static int load_checked(struct node **out, struct run *run, uint32_t src,
 	return 0;
 }
 
-/*
- * The fast way through the per-file phases: each service goes through all
- * of them (and normalization) back to back as the loader closes it, while
- * its nodes are in the cache; then the services it could not hand over and
- * the rest of the file do. Only for files without any diagnostic:
- * project_load() forgets what this produced and takes the phase-by-phase
- * way (which fixes the diagnostics, their order and which phases a failing
- * file skips) as soon as one appears. A part is shown to the phases as a
- * document of its own: for a service, `version` and `services` holding only
- * it; for the rest, the root with an empty `services`. Nothing the phases
- * check relates two parts.
- */
-struct fast {
-	struct run *run;
-	const struct project_opts *o;
-	struct interp_walker *iw;
-	const struct normalize_opts *no;
-	const char **version; /* the first file's */
-	size_t mark;          /* run->diag.n before: any diagnostic since sends us the slow way */
-	int failed;           /* or this */
-	struct node **done;   /* the services the hook did, in file order */
-	size_t ndone, done_alloc;
-};
-
-struct part {
-	struct node root, services;
-	struct node_entry service, *entries;
-};
-
-static void checks_of_part(struct fast *fs, struct node *root, const char *v)
-{
-	schema_check_keys(fs->run, root);
-	if (!fs->o->no_interpolate) {
-		interp_walker_tree(fs->iw, root);
-		typecast_tree(fs->run, root);
-	}
-	schema_validate(fs->run, root, v);
-}
-
-/* services.<name> (entry svc) through every phase; ve: the root's version entry, or NULL. */
-static int fast_service(struct fast *fs, const struct node *root, const struct node_entry *ve,
-			const struct node_entry *se, const struct node_entry *svc)
-{
-	struct node_entry two[2];
-	struct part p = { .root = *root, .services = *se->val, .service = *svc, .entries = two };
-	const char *v = NULL;
-	size_t n = 0;
-	if (ve)
-		two[n++] = *ve;
-	two[n] = *se;
-	two[n++].val = &p.services;
-	p.root.map.v = two;
-	p.root.map.n = p.root.map.alloc = n;
-	p.services.map.v = &p.service;
-	p.services.map.n = p.services.map.alloc = 1;
-	if (schema_version_check(&v, fs->run, &p.root) || (*fs->version && strcmp(*fs->version, v)))
-		return -1;
-	checks_of_part(fs, &p.root, v);
-	struct node *out = NULL;
-	if (fs->run->diag.n == fs->mark)
-		normalize_service(&out, fs->run, &p.root, svc->key, svc->val, fs->no);
-	/* normalizing rewrites a service in place: the tree already holds the result */
-	if (out != svc->val)
-		fs->failed = 1;
-	return fs->failed || fs->run->diag.n != fs->mark ? -1 : 0;
-}
-
-/* Stops the loading when the fast way cannot go on. */
-static int hook_service(void *ctx, const struct node *root, const struct node_entry *top,
-			size_t ntop, const struct node_entry *se, struct node_entry *svc)
-{
-	struct fast *fs = ctx;
-	const struct node_entry *ve = NULL;
-	if (fs->failed || fs->run->diag.n != fs->mark)
-		return -1;
-	for (size_t i = 0; i < ntop && !ve; i++)
-		if (!strcmp(top[i].key, "version"))
-			ve = &top[i];
-	/* without a version yet, a later one may choose other rules */
-	if (!ve)
-		return 0;
-	if (fast_service(fs, root, ve, se, svc))
-		return -1;
-	ALLOC_GROW(fs->done, fs->ndone + 1, fs->done_alloc);
-	fs->done[fs->ndone++] = svc->val;
-	return 0;
-}
-
-/* One file the fast way; *out as from normalize_file(). Returns -1 if it needs the slow way. */
-static int load_fast(struct node **out, struct fast *fs, uint32_t src)
-{
-	struct run *run = fs->run;
-	struct node *root = NULL;
-	const char *v = NULL;
-	struct load_hook hook = { hook_service, fs };
-	*out = NULL;
-	fs->ndone = 0;
-	if (load_yaml_hook(&root, run, src, &hook) || fs->failed || !root ||
-	    root->kind != NODE_MAP || (root->flags & NODE_NONSTR_KEYS) ||
-	    schema_version_check(&v, run, root) || !v || (*fs->version && strcmp(*fs->version, v)))
-		return -1;
-	if (!*fs->version)
-		*fs->version = v;
-	struct node_entry *ve = node_map_find(root, "version");
-	struct node_entry *se = node_map_find(root, "services");
-	struct node *services = se && se->val->kind == NODE_MAP ? se->val : NULL;
-	size_t k = 0;
-	for (size_t i = 0; services && i < services->map.n; i++) {
-		struct node_entry *e = &services->map.v[i];
-		if (k < fs->ndone && e->val == fs->done[k])
-			k++;
-		else if (fast_service(fs, root, ve, se, e))
-			return -1;
-		e->keyflags = 0; /* as normalize_file leaves them */
-	}
-	if (k != fs->ndone)
-		return -1;
-	/* the rest: the root without its services */
-	struct part p = { .root = *root };
-	if (services) {
-		p.services = *services;
-		p.services.map.n = p.services.map.alloc = 0;
-		p.entries = xmalloc(root->map.n * sizeof(*p.entries));
-		memcpy(p.entries, root->map.v, root->map.n * sizeof(*p.entries));
-		p.entries[se - root->map.v].val = &p.services;
-		p.root.map.v = p.entries;
-	}
-	checks_of_part(fs, &p.root, v);
-	if (run->diag.n == fs->mark) {
-		normalize_file(out, run, &p.root, fs->no);
-		if (services)
-			node_map_find(*out, "services")->val = services;
-	}
-	free(p.entries);
-	return run->diag.n == fs->mark ? 0 : -1;
-}
-
 /* ==== the pipeline ==== */
 
 int project_load(struct project *out, struct run *run, const struct project_opts *o)
@@ -605,38 +468,22 @@ int project_load(struct project *out, struct run *run, const struct project_opts
 
 	const char *home = getenv("HOME");
 	struct normalize_opts no = { workdir, home, env_lookup, env };
-	/* with --max-errors, dropped errors could not be taken back */
-	int fast = !run->diag.max_errors;
-	struct interp_opts io = { o->compat_docker ? INTERP_DOCKER : INTERP_SPEC, env };
-	struct fast fs = { run, o, interp_walker_new(run, &io), &no, &version, run->diag.n, 0,
-			   NULL, 0, 0 };
-	for (size_t i = 0; fast && i < files.n; i++) {
-		fast = !load_fast(&trees[i], &fs, srcs[i]);
+	for (size_t i = 0; i < files.n; i++) {
+		if (load_checked(&trees[i], run, srcs[i], o, env, &version))
+			failed = 1;
 		/* from here on only an excerpt reads the text */
 		source_evict(&run->sources, srcs[i]);
 	}
-	interp_walker_free(fs.iw);
-	free(fs.done);
-	if (!fast) {
-		if (!run->diag.max_errors)
-			diag_rewind(&run->diag, fs.mark);
-		version = NULL;
-		for (size_t i = 0; i < files.n; i++) {
-			if (load_checked(&trees[i], run, srcs[i], o, env, &version))
-				failed = 1;
-			source_evict(&run->sources, srcs[i]);
-		}
-		if (failed)
-			goto done;
-		for (size_t i = 0; i < files.n; i++) {
-			struct node *norm = NULL;
-			if (normalize_file(&norm, run, trees[i], &no))
-				failed = 1;
-			trees[i] = norm;
-		}
-		if (failed)
-			goto done;
+	if (failed)
+		goto done;
+	for (size_t i = 0; i < files.n; i++) {
+		struct node *norm = NULL;
+		if (normalize_file(&norm, run, trees[i], &no))
+			failed = 1;
+		trees[i] = norm;
 	}
+	if (failed)
+		goto done;
 
 	struct node *merged = trees[0];
 	for (size_t i = 1; i < files.n; i++)

@@ -408,7 +408,7 @@ static void sort_refs(json_t *arr, const char *name_key)
 	sbuf_release(&b);
 }
 
-static json_t *normalize_service(const json_t *spec, const json_t *netnames)
+static json_t *comparable_service(const json_t *spec, const json_t *netnames)
 {
 	json_t *s = json_deep_copy(spec);
 	json_t *tt = json_object_get(s, "TaskTemplate");
@@ -772,7 +772,7 @@ static void plan_service(struct ctx *c, struct plan *p, struct stack_object *o)
 		plan_error(c, "service %s: changing the mode from %s to %s is not possible in place; remove the service "
 			      "first (docker service rm %s)",
 			   o->name, mode_kind(ls), mode_kind(it->body), o->name);
-	json_t *a = normalize_service(ls, c->netnames), *w = normalize_service(cmp, c->netnames);
+	json_t *a = comparable_service(ls, c->netnames), *w = comparable_service(cmp, c->netnames);
 	struct sbuf path = SBUF_INIT;
 	diff_json(it, &path, a, w);
 	sbuf_release(&path);

@@ -1,21 +1,19 @@
-/* The diagnostic sink: taking back an attempt's diagnostics. */
+/* The diagnostic sink: counting, demoting, the error cap. */
 #include "tests/unit/harness.h"
 #include "base/diag.h"
 #include "base/run.h"
 
-void test_diag__rewind_forgets_and_recounts(void)
+void test_diag__demote_turns_later_errors_into_warnings(void)
 {
 	struct run *run = test_run();
 	struct diag_sink *d = &run->diag;
 	diag_error(d, POS_NONE, NULL, "kept error");
 	size_t mark = d->n, errors = d->nerrors, warnings = d->nwarnings;
-	diag_warn(d, POS_NONE, NULL, "attempt warning");
-	diag_error(d, POS_NONE, NULL, "attempt error");
-	diag_note(d, POS_NONE, "attempt note");
-	CHECK_INT_EQ(d->nerrors, errors + 1);
-	diag_rewind(d, mark);
-	CHECK_INT_EQ(d->n, mark);
+	diag_error(d, POS_NONE, NULL, "rule error");
+	diag_warn(d, POS_NONE, NULL, "rule warning");
+	diag_demote_since(d, mark);
 	CHECK_INT_EQ(d->nerrors, errors);
-	CHECK_INT_EQ(d->nwarnings, warnings);
-	CHECK_STR_EQ(d->v[d->n - 1].message, "kept error");
+	CHECK_INT_EQ(d->nwarnings, warnings + 2);
+	CHECK_INT_EQ(d->v[mark].severity, DIAG_WARNING);
+	CHECK_INT_EQ(d->v[mark - 1].severity, DIAG_ERROR);
 }

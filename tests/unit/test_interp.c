@@ -533,23 +533,3 @@ void test_interp__fuzz_seeds(void)
 {
 	CHECK(test_replay_seeds("interp", fuzz_interp_one) >= 10);
 }
-
-void test_interp__walker_over_several_trees(void)
-{
-	struct interp_opts opts = { INTERP_SPEC, std_env() };
-	struct interp_walker *w = interp_walker_new(test_run(), &opts);
-	struct node *a = test_load("version: ${SET}\nx: ${SET}-${B}\n");
-	struct node *b = test_load("y: [\"$C\", \"${EMPTY:-dflt}\"]\n");
-	struct node *bad = test_load("z: ${SET\n");
-	CHECK_INT_EQ(interp_walker_tree(w, a), 0);
-	CHECK_INT_EQ(interp_walker_tree(w, bad), -1);
-	/* an error in one tree is that tree's */
-	CHECK_INT_EQ(interp_walker_tree(w, b), 0);
-	interp_walker_free(w);
-	CHECK_STR_EQ(at(a, "version")->s.text, "${SET}");
-	CHECK_STR_EQ(at(a, "x")->s.text, "val-bee");
-	CHECK(at(a, "x")->flags & NODE_INTERPOLATED);
-	struct node *y = at(b, "y");
-	CHECK_STR_EQ(y->seq.v[0]->s.text, "cee");
-	CHECK_STR_EQ(y->seq.v[1]->s.text, "dflt");
-}

@@ -921,32 +921,3 @@ void test_normalize__docker_full_example(void)
 	free(dir);
 	CHECK_INT_EQ(rc, 0);
 }
-
-void test_normalize__one_service_as_in_the_file(void)
-{
-	static const char yaml[] =
-		"version: \"3.4\"\n"
-		"services:\n"
-		"  web:\n"
-		"    image: nginx\n"
-		"    ports: [\"8080:80\", \"9000-9001:9000-9001/udp\"]\n"
-		"    volumes: [\"./data:/data:ro\", \"~/conf:/conf\"]\n"
-		"    environment: [A=1, B]\n"
-		"    healthcheck: {interval: 90s, test: echo}\n"
-		"    deploy: {resources: {limits: {memory: 1g}}}\n";
-	struct node *whole = norm(yaml);
-	struct node *root = test_load(yaml);
-	struct node_entry *web = &node_map_get(root, "services")->map.v[0];
-	struct env e = { no_env };
-	struct normalize_opts o = { "/w", "/home/user", env_get, &e };
-	struct node *out = NULL;
-	CHECK_INT_EQ(normalize_service(&out, test_run(), root, web->key, web->val, &o), 0);
-	/* in place, as normalize_file() does it */
-	CHECK(out == web->val);
-	struct sbuf path = SBUF_INIT, why = SBUF_INIT;
-	int r = tree_diff(out, svc(whole, "web"), &path, &why);
-	if (r)
-		test_fail(__FILE__, __LINE__, "differs: %s", why.buf);
-	sbuf_release(&path);
-	sbuf_release(&why);
-}
