@@ -86,30 +86,4 @@ const char *diag_repr(struct diag_sink *d, const char *s, size_t n);
 /* The same, never cut: for file paths, which are useless half-shown. */
 const char *diag_repr_all(struct diag_sink *d, const char *s, size_t n);
 
-/* Path building: keys joined by '.', list items as [i]; odd keys quoted ["a b"]. */
-void path_push_key(struct sbuf *path, const char *key);
-void path_push_index(struct sbuf *path, size_t i);
-
-/*
- * A path kept as steps while a walk goes down and spelled out only for a
- * message (most nodes never need one). Keys are borrowed, not copied.
- */
-struct path_step {
-	const char *key; /* NULL: list item */
-	size_t index;
-};
-
-struct path_steps {
-	struct path_step *v;
-	size_t n, alloc;
-};
-
-#define PATH_STEPS_INIT { NULL, 0, 0 }
-
-void path_steps_release(struct path_steps *p);
-void path_steps_key(struct path_steps *p, const char *key);
-void path_steps_index(struct path_steps *p, size_t i);
-/* Append the path of the first n steps (path_push_key/path_push_index). */
-void path_steps_render(struct sbuf *out, const struct path_steps *p, size_t n);
-
 #endif

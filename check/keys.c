@@ -1,6 +1,7 @@
 /* Forbidden and swarm-ignored service keys (docker's types.go lists, plus the silent ones). */
 #include "check/keys.h"
 #include "base/diag.h"
+#include "base/path.h"
 #include "base/node.h"
 #include "base/run.h"
 #include "base/sbuf.h"

@@ -8,6 +8,7 @@
 #include "check/validate.h"
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/path.h"
 #include "base/node.h"
 #include "base/run.h"
 #include "base/sbuf.h"

@@ -11,6 +11,7 @@
 #include "schemas/tables.h"
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/path.h"
 #include "base/node.h"
 #include "base/run.h"
 #include "base/sbuf.h"

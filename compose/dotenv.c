@@ -3,6 +3,7 @@
 #include "compose/vars.h"
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/path.h"
 #include "compose/interp.h"
 #include "compose/load.h"
 #include "base/run.h"

@@ -11,6 +11,7 @@
 #include "compose/interp.h"
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/path.h"
 #include "compose/vars.h"
 #include "base/node.h"
 #include "base/run.h"

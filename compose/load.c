@@ -6,6 +6,7 @@
 #include "compose/load.h"
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/path.h"
 #include "base/node.h"
 #include "base/run.h"
 #include "base/sbuf.h"

@@ -14,6 +14,7 @@
 #include "compose/ports.h"
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/path.h"
 #include "compose/kvfile.h"
 #include "compose/load.h"
 #include "base/node.h"

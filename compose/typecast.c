@@ -1,6 +1,7 @@
 /* docker's type casts after interpolation (cli/compose/loader/interpolate.go). */
 #include "compose/typecast.h"
 #include "base/diag.h"
+#include "base/path.h"
 #include "base/node.h"
 #include "base/run.h"
 #include "base/sbuf.h"

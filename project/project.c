@@ -11,6 +11,7 @@
  */
 #include "project/project.h"
 #include "base/diag.h"
+#include "base/path.h"
 #include "compose/dotenv.h"
 #include "compose/interp.h"
 #include "compose/load.h"

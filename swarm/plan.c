@@ -6,6 +6,7 @@
 
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/path.h"
 #include "base/run.h"
 #include "base/sbuf.h"
 #include "base/xalloc.h"

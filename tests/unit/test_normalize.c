@@ -3,6 +3,7 @@
  * docker cases (../shared/reference) compared as trees with docker's output.
  */
 #include "base/diag.h"
+#include "base/path.h"
 #include "compose/load.h"
 #include "base/node.h"
 #include "compose/normalize.h"
