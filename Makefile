@@ -13,7 +13,7 @@ V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libcurl and libcrypto are opened at run time by swarm/engine.c and
-# swarm/crypto.c (only commands that talk to the Engine pay for loading them),
+# base/crypto.c (only commands that talk to the Engine pay for loading them),
 # so they are not linked
 # libyaml, jansson and pcre2 are linked statically: as shared libraries their
 # loading and relocation cost every run ~0.1 ms and ~0.4 MiB (measured at N=10).

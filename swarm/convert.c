@@ -14,7 +14,7 @@
 #include "base/sbuf.h"
 #include "compose/units.h"
 #include "base/xalloc.h"
-#include "swarm/crypto.h"
+#include "base/crypto.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -3,8 +3,8 @@
 
 #include "base/sbuf.h"
 #include "base/xalloc.h"
-#include "swarm/crypto.h"
-#include "swarm/dlib.h"
+#include "base/crypto.h"
+#include "base/dlib.h"
 
 /* calls go through the table below: no type-checking macros */
 #define CURL_DISABLE_TYPECHECK

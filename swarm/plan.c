@@ -10,7 +10,7 @@
 #include "base/run.h"
 #include "base/sbuf.h"
 #include "base/xalloc.h"
-#include "swarm/crypto.h"
+#include "base/crypto.h"
 #include "swarm/engine.h"
 
 #include <ctype.h>

@@ -2,7 +2,7 @@
 #include "harness.h"
 
 #include "base/xalloc.h"
-#include "swarm/crypto.h"
+#include "base/crypto.h"
 
 #include <string.h>
 

@@ -3,7 +3,7 @@
 
 #include "base/sbuf.h"
 #include "base/xalloc.h"
-#include "swarm/dlib.h"
+#include "base/dlib.h"
 
 #include <string.h>
 

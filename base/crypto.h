@@ -12,8 +12,8 @@
  * STACKC_LIBCRYPTO, when set, names the library to open instead of the usual
  * sonames (libcrypto.so.3, libcrypto.so).
  */
-#ifndef STACKC_SWARM_CRYPTO_H
-#define STACKC_SWARM_CRYPTO_H
+#ifndef STACKC_BASE_CRYPTO_H
+#define STACKC_BASE_CRYPTO_H
 
 #include <stddef.h>
 

@@ -9,8 +9,8 @@
  * "cannot load <what> (install <package>): <dlerror>" or
  * "cannot load <what>: it has no <symbol>"; returns 0 / -1.
  */
-#ifndef STACKC_SWARM_DLIB_H
-#define STACKC_SWARM_DLIB_H
+#ifndef STACKC_BASE_DLIB_H
+#define STACKC_BASE_DLIB_H
 
 #include <stddef.h>
 

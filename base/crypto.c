@@ -1,9 +1,9 @@
 /* SHA-256 and base64 through a libcrypto opened at run time; see crypto.h. */
-#include "swarm/crypto.h"
+#include "base/crypto.h"
 
 #include "base/sbuf.h"
 #include "base/xalloc.h"
-#include "swarm/dlib.h"
+#include "base/dlib.h"
 
 #include <limits.h>
 #include <openssl/evp.h>

@@ -1,5 +1,5 @@
 /* Run-time loading of optional libraries; see dlib.h. */
-#include "swarm/dlib.h"
+#include "base/dlib.h"
 
 #include "base/sbuf.h"
 
