@@ -9,23 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #define CHUNK_SIZE (64 * 1024)
-/*
- * Once an arena is big, its chunks are mapped a MiB at a time with their
- * pages populated: one fault per MiB instead of one per page, and memory
- * known to be zero (arena_alloc need not clear it).
- */
-#define BIG_CHUNK_SIZE (1024 * 1024)
-#define BIG_FROM (1024 * 1024)
 /* enough for what lives here (pointers, sizes, int64_t, double), and no more */
 #define ARENA_ALIGN 8
 
 struct arena_chunk {
 	struct arena_chunk *next;
 	size_t size, used;
-	int mapped; /* by map_chunk(): zeroed, and released with munmap */
 	max_align_t data[]; /* aligned storage */
 };
 
@@ -40,10 +31,7 @@ void arena_release(struct arena *a)
 	struct arena_chunk *c = a->chunks;
 	while (c) {
 		struct arena_chunk *next = c->next;
-		if (c->mapped)
-			munmap(c, BIG_CHUNK_SIZE);
-		else
-			free(c);
+		free(c);
 		c = next;
 	}
 	a->chunks = NULL;
@@ -55,27 +43,12 @@ static struct arena_chunk *new_chunk(struct arena *a, size_t size)
 	struct arena_chunk *c = xmalloc(sizeof(*c) + size);
 	c->size = size;
 	c->used = 0;
-	c->mapped = 0;
 	c->next = a->chunks;
 	a->chunks = c;
 	return c;
 }
 
 #ifndef STACKC_ARENA_DEBUG
-static struct arena_chunk *map_chunk(struct arena *a)
-{
-	struct arena_chunk *c = mmap(NULL, BIG_CHUNK_SIZE, PROT_READ | PROT_WRITE,
-				     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (c == MAP_FAILED)
-		return new_chunk(a, CHUNK_SIZE);
-	c->size = BIG_CHUNK_SIZE - offsetof(struct arena_chunk, data);
-	c->used = 0;
-	c->mapped = 1;
-	c->next = a->chunks;
-	a->chunks = c;
-	return c;
-}
-
 /* bump() when the current chunk has no room */
 static void *bump_slow(struct arena *a, size_t n)
 {
@@ -84,7 +57,6 @@ static void *bump_slow(struct arena *a, size_t n)
 		struct arena_chunk *c = a->chunks;
 		struct arena_chunk *big = xmalloc(sizeof(*big) + n);
 		big->size = big->used = n;
-		big->mapped = 0;
 		if (c) {
 			big->next = c->next;
 			c->next = big;
@@ -94,7 +66,7 @@ static void *bump_slow(struct arena *a, size_t n)
 		}
 		return big->data;
 	}
-	struct arena_chunk *c = a->used_total >= BIG_FROM ? map_chunk(a) : new_chunk(a, CHUNK_SIZE);
+	struct arena_chunk *c = new_chunk(a, CHUNK_SIZE);
 	c->used = n;
 	return c->data;
 }
@@ -129,10 +101,7 @@ void *arena_alloc(struct arena *a, size_t n)
 	if (!n)
 		n = align;
 	void *p = bump(a, n, align);
-	struct arena_chunk *c = a->chunks;
-	/* a mapped chunk is zero where it was not handed out yet */
-	if (!c->mapped || (char *)p < (char *)c->data || (char *)p >= (char *)c->data + c->size)
-		memset(p, 0, n);
+	memset(p, 0, n);
 	return p;
 }
 
