@@ -218,24 +218,6 @@ int node_map_remove(struct node *map, const char *key)
 	return 1;
 }
 
-#define PREFETCH_MAX 65536
-#define PREFETCH_AFTER_MOVE 8192
-
-void node_prefetch(const struct node *n)
-{
-	if (n->kind != NODE_MAP || !n->map.n)
-		return;
-	const char *p = (const char *)n, *end = (const char *)(n->map.v + n->map.n);
-	if (end <= p || end - p > PREFETCH_MAX) {
-		/* the entries moved (a phase added some): they, and where the subtree began */
-		for (const char *e = (const char *)n->map.v; e < end; e += 64)
-			__builtin_prefetch(e);
-		end = p + PREFETCH_AFTER_MOVE;
-	}
-	for (; p < end; p += 64)
-		__builtin_prefetch(p);
-}
-
 struct node *node_copy(struct arena *a, const struct node *n)
 {
 	struct node *c = arena_alloc(a, sizeof(*c));

@@ -122,16 +122,6 @@ int node_map_remove(struct node *map, const char *key);
 
 struct node *node_copy(struct arena *a, const struct node *n);
 
-/*
- * A hint before walking n (a mapping) soon: ask the CPU to fetch the memory
- * from n to the end of its entries. The loader allocates a mapping's node
- * when it opens and its entries when it closes, so that range holds what
- * was read in between, which is most of its subtree. When that range is
- * not plausible (over 64 KiB), the entries and the first 8 KiB from n.
- * Nothing for other nodes.
- */
-void node_prefetch(const struct node *n);
-
 /* "string", "integer", "number", "boolean", "null", "mapping", "sequence" */
 const char *node_kind_name(enum node_kind k);
 /* The text of a NODE_STR, else NULL. */

@@ -958,11 +958,8 @@ int swarm_rules_check(struct run *run, const struct node *root, int deploy)
 	const struct node *services = get(root, "services");
 	if (services && services->kind == NODE_MAP) {
 		size_t mark = push(&c, "services");
-		for (size_t i = 0; i < services->map.n; i++) {
-			if (i + 1 < services->map.n)
-				node_prefetch(services->map.v[i + 1].val);
+		for (size_t i = 0; i < services->map.n; i++)
 			check_service(&c, &services->map.v[i], i);
-		}
 		pop(&c, mark);
 	}
 	check_port_conflicts(&c);

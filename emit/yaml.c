@@ -1235,9 +1235,6 @@ static void emit_map(struct emitter *e, const struct node *map, const struct sha
 	int saved = e->indent;
 	increase_indent(e, 0, ctx);
 	for (size_t i = 0; i < map->map.n; i++) {
-		/* big maps (services) have big values: start fetching the next one */
-		if (map->map.n >= PREFETCH_FROM && i + 2 < map->map.n)
-			node_prefetch(order[i + 2].e->val);
 		const struct key_memo *m = key_memo(e, order[i].e->key);
 		const struct node *val = order[i].e->val;
 		char digits[SHAPE_INT_DIGITS];
