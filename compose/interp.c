@@ -711,6 +711,8 @@ struct walk {
 	int compare_all;
 	struct sbuf out, dk_out; /* output buffers, reused by every evaluation */
 	struct lookup_cache cache;
+	const char **warned;     /* texts warned about (open addressing; NULL = empty) */
+	size_t nwarned, warned_slots;
 };
 
 static const char *walk_path(struct walk *w)
@@ -789,7 +791,68 @@ static const char *shown_value(struct diag_sink *d, const char *path, const char
 	return looks_secret(path) ? "(value hidden)" : diag_repr(d, s, n);
 }
 
-/* Spec mode: say where docker stack deploy would read the value differently. */
+/*
+ * Whether docker's grammar, given the .env variables too, reads the value
+ * as the spec does: then docker differs only because docker stack reads no
+ * .env, which a user deploying with stackc need not hear about.
+ */
+static int differs_only_by_source(struct walk *w, const struct node *n, const struct eval *spec)
+{
+	struct eval all;
+	eval_init(&all, w->run, w->opts->env, n->s.text, NULL);
+	all.cache = &w->cache;
+	docker_expand(&all, n->s.text, n->len);
+	int same = eval_failed(&all) ? eval_failed(spec)
+				     : !eval_failed(spec) && all.out.len == spec->out.len &&
+					       !memcmp(all.out.buf, spec->out.buf, all.out.len);
+	eval_release(&all, NULL);
+	return same;
+}
+
+static size_t text_hash(const char *text)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	for (const char *p = text; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	return (size_t)h;
+}
+
+static void warned_put(const char **slots, size_t nslots, const char *text)
+{
+	size_t j = text_hash(text) & (nslots - 1);
+	while (slots[j])
+		j = (j + 1) & (nslots - 1);
+	slots[j] = text;
+}
+
+/* First time this walk warns about text: later uses of the same text stay quiet. */
+static int first_warning_for(struct walk *w, const char *text)
+{
+	for (size_t j = w->warned_slots ? text_hash(text) & (w->warned_slots - 1) : 0;
+	     w->warned_slots && w->warned[j]; j = (j + 1) & (w->warned_slots - 1))
+		if (!strcmp(w->warned[j], text))
+			return 0;
+	if ((w->nwarned + 1) * 2 > w->warned_slots) {
+		size_t nslots = w->warned_slots ? w->warned_slots * 2 : 64;
+		const char **v = xcalloc(nslots, sizeof(*v));
+		for (size_t i = 0; i < w->warned_slots; i++)
+			if (w->warned[i])
+				warned_put(v, nslots, w->warned[i]);
+		free(w->warned);
+		w->warned = v;
+		w->warned_slots = nslots;
+	}
+	warned_put(w->warned, w->warned_slots, text);
+	w->nwarned++;
+	return 1;
+}
+
+/*
+ * Spec mode: say where docker stack deploy would read the value differently.
+ * By default only where docker's grammar reads the text differently, once
+ * per distinct text; with report_all every value, also those that differ
+ * only because docker stack reads no .env.
+ */
 static void compare_docker(struct walk *w, const struct node *n, const struct eval *spec)
 {
 	struct diag_sink *d = &w->run->diag;
@@ -798,20 +861,29 @@ static void compare_docker(struct walk *w, const struct node *n, const struct ev
 	dk.cache = &w->cache;
 	dk.process_only = 1;
 	docker_expand(&dk, n->s.text, n->len);
+	int differs = eval_failed(spec) ? !eval_failed(&dk)
+			: eval_failed(&dk) || dk.out.len != spec->out.len ||
+				  memcmp(dk.out.buf, spec->out.buf, dk.out.len);
+	if (differs && !w->opts->report_all) {
+		if ((dk.hints & HINT_DOTENV) && differs_only_by_source(w, n, spec))
+			differs = 0;
+		else if (!eval_failed(spec) && !first_warning_for(w, n->s.text))
+			differs = 0; /* a note under an error goes with each error */
+	}
 	const char *why = hint_text(dk.hints);
-	if (eval_failed(spec)) {
-		if (!eval_failed(&dk))
-			diag_note(d, n->pos, "docker stack deploy would accept it and read %s%s%s%s",
-				  shown_value(d, walk_path(w), dk.out.buf, dk.out.len), why ? " (" : "",
-				  why ? why : "", why ? ")" : "");
+	if (!differs) {
+		/* the same reading, or not worth saying */
+	} else if (eval_failed(spec)) {
+		diag_note(d, n->pos, "docker stack deploy would accept it and read %s%s%s%s",
+			  shown_value(d, walk_path(w), dk.out.buf, dk.out.len), why ? " (" : "",
+			  why ? why : "", why ? ")" : "");
 	} else if (eval_failed(&dk)) {
 		diag_add(d, DIAG_WARNING, "interp.docker-differs", n->pos, walk_path(w),
 			 "docker stack deploy rejects this value (%s)%s%s%s; stackc uses %s",
 			 dk.limit_hit ? limit_text(d) : problem_text(d, &dk.probs[0]),
 			 why ? " (" : "", why ? why : "", why ? ")" : "",
 			 shown_value(d, walk_path(w), spec->out.buf, spec->out.len));
-	} else if (dk.out.len != spec->out.len ||
-		   memcmp(dk.out.buf, spec->out.buf, dk.out.len)) {
+	} else {
 		diag_add(d, DIAG_WARNING, "interp.docker-differs", n->pos, walk_path(w),
 			 "docker stack deploy reads this as %s%s%s%s; stackc uses %s",
 			 shown_value(d, walk_path(w), dk.out.buf, dk.out.len), why ? " (" : "",
@@ -912,6 +984,7 @@ static void walker_release(struct walk *w)
 	sbuf_release(&w->path);
 	sbuf_release(&w->out);
 	sbuf_release(&w->dk_out);
+	free(w->warned);
 }
 
 static int walk_tree(struct run *run, struct node *root, const struct interp_opts *opts,

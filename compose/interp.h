@@ -53,6 +53,7 @@ enum interp_mode { INTERP_SPEC, INTERP_DOCKER };
 struct interp_opts {
 	enum interp_mode mode;
 	const struct env *env; /* variables; NULL = none defined */
+	int report_all;        /* every docker difference, also .env-only ones (see interp_tree) */
 };
 
 /*
@@ -62,7 +63,10 @@ struct interp_opts {
  * type casts of typecast.h apply only to those). In INTERP_SPEC mode, every
  * value that docker's parser would read differently (another string, an
  * error, or success where the spec fails) also gets an interp.docker-differs
- * warning (or a note under the error). Every error is reported; returns -1
+ * warning (or a note under the error): once per distinct text, and not when
+ * docker differs only because docker stack reads no .env / --env-file (a
+ * user deploying with stackc does not care). With report_all, every such
+ * value is reported (for files that `docker stack deploy` will also read). Every error is reported; returns -1
  * if there was any (values in error keep their text).
  */
 int interp_tree(struct run *run, struct node *root, const struct interp_opts *opts);

@@ -43,7 +43,9 @@ const char project_options_help[] =
 	"      --project-directory DIR  where relative paths and .env are resolved\n"
 	"      --compat=docker      read files exactly as docker stack does: its\n"
 	"                           interpolation parser, no .env, no interpolation warnings\n"
-	"      --no-interpolate     leave ${VAR} references as written\n";
+	"      --no-interpolate     leave ${VAR} references as written\n"
+	"      --docker-compat-report  warn at every value docker stack deploy would read\n"
+	"                           differently, also those that differ only because it reads no .env\n";
 
 void project_opts_init(struct project_opts *o)
 {
@@ -127,6 +129,10 @@ int project_parse_option(struct project_opts *o, int argc, char **argv, int *i)
 	if (missing) {
 		fprintf(stderr, "stackc: option '%s' needs a value\n", a);
 		return -1;
+	}
+	if (!strcmp(a, "--docker-compat-report")) {
+		o->compat_report = 1;
+		return 1;
 	}
 	if (!strcmp(a, "--no-interpolate") || !strcmp(a, "--skip-interpolation")) {
 		o->no_interpolate = 1;
@@ -411,7 +417,8 @@ static int load_checked(struct node **out, struct run *run, uint32_t src,
 	if (schema_check_keys(run, root))
 		return -1;
 	if (!o->no_interpolate) {
-		struct interp_opts io = { o->compat_docker ? INTERP_DOCKER : INTERP_SPEC, env };
+		struct interp_opts io = { o->compat_docker ? INTERP_DOCKER : INTERP_SPEC, env,
+					  o->compat_report };
 		if (interp_tree(run, root, &io) || typecast_tree(run, root))
 			return -1;
 	}

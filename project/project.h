@@ -23,6 +23,7 @@ struct project_opts {
 	const char *project_dir;  /* --project-directory */
 	int compat_docker;        /* --compat=docker */
 	int no_interpolate;       /* --no-interpolate */
+	int compat_report;        /* --docker-compat-report: every value docker stack reads differently */
 	int deploy;               /* deploy/diff: stricter checks (missing secret files...) */
 	int rules_warn;           /* config: swarm rules beyond docker's loader only warn */
 };

@@ -92,8 +92,9 @@ def main():
                 ours = our_paths(err)
                 if not any(p == dp or p.startswith(dp + ".") or dp.startswith(p + ".") for p in ours):
                     problems.append("docker names %s, stackc names %s" % (dp, ours or "no path"))
-            # specification mode: differences only with a warning
-            rc2, out2, err2 = run(["config"] + rest, d, env)
+            # specification mode: every difference is warned about with --docker-compat-report
+            # (by default, values that differ only because docker stack reads no .env are not)
+            rc2, out2, err2 = run(["config", "--docker-compat-report"] + rest, d, env)
             out2 = as_recorded(out2)
             if rc2 == rc and out2 == out:
                 spec_same += 1

@@ -29,7 +29,7 @@ static struct env *std_env(void)
 /* The result of s, or NULL when it is an error. */
 static const char *expand(enum interp_mode mode, const char *s)
 {
-	struct interp_opts opts = { mode, std_env() };
+	struct interp_opts opts = { mode, std_env(), 0 };
 	const char *out;
 	size_t len;
 	if (interp_string(test_run(), &opts, POS_NONE, 0, NULL, s, strlen(s), &out, &len))
@@ -65,7 +65,7 @@ static struct node *at(struct node *n, const char *dotted)
 
 static int tree(enum interp_mode mode, struct node *root)
 {
-	struct interp_opts opts = { mode, std_env() };
+	struct interp_opts opts = { mode, std_env(), 0 };
 	return interp_tree(test_run(), root, &opts);
 }
 
@@ -273,7 +273,7 @@ void test_interp__unchanged_value_not_flagged(void)
 	/* docker casts only when the text changed: ${SELF} expanding to itself does not */
 	struct env *env = std_env();
 	env_set(env, "SELF", "${SELF}", POS_NONE);
-	struct interp_opts opts = { INTERP_DOCKER, env };
+	struct interp_opts opts = { INTERP_DOCKER, env, 0 };
 	struct node *r = test_load("a: ${SELF}\nb: '3'\n");
 	CHECK_INT_EQ(interp_tree(test_run(), r, &opts), 0);
 	CHECK(!(at(r, "a")->flags & NODE_INTERPOLATED));
@@ -286,7 +286,7 @@ void test_interp__lookups_of_similar_names(void)
 	struct env *env = std_env();
 	env_set(env, "AXB", "x", POS_NONE);
 	env_set(env, "AZB", "z", POS_NONE);
-	struct interp_opts opts = { INTERP_SPEC, env };
+	struct interp_opts opts = { INTERP_SPEC, env, 0 };
 	struct node *r = test_load("a: ${AXB}$AYB${AZB}\nb: [$AZB, '${AXB:-d}', '${AYB-$AXB}']\n"
 				   "c: ${AXB}${AXB}${B}\n");
 	CHECK_INT_EQ(interp_tree(test_run(), r, &opts), 0);
@@ -353,7 +353,7 @@ void test_interp__limits(void)
 	big[699999] = '\0';
 	env_set(env, "BIG", big, POS_NONE);
 	free(big);
-	struct interp_opts opts = { INTERP_SPEC, env };
+	struct interp_opts opts = { INTERP_SPEC, env, 0 };
 	const char *out;
 	size_t len;
 	CHECK_INT_EQ(interp_string(run, &opts, POS_NONE, 0, "k", "${BIG}", 6, &out, &len), 0);
@@ -387,7 +387,7 @@ void test_interp__many_expressions_on_one_line(void)
 	struct sbuf sb = SBUF_INIT;
 	for (int i = 0; i < 10000; i++)
 		sb_puts(&sb, "${U:-a}");
-	struct interp_opts opts = { INTERP_SPEC, std_env() };
+	struct interp_opts opts = { INTERP_SPEC, std_env(), 0 };
 	const char *out;
 	size_t len;
 	CHECK_INT_EQ(interp_string(test_run(), &opts, POS_NONE, 0, NULL, sb.buf, sb.len, &out,
@@ -399,7 +399,7 @@ void test_interp__many_expressions_on_one_line(void)
 
 void test_interp__no_env(void)
 {
-	struct interp_opts opts = { INTERP_DOCKER, NULL };
+	struct interp_opts opts = { INTERP_DOCKER, NULL, 0 };
 	const char *out;
 	size_t len;
 	CHECK_INT_EQ(interp_string(test_run(), &opts, POS_NONE, 0, NULL, "a${X:-d}", 8, &out, &len),
@@ -465,7 +465,7 @@ void test_interp__reference_cases(void)
 			fprintf(stderr, "  skipped: %s not found\n", CASES);
 			return;
 		}
-		struct interp_opts opts = { INTERP_DOCKER, case_env(cases[i].name) };
+		struct interp_opts opts = { INTERP_DOCKER, case_env(cases[i].name), 0 };
 		int rc = interp_tree(test_run(), root, &opts);
 		int cast = rc ? 0 : typecast_tree(test_run(), root);
 		if (rc != cases[i].interp_rc || cast != cases[i].cast_rc)
@@ -473,7 +473,7 @@ void test_interp__reference_cases(void)
 	}
 	/* every label of interp-syntax as docker printed it */
 	struct node *root = case_file("interp-syntax", "a.yml");
-	struct interp_opts opts = { INTERP_DOCKER, case_env("interp-syntax") };
+	struct interp_opts opts = { INTERP_DOCKER, case_env("interp-syntax"), 0 };
 	CHECK_INT_EQ(interp_tree(test_run(), root, &opts), 0);
 	struct node *want = at(case_file("interp-syntax", "expected.stdout"), "services.web.labels");
 	struct node *got = at(root, "services.web.labels");
