@@ -58,31 +58,6 @@ int diag_add(struct diag_sink *d, enum diag_severity sev, const char *rule,
 	return -1;
 }
 
-int diag_error(struct diag_sink *d, struct pos pos, const char *path, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vadd(d, DIAG_ERROR, NULL, pos, path, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-void diag_warn(struct diag_sink *d, struct pos pos, const char *path, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vadd(d, DIAG_WARNING, NULL, pos, path, fmt, ap);
-	va_end(ap);
-}
-
-void diag_note(struct diag_sink *d, struct pos pos, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vadd(d, DIAG_NOTE, NULL, pos, NULL, fmt, ap);
-	va_end(ap);
-}
-
 void diag_set_flags(struct diag_sink *d, unsigned flags)
 {
 	if (d->n)

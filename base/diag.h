@@ -58,12 +58,10 @@ __attribute__((format(printf, 6, 7)))
 int diag_add(struct diag_sink *d, enum diag_severity sev, const char *rule,
 	     struct pos pos, const char *path, const char *fmt, ...);
 
-__attribute__((format(printf, 4, 5)))
-int diag_error(struct diag_sink *d, struct pos pos, const char *path, const char *fmt, ...);
-__attribute__((format(printf, 4, 5)))
-void diag_warn(struct diag_sink *d, struct pos pos, const char *path, const char *fmt, ...);
-__attribute__((format(printf, 3, 4)))
-void diag_note(struct diag_sink *d, struct pos pos, const char *fmt, ...);
+/* The common cases of diag_add(): no rule name; a note has no path. Each returns -1. */
+#define diag_error(d, pos, path, ...) diag_add((d), DIAG_ERROR, NULL, (pos), (path), __VA_ARGS__)
+#define diag_warn(d, pos, path, ...) diag_add((d), DIAG_WARNING, NULL, (pos), (path), __VA_ARGS__)
+#define diag_note(d, pos, ...) diag_add((d), DIAG_NOTE, NULL, (pos), NULL, __VA_ARGS__)
 
 /* Flags on the most recent diagnostic (e.g. DIAG_F_EXCERPT). */
 void diag_set_flags(struct diag_sink *d, unsigned flags);
