@@ -49,8 +49,8 @@ deps:
 
 # The main job on the bundled example: compile testdata/signup to one stack file.
 example: deps
-	@$(MAKE) --no-print-directory $(BUILD)/stackc
-	cd testdata/signup && ../../$(BUILD)/stackc config -f docker-compose.yml -f docker-compose.prod.yml
+	@$(MAKE) -s --no-print-directory $(BUILD)/stackc
+	@cd testdata/signup && ../../$(BUILD)/stackc config -f docker-compose.yml -f docker-compose.prod.yml
 
 # tests and fuzz entry points are registered by name, not by header
 $(BUILD)/tests/%.o $(BUILD)/fuzz/%.o: WARN += -Wno-missing-prototypes

@@ -12,8 +12,15 @@ done
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
 	echo "deps: installing$missing" >&2
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq >/dev/null
-	apt-get install -y -qq $missing >/dev/null
+	# apt and debconf talk on stderr too: shown only when the install fails
+	log=$(mktemp)
+	if ! { apt-get update -qq && apt-get install -y -qq $missing; } >"$log" 2>&1; then
+		cat "$log" >&2
+		rm -f "$log"
+		echo "deps: could not install$missing" >&2
+		exit 1
+	fi
+	rm -f "$log"
 	exit 0
 fi
 echo "deps: missing packages:$missing" >&2

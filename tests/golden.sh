@@ -48,5 +48,5 @@ while IFS= read -r cmdfile; do
 	rm -f "$out" "$err" /tmp/golden.diff.$$
 	if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 done < <(find testdata -name cmd -type f | sort)
-echo "golden: $pass passed, $fail failed"
+echo "${STACKC_STAGE:-golden}: $pass passed, $fail failed"
 [ $fail = 0 ]

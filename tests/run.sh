@@ -16,9 +16,9 @@ for st in $stages; do
 	layers) cmd=(scripts/check-layers.sh) ;;
 	unit) cmd=("$BUILD/stackc-test") ;;
 	golden) cmd=(tests/golden.sh) ;;
-	asan-unit) cmd=(env ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/stackc-test) ;;
-	asan-golden) cmd=(env BUILD=build/asan ASAN_OPTIONS=detect_leaks=1 tests/golden.sh) ;;
-	valgrind) cmd=(env VALGRIND=1 tests/golden.sh) ;;
+	asan-unit) cmd=(env STACKC_STAGE=$st ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/stackc-test) ;;
+	asan-golden) cmd=(env STACKC_STAGE=$st BUILD=build/asan ASAN_OPTIONS=detect_leaks=1 tests/golden.sh) ;;
+	valgrind) cmd=(env STACKC_STAGE=$st VALGRIND=1 tests/golden.sh) ;;
 	precommit) cmd=(tests/precommit.sh) ;;
 	conformance) cmd=(python3 tests/conformance.py) ;;
 	differential) cmd=(python3 tests/differential.py) ;;

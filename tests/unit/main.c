@@ -134,6 +134,8 @@ int main(int argc, char **argv)
 		run_release(&r);
 	}
 	sbuf_release(&diag_text);
-	printf("unit: %d passed, %d failed\n", passed, failed);
+	/* the runner names the stage (asan-unit...) so totals are told apart */
+	const char *stage = getenv("STACKC_STAGE");
+	printf("%s: %d passed, %d failed\n", stage && *stage ? stage : "unit", passed, failed);
 	return failed ? 1 : 0;
 }
