@@ -130,7 +130,7 @@ check-layers:
 
 install: $(BUILD)/stackc
 	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(BUILD)/stackc $(DESTDIR)$(PREFIX)/bin/stackc
+	install -s -m 755 $(BUILD)/stackc $(DESTDIR)$(PREFIX)/bin/stackc
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 stackc.1 $(DESTDIR)$(PREFIX)/share/man/man1/stackc.1
 
