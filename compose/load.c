@@ -704,20 +704,58 @@ static int push_frame(struct loader *l, struct node *n, const unsigned char *anc
 	return 0;
 }
 
+/*
+ * The reader (bad UTF-8, control characters) reports a byte offset, not a
+ * mark: the position of that byte, columns counted in characters as marks do.
+ */
+static struct pos offset_pos(const struct loader *l, size_t offset)
+{
+	const struct source *s = source_get(&l->run->sources, l->src);
+	uint64_t line = 1, col = 1;
+	for (size_t i = 0; i < offset && i < s->len; i++) {
+		unsigned char c = (unsigned char)s->text[i];
+		if (c == '\n') {
+			line++;
+			col = 1;
+		} else if ((c & 0xC0) != 0x80) {
+			col++;
+		}
+	}
+	return pos_make(l->src, line, col);
+}
+
+/* The character at a mark: a tab where a token should start is worth naming. */
+static int tab_at(const struct loader *l, yaml_mark_t m)
+{
+	const struct source *s = source_get(&l->run->sources, l->src);
+	size_t b;
+	if (source_line_start(&b, &l->run->sources, l->src, (uint32_t)m.line + 1))
+		return 0;
+	for (size_t col = 0; col < m.column && b < s->len; col++) {
+		b++;
+		while (b < s->len && ((unsigned char)s->text[b] & 0xC0) == 0x80)
+			b++;
+	}
+	return b < s->len && s->text[b] == '\t';
+}
+
 static void syntax_error(struct loader *l, yaml_parser_t *p)
 {
-	struct pos at = mark_pos(l, p->problem_mark);
+	struct diag_sink *d = &l->run->diag;
+	int reader = p->error == YAML_READER_ERROR;
+	struct pos at = reader ? offset_pos(l, p->problem_offset) : mark_pos(l, p->problem_mark);
 	const char *problem = p->problem ? p->problem : "invalid YAML";
-	if (p->context)
-		diag_add(&l->run->diag, DIAG_ERROR, "yaml.syntax", at, NULL, "yaml: %s %s", problem,
-			 p->context);
+	if (!reader && p->error == YAML_SCANNER_ERROR && tab_at(l, p->problem_mark))
+		diag_add(d, DIAG_ERROR, "yaml.syntax", at, NULL,
+			 "yaml: a tab character here (YAML indents with spaces only)");
+	else if (p->context)
+		diag_add(d, DIAG_ERROR, "yaml.syntax", at, NULL, "yaml: %s %s", problem, p->context);
 	else
-		diag_add(&l->run->diag, DIAG_ERROR, "yaml.syntax", at, NULL, "yaml: %s", problem);
-	diag_set_flags(&l->run->diag, DIAG_F_EXCERPT);
+		diag_add(d, DIAG_ERROR, "yaml.syntax", at, NULL, "yaml: %s", problem);
+	diag_set_flags(d, DIAG_F_EXCERPT);
 	if (p->context && (p->context_mark.line != p->problem_mark.line ||
 			   p->context_mark.column != p->problem_mark.column))
-		diag_note(&l->run->diag, mark_pos(l, p->context_mark), "%s started here",
-			  p->context);
+		diag_note(d, mark_pos(l, p->context_mark), "%s started here", p->context);
 }
 
 /* Fill n (a node of the tree, or a key's on the stack) from a scalar event. */
