@@ -1,15 +1,16 @@
 /*
  * The loading pipeline shared by config, validate, diff and deploy.
- * Which files: -f/-c, else COMPOSE_FILE, else discovery in the project
- * directory. Which variables: the process environment, then --env-file
- * files or the project's .env (never in --compat=docker mode). Then each
- * file is loaded, checked, interpolated, cast, validated and normalized on
- * its own (as docker does) and the results are merged left to right.
+ * Which files: project/discover.c. Which variables: the process environment,
+ * then --env-file files or the project's .env (never in --compat=docker
+ * mode). Then each file is loaded, checked, interpolated, cast, validated and
+ * normalized on its own (as docker does) and the results are merged left to
+ * right.
  *
  * Errors are collected per phase across all files, so one run reports every
  * problem; a file that failed a phase does not enter the next one.
  */
 #include "project/project.h"
+#include "project/discover.h"
 #include "base/diag.h"
 #include "base/path.h"
 #include "compose/dotenv.h"
@@ -26,13 +27,9 @@
 #include "check/rules.h"
 #include "check/validate.h"
 
-#include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 extern char **environ;
 
@@ -132,185 +129,6 @@ int project_parse_option(struct project_opts *o, int argc, char **argv, int *i)
 		o->no_interpolate = 1;
 		return 1;
 	}
-	return 0;
-}
-
-/* ==== files ==== */
-
-static char *abs_path(const char *p, const char *base)
-{
-	if (p[0] == '/')
-		return xstrdup(p);
-	if (base)
-		return xstrfmt("%s/%s", base, p);
-	char cwd[PATH_MAX];
-	if (!getcwd(cwd, sizeof(cwd)))
-		die("cannot get the current directory: %s", strerror(errno));
-	return xstrfmt("%s/%s", cwd, p);
-}
-
-/* Drop "." and "x/.." components, as Go's filepath.Abs/Clean do. */
-static char *clean_path(char *p)
-{
-	char *out = xmalloc(strlen(p) + 2);
-	size_t n = 0;
-	const char *s = p;
-	while (*s) {
-		while (*s == '/')
-			s++;
-		const char *e = strchr(s, '/');
-		size_t len = e ? (size_t)(e - s) : strlen(s);
-		if (len == 0)
-			break;
-		if (len == 1 && s[0] == '.') {
-			/* skip */
-		} else if (len == 2 && s[0] == '.' && s[1] == '.') {
-			while (n > 0 && out[n - 1] != '/')
-				n--;
-			if (n > 0)
-				n--;
-		} else {
-			out[n++] = '/';
-			memcpy(out + n, s, len);
-			n += len;
-		}
-		s += len;
-	}
-	if (!n)
-		out[n++] = '/';
-	out[n] = '\0';
-	free(p);
-	return out;
-}
-
-static char *dir_of(const char *abs)
-{
-	const char *slash = strrchr(abs, '/');
-	if (!slash || slash == abs)
-		return xstrdup("/");
-	return xstrndup(abs, (size_t)(slash - abs));
-}
-
-static int file_exists(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-struct file_list {
-	char **names; /* as shown */
-	char **abs;   /* NULL for stdin */
-	size_t n, alloc;
-};
-
-static void file_list_add(struct file_list *l, const char *name, const char *base)
-{
-	ALLOC_GROW(l->names, l->n + 1, l->alloc);
-	l->abs = xrealloc(l->abs, l->alloc * sizeof(*l->abs));
-	l->names[l->n] = xstrdup(name);
-	l->abs[l->n] = strcmp(name, "-") ? clean_path(abs_path(name, base)) : NULL;
-	l->n++;
-}
-
-static void file_list_release(struct file_list *l)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->names[i]);
-		free(l->abs[i]);
-	}
-	free(l->names);
-	free(l->abs);
-}
-
-static const char *const main_names[] = { "compose.yaml", "compose.yml", "docker-compose.yml",
-					  "docker-compose.yaml" };
-static const char *const override_names[] = { "compose.override.yml", "compose.override.yaml",
-					      "docker-compose.override.yml",
-					      "docker-compose.override.yaml" };
-
-/* Discovery: the first main file in dir or a parent, plus its override. */
-static int discover(struct file_list *l, struct run *run, const char *start)
-{
-	char *dir = clean_path(abs_path(start, NULL));
-	for (;;) {
-		for (size_t i = 0; i < ARRAY_SIZE(main_names); i++) {
-			char *p = xstrfmt("%s/%s", dir, main_names[i]);
-			if (file_exists(p)) {
-				file_list_add(l, p, NULL);
-				free(p);
-				for (size_t j = 0; j < ARRAY_SIZE(override_names); j++) {
-					char *o = xstrfmt("%s/%s", dir, override_names[j]);
-					int found = file_exists(o);
-					if (found)
-						file_list_add(l, o, NULL);
-					free(o);
-					if (found)
-						break;
-				}
-				free(dir);
-				return 0;
-			}
-			free(p);
-		}
-		if (!strcmp(dir, "/"))
-			break;
-		char *up = dir_of(dir);
-		free(dir);
-		dir = up;
-	}
-	free(dir);
-	return diag_error(&run->diag, POS_NONE, NULL,
-			  "no compose file given and none found: use -f FILE, set COMPOSE_FILE, "
-			  "or add compose.yaml or docker-compose.yml");
-}
-
-/* Shorten an absolute path to one relative to cwd for display, if below it. */
-static void show_relative(struct file_list *l)
-{
-	char cwd[PATH_MAX];
-	if (!getcwd(cwd, sizeof(cwd)))
-		return;
-	size_t n = strlen(cwd);
-	for (size_t i = 0; i < l->n; i++) {
-		const char *name = l->names[i];
-		if (name[0] == '/' && !strncmp(name, cwd, n) && name[n] == '/') {
-			char *s = xstrdup(name + n + 1);
-			free(l->names[i]);
-			l->names[i] = s;
-		}
-	}
-}
-
-static int collect_files(struct file_list *l, struct run *run, const struct project_opts *o,
-			 const struct env *env)
-{
-	if (o->nfiles) {
-		for (size_t i = 0; i < o->nfiles; i++)
-			file_list_add(l, o->files[i], NULL);
-		return 0;
-	}
-	if (o->compat_docker)
-		return diag_error(&run->diag, POS_NONE, NULL,
-				  "Specify a Compose file (with --compose-file)");
-	const char *cf = env_get(env, "COMPOSE_FILE");
-	if (cf && *cf) {
-		const char *sep = env_get(env, "COMPOSE_PATH_SEPARATOR");
-		char sepc = sep && *sep ? sep[0] : ':';
-		for (const char *p = cf;;) {
-			const char *e = strchr(p, sepc);
-			size_t n = e ? (size_t)(e - p) : strlen(p);
-			char *one = xstrndup(p, n);
-			file_list_add(l, one, NULL);
-			free(one);
-			if (!e)
-				break;
-			p = e + 1;
-		}
-		return 0;
-	}
-	if (discover(l, run, o->project_dir ? o->project_dir : "."))
-		return -1;
-	show_relative(l);
 	return 0;
 }
 
@@ -425,37 +243,23 @@ static int load_checked(struct node **out, struct run *run, uint32_t src,
 
 int project_load(struct project *out, struct run *run, const struct project_opts *o)
 {
-	struct file_list files = { 0 };
+	struct project_files files = { 0 };
 	struct node **trees = NULL;
 	uint32_t *srcs = NULL;
 	struct env *env = NULL;
-	char *workdir = NULL, *project_dir = NULL;
 	const char *version = NULL;
 	int ret = -1;
 
 	memset(out, 0, sizeof(*out));
-	/* .env lives in the project directory; with -f it is the first file's directory */
-	if (o->project_dir)
-		project_dir = clean_path(abs_path(o->project_dir, NULL));
-	else if (o->nfiles && strcmp(o->files[0], "-")) {
-		char *first = clean_path(abs_path(o->files[0], NULL));
-		project_dir = dir_of(first);
-		free(first);
-	}
-	else
-		project_dir = clean_path(abs_path(".", NULL));
-
+	/* .env comes first: it may set COMPOSE_FILE */
+	char *env_dir = discover_env_dir(o);
 	env = env_new(run);
-	if (env_load_project(env, run, environ, project_dir, o->env_files, o->nenv_files,
-			     o->compat_docker))
+	int env_failed = env_load_project(env, run, environ, env_dir, o->env_files, o->nenv_files,
+					  o->compat_docker);
+	free(env_dir);
+	if (env_failed || discover_files(&files, run, o, env))
 		goto done;
-	if (collect_files(&files, run, o, env))
-		goto done;
-	if (!o->project_dir) {
-		free(project_dir);
-		project_dir = files.abs[0] ? dir_of(files.abs[0]) : clean_path(abs_path(".", NULL));
-	}
-	workdir = xstrdup(project_dir);
+	const char *workdir = files.dir;
 
 	trees = xcalloc(files.n, sizeof(*trees));
 	srcs = xcalloc(files.n, sizeof(*srcs));
@@ -514,9 +318,7 @@ int project_load(struct project *out, struct run *run, const struct project_opts
 done:
 	free(trees);
 	free(srcs);
-	free(workdir);
-	free(project_dir);
-	file_list_release(&files);
+	project_files_release(&files);
 	if (diag_failed(&run->diag))
 		ret = -1;
 	return ret;

@@ -1,7 +1,7 @@
 /*
  * Loading a project the way every command does (config, validate, diff,
- * deploy): which files (-f/-c, COMPOSE_FILE, discovery), which variables
- * (environment, .env, --env-file), then the pipeline
+ * deploy): which files (-f/-c, COMPOSE_FILE, discovery: project/discover.h),
+ * which variables (environment, .env, --env-file), then the pipeline
  *   load → forbidden keys → interpolate → typecast → schema → normalize
  *   (each file) → merge → swarm rules
  * Every diagnostic goes to run->diag; project_load() returns -1 when any
