@@ -33,15 +33,6 @@
 
 extern char **environ;
 
-const char project_options_help[] =
-	"  -f, --file FILE          compose file (repeatable; '-' reads stdin)\n"
-	"  -c, --compose-file FILE  same as -f; comma-separated lists are split (docker)\n"
-	"      --env-file FILE      variables file (repeatable; replaces the project's .env)\n"
-	"      --project-directory DIR  where relative paths and .env are resolved\n"
-	"      --compat=docker      read files exactly as docker stack does: its\n"
-	"                           interpolation parser, no .env, no interpolation warnings\n"
-	"      --no-interpolate     leave ${VAR} references as written\n";
-
 void project_opts_init(struct project_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -56,80 +47,16 @@ void project_opts_release(struct project_opts *o)
 	memset(o, 0, sizeof(*o));
 }
 
-static void add_file(struct project_opts *o, const char *f, size_t n)
+void project_opts_add_file(struct project_opts *o, const char *name, size_t len)
 {
 	ALLOC_GROW(o->files, o->nfiles + 1, o->files_alloc);
-	o->files[o->nfiles++] = xstrndup(f, n);
+	o->files[o->nfiles++] = xstrndup(name, len);
 }
 
-/* Value of --opt VALUE or --opt=VALUE; NULL if argv[*i] is not opt. */
-static const char *opt_value(int argc, char **argv, int *i, const char *s, const char *l,
-			     int *missing)
+void project_opts_add_env_file(struct project_opts *o, const char *path)
 {
-	const char *a = argv[*i];
-	size_t ll = l ? strlen(l) : 0;
-	if ((s && !strcmp(a, s)) || (l && !strcmp(a, l))) {
-		if (*i + 1 >= argc) {
-			*missing = 1;
-			return NULL;
-		}
-		return argv[++*i];
-	}
-	if (l && !strncmp(a, l, ll) && a[ll] == '=')
-		return a + ll + 1;
-	if (s && !strncmp(a, s, 2) && a[2] && s[2] == '\0')
-		return a + 2; /* -fFILE */
-	return NULL;
-}
-
-int project_parse_option(struct project_opts *o, int argc, char **argv, int *i)
-{
-	int missing = 0;
-	const char *v;
-	const char *a = argv[*i];
-	if ((v = opt_value(argc, argv, i, "-f", "--file", &missing))) {
-		add_file(o, v, strlen(v));
-		return 1;
-	}
-	if ((v = opt_value(argc, argv, i, "-c", "--compose-file", &missing))) {
-		/* docker's -c is a string slice: comma-separated lists are split */
-		for (const char *p = v;;) {
-			const char *comma = strchr(p, ',');
-			size_t n = comma ? (size_t)(comma - p) : strlen(p);
-			if (n)
-				add_file(o, p, n);
-			if (!comma)
-				break;
-			p = comma + 1;
-		}
-		return 1;
-	}
-	if ((v = opt_value(argc, argv, i, NULL, "--env-file", &missing))) {
-		ALLOC_GROW(o->env_files, o->nenv_files + 1, o->env_files_alloc);
-		o->env_files[o->nenv_files++] = v;
-		return 1;
-	}
-	if ((v = opt_value(argc, argv, i, NULL, "--project-directory", &missing))) {
-		o->project_dir = v;
-		return 1;
-	}
-	if ((v = opt_value(argc, argv, i, NULL, "--compat", &missing))) {
-		if (strcmp(v, "docker")) {
-			fprintf(stderr, "stackc: --compat takes 'docker', not '%s'\n", v);
-			return -1;
-		}
-		o->compat_docker = 1;
-		return 1;
-	}
-	if (missing) {
-		fprintf(stderr, "stackc: option '%s' needs a value\n", a);
-		return -1;
-	}
-	if (!strcmp(a, "--no-interpolate") || !strcmp(a, "--skip-interpolation")) {
-		o->no_interpolate = 1;
-		return 1;
-	}
-	return 0;
+	ALLOC_GROW(o->env_files, o->nenv_files + 1, o->env_files_alloc);
+	o->env_files[o->nenv_files++] = path;
 }
 
 /*
