@@ -81,19 +81,30 @@ static int unknown_long(const struct command_help *help, const struct opt *opts,
 {
 	const char *near = near_long(opts, name, len);
 	if (near)
-		return usage_error(help->name, "unknown option '--%.*s' (did you mean '--%s'?)",
-				   (int)len, name, near);
-	return usage_error(help->name, "unknown option '--%.*s'", (int)len, name);
+		usage_error(help->name, "unknown option '--%.*s' (did you mean '--%s'?)", (int)len,
+			    name, near);
+	else
+		usage_error(help->name, "unknown option '--%.*s'", (int)len, name);
+	return OPTIONS_USAGE;
 }
 
 /* "-format" when --format exists: the user meant the long option. */
 static int unknown_short(const struct command_help *help, const struct opt *opts, char c,
 			 const char *cluster)
 {
-	if (cluster[1] && find_long(opts, cluster, strlen(cluster)))
-		return usage_error(help->name, "unknown option '-%c' (did you mean '--%s'?)", c,
-				   cluster);
-	return usage_error(help->name, "unknown option '-%c'", c);
+	size_t len = strcspn(cluster, "=");
+	if (len > 1 && find_long(opts, cluster, len))
+		usage_error(help->name, "unknown option '-%c' (did you mean '--%.*s'?)", c, (int)len,
+			    cluster);
+	else
+		usage_error(help->name, "unknown option '-%c'", c);
+	return OPTIONS_USAGE;
+}
+
+static int missing_value(const struct command_help *help, const char *spelled)
+{
+	usage_error(help->name, "option '%s' needs a value", spelled);
+	return OPTIONS_USAGE;
 }
 
 /* "yaml or json", "always, changed or never" */
@@ -110,10 +121,11 @@ static void join_choices(struct sbuf *out, const struct opt_choice *c, const cha
 static int bad_value(const struct command_help *help, const char *spelled, const char *value,
 		     const char *expects)
 {
-	return usage_error(help->name, "%s takes %s, not '%s'", spelled, expects, value);
+	usage_error(help->name, "%s takes %s, not '%s'", spelled, expects, value);
+	return OPTIONS_USAGE;
 }
 
-/* Store one option's value (NULL for a flag given without =value). */
+/* Store one option's value (NULL for a flag given without =value): 0 or OPTIONS_USAGE. */
 static int apply(const struct command_help *help, const struct opt *o, const char *spelled,
 		 const char *value)
 {
@@ -178,10 +190,10 @@ static int parse_long(const struct command_help *help, const struct opt *opts, i
 	const char *value = eq ? eq + 1 : NULL;
 	if (!value && takes_value(o)) {
 		if (*i + 1 >= argc)
-			return usage_error(help->name, "option '%s' needs a value", spelled);
+			return missing_value(help, spelled);
 		value = argv[++*i];
 	}
-	return apply(help, o, spelled, value) ? OPTIONS_USAGE : 0;
+	return apply(help, o, spelled, value);
 }
 
 /* -x, -xy (flags), -xVALUE, -x VALUE; *i is at the option's argument. */
@@ -200,17 +212,16 @@ static int parse_short(const struct command_help *help, const struct opt *opts, 
 		}
 		char spelled[3] = { '-', *p, '\0' };
 		if (!takes_value(o)) {
-			if (apply(help, o, spelled, NULL))
-				return OPTIONS_USAGE;
+			apply(help, o, spelled, NULL); /* a flag without a value cannot fail */
 			continue;
 		}
 		const char *value = p + 1;
 		if (!*value) {
 			if (*i + 1 >= argc)
-				return usage_error(help->name, "option '%s' needs a value", spelled);
+				return missing_value(help, spelled);
 			value = argv[++*i];
 		}
-		return apply(help, o, spelled, value) ? OPTIONS_USAGE : 0;
+		return apply(help, o, spelled, value);
 	}
 	return 0;
 }
