@@ -16,23 +16,19 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char config_usage[] =
-	"usage: stackc config [options]\n"
-	"\n"
+static const struct command_help help = {
+	"config", "[options]",
 	"Load, interpolate, merge and validate the compose files and print the result\n"
-	"as one stack file, exactly as `docker stack config` prints it.\n"
-	"\n"
-	"Options:\n"
-	"%s"
-	"      --format yaml|json   output format (default yaml)\n"
-	"  -o, --output FILE        write to FILE atomically instead of stdout\n"
-	"  -q, --quiet              validate only, print nothing\n"
-	"      --services | --images | --networks | --volumes | --secrets | --configs\n"
-	"                           print only those names, one per line\n"
-	"\n"
+	"as one stack file, exactly as `docker stack config` prints it.\n",
 	"Unlike docker stack, stackc reads .env (or --env-file) for ${VAR} values, follows\n"
 	"the compose specification's interpolation grammar (warning where docker would\n"
-	"read a value differently) and reports every problem, not only the first.\n";
+	"read a value differently) and reports every problem, not only the first.\n",
+};
+
+enum format { FORMAT_YAML, FORMAT_JSON };
+
+static const struct opt_choice formats[] = { { "yaml", FORMAT_YAML }, { "json", FORMAT_JSON },
+					      { NULL, 0 } };
 
 enum listing { LIST_NONE, LIST_SERVICES, LIST_IMAGES, LIST_NETWORKS, LIST_VOLUMES,
 	       LIST_SECRETS, LIST_CONFIGS };
@@ -113,54 +109,31 @@ int cmd_config(int argc, char **argv)
 	struct run run;
 	struct project proj;
 	struct sbuf out = SBUF_INIT;
-	const char *format = "yaml", *output = NULL;
-	int quiet = 0, ret = EXIT_INVALID;
-	enum listing listing = LIST_NONE;
+	const char *output = NULL;
+	int format = FORMAT_YAML, quiet = 0, listing = LIST_NONE, nargs, ret = EXIT_INVALID;
 
 	project_opts_init(&opts);
 	run_init(&run);
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		int r = project_parse_option(&opts, argc, argv, &i);
-		if (r < 0) {
-			ret = EXIT_USAGE;
-			goto done;
-		}
-		if (r)
-			continue;
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			printf(config_usage, project_options_help);
-			ret = 0;
-			goto done;
-		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-			quiet = 1;
-		} else if (!strcmp(a, "--format") && i + 1 < argc) {
-			format = argv[++i];
-		} else if (!strncmp(a, "--format=", 9)) {
-			format = a + 9;
-		} else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < argc) {
-			output = argv[++i];
-		} else if (!strncmp(a, "--output=", 9)) {
-			output = a + 9;
-		} else if (!strcmp(a, "--services")) {
-			listing = LIST_SERVICES;
-		} else if (!strcmp(a, "--images")) {
-			listing = LIST_IMAGES;
-		} else if (!strcmp(a, "--networks")) {
-			listing = LIST_NETWORKS;
-		} else if (!strcmp(a, "--volumes")) {
-			listing = LIST_VOLUMES;
-		} else if (!strcmp(a, "--secrets")) {
-			listing = LIST_SECRETS;
-		} else if (!strcmp(a, "--configs")) {
-			listing = LIST_CONFIGS;
-		} else {
-			ret = usage_error("config", "unknown option '%s'", a);
-			goto done;
-		}
+	const struct opt table[] = {
+		OPTS_PROJECT(&opts),
+		OPT_ENUM(0, "format", NULL, "output format (default yaml)", &format, formats),
+		OPT_STRING('o', "output", "FILE", "write to FILE atomically instead of stdout", &output),
+		OPT_FLAG('q', "quiet", "validate only, print nothing", &quiet),
+		OPT_SET_INT(0, "services", "list the service names", &listing, LIST_SERVICES),
+		OPT_SET_INT(0, "images", "list the images of the services", &listing, LIST_IMAGES),
+		OPT_SET_INT(0, "networks", "list the network names", &listing, LIST_NETWORKS),
+		OPT_SET_INT(0, "volumes", "list the volume names", &listing, LIST_VOLUMES),
+		OPT_SET_INT(0, "secrets", "list the secret names", &listing, LIST_SECRETS),
+		OPT_SET_INT(0, "configs", "list the config names", &listing, LIST_CONFIGS),
+		OPT_END(),
+	};
+	int r = options_parse(&nargs, argv, argc, &help, table);
+	if (!r && nargs) {
+		usage_error("config", "unexpected argument '%s'", argv[0]);
+		r = OPTIONS_USAGE;
 	}
-	if (strcmp(format, "yaml") && strcmp(format, "json")) {
-		ret = usage_error("config", "--format takes yaml or json, not '%s'", format);
+	if (r) {
+		ret = options_exit_status(r);
 		goto done;
 	}
 
@@ -173,7 +146,7 @@ int cmd_config(int argc, char **argv)
 	ret = 0;
 	if (quiet)
 		goto done;
-	if (listing == LIST_NONE && !output && strcmp(format, "json")) {
+	if (listing == LIST_NONE && !output && format == FORMAT_YAML) {
 		/* the common case streams: the text of a large project is never held whole */
 		if (emit_yaml_file(stdout, proj.root) || fflush(stdout))
 			ret = output_error();
@@ -181,7 +154,7 @@ int cmd_config(int argc, char **argv)
 	}
 	switch (listing) {
 	case LIST_NONE:
-		if (!strcmp(format, "json"))
+		if (format == FORMAT_JSON)
 			emit_json(&out, proj.root);
 		else
 			emit_yaml(&out, proj.root);

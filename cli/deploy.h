@@ -1,13 +1,48 @@
 /*
  * The shared driver of `stackc diff` and `stackc deploy`: load the files
  * like `config`, convert, read the live stack, plan; then diff prints the
- * plan, deploy applies it and waits. Returns the process exit status.
+ * plan, deploy applies it and waits. Each command has its own option table:
+ * OPTS_STACK_CMD(&s) (loading, Engine and plan options) plus its own.
  */
 #ifndef STACKC_CLI_DEPLOY_H
 #define STACKC_CLI_DEPLOY_H
 
-enum stack_cmd { STACK_CMD_DIFF, STACK_CMD_DEPLOY };
+#include "cli/cli.h"
+#include "project/project.h"
+#include "swarm/plan.h"
 
-int stack_cmd_main(enum stack_cmd which, int argc, char **argv);
+enum stack_cmd_kind { STACK_CMD_DIFF, STACK_CMD_DEPLOY };
+
+struct stack_cmd {
+	struct engine_cmd cmd;       /* -H, --debug; the stack name */
+	struct project_opts project; /* the loading options */
+	struct plan_opts plan;
+	int resolve;                 /* --resolve-image: an enum resolve_image */
+	int detailed_exitcode, json; /* diff */
+	int detach, quiet;           /* deploy */
+	long long timeout_ms;        /* deploy */
+};
+
+extern const struct opt_choice stack_cmd_resolve_choices[];
+
+#define OPTS_STACK_CMD(s)                                                                     \
+	OPTS_PROJECT(&(s)->project), OPTS_ENGINE(&(s)->cmd.engine),                           \
+	OPT_FLAG(0, "prune", "remove the stack's services the files no longer define",       \
+		 &(s)->plan.prune),                                                           \
+	OPT_ENUM(0, "resolve-image", "MODE",                                                  \
+		 "always, changed or never: ask the registry for image\n"                     \
+		 "digests (default always)",                                                  \
+		 &(s)->resolve, stack_cmd_resolve_choices),                                   \
+	OPT_FLAG(0, "with-registry-auth",                                                     \
+		 "pass the registry credentials of the docker config to\n"                    \
+		 "the swarm",                                                                 \
+		 &(s)->plan.with_registry_auth)
+
+/* Defaults: resolve always, wait 5 minutes. */
+void stack_cmd_init(struct stack_cmd *s);
+
+/* Parse argv against opts (holding OPTS_STACK_CMD(s)), run; the exit status. */
+int stack_cmd_main(struct stack_cmd *s, enum stack_cmd_kind which, const struct command_help *help,
+		   const struct opt *opts, int argc, char **argv);
 
 #endif

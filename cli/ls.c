@@ -1,64 +1,38 @@
 /* stackc ls: the stacks on the swarm, as `docker stack ls` prints them. */
 #include "cli/cli.h"
-#include "base/sbuf.h"
-#include "swarm/engine.h"
 #include "swarm/stack.h"
 
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 
-static const char usage[] =
-	"usage: stackc ls [options]\n"
-	"\n"
+static const struct command_help help = {
+	"ls", "[options]",
 	"List the stacks on the swarm: every namespace label on a service, with its\n"
-	"number of services (like docker stack ls).\n"
-	"\n"
-	"  -H, --host HOST   the Docker Engine (default: DOCKER_HOST, the docker context,\n"
-	"                    or unix:///var/run/docker.sock)\n"
-	"      --debug       log every Engine request to stderr\n"
-	"  -h, --help        show this help\n";
+	"number of services (like docker stack ls).\n",
+	NULL,
+};
 
 int cmd_ls(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "host", required_argument, NULL, 'H' },
-		{ "debug", no_argument, NULL, 'D' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct engine_opts eo = { 0 };
-	int stop;
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":H:h", opts, NULL)) != -1) {
-		switch (c) {
-		default:
-			if (engine_cli_option(c, &eo, "ls", usage, argv, &stop))
-				return stop;
-		}
-	}
-	if (optind < argc)
-		return usage_error("ls", "unexpected argument '%s'", argv[optind]);
-
-	struct sbuf err = SBUF_INIT;
-	struct engine *e = NULL;
+	struct engine_cmd c = ENGINE_CMD_INIT;
+	const struct opt opts[] = { OPTS_ENGINE(&c.engine), OPT_END() };
 	json_t *services = NULL;
 	struct stack_table t;
-	int ret = EXIT_SYSTEM;
+	int ret = engine_cmd_parse(&c, &help, opts, STACK_ARGS_NONE, argc, argv);
+	if (ret)
+		return options_exit_status(ret);
+
 	stack_table_init(&t, 3);
-	if (engine_open(&e, &eo, &err) ||
-	    stack_list(&services, e, STACK_SERVICES, NULL, NULL, NULL, &err)) {
-		fprintf(stderr, "stackc ls: %s\n", err.buf);
+	if (engine_cmd_open(&c) ||
+	    stack_list(&services, c.e, STACK_SERVICES, NULL, NULL, NULL, &c.err)) {
+		ret = engine_cmd_fail(&c);
 		goto done;
 	}
 	stack_ls_rows(&t, services);
 	stack_table_print(&t, stdout);
-	ret = 0;
 done:
 	stack_table_release(&t);
 	json_decref(services);
-	engine_free(e);
-	sbuf_release(&err);
+	engine_cmd_release(&c);
 	return ret;
 }

@@ -1,30 +1,19 @@
 /* stackc ps: the tasks of a stack, as `docker stack ps` prints them. */
 #include "cli/cli.h"
 #include "base/sbuf.h"
-#include "swarm/engine.h"
 #include "swarm/stack.h"
 
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
-static const char usage[] =
-	"usage: stackc ps [options] STACK\n"
-	"\n"
+static const struct command_help help = {
+	"ps", "[options] STACK",
 	"List the tasks of a stack, older tasks of a slot indented under the current one\n"
-	"(like docker stack ps).\n"
-	"\n"
-	"  -q, --quiet           only the task IDs\n"
-	"      --no-trunc        full IDs, images with digests, whole error messages\n"
-	"      --no-resolve      service and node IDs instead of names\n"
-	"  -f, --filter KEY=VAL  an Engine filter (desired-state, id, label, name, node,\n"
-	"                        service); repeatable\n"
-	"  -H, --host HOST       the Docker Engine (default: DOCKER_HOST, the docker context,\n"
-	"                        or unix:///var/run/docker.sock)\n"
-	"      --debug           log every Engine request to stderr\n"
-	"  -h, --help            show this help\n";
+	"(like docker stack ps).\n",
+	NULL,
+};
 
 /* Service and node names for the NAME and NODE columns. */
 static int resolve_lists(json_t **services, json_t **nodes, struct engine *e, const char *stack,
@@ -38,50 +27,34 @@ static int resolve_lists(json_t **services, json_t **nodes, struct engine *e, co
 
 int cmd_ps(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "no-trunc", no_argument, NULL, 'T' },
-		{ "no-resolve", no_argument, NULL, 'R' },
-		{ "filter", required_argument, NULL, 'f' },
-		{ "host", required_argument, NULL, 'H' },
-		{ "debug", no_argument, NULL, 'D' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct engine_opts eo = { 0 };
-	struct sbuf err = SBUF_INIT;
-	struct engine *e = NULL;
+	struct engine_cmd c = ENGINE_CMD_INIT;
 	json_t *filters = json_object(), *tasks = NULL, *services = NULL, *nodes = NULL;
 	struct stack_table t;
-	int c, flags = 0, ret = EXIT_USAGE;
+	int quiet = 0, no_trunc = 0, no_resolve = 0;
+	const struct opt opts[] = {
+		OPT_FLAG('q', "quiet", "only the task IDs", &quiet),
+		OPT_FLAG(0, "no-trunc", "full IDs, images with digests, whole error messages", &no_trunc),
+		OPT_FLAG(0, "no-resolve", "service and node IDs instead of names", &no_resolve),
+		OPT_CALLBACK('f', "filter", "KEY=VALUE",
+			     "an Engine filter (desired-state, id, label, name, node,\n"
+			     "service); repeatable",
+			     filters, engine_option_filter, "KEY=VALUE"),
+		OPTS_ENGINE(&c.engine),
+		OPT_END(),
+	};
 	stack_table_init(&t, 8);
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":qf:H:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'q': flags |= STACK_PS_QUIET; break;
-		case 'T': flags |= STACK_PS_NO_TRUNC; break;
-		case 'R': flags |= STACK_PS_NO_RESOLVE; break;
-		case 'f':
-			if (stack_add_filter(filters, optarg, &err)) {
-				ret = usage_error("ps", "%s", err.buf);
-				goto done;
-			}
-			break;
-		default:
-			if (engine_cli_option(c, &eo, "ps", usage, argv, &ret))
-				goto done;
-		}
-	}
-	if (argc - optind != 1) {
-		ret = usage_error("ps", argc == optind ? "which stack?" : "one stack at a time");
+	int ret = engine_cmd_parse(&c, &help, opts, STACK_ARGS_ONE, argc, argv);
+	if (ret) {
+		ret = options_exit_status(ret);
 		goto done;
 	}
-	const char *stack = argv[optind];
+	const char *stack = c.stacks[0];
+	int flags = (quiet ? STACK_PS_QUIET : 0) | (no_trunc ? STACK_PS_NO_TRUNC : 0) |
+		    (no_resolve ? STACK_PS_NO_RESOLVE : 0);
 
-	ret = EXIT_SYSTEM;
-	if (engine_open(&e, &eo, &err) ||
-	    stack_list(&tasks, e, STACK_TASKS, stack, filters, NULL, &err)) {
-		fprintf(stderr, "stackc ps: %s\n", err.buf);
+	if (engine_cmd_open(&c) ||
+	    stack_list(&tasks, c.e, STACK_TASKS, stack, filters, NULL, &c.err)) {
+		ret = engine_cmd_fail(&c);
 		goto done;
 	}
 	if (!json_array_size(tasks)) {
@@ -91,8 +64,8 @@ int cmd_ps(int argc, char **argv)
 	}
 	/* names also order the quiet list */
 	int need_names = !(flags & STACK_PS_NO_RESOLVE);
-	if (need_names && resolve_lists(&services, &nodes, e, stack, &err)) {
-		fprintf(stderr, "stackc ps: %s\n", err.buf);
+	if (need_names && resolve_lists(&services, &nodes, c.e, stack, &c.err)) {
+		ret = engine_cmd_fail(&c);
 		goto done;
 	}
 	/* STACKC_NOW fixes "now" (seconds since the epoch) for tests */
@@ -111,7 +84,6 @@ done:
 	json_decref(services);
 	json_decref(nodes);
 	json_decref(filters);
-	engine_free(e);
-	sbuf_release(&err);
+	engine_cmd_release(&c);
 	return ret;
 }

@@ -8,10 +8,8 @@
 #include "cli/cli.h"
 #include "base/sbuf.h"
 #include "base/xalloc.h"
-#include "swarm/engine.h"
 #include "swarm/stack.h"
 
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,17 +17,12 @@
 
 #define WAIT_TIMEOUT_MS 120000L
 
-static const char usage[] =
-	"usage: stackc rm [options] STACK [STACK...]\n"
-	"\n"
+static const struct command_help help = {
+	"rm", "[options] STACK [STACK...]",
 	"Remove stacks: their services, then (once the services' tasks have stopped)\n"
-	"their secrets, configs and networks. Volumes are kept (like docker stack rm).\n"
-	"\n"
-	"  -d, --detach      do not wait for the tasks to stop\n"
-	"  -H, --host HOST   the Docker Engine (default: DOCKER_HOST, the docker context,\n"
-	"                    or unix:///var/run/docker.sock)\n"
-	"      --debug       log every Engine request to stderr\n"
-	"  -h, --help        show this help\n";
+	"their secrets, configs and networks. Volumes are kept (like docker stack rm).\n",
+	NULL,
+};
 
 /* What one kind of object is called, where it lives, and its id and name fields. */
 struct kind {
@@ -141,42 +134,27 @@ done:
 
 int cmd_rm(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "detach", no_argument, NULL, 'd' },
-		{ "host", required_argument, NULL, 'H' },
-		{ "debug", no_argument, NULL, 'D' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	struct engine_cmd c = ENGINE_CMD_INIT;
+	int detach = 0, failed = 0;
+	const struct opt opts[] = {
+		OPT_FLAG('d', "detach", "do not wait for the tasks to stop", &detach),
+		OPTS_ENGINE(&c.engine),
+		OPT_END(),
 	};
-	struct engine_opts eo = { 0 };
-	int stop;
-	int c, detach = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":dH:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': detach = 1; break;
-		default:
-			if (engine_cli_option(c, &eo, "rm", usage, argv, &stop))
-				return stop;
-		}
-	}
-	if (optind == argc)
-		return usage_error("rm", "which stack?");
+	int ret = engine_cmd_parse(&c, &help, opts, STACK_ARGS_SOME, argc, argv);
+	if (ret)
+		return options_exit_status(ret);
 
-	struct sbuf err = SBUF_INIT;
-	struct engine *e = NULL;
-	int failed = 0, ret = EXIT_SYSTEM;
-	if (engine_open(&e, &eo, &err))
+	if (engine_cmd_open(&c))
 		goto fail;
-	for (int i = optind; i < argc; i++)
-		if (remove_stack(e, argv[i], detach, &failed, &err))
+	for (int i = 0; i < c.nstacks; i++)
+		if (remove_stack(c.e, c.stacks[i], detach, &failed, &c.err))
 			goto fail;
 	ret = failed ? EXIT_SYSTEM : 0;
 	goto done;
 fail:
-	fprintf(stderr, "stackc rm: %s\n", err.buf);
+	ret = engine_cmd_fail(&c);
 done:
-	engine_free(e);
-	sbuf_release(&err);
+	engine_cmd_release(&c);
 	return ret;
 }

@@ -14,44 +14,23 @@
 #include "base/diag.h"
 #include "base/run.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static const char usage[] =
-	"usage: stackc validate [options] [FILE...]\n"
-	"\n"
+static const struct command_help help = {
+	"validate", "[options] [FILE...]",
 	"Check the stack files and report every problem at file:line:col.\n"
 	"Each FILE is validated on its own, on top of the -f files if any;\n"
-	"without FILE, the -f files (or the usual compose files) are one project.\n"
-	"\n"
-	"options:\n"
-	"%s"
-	"      --strict             warnings count as errors\n"
-	"      --format FORMAT      human (default), json or github (annotations)\n"
-	"      --max-errors N       show at most N errors (0: all)\n"
-	"  -h, --help               this text\n"
-	"\n"
-	"Exit status: 0 valid (warnings allowed unless --strict), 1 invalid, 2 usage.\n";
+	"without FILE, the -f files (or the usual compose files) are one project.\n",
+	"Exit status: 0 valid (warnings allowed unless --strict), 1 invalid, 2 usage.\n",
+};
 
-/* --name VALUE or --name=VALUE */
-static const char *option_value(int argc, char **argv, int *i, const char *name)
-{
-	size_t n = strlen(name);
-	if (!strcmp(argv[*i], name))
-		return *i + 1 < argc ? argv[++*i] : NULL;
-	if (!strncmp(argv[*i], name, n) && argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	return NULL;
-}
-
-static int is_option(const char *arg, const char *name)
-{
-	size_t n = strlen(name);
-	return !strncmp(arg, name, n) && (arg[n] == '\0' || arg[n] == '=');
-}
+static const struct opt_choice formats[] = { { "human", DIAG_FORMAT_HUMAN },
+					      { "json", DIAG_FORMAT_JSON },
+					      { "github", DIAG_FORMAT_GITHUB },
+					      { NULL, 0 } };
 
 /* One project: the -f files, plus file (unless it is one of them) when given. */
 static int load_one(struct run *run, const struct project_opts *base, const char *file)
@@ -79,63 +58,24 @@ static int load_one(struct run *run, const struct project_opts *base, const char
 int cmd_validate(int argc, char **argv)
 {
 	struct project_opts opts;
-	enum diag_format format = DIAG_FORMAT_HUMAN;
-	int strict = 0, ret = EXIT_USAGE;
+	int format = DIAG_FORMAT_HUMAN, strict = 0, nfiles, ret;
 	long max_errors = 0;
-	const char **files = NULL;
-	size_t nfiles = 0;
 
 	project_opts_init(&opts);
-	files = calloc((size_t)argc + 1, sizeof(*files));
-	if (!files)
+	const struct opt table[] = {
+		OPTS_PROJECT(&opts),
+		OPT_FLAG(0, "strict", "warnings count as errors", &strict),
+		OPT_ENUM(0, "format", NULL, "human (default), json or github (annotations)", &format,
+			 formats),
+		OPT_INT(0, "max-errors", "N", "show at most N errors (0: all)", &max_errors),
+		OPT_END(),
+	};
+	int r = options_parse(&nfiles, argv, argc, &help, table);
+	if (r) {
+		ret = options_exit_status(r);
 		goto done;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v;
-		int r = project_parse_option(&opts, argc, argv, &i);
-		if (r < 0)
-			goto done;
-		if (r)
-			continue;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			printf(usage, project_options_help);
-			ret = 0;
-			goto done;
-		} else if (!strcmp(a, "--strict")) {
-			strict = 1;
-		} else if (is_option(a, "--format")) {
-			if (!(v = option_value(argc, argv, &i, "--format"))) {
-				ret = usage_error("validate", "--format needs a value");
-				goto done;
-			}
-			if (!strcmp(v, "human")) {
-				format = DIAG_FORMAT_HUMAN;
-			} else if (!strcmp(v, "json")) {
-				format = DIAG_FORMAT_JSON;
-			} else if (!strcmp(v, "github")) {
-				format = DIAG_FORMAT_GITHUB;
-			} else {
-				ret = usage_error("validate", "unknown format '%s' (human, json or github)", v);
-				goto done;
-			}
-		} else if (is_option(a, "--max-errors")) {
-			char *end;
-			if (!(v = option_value(argc, argv, &i, "--max-errors"))) {
-				ret = usage_error("validate", "--max-errors needs a value");
-				goto done;
-			}
-			errno = 0;
-			max_errors = strtol(v, &end, 10);
-			if (!*v || *end || errno || max_errors < 0) {
-				ret = usage_error("validate", "--max-errors needs a number >= 0, not '%s'", v);
-				goto done;
-			}
-		} else if (a[0] == '-' && a[1]) {
-			ret = usage_error("validate", "unknown option '%s'", a);
-			goto done;
-		} else {
-			files[nfiles++] = a;
-		}
 	}
+	char **files = argv;
 
 	struct run run;
 	run_init(&run);
@@ -143,7 +83,7 @@ int cmd_validate(int argc, char **argv)
 	run.diag.max_errors = (size_t)max_errors;
 	if (!nfiles)
 		load_one(&run, &opts, NULL);
-	for (size_t i = 0; i < nfiles; i++)
+	for (int i = 0; i < nfiles; i++)
 		load_one(&run, &opts, files[i]);
 
 	/* machine formats go to stdout, where CI runners read them */
@@ -156,7 +96,6 @@ int cmd_validate(int argc, char **argv)
 	ret = diag_failed(&run.diag) ? EXIT_INVALID : 0;
 	run_release(&run);
 done:
-	free(files);
 	project_opts_release(&opts);
 	return ret;
 }

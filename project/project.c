@@ -1,15 +1,16 @@
 /*
  * The loading pipeline shared by config, validate, diff and deploy.
- * Which files: -f/-c, else COMPOSE_FILE, else discovery in the project
- * directory. Which variables: the process environment, then --env-file
- * files or the project's .env (never in --compat=docker mode). Then each
- * file is loaded, checked, interpolated, cast, validated and normalized on
- * its own (as docker does) and the results are merged left to right.
+ * Which files: project/discover.c. Which variables: the process environment,
+ * then --env-file files or the project's .env (never in --compat=docker
+ * mode). Then each file is loaded, checked, interpolated, cast, validated and
+ * normalized on its own (as docker does) and the results are merged left to
+ * right.
  *
  * Errors are collected per phase across all files, so one run reports every
  * problem; a file that failed a phase does not enter the next one.
  */
 #include "project/project.h"
+#include "project/discover.h"
 #include "base/diag.h"
 #include "base/path.h"
 #include "compose/dotenv.h"
@@ -26,26 +27,11 @@
 #include "check/rules.h"
 #include "check/validate.h"
 
-#include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 extern char **environ;
-
-const char project_options_help[] =
-	"  -f, --file FILE          compose file (repeatable; '-' reads stdin)\n"
-	"  -c, --compose-file FILE  same as -f; comma-separated lists are split (docker)\n"
-	"      --env-file FILE      variables file (repeatable; replaces the project's .env)\n"
-	"      --project-directory DIR  where relative paths and .env are resolved\n"
-	"      --compat=docker      read files exactly as docker stack does: its\n"
-	"                           interpolation parser, no .env, no interpolation warnings\n"
-	"      --no-interpolate     leave ${VAR} references as written\n"
-	"      --docker-compat-report  warn at every value docker stack deploy would read\n"
-	"                           differently, also those that differ only because it reads no .env\n";
 
 void project_opts_init(struct project_opts *o)
 {
@@ -61,263 +47,16 @@ void project_opts_release(struct project_opts *o)
 	memset(o, 0, sizeof(*o));
 }
 
-static void add_file(struct project_opts *o, const char *f, size_t n)
+void project_opts_add_file(struct project_opts *o, const char *name, size_t len)
 {
 	ALLOC_GROW(o->files, o->nfiles + 1, o->files_alloc);
-	o->files[o->nfiles++] = xstrndup(f, n);
+	o->files[o->nfiles++] = xstrndup(name, len);
 }
 
-/* Value of --opt VALUE or --opt=VALUE; NULL if argv[*i] is not opt. */
-static const char *opt_value(int argc, char **argv, int *i, const char *s, const char *l,
-			     int *missing)
+void project_opts_add_env_file(struct project_opts *o, const char *path)
 {
-	const char *a = argv[*i];
-	size_t ll = l ? strlen(l) : 0;
-	if ((s && !strcmp(a, s)) || (l && !strcmp(a, l))) {
-		if (*i + 1 >= argc) {
-			*missing = 1;
-			return NULL;
-		}
-		return argv[++*i];
-	}
-	if (l && !strncmp(a, l, ll) && a[ll] == '=')
-		return a + ll + 1;
-	if (s && !strncmp(a, s, 2) && a[2] && s[2] == '\0')
-		return a + 2; /* -fFILE */
-	return NULL;
-}
-
-int project_parse_option(struct project_opts *o, int argc, char **argv, int *i)
-{
-	int missing = 0;
-	const char *v;
-	const char *a = argv[*i];
-	if ((v = opt_value(argc, argv, i, "-f", "--file", &missing))) {
-		add_file(o, v, strlen(v));
-		return 1;
-	}
-	if ((v = opt_value(argc, argv, i, "-c", "--compose-file", &missing))) {
-		/* docker's -c is a string slice: comma-separated lists are split */
-		for (const char *p = v;;) {
-			const char *comma = strchr(p, ',');
-			size_t n = comma ? (size_t)(comma - p) : strlen(p);
-			if (n)
-				add_file(o, p, n);
-			if (!comma)
-				break;
-			p = comma + 1;
-		}
-		return 1;
-	}
-	if ((v = opt_value(argc, argv, i, NULL, "--env-file", &missing))) {
-		ALLOC_GROW(o->env_files, o->nenv_files + 1, o->env_files_alloc);
-		o->env_files[o->nenv_files++] = v;
-		return 1;
-	}
-	if ((v = opt_value(argc, argv, i, NULL, "--project-directory", &missing))) {
-		o->project_dir = v;
-		return 1;
-	}
-	if ((v = opt_value(argc, argv, i, NULL, "--compat", &missing))) {
-		if (strcmp(v, "docker")) {
-			fprintf(stderr, "stackc: --compat takes 'docker', not '%s'\n", v);
-			return -1;
-		}
-		o->compat_docker = 1;
-		return 1;
-	}
-	if (missing) {
-		fprintf(stderr, "stackc: option '%s' needs a value\n", a);
-		return -1;
-	}
-	if (!strcmp(a, "--docker-compat-report")) {
-		o->compat_report = 1;
-		return 1;
-	}
-	if (!strcmp(a, "--no-interpolate") || !strcmp(a, "--skip-interpolation")) {
-		o->no_interpolate = 1;
-		return 1;
-	}
-	return 0;
-}
-
-/* ==== files ==== */
-
-static char *abs_path(const char *p, const char *base)
-{
-	if (p[0] == '/')
-		return xstrdup(p);
-	if (base)
-		return xstrfmt("%s/%s", base, p);
-	char cwd[PATH_MAX];
-	if (!getcwd(cwd, sizeof(cwd)))
-		die("cannot get the current directory: %s", strerror(errno));
-	return xstrfmt("%s/%s", cwd, p);
-}
-
-/* Drop "." and "x/.." components, as Go's filepath.Abs/Clean do. */
-static char *clean_path(char *p)
-{
-	char *out = xmalloc(strlen(p) + 2);
-	size_t n = 0;
-	const char *s = p;
-	while (*s) {
-		while (*s == '/')
-			s++;
-		const char *e = strchr(s, '/');
-		size_t len = e ? (size_t)(e - s) : strlen(s);
-		if (len == 0)
-			break;
-		if (len == 1 && s[0] == '.') {
-			/* skip */
-		} else if (len == 2 && s[0] == '.' && s[1] == '.') {
-			while (n > 0 && out[n - 1] != '/')
-				n--;
-			if (n > 0)
-				n--;
-		} else {
-			out[n++] = '/';
-			memcpy(out + n, s, len);
-			n += len;
-		}
-		s += len;
-	}
-	if (!n)
-		out[n++] = '/';
-	out[n] = '\0';
-	free(p);
-	return out;
-}
-
-static char *dir_of(const char *abs)
-{
-	const char *slash = strrchr(abs, '/');
-	if (!slash || slash == abs)
-		return xstrdup("/");
-	return xstrndup(abs, (size_t)(slash - abs));
-}
-
-static int file_exists(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-struct file_list {
-	char **names; /* as shown */
-	char **abs;   /* NULL for stdin */
-	size_t n, alloc;
-};
-
-static void file_list_add(struct file_list *l, const char *name, const char *base)
-{
-	ALLOC_GROW(l->names, l->n + 1, l->alloc);
-	l->abs = xrealloc(l->abs, l->alloc * sizeof(*l->abs));
-	l->names[l->n] = xstrdup(name);
-	l->abs[l->n] = strcmp(name, "-") ? clean_path(abs_path(name, base)) : NULL;
-	l->n++;
-}
-
-static void file_list_release(struct file_list *l)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->names[i]);
-		free(l->abs[i]);
-	}
-	free(l->names);
-	free(l->abs);
-}
-
-static const char *const main_names[] = { "compose.yaml", "compose.yml", "docker-compose.yml",
-					  "docker-compose.yaml" };
-static const char *const override_names[] = { "compose.override.yml", "compose.override.yaml",
-					      "docker-compose.override.yml",
-					      "docker-compose.override.yaml" };
-
-/* Discovery: the first main file in dir or a parent, plus its override. */
-static int discover(struct file_list *l, struct run *run, const char *start)
-{
-	char *dir = clean_path(abs_path(start, NULL));
-	for (;;) {
-		for (size_t i = 0; i < ARRAY_SIZE(main_names); i++) {
-			char *p = xstrfmt("%s/%s", dir, main_names[i]);
-			if (file_exists(p)) {
-				file_list_add(l, p, NULL);
-				free(p);
-				for (size_t j = 0; j < ARRAY_SIZE(override_names); j++) {
-					char *o = xstrfmt("%s/%s", dir, override_names[j]);
-					int found = file_exists(o);
-					if (found)
-						file_list_add(l, o, NULL);
-					free(o);
-					if (found)
-						break;
-				}
-				free(dir);
-				return 0;
-			}
-			free(p);
-		}
-		if (!strcmp(dir, "/"))
-			break;
-		char *up = dir_of(dir);
-		free(dir);
-		dir = up;
-	}
-	free(dir);
-	return diag_error(&run->diag, POS_NONE, NULL,
-			  "no compose file given and none found: use -f FILE, set COMPOSE_FILE, "
-			  "or add compose.yaml or docker-compose.yml");
-}
-
-/* Shorten an absolute path to one relative to cwd for display, if below it. */
-static void show_relative(struct file_list *l)
-{
-	char cwd[PATH_MAX];
-	if (!getcwd(cwd, sizeof(cwd)))
-		return;
-	size_t n = strlen(cwd);
-	for (size_t i = 0; i < l->n; i++) {
-		const char *name = l->names[i];
-		if (name[0] == '/' && !strncmp(name, cwd, n) && name[n] == '/') {
-			char *s = xstrdup(name + n + 1);
-			free(l->names[i]);
-			l->names[i] = s;
-		}
-	}
-}
-
-static int collect_files(struct file_list *l, struct run *run, const struct project_opts *o,
-			 const struct env *env)
-{
-	if (o->nfiles) {
-		for (size_t i = 0; i < o->nfiles; i++)
-			file_list_add(l, o->files[i], NULL);
-		return 0;
-	}
-	if (o->compat_docker)
-		return diag_error(&run->diag, POS_NONE, NULL,
-				  "Specify a Compose file (with --compose-file)");
-	const char *cf = env_get(env, "COMPOSE_FILE");
-	if (cf && *cf) {
-		const char *sep = env_get(env, "COMPOSE_PATH_SEPARATOR");
-		char sepc = sep && *sep ? sep[0] : ':';
-		for (const char *p = cf;;) {
-			const char *e = strchr(p, sepc);
-			size_t n = e ? (size_t)(e - p) : strlen(p);
-			char *one = xstrndup(p, n);
-			file_list_add(l, one, NULL);
-			free(one);
-			if (!e)
-				break;
-			p = e + 1;
-		}
-		return 0;
-	}
-	if (discover(l, run, o->project_dir ? o->project_dir : "."))
-		return -1;
-	show_relative(l);
-	return 0;
+	ALLOC_GROW(o->env_files, o->nenv_files + 1, o->env_files_alloc);
+	o->env_files[o->nenv_files++] = path;
 }
 
 /*
@@ -432,37 +171,23 @@ static int load_checked(struct node **out, struct run *run, uint32_t src,
 
 int project_load(struct project *out, struct run *run, const struct project_opts *o)
 {
-	struct file_list files = { 0 };
+	struct project_files files = { 0 };
 	struct node **trees = NULL;
 	uint32_t *srcs = NULL;
 	struct env *env = NULL;
-	char *workdir = NULL, *project_dir = NULL;
 	const char *version = NULL;
 	int ret = -1;
 
 	memset(out, 0, sizeof(*out));
-	/* .env lives in the project directory; with -f it is the first file's directory */
-	if (o->project_dir)
-		project_dir = clean_path(abs_path(o->project_dir, NULL));
-	else if (o->nfiles && strcmp(o->files[0], "-")) {
-		char *first = clean_path(abs_path(o->files[0], NULL));
-		project_dir = dir_of(first);
-		free(first);
-	}
-	else
-		project_dir = clean_path(abs_path(".", NULL));
-
+	/* .env comes first: it may set COMPOSE_FILE */
+	char *env_dir = discover_env_dir(o);
 	env = env_new(run);
-	if (env_load_project(env, run, environ, project_dir, o->env_files, o->nenv_files,
-			     o->compat_docker))
+	int env_failed = env_load_project(env, run, environ, env_dir, o->env_files, o->nenv_files,
+					  o->compat_docker);
+	free(env_dir);
+	if (env_failed || discover_files(&files, run, o, env))
 		goto done;
-	if (collect_files(&files, run, o, env))
-		goto done;
-	if (!o->project_dir) {
-		free(project_dir);
-		project_dir = files.abs[0] ? dir_of(files.abs[0]) : clean_path(abs_path(".", NULL));
-	}
-	workdir = xstrdup(project_dir);
+	const char *workdir = files.dir;
 
 	trees = xcalloc(files.n, sizeof(*trees));
 	srcs = xcalloc(files.n, sizeof(*srcs));
@@ -521,9 +246,7 @@ int project_load(struct project *out, struct run *run, const struct project_opts
 done:
 	free(trees);
 	free(srcs);
-	free(workdir);
-	free(project_dir);
-	file_list_release(&files);
+	project_files_release(&files);
 	if (diag_failed(&run->diag))
 		ret = -1;
 	return ret;

@@ -1,7 +1,7 @@
 /*
  * Loading a project the way every command does (config, validate, diff,
- * deploy): which files (-f/-c, COMPOSE_FILE, discovery), which variables
- * (environment, .env, --env-file), then the pipeline
+ * deploy): which files (-f/-c, COMPOSE_FILE, discovery: project/discover.h),
+ * which variables (environment, .env, --env-file), then the pipeline
  *   load → forbidden keys → interpolate → typecast → schema → normalize
  *   (each file) → merge → swarm rules
  * Every diagnostic goes to run->diag; project_load() returns -1 when any
@@ -31,14 +31,9 @@ struct project_opts {
 void project_opts_init(struct project_opts *o);
 void project_opts_release(struct project_opts *o);
 
-/*
- * If argv[*i] is a loading option, consume it (and its value) and return 1;
- * return 0 when it is not ours; -1 (message printed) on a usage error.
- */
-int project_parse_option(struct project_opts *o, int argc, char **argv, int *i);
-
-/* Help lines for the loading options, for each command's --help. */
-extern const char project_options_help[];
+/* Append a compose file (len bytes of name, copied) or an --env-file (not copied). */
+void project_opts_add_file(struct project_opts *o, const char *name, size_t len);
+void project_opts_add_env_file(struct project_opts *o, const char *path);
 
 struct project {
 	struct node *root;     /* merged, normalized; print with emit_* */

@@ -1,0 +1,33 @@
+/* The loading options of config, validate, diff and deploy; see OPTS_PROJECT in cli/cli.h. */
+#include "cli/cli.h"
+#include "project/project.h"
+
+#include <string.h>
+
+const struct opt_choice project_compat_choices[] = { { "docker", 1 }, { NULL, 0 } };
+
+int project_option_file(void *project_opts, const char *value)
+{
+	project_opts_add_file(project_opts, value, strlen(value));
+	return 0;
+}
+
+/* docker's -c is a string slice: "a.yml,b.yml" is two files, empty items are dropped */
+int project_option_compose_files(void *project_opts, const char *value)
+{
+	for (const char *p = value;;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		if (n)
+			project_opts_add_file(project_opts, p, n);
+		if (!comma)
+			return 0;
+		p = comma + 1;
+	}
+}
+
+int project_option_env_file(void *project_opts, const char *value)
+{
+	project_opts_add_env_file(project_opts, value);
+	return 0;
+}
