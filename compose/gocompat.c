@@ -282,38 +282,46 @@ static char resolve_hint(const char *s, size_t n)
 	return 0;
 }
 
-/* resolve.go's resolveMap (but "<<", which no hint leads to) */
+/* Is s[0..n) one of the words of list (NULL-terminated)? */
+static int word_in(const char *s, size_t n, const char *const *list)
+{
+	for (; *list; list++)
+		if (strlen(*list) == n && !memcmp(*list, s, n))
+			return 1;
+	return 0;
+}
+
+/* resolve.go's resolveMap (but "<<", which no hint leads to), by first byte */
 static int resolve_word(struct goyaml_value *out, const char *s, size_t n)
 {
-	static const struct {
-		const char *word;
-		enum goyaml_tag tag;
-		int b;    /* GOYAML_BOOL */
-		double f; /* GOYAML_FLOAT: 1 +Inf, -1 -Inf, 0 NaN */
-	} words[] = {
-		{ "~", GOYAML_NULL, 0, 0 },       { "null", GOYAML_NULL, 0, 0 },
-		{ "Null", GOYAML_NULL, 0, 0 },    { "NULL", GOYAML_NULL, 0, 0 },
-		{ "true", GOYAML_BOOL, 1, 0 },    { "True", GOYAML_BOOL, 1, 0 },
-		{ "TRUE", GOYAML_BOOL, 1, 0 },    { "false", GOYAML_BOOL, 0, 0 },
-		{ "False", GOYAML_BOOL, 0, 0 },   { "FALSE", GOYAML_BOOL, 0, 0 },
-		{ ".nan", GOYAML_FLOAT, 0, 0 },   { ".NaN", GOYAML_FLOAT, 0, 0 },
-		{ ".NAN", GOYAML_FLOAT, 0, 0 },   { ".inf", GOYAML_FLOAT, 0, 1 },
-		{ ".Inf", GOYAML_FLOAT, 0, 1 },   { ".INF", GOYAML_FLOAT, 0, 1 },
-		{ "+.inf", GOYAML_FLOAT, 0, 1 },  { "+.Inf", GOYAML_FLOAT, 0, 1 },
-		{ "+.INF", GOYAML_FLOAT, 0, 1 },  { "-.inf", GOYAML_FLOAT, 0, -1 },
-		{ "-.Inf", GOYAML_FLOAT, 0, -1 }, { "-.INF", GOYAML_FLOAT, 0, -1 },
-	};
-	if (n > 5)
-		return 0;
-	for (size_t i = 0; i < ARRAY_SIZE(words); i++) {
-		if (words[i].word[0] != s[0] || strlen(words[i].word) != n ||
-		    memcmp(words[i].word, s, n))
-			continue;
-		out->tag = words[i].tag;
-		if (out->tag == GOYAML_BOOL)
-			out->v.b = words[i].b;
-		else if (out->tag == GOYAML_FLOAT)
-			out->v.f = words[i].f ? words[i].f * INFINITY : NAN;
+	static const char *const nulls[] = { "~", "null", "Null", "NULL", NULL };
+	static const char *const trues[] = { "true", "True", "TRUE", NULL };
+	static const char *const falses[] = { "false", "False", "FALSE", NULL };
+	static const char *const nans[] = { ".nan", ".NaN", ".NAN", NULL };
+	static const char *const infs[] = { ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", NULL };
+	static const char *const ninfs[] = { "-.inf", "-.Inf", "-.INF", NULL };
+	switch (s[0]) {
+	case '~': case 'n': case 'N':
+		if (!word_in(s, n, nulls))
+			return 0;
+		out->tag = GOYAML_NULL;
+		return 1;
+	case 't': case 'T': case 'f': case 'F':
+		if (!word_in(s, n, trues) && !word_in(s, n, falses))
+			return 0;
+		out->tag = GOYAML_BOOL;
+		out->v.b = s[0] == 't' || s[0] == 'T';
+		return 1;
+	case '.': case '+': case '-':
+		if (word_in(s, n, nans))
+			out->v.f = NAN;
+		else if (word_in(s, n, infs))
+			out->v.f = INFINITY;
+		else if (word_in(s, n, ninfs))
+			out->v.f = -INFINITY;
+		else
+			return 0;
+		out->tag = GOYAML_FLOAT;
 		return 1;
 	}
 	return 0;

@@ -10,12 +10,11 @@
 #include "base/node.h"
 #include "base/run.h"
 #include "base/sbuf.h"
-#include "compose/units.h"
+#include "compose/gocompat.h"
 #include "base/xalloc.h"
 #include "compose/ytime.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,210 +79,38 @@ done:
 
 /* ==== scalar typing (yaml.v3's resolve for interface{} targets) ==== */
 
-static int is_float_syntax(const char *s)
-{
-	/* ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$ */
-	const char *p = s;
-	if (*p == '-' || *p == '+')
-		p++;
-	if (*p == '.') {
-		p++;
-		if (*p < '0' || *p > '9')
-			return 0;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	} else {
-		if (*p < '0' || *p > '9')
-			return 0;
-		while (*p >= '0' && *p <= '9')
-			p++;
-		if (*p == '.') {
-			p++;
-			while (*p >= '0' && *p <= '9')
-				p++;
-		}
-	}
-	if (*p == 'e' || *p == 'E') {
-		p++;
-		if (*p == '-' || *p == '+')
-			p++;
-		if (*p < '0' || *p > '9')
-			return 0;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	return *p == '\0';
-}
-
-/* Go's strconv.ParseUint(s, 0, 64) after the sign was taken off. */
-static int parse_go_uint(const char *s, uint64_t *out)
-{
-	int base = 10;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		base = 16, s += 2;
-	else if (s[0] == '0' && (s[1] == 'o' || s[1] == 'O'))
-		base = 8, s += 2;
-	else if (s[0] == '0' && (s[1] == 'b' || s[1] == 'B'))
-		base = 2, s += 2;
-	else if (s[0] == '0' && s[1])
-		base = 8, s += 1;
-	if (!*s)
-		return -1;
-	uint64_t v = 0;
-	for (; *s; s++) {
-		int d;
-		if (*s >= '0' && *s <= '9')
-			d = *s - '0';
-		else if (*s >= 'a' && *s <= 'f')
-			d = *s - 'a' + 10;
-		else if (*s >= 'A' && *s <= 'F')
-			d = *s - 'A' + 10;
-		else
-			return -1;
-		if (d >= base)
-			return -1;
-		if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
-			return -1;
-		v = v * (uint64_t)base + (uint64_t)d;
-	}
-	*out = v;
-	return 0;
-}
-
-/* Is t one of the words in list? Compared only when the first byte could match. */
-static int word_in(const char *t, const char *const *list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (t[0] == list[i][0] && !strcmp(t, list[i]))
-			return 1;
-	return 0;
-}
-
 void load_resolve_plain(struct arena *a, struct node *n)
 {
-	static const char *const nulls[] = { "~", "null", "Null", "NULL" };
-	static const char *const trues[] = { "true", "True", "TRUE" };
-	static const char *const falses[] = { "false", "False", "FALSE" };
-	static const char *const inf[] = { ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF" };
-	static const char *const ninf[] = { "-.inf", "-.Inf", "-.INF" };
-	static const char *const nan_[] = { ".nan", ".NaN", ".NAN" };
-	const char *t = n->s.text;
-	size_t len = n->len;
-	/* most scalars are words that are none of these: one switch on the first byte */
-	switch (len ? t[0] : '~') {
-	case '~': case 'n': case 'N':
-		if (len == 0 || word_in(t, nulls, ARRAY_SIZE(nulls))) {
-			n->kind = NODE_NULL;
-			return;
-		}
+	struct goyaml_value v;
+	(void)a;
+	goyaml_resolve(&v, n->s.text, n->len);
+	switch (v.tag) {
+	case GOYAML_STR:
 		return;
-	case 't': case 'T':
-		if (word_in(t, trues, ARRAY_SIZE(trues))) {
-			n->kind = NODE_BOOL;
-			n->s.v.b = 1;
-		}
+	case GOYAML_NULL:
+		n->kind = NODE_NULL;
 		return;
-	case 'f': case 'F':
-		if (word_in(t, falses, ARRAY_SIZE(falses))) {
-			n->kind = NODE_BOOL;
-			n->s.v.b = 0;
-		}
+	case GOYAML_BOOL:
+		n->kind = NODE_BOOL;
+		n->s.v.b = v.v.b;
 		return;
-	case '.': case '+': case '-':
-		if (word_in(t, inf, ARRAY_SIZE(inf))) {
-			n->kind = NODE_FLOAT;
-			n->s.v.f = INFINITY;
-			return;
-		}
-		if (word_in(t, ninf, ARRAY_SIZE(ninf))) {
-			n->kind = NODE_FLOAT;
-			n->s.v.f = -INFINITY;
-			return;
-		}
-		if (word_in(t, nan_, ARRAY_SIZE(nan_))) {
-			n->kind = NODE_FLOAT;
-			n->s.v.f = NAN;
-			return;
-		}
-		break;
-	default:
-		break;
-	}
-	char c = t[0];
-	if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.') || memchr(t, 0, len))
+	case GOYAML_INT:
+		n->kind = NODE_INT;
+		n->s.v.i = v.v.i;
 		return;
-	if (c == '.') {
-		/* yaml.v3 hands a '.'-led word to ParseFloat as it is: "._5" stays a string */
-		double f;
-		if (units_parse_go_float(t, &f) == 0) {
-			n->kind = NODE_FLOAT;
-			n->s.v.f = f;
-		}
+	case GOYAML_UINT:
+		n->kind = NODE_INT;
+		n->flags |= NODE_UNSIGNED;
+		n->s.v.u = v.v.u;
 		return;
-	}
-	/* timestamps first, as yaml.v3 tries them (they start with four digits and '-') */
-	if (len > 4 && t[4] == '-' && !ytime_parse(NULL, t, len)) {
+	case GOYAML_FLOAT:
+		n->kind = NODE_FLOAT;
+		n->s.v.f = v.v.f;
+		return;
+	case GOYAML_TIMESTAMP:
 		n->kind = NODE_TIME;
 		return;
 	}
-	/* yaml.v3 drops every '_' before trying numbers */
-	char *plain = xmalloc(len + 1);
-	size_t pl = 0;
-	for (size_t i = 0; i < len; i++)
-		if (t[i] != '_')
-			plain[pl++] = t[i];
-	plain[pl] = '\0';
-	int neg = plain[0] == '-';
-	const char *digits = plain + (plain[0] == '-' || plain[0] == '+');
-	uint64_t u;
-	if (*digits && parse_go_uint(digits, &u) == 0) {
-		if (!neg) {
-			n->kind = NODE_INT;
-			if (u > INT64_MAX) {
-				n->flags |= NODE_UNSIGNED;
-				n->s.v.u = u;
-			} else {
-				n->s.v.i = (int64_t)u;
-			}
-			goto done;
-		}
-		if (u <= (uint64_t)INT64_MAX + 1) {
-			n->kind = NODE_INT;
-			n->s.v.i = u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)u;
-			goto done;
-		}
-	}
-	if (is_float_syntax(plain)) {
-		errno = 0;
-		double f = strtod(plain, NULL);
-		if (errno != ERANGE || fabs(f) < 1) {
-			n->kind = NODE_FLOAT;
-			n->s.v.f = f;
-		}
-		goto done;
-	}
-	/* yaml.v3 then parses what follows "0b" / "0o" with a sign of its own: 0b-1 is -1 */
-	if (plain[0] == '0' && (plain[1] == 'b' || plain[1] == 'o') &&
-	    (plain[2] == '-' || plain[2] == '+') && plain[3]) {
-		int base = plain[1] == 'b' ? 2 : 8;
-		uint64_t v = 0;
-		const char *q = plain + 3;
-		for (; *q >= '0' && *q < '0' + base; q++) {
-			uint64_t d = (uint64_t)(*q - '0');
-			if (v > (UINT64_MAX - d) / (uint64_t)base)
-				break;
-			v = v * (uint64_t)base + d;
-		}
-		int minus = plain[2] == '-';
-		if (!*q && v <= (uint64_t)INT64_MAX + (uint64_t)minus) {
-			n->kind = NODE_INT;
-			n->s.v.i = minus ? (v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v)
-					 : (int64_t)v;
-		}
-	}
-done:
-	(void)a;
-	free(plain);
 }
 
 /* ==== the event walk ==== */

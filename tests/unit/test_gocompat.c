@@ -136,6 +136,8 @@ void test_gocompat__parse_float(void)
 		{ T("_1"), 0, GO_ESYNTAX },
 		{ T("1_"), 0, GO_ESYNTAX },
 		{ T("1.5.5"), 0, GO_ESYNTAX },
+		{ T(" 1"), 0, GO_ESYNTAX },
+		{ T("1 "), 0, GO_ESYNTAX },
 		{ T("1\0"), 0, GO_ESYNTAX },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
