@@ -12,6 +12,7 @@
 #include "base/node.h"
 #include "base/sbuf.h"
 #include "base/xalloc.h"
+#include "compose/gocompat.h"
 #include "compose/ytime.h"
 
 #include <errno.h>
@@ -36,248 +37,6 @@ static int utf8_valid(const char *s, size_t n)
 		i += w;
 	}
 	return 1;
-}
-
-/* ==== would a plain scalar read back as something else? (resolve.go) ==== */
-
-static int is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* strconv.ParseUint(s, base, 64); base 0 reads 0x/0o/0b/0 prefixes */
-static int go_parse_uint(const char *s, size_t n, int base)
-{
-	if (!n)
-		return 0;
-	if (base == 0) {
-		base = 10;
-		if (s[0] == '0') {
-			char l = n >= 2 ? (char)(s[1] | 0x20) : 0;
-			if (n >= 3 && l == 'b')
-				base = 2, s += 2, n -= 2;
-			else if (n >= 3 && l == 'o')
-				base = 8, s += 2, n -= 2;
-			else if (n >= 3 && l == 'x')
-				base = 16, s += 2, n -= 2;
-			else
-				base = 8, s += 1, n -= 1;
-		}
-	}
-	for (size_t i = 0; i < n; i++) {
-		int d;
-		char c = s[i];
-		if (is_digit(c))
-			d = c - '0';
-		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
-			d = (c | 0x20) - 'a' + 10;
-		else
-			return 0;
-		if (d >= base)
-			return 0;
-	}
-	/* overflow is all that is left to fail on */
-	uint64_t v = 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		uint64_t d = is_digit(c) ? (uint64_t)(c - '0') : (uint64_t)((c | 0x20) - 'a' + 10);
-		if (v > (UINT64_MAX - d) / (uint64_t)base)
-			return 0;
-		v = v * (uint64_t)base + d;
-	}
-	return 1 + (v > (uint64_t)INT64_MAX) + (v > (uint64_t)INT64_MAX + 1);
-}
-
-/* strconv.ParseInt(s, base, 64) succeeds */
-static int go_parse_int(const char *s, size_t n, int base)
-{
-	int neg = 0;
-	if (n && (s[0] == '+' || s[0] == '-')) {
-		neg = s[0] == '-';
-		s++, n--;
-	}
-	/* go_parse_uint: 1 fits int64, 2 is exactly 2^63, 3 larger */
-	int r = go_parse_uint(s, n, base);
-	return r == 1 || (r == 2 && neg);
-}
-
-/* strconv.ParseFloat of text known to be decimal: only overflow fails */
-static int go_float_fits(const char *s, size_t n)
-{
-	/* without an exponent, fewer than 300 digits are below DBL_MAX */
-	if (n < 300 && !memchr(s, 'e', n) && !memchr(s, 'E', n))
-		return 1;
-	char *t = xstrndup(s, n);
-	double f = strtod(t, NULL);
-	free(t);
-	return !isinf(f);
-}
-
-/* ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$ */
-static int yaml_style_float(const char *s, size_t n)
-{
-	size_t i = 0;
-	if (i < n && (s[i] == '-' || s[i] == '+'))
-		i++;
-	if (i < n && s[i] == '.') {
-		size_t d = ++i;
-		while (i < n && is_digit(s[i]))
-			i++;
-		if (i == d)
-			return 0;
-	} else {
-		size_t d = i;
-		while (i < n && is_digit(s[i]))
-			i++;
-		if (i == d)
-			return 0;
-		if (i < n && s[i] == '.')
-			for (i++; i < n && is_digit(s[i]); i++)
-				;
-	}
-	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-		i++;
-		if (i < n && (s[i] == '-' || s[i] == '+'))
-			i++;
-		size_t d = i;
-		while (i < n && is_digit(s[i]))
-			i++;
-		if (i == d)
-			return 0;
-	}
-	return i == n;
-}
-
-/* prefix then Parse{Int,Uint}(rest, base) — resolve.go's 0b/0o fallbacks */
-static int prefixed_int(const char *plain, size_t n, const char *prefix, int base)
-{
-	size_t pl = strlen(prefix);
-	if (n < pl || memcmp(plain, prefix, pl))
-		return 0;
-	if (prefix[0] == '-') {
-		/* ParseInt("-" + rest) */
-		char *t = xmalloc(n - pl + 2);
-		t[0] = '-';
-		memcpy(t + 1, plain + pl, n - pl);
-		int ok = go_parse_int(t, n - pl + 1, base);
-		free(t);
-		return ok;
-	}
-	return go_parse_int(plain + pl, n - pl, base) || go_parse_uint(plain + pl, n - pl, base);
-}
-
-/* s is one of words, which are all n bytes long */
-static int one_of(const char *s, size_t n, const char *const *words, size_t count)
-{
-	for (size_t i = 0; i < count; i++)
-		if (words[i][0] == s[0] && !memcmp(words[i], s, n))
-			return 1;
-	return 0;
-}
-
-/* resolve.go's table of plain words that are not strings */
-static int is_special_word(const char *s, size_t n)
-{
-	static const char *const w4[] = {
-		"true", "True", "TRUE", "null", "Null", "NULL",
-		".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF",
-	};
-	static const char *const w5[] = {
-		"false", "False", "FALSE", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
-	};
-	switch (n) {
-	case 1: return s[0] == '~';
-	case 4: return one_of(s, n, w4, ARRAY_SIZE(w4));
-	case 5: return one_of(s, n, w5, ARRAY_SIZE(w5));
-	}
-	return 0;
-}
-
-static int resolves_to_string(const char *s, size_t n)
-{
-	if (!n)
-		return 0; /* null */
-	char c = s[0];
-	char hint = 0;
-	if (c == '+' || c == '-')
-		hint = 'S';
-	else if (is_digit(c))
-		hint = 'D';
-	else if (c == '.')
-		hint = '.';
-	else if (c && strchr("yYnNtTfFoO~", c))
-		hint = 'M';
-	if (!hint || memchr(s, 0, n))
-		return 1;
-	if (is_special_word(s, n))
-		return 0;
-	if (hint == 'M')
-		return 1;
-	if (hint == '.') {
-		/* strconv.ParseFloat: "." digits [exponent] */
-		return !(yaml_style_float(s, n) && go_float_fits(s, n));
-	}
-	if (!ytime_parse(NULL, s, n))
-		return 0;
-	char small[64];
-	char *plain = n < sizeof(small) ? small : xmalloc(n + 1);
-	size_t pn = 0;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] != '_')
-			plain[pn++] = s[i];
-	plain[pn] = '\0';
-	int number = go_parse_int(plain, pn, 0) || go_parse_uint(plain, pn, 0) ||
-		     (yaml_style_float(plain, pn) && go_float_fits(plain, pn));
-	/* the 0b and 0o forms start with 0 or -0 */
-	if (!number && (plain[0] == '0' || plain[0] == '-'))
-		number = prefixed_int(plain, pn, "0b", 2) || prefixed_int(plain, pn, "-0b", 2) ||
-			 prefixed_int(plain, pn, "0o", 8) || prefixed_int(plain, pn, "-0o", 8);
-	if (plain != small)
-		free(plain);
-	return !number;
-}
-
-/* ^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$ — quoted for YAML 1.1 readers */
-static int is_base60_float(const char *s, size_t n)
-{
-	size_t i = 0;
-	if (i < n && (s[i] == '-' || s[i] == '+'))
-		i++;
-	if (i >= n || !is_digit(s[i]))
-		return 0;
-	for (i++; i < n && (is_digit(s[i]) || s[i] == '_'); i++)
-		;
-	int groups = 0;
-	while (i < n && s[i] == ':') {
-		i++;
-		/* [0-5]?[0-9] */
-		if (i + 1 < n && s[i] >= '0' && s[i] <= '5' && is_digit(s[i + 1]))
-			i += 2;
-		else if (i < n && is_digit(s[i]))
-			i++;
-		else
-			return 0;
-		groups++;
-	}
-	if (!groups)
-		return 0;
-	if (i < n && s[i] == '.')
-		for (i++; i < n && (is_digit(s[i]) || s[i] == '_'); i++)
-			;
-	return i == n;
-}
-
-static int is_old_bool(const char *s, size_t n)
-{
-	static const char *const w1[] = { "y", "Y", "n", "N" };
-	static const char *const w2[] = { "on", "On", "ON", "no", "No", "NO" };
-	static const char *const w3[] = { "yes", "Yes", "YES", "off", "Off", "OFF" };
-	switch (n) {
-	case 1: return one_of(s, n, w1, ARRAY_SIZE(w1));
-	case 2: return one_of(s, n, w2, ARRAY_SIZE(w2));
-	case 3: return one_of(s, n, w3, ARRAY_SIZE(w3));
-	}
-	return 0;
 }
 
 /* ==== the emitter (emitterc.go, block context only) ==== */
@@ -558,8 +317,6 @@ static void analyze(struct scalar *sc)
 #define B_IND   0x04u /* an indicator when first */
 #define B_INDWS 0x08u /* an indicator when first and alone or before a space */
 #define B_HINT  0x10u /* first, it may make the text read back as a non-string */
-#define B_NUM   0x20u /* may be part of a number or a timestamp */
-#define B_WORD  0x40u /* first, the text may be a word such as true or null */
 
 static unsigned char byte_class[256];
 
@@ -575,38 +332,8 @@ static void byte_class_init(void)
 		byte_class[(unsigned char)*p] |= B_INDWS;
 	for (const char *p = "+-0123456789.yYnNtTfFoO~"; *p; p++)
 		byte_class[(unsigned char)*p] |= B_HINT;
-	for (const char *p = "yYnNtTfFoO~"; *p; p++)
-		byte_class[(unsigned char)*p] |= B_WORD;
-	for (const char *p = "0123456789abcdefABCDEFxXoO_+-.:,TtZ "; *p; p++)
-		byte_class[(unsigned char)*p] |= B_NUM;
 	byte_class[':'] |= B_CHECK;
 	byte_class['#'] |= B_CHECK;
-}
-
-/* Simple text starting with a B_HINT byte: does it read back as this
- * string when written plain (encode.go stringv)? */
-static int plain_reads_back(const char *s, size_t n)
-{
-	if (byte_class[(unsigned char)s[0]] & B_WORD)
-		/* no NUL in it: only resolve.go's words read back otherwise */
-		return !is_special_word(s, n) && !is_old_bool(s, n);
-	if ((is_digit(s[0]) || s[0] == '+' || s[0] == '-') && !is_special_word(s, n)) {
-		/* a byte that no number or timestamp holds (-.inf aside): a
-		 * string (nor is it a base 60 float, and no old bool starts so) */
-		int digits = 1;
-		size_t dots = 0;
-		for (size_t i = 0; i < n; i++) {
-			if (!(byte_class[(unsigned char)s[i]] & B_NUM))
-				return 1;
-			dots += s[i] == '.';
-			digits &= is_digit(s[i]) || s[i] == '.';
-		}
-		/* digits with at most one '.' between them: a number (the float
-		 * reading takes what the int ones refuse) */
-		if (digits && dots <= 1 && is_digit(s[0]) && is_digit(s[n - 1]) && n < 300)
-			return 0;
-	}
-	return resolves_to_string(s, n) && !is_base60_float(s, n) && !is_old_bool(s, n);
 }
 
 /*
@@ -667,7 +394,7 @@ static int simple_style(const char *s, size_t n)
 	if (n >= 3 && ((v[0] == '-' && v[1] == '-' && v[2] == '-') ||
 		       (v[0] == '.' && v[1] == '.' && v[2] == '.')))
 		block_ind = 1;
-	if ((first & B_HINT) && !plain_reads_back(s, n))
+	if ((first & B_HINT) && !goyaml_plain_keeps_string(s, n))
 		return STYLE_DOUBLE;
 	if (block_ind || v[0] == ' ' || v[n - 1] == ' ')
 		return STYLE_SINGLE;
@@ -719,7 +446,7 @@ static void scalar_from_string(struct scalar *sc, const char *s, size_t n)
 		sc->v = (const unsigned char *)s;
 		sc->n = n;
 	} else {
-		plain_ok = resolves_to_string(s, n) && !is_base60_float(s, n) && !is_old_bool(s, n);
+		plain_ok = goyaml_plain_keeps_string(s, n);
 	}
 	if (memchr(s, '\n', n))
 		sc->style = STYLE_LITERAL;
