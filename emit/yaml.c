@@ -7,6 +7,7 @@
  * as yaml.v3 keeps it, so odd strings lay out the same way.
  */
 #include "emit/yaml.h"
+#include "base/crypto.h"
 #include "base/utf8.h"
 #include "emit/shape.h"
 #include "base/node.h"
@@ -401,28 +402,18 @@ static int simple_style(const char *s, size_t n)
 	return STYLE_PLAIN;
 }
 
-/* encodeBase64: 70-character lines, each ended by \n when there are several */
+/*
+ * encodeBase64: 70-character lines, each ended by \n when there are
+ * several. (libcrypto is opened here at first use: invalid UTF-8 is rare.)
+ */
 static char *base64_lines(const unsigned char *s, size_t n, size_t *outlen)
 {
-	static const char tbl[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t enc = (n + 2) / 3 * 4, lines = enc / 70 + 1;
-	char *in = xmalloc(enc + 1), *out = xmalloc(enc + lines + 1);
-	size_t k = 0;
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t x = (uint32_t)s[i] << 16;
-		if (i + 1 < n)
-			x |= (uint32_t)s[i + 1] << 8;
-		if (i + 2 < n)
-			x |= s[i + 2];
-		in[k++] = tbl[(x >> 18) & 63];
-		in[k++] = tbl[(x >> 12) & 63];
-		in[k++] = i + 1 < n ? tbl[(x >> 6) & 63] : '=';
-		in[k++] = i + 2 < n ? tbl[x & 63] : '=';
-	}
-	k = 0;
-	for (size_t i = 0; i < enc; i += 70) {
-		size_t j = i + 70 < enc ? i + 70 : enc;
+	enum { LINE = 70 };
+	char *in = xmalloc(CRYPTO_BASE64_LEN(n));
+	size_t enc = crypto_base64(in, s, n), lines = enc / LINE + 1, k = 0;
+	char *out = xmalloc(enc + lines + 1);
+	for (size_t i = 0; i < enc; i += LINE) {
+		size_t j = i + LINE < enc ? i + LINE : enc;
 		memcpy(out + k, in + i, j - i);
 		k += j - i;
 		if (lines > 1)
