@@ -306,9 +306,7 @@ struct walk {
 
 static const char *walk_path(struct walk *w)
 {
-	sbuf_reset(&w->path);
-	path_steps_render(&w->path, &w->steps, w->steps.n);
-	return w->path.buf;
+	return path_steps_spell(&w->path, &w->steps);
 }
 
 /* The value for a message (only then: most casts succeed). */
