@@ -936,8 +936,6 @@ static int write_item(struct emitter *e, const char *text, size_t len)
 static void emit_complex(struct emitter *e, const struct node *n, const struct shape *shape,
 			 enum ctx ctx);
 
-#define PREFETCH_FROM 64
-
 static void emit_map(struct emitter *e, const struct node *map, const struct shape *shape,
 		     enum ctx ctx)
 {
@@ -945,17 +943,9 @@ static void emit_map(struct emitter *e, const struct node *map, const struct sha
 	struct shape_item *order =
 		map->map.n <= SHAPE_SMALL_ORDER ? small : xmalloc(map->map.n * sizeof(*order));
 	shape_order(order, shape, map);
-	/* the values lie apart from the entries, cold in large documents:
-	 * ask for them all at once rather than miss on each in turn */
-	if (map->map.n < PREFETCH_FROM)
-		for (size_t i = 0; i < map->map.n; i++)
-			__builtin_prefetch(map->map.v[i].val);
 	int saved = e->indent;
 	increase_indent(e, 0, ctx);
 	for (size_t i = 0; i < map->map.n; i++) {
-		/* big maps (services) have big values: start fetching the next one */
-		if (map->map.n >= PREFETCH_FROM && i + 2 < map->map.n)
-			node_prefetch(order[i + 2].e->val);
 		const struct key_memo *m = key_memo(e, order[i].e->key);
 		const struct node *val = order[i].e->val;
 		char digits[SHAPE_INT_DIGITS];
@@ -988,8 +978,6 @@ static void emit_seq(struct emitter *e, const struct node *seq, const struct sha
 	const struct shape *item = shape_child(shape, NULL);
 	int saved = e->indent;
 	increase_indent(e, 0, ctx);
-	for (size_t i = 0; i < seq->seq.n; i++) /* as in emit_map() */
-		__builtin_prefetch(seq->seq.v[i]);
 	for (size_t i = 0; i < seq->seq.n; i++) {
 		const struct node *n = seq->seq.v[i];
 		char digits[SHAPE_INT_DIGITS];
