@@ -77,16 +77,6 @@ struct key_memo {
 	char line[16]; /* a short plain key and ": ", copied whole (see write_key_value()) */
 };
 
-/*
- * The same for string values: the loader shares short texts within a file,
- * so values that repeat (modes, policies, durations) mostly have one address.
- */
-struct text_memo {
-	const char *text;
-	uint32_t len;
-	int style;
-};
-
 #define BUF_SIZE 65536 /* text goes out to the sbuf or file this much at a time */
 
 struct emitter {
@@ -101,7 +91,6 @@ struct emitter {
 	int whitespace; /* the last character written was white space */
 	int indention;  /* only indentation on this line so far */
 	struct key_memo memo[KEY_MEMO];
-	struct text_memo texts[KEY_MEMO];
 };
 
 static void sink(struct emitter *e, const void *p, size_t n)
@@ -808,25 +797,13 @@ static void emit_key(struct emitter *e, const struct key_memo *m)
 	free(sc.owned);
 }
 
-/* simple_style() of a string value's text, remembered by address */
-static inline int text_style(struct emitter *e, const struct node *n)
-{
-	struct text_memo *m = &e->texts[memo_slot(n->s.text)];
-	if (m->text != n->s.text || m->len != n->len || !m->text) {
-		m->text = n->s.text;
-		m->len = n->len;
-		m->style = simple_style(n->s.text, n->len);
-	}
-	return m->style;
-}
-
 /*
  * A scalar written as simple text: its style, with its text and length
  * (integers formatted into digits); -1 for anything else. Null, booleans
  * and integers are plain text that reads back as itself.
  */
-static inline int scalar_text(struct emitter *e, const struct node *n, const struct shape *shape,
-		       char digits[SHAPE_INT_DIGITS], const char **text, size_t *len)
+static inline int scalar_text(const struct node *n, const struct shape *shape,
+			      char digits[SHAPE_INT_DIGITS], const char **text, size_t *len)
 {
 	switch (n->kind) {
 	case NODE_NULL:
@@ -845,7 +822,7 @@ static inline int scalar_text(struct emitter *e, const struct node *n, const str
 	case NODE_STR:
 		*text = n->s.text;
 		*len = n->len;
-		return text_style(e, n);
+		return simple_style(n->s.text, n->len);
 	default:
 		return -1;
 	}
@@ -958,7 +935,7 @@ static void emit_map(struct emitter *e, const struct node *map, const struct sha
 			continue;
 		}
 		/* the usual `key: value` line */
-		int style = scalar_text(e, val, order[i].child, digits, &text, &len);
+		int style = scalar_text(val, order[i].child, digits, &text, &len);
 		if (style == STYLE_PLAIN && write_key_value(e, m, text, len))
 			continue;
 		write_key_line(e, m);
@@ -983,7 +960,7 @@ static void emit_seq(struct emitter *e, const struct node *seq, const struct sha
 		char digits[SHAPE_INT_DIGITS];
 		const char *text;
 		size_t len;
-		int style = scalar_text(e, n, item, digits, &text, &len);
+		int style = scalar_text(n, item, digits, &text, &len);
 		if (style == STYLE_PLAIN && write_item(e, text, len))
 			continue;
 		write_indent(e);
@@ -1068,7 +1045,7 @@ static void emit_node(struct emitter *e, const struct node *n, const struct shap
 	char digits[SHAPE_INT_DIGITS];
 	const char *text;
 	size_t len;
-	int style = scalar_text(e, n, shape, digits, &text, &len);
+	int style = scalar_text(n, shape, digits, &text, &len);
 	if (style >= 0)
 		write_simple(e, text, len, style);
 	else
