@@ -63,18 +63,11 @@ struct scalar {
 	int multiline, block_plain_allowed, single_quoted_allowed, block_allowed;
 };
 
-/*
- * Keys repeat (struct field names are the same static strings every
- * time): their length and simple_style() are remembered by address for one
- * emit_yaml call, during which the tree does not change.
- */
-#define KEY_MEMO 1024 /* the hash below takes 10 bits */
-
-struct key_memo {
-	const char *key;
+/* A mapping key: its text, length and simple_style() (-1: not simple text). */
+struct key {
+	const char *s;
 	size_t n;
 	int style;
-	char line[16]; /* a short plain key and ": ", copied whole (see write_key_value()) */
 };
 
 #define BUF_SIZE 65536 /* text goes out to the sbuf or file this much at a time */
@@ -90,7 +83,6 @@ struct emitter {
 	int column;
 	int whitespace; /* the last character written was white space */
 	int indention;  /* only indentation on this line so far */
-	struct key_memo memo[KEY_MEMO];
 };
 
 static void sink(struct emitter *e, const void *p, size_t n)
@@ -752,38 +744,23 @@ static void emit_empty(struct emitter *e, char open, char close)
 	write_indicator(e, close, 0, 0, 0);
 }
 
-/* The memo slot of a text's address (Fibonacci hashing: static strings lie a few bytes apart). */
-static inline size_t memo_slot(const char *text)
+static struct key key_of(const char *text)
 {
-	return ((uint64_t)(uintptr_t)text * 0x9E3779B97F4A7C15u) >> 54; /* 10 bits: KEY_MEMO */
+	struct key k = { text, strlen(text), -1 };
+	if (k.n <= MAX_SIMPLE_KEY) /* a longer key is written as a complex key */
+		k.style = simple_style(text, k.n);
+	return k;
 }
 
-/* The memo entry of a key: its length and simple_style(). */
-static const struct key_memo *key_memo(struct emitter *e, const char *key)
+static void emit_key(struct emitter *e, const struct key *k)
 {
-	struct key_memo *m = &e->memo[memo_slot(key)];
-	if (m->key != key) {
-		m->key = key;
-		m->n = strlen(key);
-		/* a longer key is written as a complex key */
-		m->style = m->n <= MAX_SIMPLE_KEY ? simple_style(key, m->n) : -1;
-		if (m->n + 2 <= sizeof(m->line)) {
-			memcpy(m->line, key, m->n);
-			memcpy(m->line + m->n, ": ", 2);
-		}
-	}
-	return m;
-}
-
-static void emit_key(struct emitter *e, const struct key_memo *m)
-{
-	if (m->style >= 0) {
-		write_simple(e, m->key, m->n, m->style);
+	if (k->style >= 0) {
+		write_simple(e, k->s, k->n, k->style);
 		write_indicator(e, ':', 0, 0, 0);
 		return;
 	}
 	struct scalar sc;
-	scalar_from_string(&sc, m->key, m->n);
+	scalar_from_string(&sc, k->s, k->n);
 	size_t len = sc.n + (sc.tag ? 2 + strlen(sc.tag) : 0);
 	if (!sc.multiline && len <= MAX_SIMPLE_KEY) {
 		emit_scalar(e, &sc, CTX_SIMPLE_KEY);
@@ -840,7 +817,7 @@ static inline char *line_start(struct emitter *e, size_t more)
 		return NULL; /* no line break */
 	if ((size_t)indent >= sizeof(nl_spaces) - 1 || more > BUF_SIZE / 2)
 		return NULL;
-	char *p = room(e, sizeof(nl_spaces) + more + sizeof(((struct key_memo *)0)->line));
+	char *p = room(e, sizeof(nl_spaces) + more);
 	memcpy(p, nl_spaces, sizeof(nl_spaces));
 	e->column = indent;
 	return p + indent + 1;
@@ -856,42 +833,34 @@ static inline void line_end(struct emitter *e, const char *start, char *p)
 	e->indention = 0;
 }
 
-/*
- * A plain key and ": " at p, which has room for m->line more than that;
- * where the key's ':' is. (A short key's line goes in one move: what it
- * copies past the ": " is overwritten by what follows.)
- */
-static inline char *put_key(char *p, const struct key_memo *m)
+/* A plain key and ": " at p; where the key's ':' is. */
+static inline char *put_key(char *p, const struct key *k)
 {
-	if (m->n + 2 <= sizeof(m->line)) {
-		memcpy(p, m->line, sizeof(m->line));
-	} else {
-		memcpy(p, m->key, m->n);
-		memcpy(p + m->n, ": ", 2);
-	}
-	return p + m->n;
+	memcpy(p, k->s, k->n);
+	memcpy(p + k->n, ": ", 2);
+	return p + k->n;
 }
 
-/* write_indent() and a plain key with its ':' (m->style is STYLE_PLAIN) */
-static void write_key_line(struct emitter *e, const struct key_memo *m)
+/* write_indent() and a plain key with its ':' (k->style is STYLE_PLAIN) */
+static void write_key_line(struct emitter *e, const struct key *k)
 {
-	char *start = line_start(e, m->n + 2), *p = start;
+	char *start = line_start(e, k->n + 2), *p = start;
 	if (!p) {
 		write_indent(e);
-		emit_key(e, m);
+		emit_key(e, k);
 		return;
 	}
-	line_end(e, start, put_key(p, m) + 1);
+	line_end(e, start, put_key(p, k) + 1);
 }
 
 /* write_indent(), a plain key, ": " and a plain value; 0 to take the long way */
-static int write_key_value(struct emitter *e, const struct key_memo *m, const char *text,
+static int write_key_value(struct emitter *e, const struct key *k, const char *text,
 			   size_t len)
 {
-	char *start = line_start(e, m->n + 2 + len), *p = start;
+	char *start = line_start(e, k->n + 2 + len), *p = start;
 	if (!p)
 		return 0;
-	p = put_key(p, m) + 2;
+	p = put_key(p, k) + 2;
 	memcpy(p, text, len);
 	line_end(e, start, p + len);
 	return 1;
@@ -923,22 +892,22 @@ static void emit_map(struct emitter *e, const struct node *map, const struct sha
 	int saved = e->indent;
 	increase_indent(e, 0, ctx);
 	for (size_t i = 0; i < map->map.n; i++) {
-		const struct key_memo *m = key_memo(e, order[i].e->key);
+		struct key k = key_of(order[i].e->key);
 		const struct node *val = order[i].e->val;
 		char digits[SHAPE_INT_DIGITS];
 		const char *text;
 		size_t len;
-		if (m->style != STYLE_PLAIN) {
+		if (k.style != STYLE_PLAIN) {
 			write_indent(e);
-			emit_key(e, m);
+			emit_key(e, &k);
 			emit_node(e, val, order[i].child, CTX_MAP_VALUE);
 			continue;
 		}
 		/* the usual `key: value` line */
 		int style = scalar_text(val, order[i].child, digits, &text, &len);
-		if (style == STYLE_PLAIN && write_key_value(e, m, text, len))
+		if (style == STYLE_PLAIN && write_key_value(e, &k, text, len))
 			continue;
-		write_key_line(e, m);
+		write_key_line(e, &k);
 		if (style >= 0)
 			write_simple(e, text, len, style);
 		else
