@@ -319,25 +319,6 @@ static void byte_class_init(void)
 }
 
 /*
- * Whether any of the eight bytes at v is outside printable ASCII, ':' or
- * '#' (the B_OTHER and B_CHECK bytes), by the usual word-at-a-time tests
- * (exact as to whether there is such a byte, not as to which).
- */
-static inline int needs_look(const unsigned char *v)
-{
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-	uint64_t x, colon, hash;
-	memcpy(&x, v, 8);
-	colon = x ^ (ones * ':');
-	hash = x ^ (ones * '#');
-	uint64_t below = (x - ones * 0x20) & ~x;    /* a byte below 0x20 */
-	uint64_t above = (x + ones) | x;            /* a byte above 0x7E */
-	uint64_t colons = (colon - ones) & ~colon;  /* a zero byte: ':' */
-	uint64_t hashes = (hash - ones) & ~hash;    /* '#' */
-	return ((below | above | colons | hashes) & highs) != 0;
-}
-
-/*
  * The style yaml.v3 ends up writing non-empty printable ASCII text in —
  * what stringv, analyze() and emit_scalar() decide, in one pass — or -1 for
  * other text, which takes the general way.
@@ -348,16 +329,7 @@ static int simple_style(const char *s, size_t n)
 	int block_ind = 0;
 	if (!n)
 		return -1;
-	size_t i = 0;
-	/* eight bytes at a time (the last eight overlapping) while none needs
-	 * a look, then byte by byte */
-	if (n >= 8) {
-		while (i + 8 <= n && !needs_look(v + i))
-			i += 8;
-		if (i + 8 > n && (i == n || !needs_look(v + n - 8)))
-			i = n;
-	}
-	for (; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		unsigned c = byte_class[v[i]];
 		if (!(c & (B_OTHER | B_CHECK)))
 			continue;
