@@ -531,12 +531,15 @@ static void increase_indent(struct emitter *e, int flow, enum ctx ctx)
 		e->indent = BEST_INDENT * ((e->indent + BEST_INDENT) / BEST_INDENT);
 }
 
-static void write_plain(struct emitter *e, const struct scalar *sc)
+/*
+ * The text of a plain (quote 0) or single-quoted scalar (quote '\'', each
+ * one doubled): what yaml.v3's write_plain_scalar and
+ * write_single_quoted_scalar share, with no line folding (unlimited width).
+ */
+static void write_unescaped(struct emitter *e, const struct scalar *sc, char quote)
 {
 	const unsigned char *v = sc->v;
 	int breaks = 0;
-	if (sc->n && !e->whitespace)
-		put(e, ' ');
 	for (size_t i = 0; i < sc->n;) {
 		if (v[i] == ' ') {
 			write_char(e, v, &i);
@@ -548,11 +551,20 @@ static void write_plain(struct emitter *e, const struct scalar *sc)
 		} else {
 			if (breaks)
 				write_indent(e);
+			if (quote && v[i] == quote)
+				put(e, quote);
 			write_char(e, v, &i);
 			e->indention = 0;
 			breaks = 0;
 		}
 	}
+}
+
+static void write_plain(struct emitter *e, const struct scalar *sc)
+{
+	if (sc->n && !e->whitespace)
+		put(e, ' ');
+	write_unescaped(e, sc, 0);
 	if (sc->n)
 		e->whitespace = 0;
 	e->indention = 0;
@@ -560,27 +572,8 @@ static void write_plain(struct emitter *e, const struct scalar *sc)
 
 static void write_single(struct emitter *e, const struct scalar *sc)
 {
-	const unsigned char *v = sc->v;
-	int breaks = 0;
 	write_indicator(e, '\'', 1, 0, 0);
-	for (size_t i = 0; i < sc->n;) {
-		if (v[i] == ' ') {
-			write_char(e, v, &i);
-		} else if (is_break(v, i)) {
-			if (!breaks && v[i] == '\n')
-				put_break(e);
-			write_break(e, v, &i);
-			breaks = 1;
-		} else {
-			if (breaks)
-				write_indent(e);
-			if (v[i] == '\'')
-				put(e, '\'');
-			write_char(e, v, &i);
-			e->indention = 0;
-			breaks = 0;
-		}
-	}
+	write_unescaped(e, sc, '\'');
 	write_indicator(e, '\'', 0, 0, 0);
 	e->whitespace = 0;
 	e->indention = 0;
