@@ -770,80 +770,6 @@ static inline int scalar_text(const struct node *n, const struct shape *shape,
 	}
 }
 
-/*
- * The line break and indentation write_indent() would write, when it
- * would break the line: where the rest of the line (at most more bytes)
- * goes, or NULL to take the long way. line_end() ends what follows.
- */
-static inline char *line_start(struct emitter *e, size_t more)
-{
-	int indent = e->indent < 0 ? 0 : e->indent;
-	if (e->indention && (e->column < indent || (e->column == indent && e->whitespace)))
-		return NULL; /* no line break */
-	if ((size_t)indent >= sizeof(nl_spaces) - 1 || more > BUF_SIZE / 2)
-		return NULL;
-	char *p = room(e, sizeof(nl_spaces) + more);
-	memcpy(p, nl_spaces, sizeof(nl_spaces));
-	e->column = indent;
-	return p + indent + 1;
-}
-
-/* The rest of the line, from start (line_start()'s) to p: printable ASCII
- * ending in no white space */
-static inline void line_end(struct emitter *e, const char *start, char *p)
-{
-	e->column += (int)(p - start);
-	e->len = (size_t)(p - e->buf);
-	e->whitespace = 0;
-	e->indention = 0;
-}
-
-/* A plain key and ": " at p; where the key's ':' is. */
-static inline char *put_key(char *p, const struct key *k)
-{
-	memcpy(p, k->s, k->n);
-	memcpy(p + k->n, ": ", 2);
-	return p + k->n;
-}
-
-/* write_indent() and a plain key with its ':' (k->style is STYLE_PLAIN) */
-static void write_key_line(struct emitter *e, const struct key *k)
-{
-	char *start = line_start(e, k->n + 2), *p = start;
-	if (!p) {
-		write_indent(e);
-		emit_key(e, k);
-		return;
-	}
-	line_end(e, start, put_key(p, k) + 1);
-}
-
-/* write_indent(), a plain key, ": " and a plain value; 0 to take the long way */
-static int write_key_value(struct emitter *e, const struct key *k, const char *text,
-			   size_t len)
-{
-	char *start = line_start(e, k->n + 2 + len), *p = start;
-	if (!p)
-		return 0;
-	p = put_key(p, k) + 2;
-	memcpy(p, text, len);
-	line_end(e, start, p + len);
-	return 1;
-}
-
-/* write_indent(), "- " and a plain item; 0 to take the long way */
-static int write_item(struct emitter *e, const char *text, size_t len)
-{
-	char *start = line_start(e, 2 + len), *p = start;
-	if (!p)
-		return 0;
-	*p++ = '-';
-	*p++ = ' ';
-	memcpy(p, text, len);
-	line_end(e, start, p + len);
-	return 1;
-}
-
 static void emit_complex(struct emitter *e, const struct node *n, const struct shape *shape,
 			 enum ctx ctx);
 
@@ -858,25 +784,9 @@ static void emit_map(struct emitter *e, const struct node *map, const struct sha
 	increase_indent(e, 0, ctx);
 	for (size_t i = 0; i < map->map.n; i++) {
 		struct key k = key_of(order[i].e->key);
-		const struct node *val = order[i].e->val;
-		char digits[SHAPE_INT_DIGITS];
-		const char *text;
-		size_t len;
-		if (k.style != STYLE_PLAIN) {
-			write_indent(e);
-			emit_key(e, &k);
-			emit_node(e, val, order[i].child, CTX_MAP_VALUE);
-			continue;
-		}
-		/* the usual `key: value` line */
-		int style = scalar_text(val, order[i].child, digits, &text, &len);
-		if (style == STYLE_PLAIN && write_key_value(e, &k, text, len))
-			continue;
-		write_key_line(e, &k);
-		if (style >= 0)
-			write_simple(e, text, len, style);
-		else
-			emit_complex(e, val, order[i].child, CTX_MAP_VALUE);
+		write_indent(e);
+		emit_key(e, &k);
+		emit_node(e, order[i].e->val, order[i].child, CTX_MAP_VALUE);
 	}
 	e->indent = saved;
 	if (order != small)
@@ -890,19 +800,9 @@ static void emit_seq(struct emitter *e, const struct node *seq, const struct sha
 	int saved = e->indent;
 	increase_indent(e, 0, ctx);
 	for (size_t i = 0; i < seq->seq.n; i++) {
-		const struct node *n = seq->seq.v[i];
-		char digits[SHAPE_INT_DIGITS];
-		const char *text;
-		size_t len;
-		int style = scalar_text(n, item, digits, &text, &len);
-		if (style == STYLE_PLAIN && write_item(e, text, len))
-			continue;
 		write_indent(e);
 		write_indicator(e, '-', 1, 0, 1);
-		if (style >= 0)
-			write_simple(e, text, len, style);
-		else
-			emit_complex(e, n, item, CTX_SEQ_ITEM);
+		emit_node(e, seq->seq.v[i], item, CTX_SEQ_ITEM);
 	}
 	e->indent = saved;
 }
