@@ -429,27 +429,16 @@ static void put_ascii(struct emitter *e, const void *s, size_t n)
 	e->column += (int)n;
 }
 
-/* A line break and indentation, copied whole: what follows overwrites the rest. */
-static const char nl_spaces[] = "\n                                "
-				"                                               ";
-
+/* yaml_emitter_write_indent: a line break unless the line holds only the indentation so far */
 static void write_indent(struct emitter *e)
 {
+	static const char spaces[] = "                                ";
 	int indent = e->indent < 0 ? 0 : e->indent;
-	if (!e->indention || e->column > indent || (e->column == indent && !e->whitespace)) {
-		if ((size_t)indent < sizeof(nl_spaces) - 1) {
-			memcpy(room(e, sizeof(nl_spaces)), nl_spaces, sizeof(nl_spaces));
-			e->len += (size_t)indent + 1;
-			e->column = indent;
-		} else {
-			put(e, '\n');
-			e->column = 0;
-		}
-		e->indention = 1;
-	}
+	if (!e->indention || e->column > indent || (e->column == indent && !e->whitespace))
+		put_break(e);
 	while (e->column < indent) {
 		size_t k = (size_t)(indent - e->column);
-		put_ascii(e, nl_spaces + 1, k < sizeof(nl_spaces) - 2 ? k : sizeof(nl_spaces) - 2);
+		put_ascii(e, spaces, k < sizeof(spaces) - 1 ? k : sizeof(spaces) - 1);
 	}
 	e->whitespace = 1;
 }
