@@ -138,18 +138,11 @@ static inline void out_bytes(struct emitter *e, const void *p, size_t n)
 	e->len += n;
 }
 
-/* Room for n more bytes (n <= BUF_SIZE), to write at e->buf + e->len. */
-static inline char *room(struct emitter *e, size_t n)
-{
-	if (n > BUF_SIZE - e->len)
-		flush(e);
-	return e->buf + e->len;
-}
-
 static inline void put(struct emitter *e, char c)
 {
-	*room(e, 1) = c;
-	e->len++;
+	if (e->len == BUF_SIZE)
+		flush(e);
+	e->buf[e->len++] = c;
 	e->column++;
 }
 
@@ -473,20 +466,6 @@ static void put_escaped(struct emitter *e, const char *v, size_t n, char esc1, c
  * and write_double do with it. */
 static void write_simple(struct emitter *e, const char *v, size_t n, int style)
 {
-	if (style == STYLE_PLAIN && n < BUF_SIZE) {
-		/* the common case in one copy */
-		char *p = room(e, n + 1);
-		if (!e->whitespace) {
-			*p++ = ' ';
-			e->column++;
-		}
-		memcpy(p, v, n);
-		e->len = (size_t)(p + n - e->buf);
-		e->column += (int)n;
-		e->whitespace = 0;
-		e->indention = 0;
-		return;
-	}
 	if (!e->whitespace)
 		put(e, ' ');
 	switch (style) {
