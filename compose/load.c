@@ -81,36 +81,25 @@ done:
 
 void load_resolve_plain(struct arena *a, struct node *n)
 {
+	static const enum node_kind kinds[] = {
+		[GOYAML_STR] = NODE_STR,     [GOYAML_NULL] = NODE_NULL, [GOYAML_BOOL] = NODE_BOOL,
+		[GOYAML_INT] = NODE_INT,     [GOYAML_UINT] = NODE_INT,  [GOYAML_FLOAT] = NODE_FLOAT,
+		[GOYAML_TIMESTAMP] = NODE_TIME,
+	};
 	struct goyaml_value v;
 	(void)a;
 	goyaml_resolve(&v, n->s.text, n->len);
-	switch (v.tag) {
-	case GOYAML_STR:
-		return;
-	case GOYAML_NULL:
-		n->kind = NODE_NULL;
-		return;
-	case GOYAML_BOOL:
-		n->kind = NODE_BOOL;
+	n->kind = kinds[v.tag];
+	if (v.tag == GOYAML_BOOL)
 		n->s.v.b = v.v.b;
-		return;
-	case GOYAML_INT:
-		n->kind = NODE_INT;
+	else if (v.tag == GOYAML_INT)
 		n->s.v.i = v.v.i;
-		return;
-	case GOYAML_UINT:
-		n->kind = NODE_INT;
-		n->flags |= NODE_UNSIGNED;
+	else if (v.tag == GOYAML_UINT)
 		n->s.v.u = v.v.u;
-		return;
-	case GOYAML_FLOAT:
-		n->kind = NODE_FLOAT;
+	else if (v.tag == GOYAML_FLOAT)
 		n->s.v.f = v.v.f;
-		return;
-	case GOYAML_TIMESTAMP:
-		n->kind = NODE_TIME;
-		return;
-	}
+	if (v.tag == GOYAML_UINT)
+		n->flags |= NODE_UNSIGNED;
 }
 
 /* ==== the event walk ==== */
