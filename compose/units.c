@@ -354,31 +354,17 @@ int units_shlex_split(struct arena *a, const char *s, size_t len,
 		int emit = 0;
 		switch (st) {
 		case SH_START:
-			if (eof || shlex_space(c))
-				break;
-			if (c == '"')
-				st = SH_DQUOTE;
-			else if (c == '\'')
-				st = SH_SQUOTE;
-			else if (c == '\\')
-				st = SH_ESC;
-			else if (c == '#')
-				st = SH_COMMENT;
-			else {
-				word[wl++] = c;
-				st = SH_WORD;
-			}
-			break;
 		case SH_WORD:
-			if (eof || shlex_space(c))
-				emit = 1;
-			else if (c == '"')
-				st = SH_DQUOTE;
-			else if (c == '\'')
-				st = SH_SQUOTE;
-			else if (c == '\\')
-				st = SH_ESC;
-			else
+			if (eof || shlex_space(c)) {
+				emit = st == SH_WORD;
+				break;
+			}
+			if (st == SH_START && c == '#') {
+				st = SH_COMMENT;
+				break;
+			}
+			st = c == '"' ? SH_DQUOTE : c == '\'' ? SH_SQUOTE : c == '\\' ? SH_ESC : SH_WORD;
+			if (st == SH_WORD)
 				word[wl++] = c;
 			break;
 		case SH_ESC:
@@ -392,26 +378,16 @@ int units_shlex_split(struct arena *a, const char *s, size_t len,
 			st = st == SH_ESC ? SH_WORD : SH_DQUOTE;
 			break;
 		case SH_DQUOTE:
-			if (eof) {
-				*err = "EOF found when expecting closing quote";
-				rc = -1;
-				goto done;
-			}
-			if (c == '"')
-				st = SH_WORD;
-			else if (c == '\\')
-				st = SH_ESC_QUOTED;
-			else
-				word[wl++] = c;
-			break;
 		case SH_SQUOTE:
 			if (eof) {
 				*err = "EOF found when expecting closing quote";
 				rc = -1;
 				goto done;
 			}
-			if (c == '\'')
+			if (c == (st == SH_DQUOTE ? '"' : '\''))
 				st = SH_WORD;
+			else if (c == '\\' && st == SH_DQUOTE) /* '...' knows no escapes */
+				st = SH_ESC_QUOTED;
 			else
 				word[wl++] = c;
 			break;
