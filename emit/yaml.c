@@ -1,8 +1,10 @@
 /*
  * The YAML printer: a small port of the parts of yaml.v3 that docker's
  * `stack config` output goes through — the encoder's choice of scalar style
- * (encode.go stringv, resolve.go) and the emitter's block-style layout and
- * scalar writers (emitterc.go), with indent 2 and unlimited line width.
+ * (encode.go stringv; whether plain text reads back as itself is
+ * compose/gocompat.h's goyaml_plain_keeps_string) and the emitter's
+ * block-style layout and scalar writers (emitterc.go), with indent 2 and
+ * unlimited line width.
  * The emitter state (indent, column, whitespace, indention) is kept exactly
  * as yaml.v3 keeps it, so odd strings lay out the same way.
  */
@@ -17,7 +19,6 @@
 #include "compose/ytime.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
