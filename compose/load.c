@@ -153,6 +153,8 @@ struct loader {
 	struct anchor *anchors;
 	size_t nanchors, anchors_alloc;
 	size_t alias_nodes;
+	/* where the value being read goes: a step per pending key and per open list */
+	struct path_steps path;
 	int had_error; /* recoverable errors (duplicate keys): keep going, fail at the end */
 	struct node *root;
 };
@@ -332,6 +334,7 @@ static void frame_push_item(struct loader *l, struct frame *f, struct node *item
 	ALLOC_GROW(l->items, l->nitems + 1, l->items_alloc);
 	l->items[l->nitems++] = item;
 	f->node->seq.n++;
+	l->path.v[l->path.n - 1].index = f->node->seq.n; /* the list's step: its next item */
 }
 
 static void frame_add_entry(struct loader *l, struct frame *f, const char *key,
@@ -383,25 +386,28 @@ static void free_frame(struct frame *f)
 static const char *stack_path(struct loader *l)
 {
 	struct sbuf path = SBUF_INIT;
-	for (size_t i = 0; i < l->depth; i++) {
-		struct frame *f = &l->stack[i];
-		if (f->node->kind == NODE_MAP && f->have_key)
-			path_push_key(&path, f->key);
-		else if (f->node->kind == NODE_SEQ)
-			path_push_index(&path, f->node->seq.n);
-	}
+	path_steps_render(&path, &l->path, l->path.n);
 	const char *s = arena_strndup(&l->run->arena, path.buf, path.len);
 	sbuf_release(&path);
 	return s;
 }
 
 /* The pending key of a map: k's text (in the arena, and never changed). */
-static void set_key(struct frame *f, const struct node *k, unsigned keyflags)
+static void set_key(struct loader *l, struct frame *f, const struct node *k, unsigned keyflags)
 {
 	f->have_key = 1;
 	f->key = k->s.text;
 	f->keypos = k->pos;
 	f->keyflags = keyflags;
+	path_steps_key(&l->path, f->key);
+}
+
+/* The map's pending key has its value (or was refused). */
+static void clear_key(struct loader *l, struct frame *f)
+{
+	f->key = NULL;
+	f->have_key = 0;
+	path_steps_pop(&l->path, l->path.n - 1);
 }
 
 /* Attach a finished node to the open parent (or make it the root). */
@@ -423,7 +429,7 @@ static int attach(struct loader *l, struct node *n, int is_key_scalar, unsigned 
 				   "mapping keys must be scalars, not a %s", node_kind_name(n->kind));
 			return -1;
 		}
-		set_key(f, n, keyflags);
+		set_key(l, f, n, keyflags);
 		return 0;
 	}
 	/* a value */
@@ -450,15 +456,13 @@ static int attach(struct loader *l, struct node *n, int is_key_scalar, unsigned 
 				 "duplicate key %s",
 				 diag_repr(&l->run->diag, f->key, strlen(f->key)));
 			diag_note(&l->run->diag, dup->keypos, "first defined here");
-			f->key = NULL;
-			f->have_key = 0;
+			clear_key(l, f);
 			l->had_error = 1;
 			return 0;
 		}
 		frame_add_entry(l, f, f->key, f->keypos, f->keyflags, n);
 	}
-	f->key = NULL;
-	f->have_key = 0;
+	clear_key(l, f);
 	return 0;
 }
 
@@ -512,6 +516,8 @@ static int push_frame(struct loader *l, struct node *n, const unsigned char *anc
 	f->node = n;
 	f->base = n->kind == NODE_SEQ ? l->nitems : l->nents;
 	f->anchors_at = l->nanchors;
+	if (n->kind == NODE_SEQ)
+		path_steps_index(&l->path, 0);
 	if (anchor) {
 		f->anchor = xstrdup((const char *)anchor);
 		/* visible (as open) to catch recursive aliases */
@@ -662,7 +668,7 @@ int load_yaml(struct node **out, struct run *run, uint32_t src)
 				/* a plain key needs no node of its own */
 				struct node key;
 				scalar_init(&l, &key, &ev);
-				set_key(top, &key, scalar_keyflags(&key));
+				set_key(&l, top, &key, scalar_keyflags(&key));
 				break;
 			}
 			n = arena_alloc(&run->arena, sizeof(*n));
@@ -726,6 +732,8 @@ int load_yaml(struct node **out, struct run *run, uint32_t src)
 			}
 			free_frame(f);
 			l.depth--;
+			if (n->kind == NODE_SEQ)
+				path_steps_pop(&l.path, l.path.n - 1);
 			if (!failed)
 				failed = attach(&l, n, 0, NODE_KEY_NONSTR);
 			break;
@@ -754,6 +762,7 @@ out:
 		free(l.anchors[i].name);
 	free(l.anchors);
 	free(l.texts);
+	path_steps_release(&l.path);
 	yaml_parser_delete(&parser);
 	return ret;
 }
