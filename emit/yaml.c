@@ -244,29 +244,20 @@ static void analyze(struct scalar *sc)
 			tabs = 1;
 		else if (!is_printable(v, i))
 			special = 1;
-		if (v[i] == ' ') {
-			if (i == 0)
-				leading_space = 1;
-			if (i + w == n)
-				trailing_space = 1;
-			if (prev_break)
-				break_space = 1;
-			prev_space = 1;
-			prev_break = 0;
-		} else if (is_break(v, i)) {
-			line_breaks = 1;
-			if (i == 0)
-				leading_break = 1;
-			if (i + w == n)
-				trailing_break = 1;
-			if (prev_space)
-				space_break = 1;
-			prev_space = 0;
-			prev_break = 1;
-		} else {
-			prev_space = 0;
-			prev_break = 0;
+		int space = v[i] == ' ', brk = !space && is_break(v, i);
+		if (i == 0) {
+			leading_space |= space;
+			leading_break |= brk;
 		}
+		if (i + w == n) {
+			trailing_space |= space;
+			trailing_break |= brk;
+		}
+		break_space |= space && prev_break;
+		space_break |= brk && prev_space;
+		line_breaks |= brk;
+		prev_space = space;
+		prev_break = brk;
 		preceded_by_ws = is_blankz(v, i, n);
 	}
 	sc->multiline = line_breaks;
