@@ -282,11 +282,11 @@ static char resolve_hint(const char *s, size_t n)
 	return 0;
 }
 
-/* Is s[0..n) one of the words of list (NULL-terminated)? */
+/* Is s[0..n) one of the words of list (NULL-terminated, none empty)? */
 static int word_in(const char *s, size_t n, const char *const *list)
 {
-	for (; *list; list++)
-		if (strlen(*list) == n && !memcmp(*list, s, n))
+	for (; n && *list; list++) /* the first byte rules most out */
+		if ((*list)[0] == s[0] && strlen(*list) == n && !memcmp(*list, s, n))
 			return 1;
 	return 0;
 }
@@ -427,13 +427,8 @@ void goyaml_resolve(struct goyaml_value *out, const char *s, size_t n)
 static int is_old_bool(const char *s, size_t n)
 {
 	static const char *const words[] = { "y", "Y", "yes", "Yes", "YES", "on", "On", "ON",
-					     "n", "N", "no", "No", "NO", "off", "Off", "OFF" };
-	if (n > 3)
-		return 0;
-	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
-		if (words[i][0] == s[0] && strlen(words[i]) == n && !memcmp(words[i], s, n))
-			return 1;
-	return 0;
+					     "n", "N", "no", "No", "NO", "off", "Off", "OFF", NULL };
+	return n <= 3 && word_in(s, n, words);
 }
 
 /* isBase60Float: ^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$ */
