@@ -61,9 +61,7 @@ static void report(struct rctx *c, enum diag_severity sev, const char *rule, str
 	if (vasprintf(&msg, fmt, ap) < 0)
 		die("out of memory");
 	va_end(ap);
-	sbuf_reset(&c->path);
-	path_steps_render(&c->path, &c->steps, c->steps.n);
-	diag_add(&c->run->diag, sev, rule, pos, c->path.buf, "%s", msg);
+	diag_add(&c->run->diag, sev, rule, pos, path_steps_spell(&c->path, &c->steps), "%s", msg);
 	free(msg);
 	if (sev == DIAG_ERROR)
 		c->failed = 1;
@@ -81,23 +79,20 @@ static const char *repr_path(struct rctx *c, const char *s)
 	return diag_repr_all(&c->run->diag, s, strlen(s));
 }
 
+/* The walk's path: push a step (returning the mark to pop back to). */
 static size_t push(struct rctx *c, const char *key)
 {
-	size_t mark = c->steps.n;
-	path_steps_key(&c->steps, key);
-	return mark;
+	return path_steps_key(&c->steps, key);
 }
 
 static size_t push_index(struct rctx *c, size_t i)
 {
-	size_t mark = c->steps.n;
-	path_steps_index(&c->steps, i);
-	return mark;
+	return path_steps_index(&c->steps, i);
 }
 
 static void pop(struct rctx *c, size_t mark)
 {
-	c->steps.n = mark;
+	path_steps_pop(&c->steps, mark);
 }
 
 static const struct node *get(const struct node *map, const char *key)
@@ -544,8 +539,7 @@ static void check_port_conflicts(struct rctx *c)
 			push(c, u->service);
 			push(c, "ports");
 			push_index(c, u->index);
-			sbuf_reset(&c->path);
-			path_steps_render(&c->path, &c->steps, c->steps.n);
+			path_steps_spell(&c->path, &c->steps);
 			c->steps.n = 0;
 			diag_add(&c->run->diag, DIAG_ERROR, "swarm.port-conflict", u->node->pos, c->path.buf,
 				 "port %lu/%s is already published by %s%s", u->published, u->proto,

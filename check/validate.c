@@ -233,58 +233,20 @@ struct verr {
 	char *note;
 };
 
-struct step {
-	const char *key; /* NULL: list index */
-	size_t index;
-};
-
 struct vctx {
 	struct run *run;
 	int minor;
-	struct step *steps;
-	size_t nsteps, steps_alloc;
+	struct path_steps steps; /* where we are: spelled out only for an error (most nodes have none) */
 	struct verr *errs;
 	size_t nerrs, errs_alloc;
 };
-
-/* Paths are kept as steps and only spelled out for an error: most nodes have none. */
-__attribute__((noinline)) static void grow_steps(struct vctx *c)
-{
-	ALLOC_GROW(c->steps, c->nsteps + 1, c->steps_alloc);
-}
-
-static inline void push_key(struct vctx *c, const char *key, size_t *mark)
-{
-	*mark = c->nsteps;
-	if (c->nsteps == c->steps_alloc)
-		grow_steps(c);
-	c->steps[c->nsteps++] = (struct step){ key, 0 };
-}
-
-static inline void push_index(struct vctx *c, size_t i, size_t *mark)
-{
-	*mark = c->nsteps;
-	if (c->nsteps == c->steps_alloc)
-		grow_steps(c);
-	c->steps[c->nsteps++] = (struct step){ NULL, i };
-}
-
-static void pop(struct vctx *c, size_t mark)
-{
-	c->nsteps = mark;
-}
 
 /* Record an error at the path of the first nsteps steps; takes msg's buffer. */
 static struct verr *add_err_at(struct vctx *c, const char *rule, struct pos pos, size_t nsteps,
 			       struct sbuf *msg)
 {
 	struct sbuf path = SBUF_INIT;
-	for (size_t i = 0; i < nsteps; i++) {
-		if (c->steps[i].key)
-			path_push_key(&path, c->steps[i].key);
-		else
-			path_push_index(&path, c->steps[i].index);
-	}
+	path_steps_render(&path, &c->steps, nsteps);
 	ALLOC_GROW(c->errs, c->nerrs + 1, c->errs_alloc);
 	struct verr *e = &c->errs[c->nerrs++];
 	memset(e, 0, sizeof(*e));
@@ -297,7 +259,7 @@ static struct verr *add_err_at(struct vctx *c, const char *rule, struct pos pos,
 
 static struct verr *add_err(struct vctx *c, const char *rule, struct pos pos, struct sbuf *msg)
 {
-	return add_err_at(c, rule, pos, c->nsteps, msg);
+	return add_err_at(c, rule, pos, c->steps.n, msg);
 }
 
 static void free_errs(struct verr *v, size_t n)
@@ -447,18 +409,18 @@ static void keys_deep(struct vctx *c, const struct node *n)
 	size_t mark;
 	if (n->kind == NODE_SEQ) {
 		for (size_t i = 0; i < n->seq.n; i++) {
-			push_index(c, i, &mark);
+			mark = path_steps_index(&c->steps, i);
 			check_keys_deep(c, n->seq.v[i]);
-			pop(c, mark);
+			path_steps_pop(&c->steps, mark);
 		}
 	} else if (n->kind == NODE_MAP) {
 		for (size_t i = 0; i < n->map.n; i++) {
 			const struct node_entry *e = &n->map.v[i];
-			push_key(c, e->key, &mark);
+			mark = path_steps_key(&c->steps, e->key);
 			if (e->keyflags & NODE_KEY_NONSTR)
 				key_type_error(c, e, mark);
 			check_keys_deep(c, e->val);
-			pop(c, mark);
+			path_steps_pop(&c->steps, mark);
 		}
 	}
 }
@@ -531,7 +493,7 @@ static const snode *pick(const snode *s, unsigned want)
 	return s->nchoice ? NULL : s;
 }
 
-static const snode *lookup(const snode *s, const struct step *steps, size_t n)
+static const snode *lookup(const snode *s, const struct path_step *steps, size_t n)
 {
 	for (size_t i = 0; s && i < n; i++) {
 		s = pick(s, steps[i].key ? T_OBJECT : T_ARRAY);
@@ -554,7 +516,7 @@ static const snode *lookup(const snode *s, const struct step *steps, size_t n)
 static int newer_version_with(struct vctx *c, const char *key)
 {
 	for (int m = c->minor + 1; m < NVERSIONS; m++) {
-		const snode *o = lookup(schema_root(m), c->steps, c->nsteps - 1);
+		const snode *o = lookup(schema_root(m), c->steps.v, c->steps.n - 1);
 		if (!o)
 			continue;
 		if (find_prop(o, key))
@@ -623,12 +585,11 @@ static void validate_map(struct vctx *c, const struct node *n, const snode *s)
 		}
 	for (size_t i = 0; i < n->map.n; i++) {
 		const struct node_entry *e = &n->map.v[i];
-		size_t mark;
-		push_key(c, e->key, &mark);
+		size_t mark = path_steps_key(&c->steps, e->key);
 		if (e->keyflags & NODE_KEY_NONSTR) {
 			key_type_error(c, e, mark);
 			check_keys_deep(c, e->val);
-			pop(c, mark);
+			path_steps_pop(&c->steps, mark);
 			continue;
 		}
 		int matched = 0;
@@ -648,7 +609,7 @@ static void validate_map(struct vctx *c, const struct node *n, const snode *s)
 			else
 				check_keys_deep(c, e->val);
 		}
-		pop(c, mark);
+		path_steps_pop(&c->steps, mark);
 	}
 }
 
@@ -819,11 +780,11 @@ static void check_unique(struct vctx *c, const struct node *n)
 				sb_put(&m, item->s.text, item->len);
 		}
 		sb_printf(&m, " (same as item %zu; items must be unique)", v[first].index);
-		push_index(c, v[i].index, &mark);
+		mark = path_steps_index(&c->steps, v[i].index);
 		struct verr *e = add_err(c, "schema.unique", item->pos, &m);
 		e->note_pos = n->seq.v[v[first].index]->pos;
 		e->note = xstrdup("first occurrence here");
-		pop(c, mark);
+		path_steps_pop(&c->steps, mark);
 	}
 	free(v);
 	sbuf_release(&text);
@@ -999,10 +960,9 @@ static void validate_node(struct vctx *c, const struct node *n, const snode *s)
 		validate_map(c, n, s);
 	} else if (n->kind == NODE_SEQ && s->items) {
 		for (size_t i = 0; i < n->seq.n; i++) {
-			size_t mark;
-			push_index(c, i, &mark);
+			size_t mark = path_steps_index(&c->steps, i);
 			validate(c, n->seq.v[i], &stab_nodes[s->items]);
-			pop(c, mark);
+			path_steps_pop(&c->steps, mark);
 		}
 	} else if (!s->nchoice) {
 		check_keys_deep(c, n);
@@ -1037,7 +997,7 @@ int schema_validate(struct run *run, const struct node *root, const char *versio
 	int ret = c.nerrs ? -1 : 0;
 	free_errs(c.errs, c.nerrs);
 	free(c.errs);
-	free(c.steps);
+	path_steps_release(&c.steps);
 	return ret;
 }
 

@@ -10,12 +10,11 @@
 #include "base/node.h"
 #include "base/run.h"
 #include "base/sbuf.h"
-#include "compose/units.h"
+#include "compose/gocompat.h"
 #include "base/xalloc.h"
 #include "compose/ytime.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,210 +79,27 @@ done:
 
 /* ==== scalar typing (yaml.v3's resolve for interface{} targets) ==== */
 
-static int is_float_syntax(const char *s)
-{
-	/* ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$ */
-	const char *p = s;
-	if (*p == '-' || *p == '+')
-		p++;
-	if (*p == '.') {
-		p++;
-		if (*p < '0' || *p > '9')
-			return 0;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	} else {
-		if (*p < '0' || *p > '9')
-			return 0;
-		while (*p >= '0' && *p <= '9')
-			p++;
-		if (*p == '.') {
-			p++;
-			while (*p >= '0' && *p <= '9')
-				p++;
-		}
-	}
-	if (*p == 'e' || *p == 'E') {
-		p++;
-		if (*p == '-' || *p == '+')
-			p++;
-		if (*p < '0' || *p > '9')
-			return 0;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	return *p == '\0';
-}
-
-/* Go's strconv.ParseUint(s, 0, 64) after the sign was taken off. */
-static int parse_go_uint(const char *s, uint64_t *out)
-{
-	int base = 10;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		base = 16, s += 2;
-	else if (s[0] == '0' && (s[1] == 'o' || s[1] == 'O'))
-		base = 8, s += 2;
-	else if (s[0] == '0' && (s[1] == 'b' || s[1] == 'B'))
-		base = 2, s += 2;
-	else if (s[0] == '0' && s[1])
-		base = 8, s += 1;
-	if (!*s)
-		return -1;
-	uint64_t v = 0;
-	for (; *s; s++) {
-		int d;
-		if (*s >= '0' && *s <= '9')
-			d = *s - '0';
-		else if (*s >= 'a' && *s <= 'f')
-			d = *s - 'a' + 10;
-		else if (*s >= 'A' && *s <= 'F')
-			d = *s - 'A' + 10;
-		else
-			return -1;
-		if (d >= base)
-			return -1;
-		if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
-			return -1;
-		v = v * (uint64_t)base + (uint64_t)d;
-	}
-	*out = v;
-	return 0;
-}
-
-/* Is t one of the words in list? Compared only when the first byte could match. */
-static int word_in(const char *t, const char *const *list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (t[0] == list[i][0] && !strcmp(t, list[i]))
-			return 1;
-	return 0;
-}
-
 void load_resolve_plain(struct arena *a, struct node *n)
 {
-	static const char *const nulls[] = { "~", "null", "Null", "NULL" };
-	static const char *const trues[] = { "true", "True", "TRUE" };
-	static const char *const falses[] = { "false", "False", "FALSE" };
-	static const char *const inf[] = { ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF" };
-	static const char *const ninf[] = { "-.inf", "-.Inf", "-.INF" };
-	static const char *const nan_[] = { ".nan", ".NaN", ".NAN" };
-	const char *t = n->s.text;
-	size_t len = n->len;
-	/* most scalars are words that are none of these: one switch on the first byte */
-	switch (len ? t[0] : '~') {
-	case '~': case 'n': case 'N':
-		if (len == 0 || word_in(t, nulls, ARRAY_SIZE(nulls))) {
-			n->kind = NODE_NULL;
-			return;
-		}
-		return;
-	case 't': case 'T':
-		if (word_in(t, trues, ARRAY_SIZE(trues))) {
-			n->kind = NODE_BOOL;
-			n->s.v.b = 1;
-		}
-		return;
-	case 'f': case 'F':
-		if (word_in(t, falses, ARRAY_SIZE(falses))) {
-			n->kind = NODE_BOOL;
-			n->s.v.b = 0;
-		}
-		return;
-	case '.': case '+': case '-':
-		if (word_in(t, inf, ARRAY_SIZE(inf))) {
-			n->kind = NODE_FLOAT;
-			n->s.v.f = INFINITY;
-			return;
-		}
-		if (word_in(t, ninf, ARRAY_SIZE(ninf))) {
-			n->kind = NODE_FLOAT;
-			n->s.v.f = -INFINITY;
-			return;
-		}
-		if (word_in(t, nan_, ARRAY_SIZE(nan_))) {
-			n->kind = NODE_FLOAT;
-			n->s.v.f = NAN;
-			return;
-		}
-		break;
-	default:
-		break;
-	}
-	char c = t[0];
-	if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.') || memchr(t, 0, len))
-		return;
-	if (c == '.') {
-		/* yaml.v3 hands a '.'-led word to ParseFloat as it is: "._5" stays a string */
-		double f;
-		if (units_parse_go_float(t, &f) == 0) {
-			n->kind = NODE_FLOAT;
-			n->s.v.f = f;
-		}
-		return;
-	}
-	/* timestamps first, as yaml.v3 tries them (they start with four digits and '-') */
-	if (len > 4 && t[4] == '-' && !ytime_parse(NULL, t, len)) {
-		n->kind = NODE_TIME;
-		return;
-	}
-	/* yaml.v3 drops every '_' before trying numbers */
-	char *plain = xmalloc(len + 1);
-	size_t pl = 0;
-	for (size_t i = 0; i < len; i++)
-		if (t[i] != '_')
-			plain[pl++] = t[i];
-	plain[pl] = '\0';
-	int neg = plain[0] == '-';
-	const char *digits = plain + (plain[0] == '-' || plain[0] == '+');
-	uint64_t u;
-	if (*digits && parse_go_uint(digits, &u) == 0) {
-		if (!neg) {
-			n->kind = NODE_INT;
-			if (u > INT64_MAX) {
-				n->flags |= NODE_UNSIGNED;
-				n->s.v.u = u;
-			} else {
-				n->s.v.i = (int64_t)u;
-			}
-			goto done;
-		}
-		if (u <= (uint64_t)INT64_MAX + 1) {
-			n->kind = NODE_INT;
-			n->s.v.i = u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)u;
-			goto done;
-		}
-	}
-	if (is_float_syntax(plain)) {
-		errno = 0;
-		double f = strtod(plain, NULL);
-		if (errno != ERANGE || fabs(f) < 1) {
-			n->kind = NODE_FLOAT;
-			n->s.v.f = f;
-		}
-		goto done;
-	}
-	/* yaml.v3 then parses what follows "0b" / "0o" with a sign of its own: 0b-1 is -1 */
-	if (plain[0] == '0' && (plain[1] == 'b' || plain[1] == 'o') &&
-	    (plain[2] == '-' || plain[2] == '+') && plain[3]) {
-		int base = plain[1] == 'b' ? 2 : 8;
-		uint64_t v = 0;
-		const char *q = plain + 3;
-		for (; *q >= '0' && *q < '0' + base; q++) {
-			uint64_t d = (uint64_t)(*q - '0');
-			if (v > (UINT64_MAX - d) / (uint64_t)base)
-				break;
-			v = v * (uint64_t)base + d;
-		}
-		int minus = plain[2] == '-';
-		if (!*q && v <= (uint64_t)INT64_MAX + (uint64_t)minus) {
-			n->kind = NODE_INT;
-			n->s.v.i = minus ? (v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v)
-					 : (int64_t)v;
-		}
-	}
-done:
+	static const enum node_kind kinds[] = {
+		[GOYAML_STR] = NODE_STR,     [GOYAML_NULL] = NODE_NULL, [GOYAML_BOOL] = NODE_BOOL,
+		[GOYAML_INT] = NODE_INT,     [GOYAML_UINT] = NODE_INT,  [GOYAML_FLOAT] = NODE_FLOAT,
+		[GOYAML_TIMESTAMP] = NODE_TIME,
+	};
+	struct goyaml_value v;
 	(void)a;
-	free(plain);
+	goyaml_resolve(&v, n->s.text, n->len);
+	n->kind = kinds[v.tag];
+	if (v.tag == GOYAML_BOOL)
+		n->s.v.b = v.v.b;
+	else if (v.tag == GOYAML_INT)
+		n->s.v.i = v.v.i;
+	else if (v.tag == GOYAML_UINT)
+		n->s.v.u = v.v.u;
+	else if (v.tag == GOYAML_FLOAT)
+		n->s.v.f = v.v.f;
+	if (v.tag == GOYAML_UINT)
+		n->flags |= NODE_UNSIGNED;
 }
 
 /* ==== the event walk ==== */
@@ -337,6 +153,8 @@ struct loader {
 	struct anchor *anchors;
 	size_t nanchors, anchors_alloc;
 	size_t alias_nodes;
+	/* where the value being read goes: a step per pending key and per open list */
+	struct path_steps path;
 	int had_error; /* recoverable errors (duplicate keys): keep going, fail at the end */
 	struct node *root;
 };
@@ -516,6 +334,7 @@ static void frame_push_item(struct loader *l, struct frame *f, struct node *item
 	ALLOC_GROW(l->items, l->nitems + 1, l->items_alloc);
 	l->items[l->nitems++] = item;
 	f->node->seq.n++;
+	l->path.v[l->path.n - 1].index = f->node->seq.n; /* the list's step: its next item */
 }
 
 static void frame_add_entry(struct loader *l, struct frame *f, const char *key,
@@ -567,25 +386,28 @@ static void free_frame(struct frame *f)
 static const char *stack_path(struct loader *l)
 {
 	struct sbuf path = SBUF_INIT;
-	for (size_t i = 0; i < l->depth; i++) {
-		struct frame *f = &l->stack[i];
-		if (f->node->kind == NODE_MAP && f->have_key)
-			path_push_key(&path, f->key);
-		else if (f->node->kind == NODE_SEQ)
-			path_push_index(&path, f->node->seq.n);
-	}
+	path_steps_render(&path, &l->path, l->path.n);
 	const char *s = arena_strndup(&l->run->arena, path.buf, path.len);
 	sbuf_release(&path);
 	return s;
 }
 
 /* The pending key of a map: k's text (in the arena, and never changed). */
-static void set_key(struct frame *f, const struct node *k, unsigned keyflags)
+static void set_key(struct loader *l, struct frame *f, const struct node *k, unsigned keyflags)
 {
 	f->have_key = 1;
 	f->key = k->s.text;
 	f->keypos = k->pos;
 	f->keyflags = keyflags;
+	path_steps_key(&l->path, f->key);
+}
+
+/* The map's pending key has its value (or was refused). */
+static void clear_key(struct loader *l, struct frame *f)
+{
+	f->key = NULL;
+	f->have_key = 0;
+	path_steps_pop(&l->path, l->path.n - 1);
 }
 
 /* Attach a finished node to the open parent (or make it the root). */
@@ -607,7 +429,7 @@ static int attach(struct loader *l, struct node *n, int is_key_scalar, unsigned 
 				   "mapping keys must be scalars, not a %s", node_kind_name(n->kind));
 			return -1;
 		}
-		set_key(f, n, keyflags);
+		set_key(l, f, n, keyflags);
 		return 0;
 	}
 	/* a value */
@@ -634,15 +456,13 @@ static int attach(struct loader *l, struct node *n, int is_key_scalar, unsigned 
 				 "duplicate key %s",
 				 diag_repr(&l->run->diag, f->key, strlen(f->key)));
 			diag_note(&l->run->diag, dup->keypos, "first defined here");
-			f->key = NULL;
-			f->have_key = 0;
+			clear_key(l, f);
 			l->had_error = 1;
 			return 0;
 		}
 		frame_add_entry(l, f, f->key, f->keypos, f->keyflags, n);
 	}
-	f->key = NULL;
-	f->have_key = 0;
+	clear_key(l, f);
 	return 0;
 }
 
@@ -696,6 +516,8 @@ static int push_frame(struct loader *l, struct node *n, const unsigned char *anc
 	f->node = n;
 	f->base = n->kind == NODE_SEQ ? l->nitems : l->nents;
 	f->anchors_at = l->nanchors;
+	if (n->kind == NODE_SEQ)
+		path_steps_index(&l->path, 0);
 	if (anchor) {
 		f->anchor = xstrdup((const char *)anchor);
 		/* visible (as open) to catch recursive aliases */
@@ -884,7 +706,7 @@ int load_yaml(struct node **out, struct run *run, uint32_t src)
 				/* a plain key needs no node of its own */
 				struct node key;
 				scalar_init(&l, &key, &ev);
-				set_key(top, &key, scalar_keyflags(&key));
+				set_key(&l, top, &key, scalar_keyflags(&key));
 				break;
 			}
 			n = arena_alloc(&run->arena, sizeof(*n));
@@ -948,6 +770,8 @@ int load_yaml(struct node **out, struct run *run, uint32_t src)
 			}
 			free_frame(f);
 			l.depth--;
+			if (n->kind == NODE_SEQ)
+				path_steps_pop(&l.path, l.path.n - 1);
 			if (!failed)
 				failed = attach(&l, n, 0, NODE_KEY_NONSTR);
 			break;
@@ -976,6 +800,7 @@ out:
 		free(l.anchors[i].name);
 	free(l.anchors);
 	free(l.texts);
+	path_steps_release(&l.path);
 	yaml_parser_delete(&parser);
 	return ret;
 }

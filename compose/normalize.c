@@ -15,6 +15,7 @@
 #include "base/arena.h"
 #include "base/diag.h"
 #include "base/path.h"
+#include "compose/gocompat.h"
 #include "compose/kvfile.h"
 #include "compose/load.h"
 #include "base/node.h"
@@ -1175,45 +1176,10 @@ static size_t utf8_len(unsigned char ch)
 	return ch < 0xc0 ? 1 : ch < 0xe0 ? 2 : ch < 0xf0 ? 3 : 4;
 }
 
-/* Go's filepath.Clean for '/' paths. */
+/* Go's filepath.Clean, in the arena. */
 static char *go_clean(struct arena *a, const char *p)
 {
-	size_t n = strlen(p), w = 0, r = 0, dotdot = 0;
-	int rooted = n && p[0] == '/';
-	char *out = arena_alloc(a, n + 2);
-	if (rooted) {
-		out[w++] = '/';
-		r = dotdot = 1;
-	}
-	while (r < n) {
-		if (p[r] == '/') {
-			r++;
-		} else if (p[r] == '.' && (r + 1 == n || p[r + 1] == '/')) {
-			r++;
-		} else if (p[r] == '.' && p[r + 1] == '.' && (r + 2 == n || p[r + 2] == '/')) {
-			r += 2;
-			if (w > dotdot) {
-				w--;
-				while (w > dotdot && out[w] != '/')
-					w--;
-			} else if (!rooted) {
-				if (w > 0)
-					out[w++] = '/';
-				out[w++] = '.';
-				out[w++] = '.';
-				dotdot = w;
-			}
-		} else {
-			if ((rooted && w != 1) || (!rooted && w != 0))
-				out[w++] = '/';
-			for (; r < n && p[r] != '/'; r++)
-				out[w++] = p[r];
-		}
-	}
-	if (!w)
-		out[w++] = '.';
-	out[w] = '\0';
-	return out;
+	return go_filepath_clean(arena_alloc(a, GO_CLEAN_ROOM(strlen(p))), p);
 }
 
 /* docker's absPath: absolute paths unchanged, others joined to workdir and cleaned. */

@@ -1,32 +1,22 @@
 /* Short port specs (nat.ParsePortSpec); see ports.h. */
 #include "compose/ports.h"
 #include "base/sbuf.h"
+#include "compose/gocompat.h"
 
 #include <arpa/inet.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-
-static int is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
 
 /* ---- ports (nat.ParsePortSpec) ---- */
 
 /* strconv.ParseUint(s, 10, 16) */
 static int parse_u16(unsigned *out, const char *s, size_t n)
 {
-	unsigned v = 0;
-	if (!n)
+	uint64_t v;
+	if (go_parse_uint(&v, s, n, 10) || v > 65535)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (!is_digit(s[i]))
-			return -1;
-		v = v * 10 + (unsigned)(s[i] - '0');
-		if (v > 65535)
-			return -1;
-	}
-	*out = v;
+	*out = (unsigned)v;
 	return 0;
 }
 

@@ -6,11 +6,9 @@
 #include "base/run.h"
 #include "base/sbuf.h"
 #include "base/xalloc.h"
+#include "compose/gocompat.h"
 
-#include <errno.h>
-#include <math.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 enum cast { CAST_INT, CAST_FLOAT, CAST_BOOL };
@@ -268,31 +266,7 @@ static int whole_step(int st, const char *k)
 	return next < 0 ? states[st].other : next;
 }
 
-/* ==== Go's parsers ==== */
-
-/* strconv.Atoi: [+-]?[0-9]+ in int64. 0, -1 syntax, -2 range. */
-static int go_atoi(const char *s, size_t n, int64_t *out)
-{
-	size_t i = n && (s[0] == '+' || s[0] == '-');
-	int neg = n && s[0] == '-';
-	uint64_t v = 0, lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-	int range = 0;
-	if (i == n)
-		return -1;
-	for (; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		unsigned d = (unsigned)(s[i] - '0');
-		if (v > (lim - d) / 10)
-			range = 1;
-		else
-			v = v * 10 + d;
-	}
-	if (range)
-		return -2;
-	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
-	return 0;
-}
+/* ==== docker's boolean words ==== */
 
 static int lower(int c)
 {
@@ -306,103 +280,6 @@ static int ci_equal(const char *s, size_t n, const char *word)
 		if (lower((unsigned char)s[i]) != word[i])
 			return 0;
 	return i == n && !word[i];
-}
-
-/* strconv's special(): [+-]?inf, [+-]?infinity, nan (case-insensitive). */
-static int go_special(const char *s, size_t n, double *out)
-{
-	size_t sign = n && (s[0] == '+' || s[0] == '-');
-	if (ci_equal(s + sign, n - sign, "inf") || ci_equal(s + sign, n - sign, "infinity")) {
-		*out = sign && s[0] == '-' ? -INFINITY : INFINITY;
-		return 1;
-	}
-	if (!sign && ci_equal(s, n, "nan")) {
-		*out = NAN;
-		return 1;
-	}
-	return 0;
-}
-
-/* strconv's underscoreOK: '_' only between digits (or after a base prefix). */
-static int underscores_ok(const char *s, size_t n)
-{
-	char saw = '^';
-	size_t i = n && (s[0] == '+' || s[0] == '-');
-	int hex = 0;
-	if (n - i >= 2 && s[i] == '0' && strchr("bBoOxX", s[i + 1]) && s[i + 1]) {
-		hex = lower((unsigned char)s[i + 1]) == 'x';
-		i += 2;
-		saw = '0';
-	}
-	for (; i < n; i++) {
-		int c = lower((unsigned char)s[i]);
-		if ((c >= '0' && c <= '9') || (hex && c >= 'a' && c <= 'f')) {
-			saw = '0';
-		} else if (c == '_') {
-			if (saw != '0')
-				return 0;
-			saw = '_';
-		} else {
-			if (saw == '_')
-				return 0;
-			saw = '!';
-		}
-	}
-	return saw != '_';
-}
-
-/* The syntax of strconv.readFloat; 1 when s[0..n) is a whole valid number. */
-static int go_float_syntax(const char *s, size_t n)
-{
-	size_t i = n && (s[0] == '+' || s[0] == '-');
-	int hex = i + 2 < n && s[i] == '0' && lower((unsigned char)s[i + 1]) == 'x';
-	int dot = 0, digits = 0, under = 0;
-	if (hex)
-		i += 2;
-	for (; i < n; i++) {
-		int c = lower((unsigned char)s[i]);
-		if (c == '_')
-			under = 1;
-		else if (c == '.' && !dot)
-			dot = 1;
-		else if ((c >= '0' && c <= '9') || (hex && c >= 'a' && c <= 'f'))
-			digits = 1;
-		else
-			break;
-	}
-	if (!digits)
-		return 0;
-	if (i < n && lower((unsigned char)s[i]) == (hex ? 'p' : 'e')) {
-		i++;
-		if (i < n && (s[i] == '+' || s[i] == '-'))
-			i++;
-		if (i >= n || s[i] < '0' || s[i] > '9')
-			return 0;
-		for (; i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '_'); i++)
-			under |= s[i] == '_';
-	} else if (hex) {
-		return 0;
-	}
-	return i == n && (!under || underscores_ok(s, i));
-}
-
-/* strconv.ParseFloat(s, 64). 0, -1 syntax, -2 range. */
-static int go_parse_float(const char *s, size_t n, double *out)
-{
-	if (go_special(s, n, out))
-		return 0;
-	if (!go_float_syntax(s, n))
-		return -1;
-	char *buf = xmalloc(n + 1), *end;
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] != '_')
-			buf[k++] = s[i];
-	buf[k] = '\0';
-	*out = strtod(buf, &end);
-	int ret = *end ? -1 : isinf(*out) ? -2 : 0;
-	free(buf);
-	return ret;
 }
 
 /* "y yes true on" / "n no false off", any case. */
@@ -429,9 +306,7 @@ struct walk {
 
 static const char *walk_path(struct walk *w)
 {
-	sbuf_reset(&w->path);
-	path_steps_render(&w->path, &w->steps, w->steps.n);
-	return w->path.buf;
+	return path_steps_spell(&w->path, &w->steps);
 }
 
 /* The value for a message (only then: most casts succeed). */
@@ -448,7 +323,7 @@ static void cast_node(struct walk *w, struct node *n, enum cast cast)
 	int b, r;
 	switch (cast) {
 	case CAST_INT:
-		r = go_atoi(n->s.text, n->len, &i);
+		r = go_parse_int(&i, n->s.text, n->len, 10); /* strconv.Atoi */
 		if (!r) {
 			n->kind = NODE_INT;
 			n->flags &= ~NODE_UNSIGNED;
@@ -456,19 +331,19 @@ static void cast_node(struct walk *w, struct node *n, enum cast cast)
 			return;
 		}
 		w->failed = diag_add(d, DIAG_ERROR, "typecast.int", n->pos, walk_path(w),
-				     r == -2 ? "integer out of range: %s"
+				     r == GO_ERANGE ? "integer out of range: %s"
 					     : "expected an integer, got %s",
 				     shown(d, n));
 		return;
 	case CAST_FLOAT:
-		r = go_parse_float(n->s.text, n->len, &f);
+		r = go_parse_float(&f, n->s.text, n->len);
 		if (!r) {
 			n->kind = NODE_FLOAT;
 			n->s.v.f = f;
 			return;
 		}
 		w->failed = diag_add(d, DIAG_ERROR, "typecast.float", n->pos, walk_path(w),
-				     r == -2 ? "number out of range: %s" : "expected a number, got %s",
+				     r == GO_ERANGE ? "number out of range: %s" : "expected a number, got %s",
 				     shown(d, n));
 		return;
 	case CAST_BOOL:

@@ -3,8 +3,8 @@
 #include "base/arena.h"
 #include "base/sbuf.h"
 #include "base/xalloc.h"
+#include "compose/gocompat.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,139 +195,9 @@ done:
 	return buf;
 }
 
-/* ---- strconv.ParseFloat ---- */
-
 static char lower(char c)
 {
 	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-static size_t prefix_nocase(const char *s, const char *word)
-{
-	size_t n = 0;
-	while (s[n] && word[n] && lower(s[n]) == word[n])
-		n++;
-	return n;
-}
-
-/* strconv's underscoreOK: '_' only between digits (a base prefix counts as one). */
-static int underscore_ok(const char *s, size_t n)
-{
-	char saw = '^';
-	size_t i = 0;
-	int hex = 0;
-	if (n >= 1 && (s[0] == '-' || s[0] == '+')) {
-		s++;
-		n--;
-	}
-	if (n >= 2 && s[0] == '0' && (lower(s[1]) == 'b' || lower(s[1]) == 'o' || lower(s[1]) == 'x')) {
-		i = 2;
-		saw = '0';
-		hex = lower(s[1]) == 'x';
-	}
-	for (; i < n; i++) {
-		if (is_digit(s[i]) || (hex && lower(s[i]) >= 'a' && lower(s[i]) <= 'f')) {
-			saw = '0';
-			continue;
-		}
-		if (s[i] == '_') {
-			if (saw != '0')
-				return 0;
-			saw = '_';
-			continue;
-		}
-		if (saw == '_')
-			return 0;
-		saw = '!';
-	}
-	return saw != '_';
-}
-
-/* Length of the Go float literal at the start of s (0 = none), as readFloat. */
-static size_t go_float_syntax(const char *s, int *underscores)
-{
-	size_t i = 0, n = strlen(s);
-	int hex = 0, sawdot = 0, sawdigits = 0;
-	*underscores = 0;
-	if (s[i] == '+' || s[i] == '-')
-		i++;
-	if (i + 2 < n && s[i] == '0' && lower(s[i + 1]) == 'x') {
-		hex = 1;
-		i += 2;
-	}
-	for (; i < n; i++) {
-		char c = s[i];
-		if (c == '_') {
-			*underscores = 1;
-		} else if (c == '.') {
-			if (sawdot)
-				break;
-			sawdot = 1;
-		} else if (is_digit(c) || (hex && lower(c) >= 'a' && lower(c) <= 'f')) {
-			sawdigits = 1;
-		} else {
-			break;
-		}
-	}
-	if (!sawdigits)
-		return 0;
-	if (i < n && lower(s[i]) == (hex ? 'p' : 'e')) {
-		i++;
-		if (i < n && (s[i] == '+' || s[i] == '-'))
-			i++;
-		if (i >= n || !is_digit(s[i]))
-			return 0;
-		for (; i < n && (is_digit(s[i]) || s[i] == '_'); i++)
-			if (s[i] == '_')
-				*underscores = 1;
-	} else if (hex) {
-		return 0;
-	}
-	if (*underscores && !underscore_ok(s, i))
-		return 0;
-	return i;
-}
-
-int units_parse_go_float(const char *s, double *out)
-{
-	/* inf/infinity (signed) and nan (unsigned), case-insensitive */
-	const char *p = s;
-	int sign = 1;
-	if (*p == '+' || *p == '-')
-		sign = *p++ == '-' ? -1 : 1;
-	if (lower(*p) == 'i') {
-		size_t n = prefix_nocase(p, "infinity");
-		if ((n == 3 && !p[3]) || (n == 8 && !p[8])) {
-			*out = sign * INFINITY;
-			return 0;
-		}
-		return -1;
-	}
-	if (p == s && lower(*p) == 'n') {
-		if (prefix_nocase(p, "nan") == 3 && !p[3]) {
-			*out = NAN;
-			return 0;
-		}
-		return -1;
-	}
-	int underscores;
-	size_t n = go_float_syntax(s, &underscores);
-	if (!n || s[n])
-		return -1;
-	char *clean = malloc(n + 1), *c = clean;
-	if (!clean)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] != '_')
-			*c++ = s[i];
-	*c = '\0';
-	errno = 0;
-	double v = strtod(clean, NULL);
-	free(clean);
-	*out = v;
-	if (isinf(v))
-		return -2;
-	return 0;
 }
 
 /* ---- RAMInBytes ---- */
@@ -353,19 +223,12 @@ int units_ram_in_bytes(const char *s, int64_t *out, struct sbuf *err)
 	if (nd && nd == numlen) {
 		size = (double)digits;
 	} else {
-		char *num = strndup(s, numlen);
-		if (!num) {
-			sb_puts(err, "out of memory");
-			return -1;
-		}
-		int rc = units_parse_go_float(num, &size);
+		int rc = go_parse_float(&size, s, numlen);
 		if (rc) {
-			sb_printf(err, "strconv.ParseFloat: parsing \"%s\": %s", num,
-				  rc == -2 ? "value out of range" : "invalid syntax");
-			free(num);
+			sb_printf(err, "strconv.ParseFloat: parsing \"%.*s\": %s", (int)numlen, s,
+				  rc == GO_ERANGE ? "value out of range" : "invalid syntax");
 			return -1;
 		}
-		free(num);
 	}
 	if (size < 0) {
 		sb_printf(err, "invalid size: '%s'", s);
@@ -491,31 +354,17 @@ int units_shlex_split(struct arena *a, const char *s, size_t len,
 		int emit = 0;
 		switch (st) {
 		case SH_START:
-			if (eof || shlex_space(c))
-				break;
-			if (c == '"')
-				st = SH_DQUOTE;
-			else if (c == '\'')
-				st = SH_SQUOTE;
-			else if (c == '\\')
-				st = SH_ESC;
-			else if (c == '#')
-				st = SH_COMMENT;
-			else {
-				word[wl++] = c;
-				st = SH_WORD;
-			}
-			break;
 		case SH_WORD:
-			if (eof || shlex_space(c))
-				emit = 1;
-			else if (c == '"')
-				st = SH_DQUOTE;
-			else if (c == '\'')
-				st = SH_SQUOTE;
-			else if (c == '\\')
-				st = SH_ESC;
-			else
+			if (eof || shlex_space(c)) {
+				emit = st == SH_WORD;
+				break;
+			}
+			if (st == SH_START && c == '#') {
+				st = SH_COMMENT;
+				break;
+			}
+			st = c == '"' ? SH_DQUOTE : c == '\'' ? SH_SQUOTE : c == '\\' ? SH_ESC : SH_WORD;
+			if (st == SH_WORD)
 				word[wl++] = c;
 			break;
 		case SH_ESC:
@@ -529,26 +378,16 @@ int units_shlex_split(struct arena *a, const char *s, size_t len,
 			st = st == SH_ESC ? SH_WORD : SH_DQUOTE;
 			break;
 		case SH_DQUOTE:
-			if (eof) {
-				*err = "EOF found when expecting closing quote";
-				rc = -1;
-				goto done;
-			}
-			if (c == '"')
-				st = SH_WORD;
-			else if (c == '\\')
-				st = SH_ESC_QUOTED;
-			else
-				word[wl++] = c;
-			break;
 		case SH_SQUOTE:
 			if (eof) {
 				*err = "EOF found when expecting closing quote";
 				rc = -1;
 				goto done;
 			}
-			if (c == '\'')
+			if (c == (st == SH_DQUOTE ? '"' : '\''))
 				st = SH_WORD;
+			else if (c == '\\' && st == SH_DQUOTE) /* '...' knows no escapes */
+				st = SH_ESC_QUOTED;
 			else
 				word[wl++] = c;
 			break;

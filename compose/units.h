@@ -2,8 +2,8 @@
  * Small pure conversions that must match the Go libraries docker uses, byte
  * for byte: durations (time.ParseDuration / Duration.String), byte sizes
  * (go-units RAMInBytes), Go's float text (fmt %v, strconv 'g' shortest) and
- * its float parser (strconv.ParseFloat), and command splitting
- * (google/shlex). Nothing here allocates except units_shlex_split (arena).
+ * command splitting (google/shlex); strconv's parsers are in
+ * compose/gocompat.h. Nothing here allocates except units_shlex_split (arena).
  *
  * Error texts are the Go libraries' own wording (static strings, or written
  * into the caller's sbuf), without any "error decoding" wrapper.
@@ -37,13 +37,6 @@ char *units_format_duration(int64_t ns, char buf[static UNITS_BUF]);
  * "strconv.ParseFloat: parsing \"<num>\": invalid syntax" / "value out of range".
  */
 int units_ram_in_bytes(const char *s, int64_t *out, struct sbuf *err);
-
-/*
- * strconv.ParseFloat(s, 64): Go literal syntax (decimal, hex with p
- * exponent, underscores between digits, inf/infinity/nan). Returns 0,
- * -1 for a syntax error, -2 when out of range (*out is then ±Inf).
- */
-int units_parse_go_float(const char *s, double *out);
 
 /*
  * Go's shortest float text (fmt %v, strconv.FormatFloat(f, 'g', -1, bits)):

@@ -1,21 +1,24 @@
 /*
  * The YAML printer: a small port of the parts of yaml.v3 that docker's
  * `stack config` output goes through — the encoder's choice of scalar style
- * (encode.go stringv, resolve.go) and the emitter's block-style layout and
- * scalar writers (emitterc.go), with indent 2 and unlimited line width.
+ * (encode.go stringv; whether plain text reads back as itself is
+ * compose/gocompat.h's goyaml_plain_keeps_string) and the emitter's
+ * block-style layout and scalar writers (emitterc.go), with indent 2 and
+ * unlimited line width.
  * The emitter state (indent, column, whitespace, indention) is kept exactly
  * as yaml.v3 keeps it, so odd strings lay out the same way.
  */
 #include "emit/yaml.h"
+#include "base/crypto.h"
 #include "base/utf8.h"
 #include "emit/shape.h"
 #include "base/node.h"
 #include "base/sbuf.h"
 #include "base/xalloc.h"
+#include "compose/gocompat.h"
 #include "compose/ytime.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -36,248 +39,6 @@ static int utf8_valid(const char *s, size_t n)
 		i += w;
 	}
 	return 1;
-}
-
-/* ==== would a plain scalar read back as something else? (resolve.go) ==== */
-
-static int is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* strconv.ParseUint(s, base, 64); base 0 reads 0x/0o/0b/0 prefixes */
-static int go_parse_uint(const char *s, size_t n, int base)
-{
-	if (!n)
-		return 0;
-	if (base == 0) {
-		base = 10;
-		if (s[0] == '0') {
-			char l = n >= 2 ? (char)(s[1] | 0x20) : 0;
-			if (n >= 3 && l == 'b')
-				base = 2, s += 2, n -= 2;
-			else if (n >= 3 && l == 'o')
-				base = 8, s += 2, n -= 2;
-			else if (n >= 3 && l == 'x')
-				base = 16, s += 2, n -= 2;
-			else
-				base = 8, s += 1, n -= 1;
-		}
-	}
-	for (size_t i = 0; i < n; i++) {
-		int d;
-		char c = s[i];
-		if (is_digit(c))
-			d = c - '0';
-		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
-			d = (c | 0x20) - 'a' + 10;
-		else
-			return 0;
-		if (d >= base)
-			return 0;
-	}
-	/* overflow is all that is left to fail on */
-	uint64_t v = 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		uint64_t d = is_digit(c) ? (uint64_t)(c - '0') : (uint64_t)((c | 0x20) - 'a' + 10);
-		if (v > (UINT64_MAX - d) / (uint64_t)base)
-			return 0;
-		v = v * (uint64_t)base + d;
-	}
-	return 1 + (v > (uint64_t)INT64_MAX) + (v > (uint64_t)INT64_MAX + 1);
-}
-
-/* strconv.ParseInt(s, base, 64) succeeds */
-static int go_parse_int(const char *s, size_t n, int base)
-{
-	int neg = 0;
-	if (n && (s[0] == '+' || s[0] == '-')) {
-		neg = s[0] == '-';
-		s++, n--;
-	}
-	/* go_parse_uint: 1 fits int64, 2 is exactly 2^63, 3 larger */
-	int r = go_parse_uint(s, n, base);
-	return r == 1 || (r == 2 && neg);
-}
-
-/* strconv.ParseFloat of text known to be decimal: only overflow fails */
-static int go_float_fits(const char *s, size_t n)
-{
-	/* without an exponent, fewer than 300 digits are below DBL_MAX */
-	if (n < 300 && !memchr(s, 'e', n) && !memchr(s, 'E', n))
-		return 1;
-	char *t = xstrndup(s, n);
-	double f = strtod(t, NULL);
-	free(t);
-	return !isinf(f);
-}
-
-/* ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$ */
-static int yaml_style_float(const char *s, size_t n)
-{
-	size_t i = 0;
-	if (i < n && (s[i] == '-' || s[i] == '+'))
-		i++;
-	if (i < n && s[i] == '.') {
-		size_t d = ++i;
-		while (i < n && is_digit(s[i]))
-			i++;
-		if (i == d)
-			return 0;
-	} else {
-		size_t d = i;
-		while (i < n && is_digit(s[i]))
-			i++;
-		if (i == d)
-			return 0;
-		if (i < n && s[i] == '.')
-			for (i++; i < n && is_digit(s[i]); i++)
-				;
-	}
-	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-		i++;
-		if (i < n && (s[i] == '-' || s[i] == '+'))
-			i++;
-		size_t d = i;
-		while (i < n && is_digit(s[i]))
-			i++;
-		if (i == d)
-			return 0;
-	}
-	return i == n;
-}
-
-/* prefix then Parse{Int,Uint}(rest, base) — resolve.go's 0b/0o fallbacks */
-static int prefixed_int(const char *plain, size_t n, const char *prefix, int base)
-{
-	size_t pl = strlen(prefix);
-	if (n < pl || memcmp(plain, prefix, pl))
-		return 0;
-	if (prefix[0] == '-') {
-		/* ParseInt("-" + rest) */
-		char *t = xmalloc(n - pl + 2);
-		t[0] = '-';
-		memcpy(t + 1, plain + pl, n - pl);
-		int ok = go_parse_int(t, n - pl + 1, base);
-		free(t);
-		return ok;
-	}
-	return go_parse_int(plain + pl, n - pl, base) || go_parse_uint(plain + pl, n - pl, base);
-}
-
-/* s is one of words, which are all n bytes long */
-static int one_of(const char *s, size_t n, const char *const *words, size_t count)
-{
-	for (size_t i = 0; i < count; i++)
-		if (words[i][0] == s[0] && !memcmp(words[i], s, n))
-			return 1;
-	return 0;
-}
-
-/* resolve.go's table of plain words that are not strings */
-static int is_special_word(const char *s, size_t n)
-{
-	static const char *const w4[] = {
-		"true", "True", "TRUE", "null", "Null", "NULL",
-		".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF",
-	};
-	static const char *const w5[] = {
-		"false", "False", "FALSE", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
-	};
-	switch (n) {
-	case 1: return s[0] == '~';
-	case 4: return one_of(s, n, w4, ARRAY_SIZE(w4));
-	case 5: return one_of(s, n, w5, ARRAY_SIZE(w5));
-	}
-	return 0;
-}
-
-static int resolves_to_string(const char *s, size_t n)
-{
-	if (!n)
-		return 0; /* null */
-	char c = s[0];
-	char hint = 0;
-	if (c == '+' || c == '-')
-		hint = 'S';
-	else if (is_digit(c))
-		hint = 'D';
-	else if (c == '.')
-		hint = '.';
-	else if (c && strchr("yYnNtTfFoO~", c))
-		hint = 'M';
-	if (!hint || memchr(s, 0, n))
-		return 1;
-	if (is_special_word(s, n))
-		return 0;
-	if (hint == 'M')
-		return 1;
-	if (hint == '.') {
-		/* strconv.ParseFloat: "." digits [exponent] */
-		return !(yaml_style_float(s, n) && go_float_fits(s, n));
-	}
-	if (!ytime_parse(NULL, s, n))
-		return 0;
-	char small[64];
-	char *plain = n < sizeof(small) ? small : xmalloc(n + 1);
-	size_t pn = 0;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] != '_')
-			plain[pn++] = s[i];
-	plain[pn] = '\0';
-	int number = go_parse_int(plain, pn, 0) || go_parse_uint(plain, pn, 0) ||
-		     (yaml_style_float(plain, pn) && go_float_fits(plain, pn));
-	/* the 0b and 0o forms start with 0 or -0 */
-	if (!number && (plain[0] == '0' || plain[0] == '-'))
-		number = prefixed_int(plain, pn, "0b", 2) || prefixed_int(plain, pn, "-0b", 2) ||
-			 prefixed_int(plain, pn, "0o", 8) || prefixed_int(plain, pn, "-0o", 8);
-	if (plain != small)
-		free(plain);
-	return !number;
-}
-
-/* ^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$ — quoted for YAML 1.1 readers */
-static int is_base60_float(const char *s, size_t n)
-{
-	size_t i = 0;
-	if (i < n && (s[i] == '-' || s[i] == '+'))
-		i++;
-	if (i >= n || !is_digit(s[i]))
-		return 0;
-	for (i++; i < n && (is_digit(s[i]) || s[i] == '_'); i++)
-		;
-	int groups = 0;
-	while (i < n && s[i] == ':') {
-		i++;
-		/* [0-5]?[0-9] */
-		if (i + 1 < n && s[i] >= '0' && s[i] <= '5' && is_digit(s[i + 1]))
-			i += 2;
-		else if (i < n && is_digit(s[i]))
-			i++;
-		else
-			return 0;
-		groups++;
-	}
-	if (!groups)
-		return 0;
-	if (i < n && s[i] == '.')
-		for (i++; i < n && (is_digit(s[i]) || s[i] == '_'); i++)
-			;
-	return i == n;
-}
-
-static int is_old_bool(const char *s, size_t n)
-{
-	static const char *const w1[] = { "y", "Y", "n", "N" };
-	static const char *const w2[] = { "on", "On", "ON", "no", "No", "NO" };
-	static const char *const w3[] = { "yes", "Yes", "YES", "off", "Off", "OFF" };
-	switch (n) {
-	case 1: return one_of(s, n, w1, ARRAY_SIZE(w1));
-	case 2: return one_of(s, n, w2, ARRAY_SIZE(w2));
-	case 3: return one_of(s, n, w3, ARRAY_SIZE(w3));
-	}
-	return 0;
 }
 
 /* ==== the emitter (emitterc.go, block context only) ==== */
@@ -303,27 +64,10 @@ struct scalar {
 	int multiline, block_plain_allowed, single_quoted_allowed, block_allowed;
 };
 
-/*
- * Keys repeat (struct field names are the same static strings every
- * time): their length and simple_style() are remembered by address for one
- * emit_yaml call, during which the tree does not change.
- */
-#define KEY_MEMO 1024 /* the hash below takes 10 bits */
-
-struct key_memo {
-	const char *key;
+/* A mapping key: its text, length and simple_style() (-1: not simple text). */
+struct key {
+	const char *s;
 	size_t n;
-	int style;
-	char line[16]; /* a short plain key and ": ", copied whole (see write_key_value()) */
-};
-
-/*
- * The same for string values: the loader shares short texts within a file,
- * so values that repeat (modes, policies, durations) mostly have one address.
- */
-struct text_memo {
-	const char *text;
-	uint32_t len;
 	int style;
 };
 
@@ -340,8 +84,6 @@ struct emitter {
 	int column;
 	int whitespace; /* the last character written was white space */
 	int indention;  /* only indentation on this line so far */
-	struct key_memo memo[KEY_MEMO];
-	struct text_memo texts[KEY_MEMO];
 };
 
 static void sink(struct emitter *e, const void *p, size_t n)
@@ -397,18 +139,11 @@ static inline void out_bytes(struct emitter *e, const void *p, size_t n)
 	e->len += n;
 }
 
-/* Room for n more bytes (n <= BUF_SIZE), to write at e->buf + e->len. */
-static inline char *room(struct emitter *e, size_t n)
-{
-	if (n > BUF_SIZE - e->len)
-		flush(e);
-	return e->buf + e->len;
-}
-
 static inline void put(struct emitter *e, char c)
 {
-	*room(e, 1) = c;
-	e->len++;
+	if (e->len == BUF_SIZE)
+		flush(e);
+	e->buf[e->len++] = c;
 	e->column++;
 }
 
@@ -509,29 +244,20 @@ static void analyze(struct scalar *sc)
 			tabs = 1;
 		else if (!is_printable(v, i))
 			special = 1;
-		if (v[i] == ' ') {
-			if (i == 0)
-				leading_space = 1;
-			if (i + w == n)
-				trailing_space = 1;
-			if (prev_break)
-				break_space = 1;
-			prev_space = 1;
-			prev_break = 0;
-		} else if (is_break(v, i)) {
-			line_breaks = 1;
-			if (i == 0)
-				leading_break = 1;
-			if (i + w == n)
-				trailing_break = 1;
-			if (prev_space)
-				space_break = 1;
-			prev_space = 0;
-			prev_break = 1;
-		} else {
-			prev_space = 0;
-			prev_break = 0;
+		int space = v[i] == ' ', brk = !space && is_break(v, i);
+		if (i == 0) {
+			leading_space |= space;
+			leading_break |= brk;
 		}
+		if (i + w == n) {
+			trailing_space |= space;
+			trailing_break |= brk;
+		}
+		break_space |= space && prev_break;
+		space_break |= brk && prev_space;
+		line_breaks |= brk;
+		prev_space = space;
+		prev_break = brk;
 		preceded_by_ws = is_blankz(v, i, n);
 	}
 	sc->multiline = line_breaks;
@@ -558,8 +284,6 @@ static void analyze(struct scalar *sc)
 #define B_IND   0x04u /* an indicator when first */
 #define B_INDWS 0x08u /* an indicator when first and alone or before a space */
 #define B_HINT  0x10u /* first, it may make the text read back as a non-string */
-#define B_NUM   0x20u /* may be part of a number or a timestamp */
-#define B_WORD  0x40u /* first, the text may be a word such as true or null */
 
 static unsigned char byte_class[256];
 
@@ -575,57 +299,8 @@ static void byte_class_init(void)
 		byte_class[(unsigned char)*p] |= B_INDWS;
 	for (const char *p = "+-0123456789.yYnNtTfFoO~"; *p; p++)
 		byte_class[(unsigned char)*p] |= B_HINT;
-	for (const char *p = "yYnNtTfFoO~"; *p; p++)
-		byte_class[(unsigned char)*p] |= B_WORD;
-	for (const char *p = "0123456789abcdefABCDEFxXoO_+-.:,TtZ "; *p; p++)
-		byte_class[(unsigned char)*p] |= B_NUM;
 	byte_class[':'] |= B_CHECK;
 	byte_class['#'] |= B_CHECK;
-}
-
-/* Simple text starting with a B_HINT byte: does it read back as this
- * string when written plain (encode.go stringv)? */
-static int plain_reads_back(const char *s, size_t n)
-{
-	if (byte_class[(unsigned char)s[0]] & B_WORD)
-		/* no NUL in it: only resolve.go's words read back otherwise */
-		return !is_special_word(s, n) && !is_old_bool(s, n);
-	if ((is_digit(s[0]) || s[0] == '+' || s[0] == '-') && !is_special_word(s, n)) {
-		/* a byte that no number or timestamp holds (-.inf aside): a
-		 * string (nor is it a base 60 float, and no old bool starts so) */
-		int digits = 1;
-		size_t dots = 0;
-		for (size_t i = 0; i < n; i++) {
-			if (!(byte_class[(unsigned char)s[i]] & B_NUM))
-				return 1;
-			dots += s[i] == '.';
-			digits &= is_digit(s[i]) || s[i] == '.';
-		}
-		/* digits with at most one '.' between them: a number (the float
-		 * reading takes what the int ones refuse) */
-		if (digits && dots <= 1 && is_digit(s[0]) && is_digit(s[n - 1]) && n < 300)
-			return 0;
-	}
-	return resolves_to_string(s, n) && !is_base60_float(s, n) && !is_old_bool(s, n);
-}
-
-/*
- * Whether any of the eight bytes at v is outside printable ASCII, ':' or
- * '#' (the B_OTHER and B_CHECK bytes), by the usual word-at-a-time tests
- * (exact as to whether there is such a byte, not as to which).
- */
-static inline int needs_look(const unsigned char *v)
-{
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-	uint64_t x, colon, hash;
-	memcpy(&x, v, 8);
-	colon = x ^ (ones * ':');
-	hash = x ^ (ones * '#');
-	uint64_t below = (x - ones * 0x20) & ~x;    /* a byte below 0x20 */
-	uint64_t above = (x + ones) | x;            /* a byte above 0x7E */
-	uint64_t colons = (colon - ones) & ~colon;  /* a zero byte: ':' */
-	uint64_t hashes = (hash - ones) & ~hash;    /* '#' */
-	return ((below | above | colons | hashes) & highs) != 0;
 }
 
 /*
@@ -639,16 +314,7 @@ static int simple_style(const char *s, size_t n)
 	int block_ind = 0;
 	if (!n)
 		return -1;
-	size_t i = 0;
-	/* eight bytes at a time (the last eight overlapping) while none needs
-	 * a look, then byte by byte */
-	if (n >= 8) {
-		while (i + 8 <= n && !needs_look(v + i))
-			i += 8;
-		if (i + 8 > n && (i == n || !needs_look(v + n - 8)))
-			i = n;
-	}
-	for (; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		unsigned c = byte_class[v[i]];
 		if (!(c & (B_OTHER | B_CHECK)))
 			continue;
@@ -667,35 +333,25 @@ static int simple_style(const char *s, size_t n)
 	if (n >= 3 && ((v[0] == '-' && v[1] == '-' && v[2] == '-') ||
 		       (v[0] == '.' && v[1] == '.' && v[2] == '.')))
 		block_ind = 1;
-	if ((first & B_HINT) && !plain_reads_back(s, n))
+	if ((first & B_HINT) && !goyaml_plain_keeps_string(s, n))
 		return STYLE_DOUBLE;
 	if (block_ind || v[0] == ' ' || v[n - 1] == ' ')
 		return STYLE_SINGLE;
 	return STYLE_PLAIN;
 }
 
-/* encodeBase64: 70-character lines, each ended by \n when there are several */
+/*
+ * encodeBase64: 70-character lines, each ended by \n when there are
+ * several. (libcrypto is opened here at first use: invalid UTF-8 is rare.)
+ */
 static char *base64_lines(const unsigned char *s, size_t n, size_t *outlen)
 {
-	static const char tbl[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t enc = (n + 2) / 3 * 4, lines = enc / 70 + 1;
-	char *in = xmalloc(enc + 1), *out = xmalloc(enc + lines + 1);
-	size_t k = 0;
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t x = (uint32_t)s[i] << 16;
-		if (i + 1 < n)
-			x |= (uint32_t)s[i + 1] << 8;
-		if (i + 2 < n)
-			x |= s[i + 2];
-		in[k++] = tbl[(x >> 18) & 63];
-		in[k++] = tbl[(x >> 12) & 63];
-		in[k++] = i + 1 < n ? tbl[(x >> 6) & 63] : '=';
-		in[k++] = i + 2 < n ? tbl[x & 63] : '=';
-	}
-	k = 0;
-	for (size_t i = 0; i < enc; i += 70) {
-		size_t j = i + 70 < enc ? i + 70 : enc;
+	enum { LINE = 70 };
+	char *in = xmalloc(CRYPTO_BASE64_LEN(n));
+	size_t enc = crypto_base64(in, s, n), lines = enc / LINE + 1, k = 0;
+	char *out = xmalloc(enc + lines + 1);
+	for (size_t i = 0; i < enc; i += LINE) {
+		size_t j = i + LINE < enc ? i + LINE : enc;
 		memcpy(out + k, in + i, j - i);
 		k += j - i;
 		if (lines > 1)
@@ -719,7 +375,7 @@ static void scalar_from_string(struct scalar *sc, const char *s, size_t n)
 		sc->v = (const unsigned char *)s;
 		sc->n = n;
 	} else {
-		plain_ok = resolves_to_string(s, n) && !is_base60_float(s, n) && !is_old_bool(s, n);
+		plain_ok = goyaml_plain_keeps_string(s, n);
 	}
 	if (memchr(s, '\n', n))
 		sc->style = STYLE_LITERAL;
@@ -758,27 +414,16 @@ static void put_ascii(struct emitter *e, const void *s, size_t n)
 	e->column += (int)n;
 }
 
-/* A line break and indentation, copied whole: what follows overwrites the rest. */
-static const char nl_spaces[] = "\n                                "
-				"                                               ";
-
+/* yaml_emitter_write_indent: a line break unless the line holds only the indentation so far */
 static void write_indent(struct emitter *e)
 {
+	static const char spaces[] = "                                ";
 	int indent = e->indent < 0 ? 0 : e->indent;
-	if (!e->indention || e->column > indent || (e->column == indent && !e->whitespace)) {
-		if ((size_t)indent < sizeof(nl_spaces) - 1) {
-			memcpy(room(e, sizeof(nl_spaces)), nl_spaces, sizeof(nl_spaces));
-			e->len += (size_t)indent + 1;
-			e->column = indent;
-		} else {
-			put(e, '\n');
-			e->column = 0;
-		}
-		e->indention = 1;
-	}
+	if (!e->indention || e->column > indent || (e->column == indent && !e->whitespace))
+		put_break(e);
 	while (e->column < indent) {
 		size_t k = (size_t)(indent - e->column);
-		put_ascii(e, nl_spaces + 1, k < sizeof(nl_spaces) - 2 ? k : sizeof(nl_spaces) - 2);
+		put_ascii(e, spaces, k < sizeof(spaces) - 1 ? k : sizeof(spaces) - 1);
 	}
 	e->whitespace = 1;
 }
@@ -813,20 +458,6 @@ static void put_escaped(struct emitter *e, const char *v, size_t n, char esc1, c
  * and write_double do with it. */
 static void write_simple(struct emitter *e, const char *v, size_t n, int style)
 {
-	if (style == STYLE_PLAIN && n < BUF_SIZE) {
-		/* the common case in one copy */
-		char *p = room(e, n + 1);
-		if (!e->whitespace) {
-			*p++ = ' ';
-			e->column++;
-		}
-		memcpy(p, v, n);
-		e->len = (size_t)(p + n - e->buf);
-		e->column += (int)n;
-		e->whitespace = 0;
-		e->indention = 0;
-		return;
-	}
 	if (!e->whitespace)
 		put(e, ' ');
 	switch (style) {
@@ -860,12 +491,15 @@ static void increase_indent(struct emitter *e, int flow, enum ctx ctx)
 		e->indent = BEST_INDENT * ((e->indent + BEST_INDENT) / BEST_INDENT);
 }
 
-static void write_plain(struct emitter *e, const struct scalar *sc)
+/*
+ * The text of a plain (quote 0) or single-quoted scalar (quote '\'', each
+ * one doubled): what yaml.v3's write_plain_scalar and
+ * write_single_quoted_scalar share, with no line folding (unlimited width).
+ */
+static void write_unescaped(struct emitter *e, const struct scalar *sc, char quote)
 {
 	const unsigned char *v = sc->v;
 	int breaks = 0;
-	if (sc->n && !e->whitespace)
-		put(e, ' ');
 	for (size_t i = 0; i < sc->n;) {
 		if (v[i] == ' ') {
 			write_char(e, v, &i);
@@ -877,11 +511,20 @@ static void write_plain(struct emitter *e, const struct scalar *sc)
 		} else {
 			if (breaks)
 				write_indent(e);
+			if (quote && v[i] == quote)
+				put(e, quote);
 			write_char(e, v, &i);
 			e->indention = 0;
 			breaks = 0;
 		}
 	}
+}
+
+static void write_plain(struct emitter *e, const struct scalar *sc)
+{
+	if (sc->n && !e->whitespace)
+		put(e, ' ');
+	write_unescaped(e, sc, 0);
 	if (sc->n)
 		e->whitespace = 0;
 	e->indention = 0;
@@ -889,27 +532,8 @@ static void write_plain(struct emitter *e, const struct scalar *sc)
 
 static void write_single(struct emitter *e, const struct scalar *sc)
 {
-	const unsigned char *v = sc->v;
-	int breaks = 0;
 	write_indicator(e, '\'', 1, 0, 0);
-	for (size_t i = 0; i < sc->n;) {
-		if (v[i] == ' ') {
-			write_char(e, v, &i);
-		} else if (is_break(v, i)) {
-			if (!breaks && v[i] == '\n')
-				put_break(e);
-			write_break(e, v, &i);
-			breaks = 1;
-		} else {
-			if (breaks)
-				write_indent(e);
-			if (v[i] == '\'')
-				put(e, '\'');
-			write_char(e, v, &i);
-			e->indention = 0;
-			breaks = 0;
-		}
-	}
+	write_unescaped(e, sc, '\'');
 	write_indicator(e, '\'', 0, 0, 0);
 	e->whitespace = 0;
 	e->indention = 0;
@@ -1045,38 +669,23 @@ static void emit_empty(struct emitter *e, char open, char close)
 	write_indicator(e, close, 0, 0, 0);
 }
 
-/* The memo slot of a text's address (Fibonacci hashing: static strings lie a few bytes apart). */
-static inline size_t memo_slot(const char *text)
+static struct key key_of(const char *text)
 {
-	return ((uint64_t)(uintptr_t)text * 0x9E3779B97F4A7C15u) >> 54; /* 10 bits: KEY_MEMO */
+	struct key k = { text, strlen(text), -1 };
+	if (k.n <= MAX_SIMPLE_KEY) /* a longer key is written as a complex key */
+		k.style = simple_style(text, k.n);
+	return k;
 }
 
-/* The memo entry of a key: its length and simple_style(). */
-static const struct key_memo *key_memo(struct emitter *e, const char *key)
+static void emit_key(struct emitter *e, const struct key *k)
 {
-	struct key_memo *m = &e->memo[memo_slot(key)];
-	if (m->key != key) {
-		m->key = key;
-		m->n = strlen(key);
-		/* a longer key is written as a complex key */
-		m->style = m->n <= MAX_SIMPLE_KEY ? simple_style(key, m->n) : -1;
-		if (m->n + 2 <= sizeof(m->line)) {
-			memcpy(m->line, key, m->n);
-			memcpy(m->line + m->n, ": ", 2);
-		}
-	}
-	return m;
-}
-
-static void emit_key(struct emitter *e, const struct key_memo *m)
-{
-	if (m->style >= 0) {
-		write_simple(e, m->key, m->n, m->style);
+	if (k->style >= 0) {
+		write_simple(e, k->s, k->n, k->style);
 		write_indicator(e, ':', 0, 0, 0);
 		return;
 	}
 	struct scalar sc;
-	scalar_from_string(&sc, m->key, m->n);
+	scalar_from_string(&sc, k->s, k->n);
 	size_t len = sc.n + (sc.tag ? 2 + strlen(sc.tag) : 0);
 	if (!sc.multiline && len <= MAX_SIMPLE_KEY) {
 		emit_scalar(e, &sc, CTX_SIMPLE_KEY);
@@ -1090,25 +699,13 @@ static void emit_key(struct emitter *e, const struct key_memo *m)
 	free(sc.owned);
 }
 
-/* simple_style() of a string value's text, remembered by address */
-static inline int text_style(struct emitter *e, const struct node *n)
-{
-	struct text_memo *m = &e->texts[memo_slot(n->s.text)];
-	if (m->text != n->s.text || m->len != n->len || !m->text) {
-		m->text = n->s.text;
-		m->len = n->len;
-		m->style = simple_style(n->s.text, n->len);
-	}
-	return m->style;
-}
-
 /*
  * A scalar written as simple text: its style, with its text and length
  * (integers formatted into digits); -1 for anything else. Null, booleans
  * and integers are plain text that reads back as itself.
  */
-static inline int scalar_text(struct emitter *e, const struct node *n, const struct shape *shape,
-		       char digits[SHAPE_INT_DIGITS], const char **text, size_t *len)
+static inline int scalar_text(const struct node *n, const struct shape *shape,
+			      char digits[SHAPE_INT_DIGITS], const char **text, size_t *len)
 {
 	switch (n->kind) {
 	case NODE_NULL:
@@ -1127,98 +724,14 @@ static inline int scalar_text(struct emitter *e, const struct node *n, const str
 	case NODE_STR:
 		*text = n->s.text;
 		*len = n->len;
-		return text_style(e, n);
+		return simple_style(n->s.text, n->len);
 	default:
 		return -1;
 	}
 }
 
-/*
- * The line break and indentation write_indent() would write, when it
- * would break the line: where the rest of the line (at most more bytes)
- * goes, or NULL to take the long way. line_end() ends what follows.
- */
-static inline char *line_start(struct emitter *e, size_t more)
-{
-	int indent = e->indent < 0 ? 0 : e->indent;
-	if (e->indention && (e->column < indent || (e->column == indent && e->whitespace)))
-		return NULL; /* no line break */
-	if ((size_t)indent >= sizeof(nl_spaces) - 1 || more > BUF_SIZE / 2)
-		return NULL;
-	char *p = room(e, sizeof(nl_spaces) + more + sizeof(((struct key_memo *)0)->line));
-	memcpy(p, nl_spaces, sizeof(nl_spaces));
-	e->column = indent;
-	return p + indent + 1;
-}
-
-/* The rest of the line, from start (line_start()'s) to p: printable ASCII
- * ending in no white space */
-static inline void line_end(struct emitter *e, const char *start, char *p)
-{
-	e->column += (int)(p - start);
-	e->len = (size_t)(p - e->buf);
-	e->whitespace = 0;
-	e->indention = 0;
-}
-
-/*
- * A plain key and ": " at p, which has room for m->line more than that;
- * where the key's ':' is. (A short key's line goes in one move: what it
- * copies past the ": " is overwritten by what follows.)
- */
-static inline char *put_key(char *p, const struct key_memo *m)
-{
-	if (m->n + 2 <= sizeof(m->line)) {
-		memcpy(p, m->line, sizeof(m->line));
-	} else {
-		memcpy(p, m->key, m->n);
-		memcpy(p + m->n, ": ", 2);
-	}
-	return p + m->n;
-}
-
-/* write_indent() and a plain key with its ':' (m->style is STYLE_PLAIN) */
-static void write_key_line(struct emitter *e, const struct key_memo *m)
-{
-	char *start = line_start(e, m->n + 2), *p = start;
-	if (!p) {
-		write_indent(e);
-		emit_key(e, m);
-		return;
-	}
-	line_end(e, start, put_key(p, m) + 1);
-}
-
-/* write_indent(), a plain key, ": " and a plain value; 0 to take the long way */
-static int write_key_value(struct emitter *e, const struct key_memo *m, const char *text,
-			   size_t len)
-{
-	char *start = line_start(e, m->n + 2 + len), *p = start;
-	if (!p)
-		return 0;
-	p = put_key(p, m) + 2;
-	memcpy(p, text, len);
-	line_end(e, start, p + len);
-	return 1;
-}
-
-/* write_indent(), "- " and a plain item; 0 to take the long way */
-static int write_item(struct emitter *e, const char *text, size_t len)
-{
-	char *start = line_start(e, 2 + len), *p = start;
-	if (!p)
-		return 0;
-	*p++ = '-';
-	*p++ = ' ';
-	memcpy(p, text, len);
-	line_end(e, start, p + len);
-	return 1;
-}
-
 static void emit_complex(struct emitter *e, const struct node *n, const struct shape *shape,
 			 enum ctx ctx);
-
-#define PREFETCH_FROM 64
 
 static void emit_map(struct emitter *e, const struct node *map, const struct shape *shape,
 		     enum ctx ctx)
@@ -1227,34 +740,13 @@ static void emit_map(struct emitter *e, const struct node *map, const struct sha
 	struct shape_item *order =
 		map->map.n <= SHAPE_SMALL_ORDER ? small : xmalloc(map->map.n * sizeof(*order));
 	shape_order(order, shape, map);
-	/* the values lie apart from the entries, cold in large documents:
-	 * ask for them all at once rather than miss on each in turn */
-	if (map->map.n < PREFETCH_FROM)
-		for (size_t i = 0; i < map->map.n; i++)
-			__builtin_prefetch(map->map.v[i].val);
 	int saved = e->indent;
 	increase_indent(e, 0, ctx);
 	for (size_t i = 0; i < map->map.n; i++) {
-		const struct key_memo *m = key_memo(e, order[i].e->key);
-		const struct node *val = order[i].e->val;
-		char digits[SHAPE_INT_DIGITS];
-		const char *text;
-		size_t len;
-		if (m->style != STYLE_PLAIN) {
-			write_indent(e);
-			emit_key(e, m);
-			emit_node(e, val, order[i].child, CTX_MAP_VALUE);
-			continue;
-		}
-		/* the usual `key: value` line */
-		int style = scalar_text(e, val, order[i].child, digits, &text, &len);
-		if (style == STYLE_PLAIN && write_key_value(e, m, text, len))
-			continue;
-		write_key_line(e, m);
-		if (style >= 0)
-			write_simple(e, text, len, style);
-		else
-			emit_complex(e, val, order[i].child, CTX_MAP_VALUE);
+		struct key k = key_of(order[i].e->key);
+		write_indent(e);
+		emit_key(e, &k);
+		emit_node(e, order[i].e->val, order[i].child, CTX_MAP_VALUE);
 	}
 	e->indent = saved;
 	if (order != small)
@@ -1267,22 +759,10 @@ static void emit_seq(struct emitter *e, const struct node *seq, const struct sha
 	const struct shape *item = shape_child(shape, NULL);
 	int saved = e->indent;
 	increase_indent(e, 0, ctx);
-	for (size_t i = 0; i < seq->seq.n; i++) /* as in emit_map() */
-		__builtin_prefetch(seq->seq.v[i]);
 	for (size_t i = 0; i < seq->seq.n; i++) {
-		const struct node *n = seq->seq.v[i];
-		char digits[SHAPE_INT_DIGITS];
-		const char *text;
-		size_t len;
-		int style = scalar_text(e, n, item, digits, &text, &len);
-		if (style == STYLE_PLAIN && write_item(e, text, len))
-			continue;
 		write_indent(e);
 		write_indicator(e, '-', 1, 0, 1);
-		if (style >= 0)
-			write_simple(e, text, len, style);
-		else
-			emit_complex(e, n, item, CTX_SEQ_ITEM);
+		emit_node(e, seq->seq.v[i], item, CTX_SEQ_ITEM);
 	}
 	e->indent = saved;
 }
@@ -1359,7 +839,7 @@ static void emit_node(struct emitter *e, const struct node *n, const struct shap
 	char digits[SHAPE_INT_DIGITS];
 	const char *text;
 	size_t len;
-	int style = scalar_text(e, n, shape, digits, &text, &len);
+	int style = scalar_text(n, shape, digits, &text, &len);
 	if (style >= 0)
 		write_simple(e, text, len, style);
 	else

@@ -7,6 +7,7 @@
 #include "base/diag.h"
 #include "base/run.h"
 #include "base/xalloc.h"
+#include "compose/gocompat.h"
 #include "compose/vars.h"
 #include "project/project.h"
 
@@ -29,36 +30,10 @@ static char *abs_path(const char *p, const char *base)
 	return xstrfmt("%s/%s", cwd, p);
 }
 
-/* Drop "." and "x/.." components, as Go's filepath.Abs/Clean do. */
+/* Go's filepath.Clean of p, which it frees (filepath.Abs cleans what it joins). */
 static char *clean_path(char *p)
 {
-	char *out = xmalloc(strlen(p) + 2);
-	size_t n = 0;
-	const char *s = p;
-	while (*s) {
-		while (*s == '/')
-			s++;
-		const char *e = strchr(s, '/');
-		size_t len = e ? (size_t)(e - s) : strlen(s);
-		if (len == 0)
-			break;
-		if (len == 1 && s[0] == '.') {
-			/* skip */
-		} else if (len == 2 && s[0] == '.' && s[1] == '.') {
-			while (n > 0 && out[n - 1] != '/')
-				n--;
-			if (n > 0)
-				n--;
-		} else {
-			out[n++] = '/';
-			memcpy(out + n, s, len);
-			n += len;
-		}
-		s += len;
-	}
-	if (!n)
-		out[n++] = '/';
-	out[n] = '\0';
+	char *out = go_filepath_clean(xmalloc(GO_CLEAN_ROOM(strlen(p))), p);
 	free(p);
 	return out;
 }

@@ -61,60 +61,46 @@ void project_opts_add_env_file(struct project_opts *o, const char *path)
 
 /*
  * yaml.v3 + JSON cannot carry non-string keys below the root: docker rejects
- * them. This walk sees every node, so it records the way down (keys, or
- * NULL for list items) and builds the path only when a bad key is found.
+ * them. The walk keeps its way down in path (left at the bad key when it
+ * finds one) and spells it out only then.
  */
-struct key_walk {
-	const struct node_entry *bad;
-	const char *keys[LOAD_MAX_DEPTH + 1];
-	size_t index[LOAD_MAX_DEPTH + 1];
-};
-
-static int find_nonstring_key(struct key_walk *w, const struct node *n, int depth)
+static const struct node_entry *find_nonstring_key(struct path_steps *path, const struct node *n)
 {
+	const struct node_entry *bad = NULL;
+	size_t mark = path->n;
 	if (n->kind == NODE_SEQ) {
-		for (size_t i = 0; i < n->seq.n; i++) {
-			w->keys[depth] = NULL;
-			w->index[depth] = i;
-			int found = find_nonstring_key(w, n->seq.v[i], depth + 1);
-			if (found)
-				return found;
+		for (size_t i = 0; i < n->seq.n && !bad; i++) {
+			path_steps_index(path, i);
+			if (!(bad = find_nonstring_key(path, n->seq.v[i])))
+				path_steps_pop(path, mark);
 		}
 	} else if (n->kind == NODE_MAP) {
-		for (size_t i = 0; i < n->map.n; i++) {
+		for (size_t i = 0; i < n->map.n && !bad; i++) {
 			const struct node_entry *e = &n->map.v[i];
-			w->keys[depth] = e->key;
-			if (depth > 0 && (e->keyflags & NODE_KEY_NONSTR)) {
-				w->bad = e;
-				return depth + 1;
-			}
-			int found = find_nonstring_key(w, e->val, depth + 1);
-			if (found)
-				return found;
+			path_steps_key(path, e->key);
+			if (mark > 0 && (e->keyflags & NODE_KEY_NONSTR))
+				return e;
+			if (!(bad = find_nonstring_key(path, e->val)))
+				path_steps_pop(path, mark);
 		}
 	}
-	return 0;
+	return bad;
 }
 
 static int check_keys_are_strings(struct run *run, const struct node *root)
 {
-	struct key_walk w = { 0 };
-	/* the loader says whether there is one to find */
-	int len = root->flags & NODE_NONSTR_KEYS ? find_nonstring_key(&w, root, 0) : 0;
-	if (!len)
-		return 0;
+	struct path_steps steps = PATH_STEPS_INIT;
 	struct sbuf path = SBUF_INIT;
-	for (int i = 0; i < len; i++) {
-		if (w.keys[i])
-			path_push_key(&path, w.keys[i]);
-		else
-			path_push_index(&path, w.index[i]);
-	}
-	diag_add(&run->diag, DIAG_ERROR, "yaml.key-type", w.bad->keypos, path.buf,
-		 "mapping key %s is not a string (quote it)",
-		 diag_repr(&run->diag, w.bad->key, strlen(w.bad->key)));
+	/* the loader says whether there is one to find */
+	const struct node_entry *bad =
+		root->flags & NODE_NONSTR_KEYS ? find_nonstring_key(&steps, root) : NULL;
+	if (bad)
+		diag_add(&run->diag, DIAG_ERROR, "yaml.key-type", bad->keypos,
+			 path_steps_spell(&path, &steps), "mapping key %s is not a string (quote it)",
+			 diag_repr(&run->diag, bad->key, strlen(bad->key)));
+	path_steps_release(&steps);
 	sbuf_release(&path);
-	return -1;
+	return bad ? -1 : 0;
 }
 
 static const char *env_lookup(void *ctx, const char *name)

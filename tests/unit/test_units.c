@@ -142,29 +142,6 @@ void test_units__ram_in_bytes(void)
 	CHECK_RAM_ERROR("1e309", "strconv.ParseFloat: parsing \"1e309\": value out of range");
 }
 
-void test_units__parse_go_float(void)
-{
-	double f;
-	CHECK_INT_EQ(units_parse_go_float("1.5", &f), 0);
-	CHECK(f == 1.5);
-	CHECK_INT_EQ(units_parse_go_float("-Infinity", &f), 0);
-	CHECK(isinf(f) && f < 0);
-	CHECK_INT_EQ(units_parse_go_float("NaN", &f), 0);
-	CHECK(isnan(f));
-	CHECK_INT_EQ(units_parse_go_float("0x1.8p1", &f), 0);
-	CHECK(f == 3);
-	CHECK_INT_EQ(units_parse_go_float("1_0.2_5e1_0", &f), 0);
-	CHECK(f == 10.25e10);
-	static const char *const bad[] = { "", "+", "+nan", "infin", "1e", "1e+", ".", "0x1",
-					   "1_", "_1", "1._5", " 1", "1 ", "1.5.5" };
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		if (units_parse_go_float(bad[i], &f) != -1)
-			test_fail(__FILE__, __LINE__, "float \"%s\" accepted", bad[i]);
-	CHECK_INT_EQ(units_parse_go_float("0x_1p1", &f), 0); /* a base prefix counts as a digit */
-	CHECK(f == 2);
-	CHECK_INT_EQ(units_parse_go_float("1e400", &f), -2);
-}
-
 static const char *gf(double f, int bits)
 {
 	static char buf[UNITS_BUF];
