@@ -48,7 +48,7 @@ int cmd_ls(int argc, char **argv)
 	int ret = EXIT_SYSTEM;
 	stack_table_init(&t, 3);
 	if (engine_open(&e, &eo, &err) ||
-	    stack_list(&services, e, STACK_SERVICES, NULL, NULL, NULL, &err)) {
+	    stack_list(&services, e, KIND_SERVICE, NULL, NULL, NULL, &err)) {
 		fprintf(stderr, "stackc ls: %s\n", err.buf);
 		goto done;
 	}

@@ -30,7 +30,7 @@ static const char usage[] =
 static int resolve_lists(json_t **services, json_t **nodes, struct engine *e, const char *stack,
 			 struct sbuf *err)
 {
-	if (stack_list(services, e, STACK_SERVICES, stack, NULL, NULL, err) ||
+	if (stack_list(services, e, KIND_SERVICE, stack, NULL, NULL, err) ||
 	    engine_get(e, "/nodes", NULL, nodes, err))
 		return -1;
 	return 0;
@@ -80,7 +80,7 @@ int cmd_ps(int argc, char **argv)
 
 	ret = EXIT_SYSTEM;
 	if (engine_open(&e, &eo, &err) ||
-	    stack_list(&tasks, e, STACK_TASKS, stack, filters, NULL, &err)) {
+	    stack_list(&tasks, e, KIND_TASK, stack, filters, NULL, &err)) {
 		fprintf(stderr, "stackc ps: %s\n", err.buf);
 		goto done;
 	}

@@ -61,7 +61,7 @@ int cmd_services(int argc, char **argv)
 
 	ret = EXIT_SYSTEM;
 	if (engine_open(&e, &eo, &err) ||
-	    stack_list(&services, e, STACK_SERVICES, stack, filters, quiet ? NULL : "status=true",
+	    stack_list(&services, e, KIND_SERVICE, stack, filters, quiet ? NULL : "status=true",
 		       &err)) {
 		fprintf(stderr, "stackc services: %s\n", err.buf);
 		goto done;

@@ -1480,7 +1480,7 @@ int convert_stack(struct stack_spec *out, struct run *run, const struct node *ro
 
 void convert_release(struct stack_spec *s)
 {
-	for (int k = 0; k < 4; k++) {
+	for (int k = 0; k < DEPLOYED_KINDS; k++) {
 		for (size_t i = 0; i < s->n[k]; i++)
 			json_decref(s->v[k][i].spec);
 		free(s->v[k]);
@@ -1544,10 +1544,4 @@ size_t convert_bind_ids(json_t *spec, const char *(*id_of)(void *, enum stack_ki
 				json_object_set(cred, "Config", json_object_get(r, "ConfigID"));
 	}
 	return missing;
-}
-
-const char *convert_kind_name(enum stack_kind k)
-{
-	static const char *const names[] = { "network", "secret", "config", "service" };
-	return names[k];
 }

@@ -12,6 +12,7 @@
 #include "base/xalloc.h"
 #include "base/crypto.h"
 #include "swarm/engine.h"
+#include "swarm/stack.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -623,7 +624,7 @@ static void plan_file_object(struct ctx *c, struct plan *p, struct stack_object 
 	it->body = body;
 	set_live(it, live);
 	json_t *ls = json_object_get(live, "Spec");
-	const char *what = convert_kind_name(o->kind);
+	const char *what = stack_kind_name(o->kind);
 	int data_changed = 0;
 	if (o->kind == KIND_CONFIG) {
 		const char *ld = json_string_value(json_object_get(ls, "Data"));
@@ -757,7 +758,7 @@ static void plan_service(struct ctx *c, struct plan *p, struct stack_object *o)
 			enum stack_kind kind = k ? KIND_CONFIG : KIND_SECRET;
 			const char *name = json_string_value(json_object_get(r, k ? "ConfigName" : "SecretName"));
 			if (name && !bind_id(&b, kind, name))
-				plan_error(c, "service %s: %s not found: %s", o->key, convert_kind_name(kind), name);
+				plan_error(c, "service %s: %s not found: %s", o->key, stack_kind_name(kind), name);
 		}
 	}
 	convert_bind_ids(cmp, bind_id, &b);
@@ -891,9 +892,9 @@ void plan_print_text(const struct plan *p, FILE *out)
 		if (it->action == PLAN_UNCHANGED)
 			fprintf(out, "! %s %s: differs from the files, but networks cannot be updated "
 				     "(remove the services using it and redeploy to recreate it)\n",
-				convert_kind_name(it->kind), it->name);
+				stack_kind_name(it->kind), it->name);
 		else
-			fprintf(out, "%c %s %s\n", sign[it->action], convert_kind_name(it->kind), it->name);
+			fprintf(out, "%c %s %s\n", sign[it->action], stack_kind_name(it->kind), it->name);
 		for (size_t k = 0; k < it->nchanges; k++) {
 			const struct plan_change *c = &it->changes[k];
 			if (c->note) {
@@ -921,7 +922,7 @@ void plan_print_json(const struct plan *p, FILE *out)
 		const struct plan_item *it = &p->items[i];
 		json_t *o = json_object();
 		json_object_set_new(o, "action", json_string(actions[it->action]));
-		json_object_set_new(o, "kind", json_string(convert_kind_name(it->kind)));
+		json_object_set_new(o, "kind", json_string(stack_kind_name(it->kind)));
 		json_object_set_new(o, "name", json_string(it->name));
 		if (it->id)
 			json_object_set_new(o, "id", json_string(it->id));

@@ -440,16 +440,16 @@ void test_engine__stack_list_filters_and_query(void)
 	CHECK_STR_EQ(err.buf, "bad format of filter (expected name=value): \"nope\"");
 	sbuf_reset(&err);
 	/* user label filters join the namespace label */
-	CHECK_INT_EQ(stack_list(&list, e, STACK_SERVICES, "st", extra, "status=true", &err), 0);
+	CHECK_INT_EQ(stack_list(&list, e, KIND_SERVICE, "st", extra, "status=true", &err), 0);
 	CHECK_INT_EQ(json_array_size(list), 0);
 	json_decref(list);
-	CHECK_INT_EQ(stack_list(&list, e, STACK_NETWORKS, NULL, NULL, NULL, &err), 0);
+	CHECK_INT_EQ(stack_list(&list, e, KIND_NETWORK, NULL, NULL, NULL, &err), 0);
 	json_decref(list);
-	CHECK_INT_EQ(stack_list(&list, e, STACK_TASKS, "st", NULL, NULL, &err), -1);
+	CHECK_INT_EQ(stack_list(&list, e, KIND_TASK, "st", NULL, NULL, &err), -1);
 	CHECK_STR_EQ(err.buf, "Error response from daemon: not a manager");
 	CHECK(list == NULL);
 	sbuf_reset(&err);
-	CHECK_INT_EQ(stack_list(&list, e, STACK_CONFIGS, "st", NULL, NULL, &err), -1);
+	CHECK_INT_EQ(stack_list(&list, e, KIND_CONFIG, "st", NULL, NULL, &err), -1);
 	CHECK_STR_EQ(err.buf, "GET /configs: expected a list from the Engine");
 	engine_free(e);
 	json_decref(extra);
