@@ -9,6 +9,7 @@
 /* calls go through the table below: no type-checking macros */
 #define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
+#include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -789,25 +790,62 @@ done:
 	return ret;
 }
 
-void engine_put_filters(struct sbuf *path, const struct json_t *filters)
+/*
+ * The JSON the docker CLI sends is Go's json.Marshal: map keys sorted, and
+ * <, >, & and U+2028/U+2029 escaped for HTML, with \u escapes in lower case.
+ * jansson sorts keys on request but escapes none of these, so its compact
+ * output is rewritten: outside its own escapes these bytes only occur in
+ * strings.
+ */
+static void put_go_json(struct sbuf *out, const char *s)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	char *s = json_dumps(filters, JSON_COMPACT | JSON_SORT_KEYS);
-	if (!s)
-		die("cannot encode filters");
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("-_.~", *p)) {
-			sb_putc(path, *p);
-		} else if (*p == ' ') {
-			sb_putc(path, '+');
+	for (const char *p = s; *p; p++) {
+		if (*p == '\\') {
+			sb_putc(out, *p++);
+			int hex = *p == 'u' ? 4 : 0;
+			sb_putc(out, *p);
+			for (; hex && p[1]; hex--)
+				sb_putc(out, tolower((unsigned char)*++p));
+		} else if (*p == '<' || *p == '>' || *p == '&') {
+			sb_printf(out, "\\u%04x", *p);
+		} else if (!strncmp(p, "\xe2\x80\xa8", 3) || !strncmp(p, "\xe2\x80\xa9", 3)) {
+			sb_printf(out, "\\u%04x", p[2] == '\xa8' ? 0x2028 : 0x2029);
+			p += 2;
 		} else {
-			sb_putc(path, '%');
-			sb_putc(path, hex[*p >> 4]);
-			sb_putc(path, hex[*p & 15]);
+			sb_putc(out, *p);
 		}
 	}
-	free(s);
+}
+
+/* Go's url.QueryEscape: unreserved bytes as they are, space as '+', the rest %XX. */
+static void put_query_escaped(struct sbuf *out, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    (c && strchr("-_.~", c))) {
+			sb_putc(out, c);
+		} else if (c == ' ') {
+			sb_putc(out, '+');
+		} else {
+			sb_putc(out, '%');
+			sb_putc(out, hex[c >> 4]);
+			sb_putc(out, hex[c & 15]);
+		}
+	}
+}
+
+void engine_put_filters(struct sbuf *path, const struct json_t *filters)
+{
+	char *dump = json_dumps(filters, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!dump)
+		die("cannot encode filters");
+	struct sbuf go = SBUF_INIT;
+	put_go_json(&go, dump);
+	put_query_escaped(path, go.buf, go.len);
+	sbuf_release(&go);
+	free(dump);
 }
 
 size_t engine_write_count(const struct engine *e)

@@ -82,9 +82,12 @@ const char *engine_error_message(const struct json_t *resp);
 int engine_require_manager(struct engine *e, struct sbuf *err);
 
 /*
- * Append the query value of a filters parameter: compact JSON with sorted keys,
- * URL-encoded as Go's url.QueryEscape does (the docker CLI's exact bytes):
+ * Append the query value of a filters parameter (an object: key → {value: true})
+ * as the docker CLI sends it, byte for byte: the JSON of Go's json.Marshal
+ * (compact, keys sorted, <, > and & escaped as \u003c, \u003e, \u0026),
+ * URL-encoded as Go's url.QueryEscape does (space as '+'):
  *   sb_puts(&path, "/services?filters="); engine_put_filters(&path, f);
+ * Every filters parameter stackc sends is made here.
  */
 void engine_put_filters(struct sbuf *path, const struct json_t *filters);
 

@@ -23,38 +23,6 @@
 
 /* ---- requests ---- */
 
-static void urlencode(struct sbuf *out, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (isalnum(c) || strchr("-._~", c))
-			sb_putc(out, c);
-		else
-			sb_printf(out, "%%%02X", c);
-	}
-}
-
-char *plan_encode_filters(const json_t *filters)
-{
-	char *dump = json_dumps(filters, JSON_COMPACT);
-	struct sbuf sb = SBUF_INIT;
-	urlencode(&sb, dump);
-	free(dump);
-	return sbuf_detach(&sb, NULL);
-}
-
-char *plan_filter_query(const char *key, const char *const *values, size_t n)
-{
-	json_t *inner = json_object();
-	for (size_t i = 0; i < n; i++)
-		json_object_set_new(inner, values[i], json_true());
-	json_t *f = json_object();
-	json_object_set_new(f, key, inner);
-	char *q = plan_encode_filters(f);
-	json_decref(f);
-	return q;
-}
-
 static const char *str_at(const json_t *o, const char *k1, const char *k2, const char *k3)
 {
 	const json_t *v = json_object_get(o, k1);
@@ -82,30 +50,24 @@ static json_t *find_by_name(const json_t *arr, const char *name)
 	return NULL;
 }
 
-static json_t *names_of(const struct stack_spec *want, enum stack_kind kind)
+/* GET /secrets or /configs filtered by the names the files use. */
+static int list_named(json_t **out, struct engine *e, const struct stack_spec *want,
+		      enum stack_kind kind, struct sbuf *err)
 {
-	json_t *a = json_array();
-	for (size_t i = 0; i < want->n[kind]; i++)
-		json_array_append_new(a, json_string(want->v[kind][i].name));
-	return a;
-}
-
-static int list_named(struct engine *e, const char *endpoint, json_t *names, json_t **out, struct sbuf *err)
-{
-	size_t n = json_array_size(names);
-	if (!n) {
+	if (!want->n[kind]) {
 		*out = json_array();
 		return 0;
 	}
-	const char **v = xcalloc(n, sizeof(*v));
-	for (size_t i = 0; i < n; i++)
-		v[i] = json_string_value(json_array_get(names, i));
-	char *q = plan_filter_query("name", v, n);
-	char *path = xstrfmt("/%s?filters=%s", endpoint, q);
-	int rc = engine_get(e, path, NULL, out, err);
-	free(path);
-	free(q);
-	free(v);
+	json_t *names = json_object();
+	for (size_t i = 0; i < want->n[kind]; i++)
+		json_object_set_new(names, want->v[kind][i].name, json_true());
+	json_t *filters = json_pack("{s:o}", "name", names);
+	struct sbuf path = SBUF_INIT;
+	sb_printf(&path, "/%ss?filters=", stack_kind_name(kind));
+	engine_put_filters(&path, filters);
+	int rc = engine_get(e, path.buf, NULL, out, err);
+	sbuf_release(&path);
+	json_decref(filters);
 	return rc;
 }
 
@@ -178,23 +140,10 @@ int plan_read_live(struct live_state *out, struct engine *e, const struct stack_
 	memset(out, 0, sizeof(*out));
 	if (engine_require_manager(e, err))
 		return -1;
-	char *label = xstrfmt(LABEL_NAMESPACE "=%s", want->stack);
-	const char *lv[] = { label };
-	char *q = plan_filter_query("label", lv, 1);
-	char *path = xstrfmt("/services?filters=%s", q);
-	int rc = engine_get(e, path, NULL, &out->services, err);
-	free(path);
-	free(q);
-	free(label);
-	if (rc || engine_get(e, "/networks", NULL, &out->networks, err))
-		return -1;
-	json_t *sn = names_of(want, KIND_SECRET), *cn = names_of(want, KIND_CONFIG);
-	rc = list_named(e, "secrets", sn, &out->secrets, err);
-	if (!rc)
-		rc = list_named(e, "configs", cn, &out->configs, err);
-	json_decref(sn);
-	json_decref(cn);
-	if (rc)
+	if (stack_list(&out->services, e, KIND_SERVICE, want->stack, NULL, NULL, err) ||
+	    engine_get(e, "/networks", NULL, &out->networks, err) ||
+	    list_named(&out->secrets, e, want, KIND_SECRET, err) ||
+	    list_named(&out->configs, e, want, KIND_CONFIG, err))
 		return -1;
 	return resolve_images(out, e, want, opts);
 }

@@ -113,9 +113,4 @@ int plan_has_changes(const struct plan *p);
  */
 char *plan_registry_auth(const char *image);
 
-/* Engine filters query value {"key":{"value":true}}, URL-encoded. Heap string. */
-char *plan_filter_query(const char *key, const char *const *values, size_t n);
-/* Any filters object, URL-encoded. Heap string. */
-char *plan_encode_filters(const struct json_t *filters);
-
 #endif

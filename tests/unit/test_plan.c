@@ -352,12 +352,8 @@ void test_plan__json_output(void)
 	plan_live_release(&live);
 }
 
-void test_plan__filter_query_and_registry_auth(void)
+void test_plan__registry_auth(void)
 {
-	const char *v[] = { "com.docker.stack.namespace=demo" };
-	char *q = plan_filter_query("label", v, 1);
-	CHECK_STR_EQ(q, "%7B%22label%22%3A%7B%22com.docker.stack.namespace%3Ddemo%22%3Atrue%7D%7D");
-	free(q);
 	char dir[] = "/tmp/stackc-auth-XXXXXX";
 	CHECK(mkdtemp(dir) != NULL);
 	char *cfg = xstrfmt("%s/config.json", dir);
