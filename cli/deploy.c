@@ -217,7 +217,7 @@ static int run_stack(struct opts *o, struct run *run)
 	if (project_load(&proj, run, &o->project) || !proj.root ||
 	    convert_stack(&spec, run, proj.root, o->stack))
 		goto done;
-	if (engine_open(&e, &o->engine, &err) || plan_read_live(&live, e, &spec, &o->plan, &err)) {
+	if (engine_open(&e, &o->engine, &err) || live_read(&live, e, &spec, &o->plan, &err)) {
 		fprintf(stderr, "stackc %s: %s\n", o->name, err.buf);
 		status = EXIT_SYSTEM;
 		goto done;
@@ -251,7 +251,7 @@ done:
 	diag_print(&run->diag, stderr, DIAG_FORMAT_HUMAN, 1);
 	apply_changed_release(&changed);
 	plan_release(&plan);
-	plan_live_release(&live);
+	live_release(&live);
 	convert_release(&spec);
 	engine_free(e);
 	sbuf_release(&err);

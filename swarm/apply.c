@@ -6,6 +6,7 @@
 #include "swarm/convert.h"
 #include "swarm/engine.h"
 #include "swarm/plan.h"
+#include "swarm/regauth.h"
 #include "swarm/stack.h"
 
 #include <jansson.h>
@@ -219,7 +220,7 @@ static int apply_service(struct applier *a, struct plan_item *it, struct apply_c
 	}
 	const char *image = json_string_value(
 		json_object_get(json_object_get(json_object_get(it->body, "TaskTemplate"), "ContainerSpec"), "Image"));
-	char *auth = a->opts->with_registry_auth && image ? plan_registry_auth(image) : NULL;
+	char *auth = a->opts->with_registry_auth && image ? regauth_header(image) : NULL;
 	json_t *resp = NULL;
 	int rc = 0;
 	if (it->action == PLAN_CREATE) {

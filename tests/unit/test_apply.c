@@ -93,7 +93,7 @@ static void fx_release(struct fixture *f)
 {
 	engine_free(f->e);
 	plan_release(&f->plan);
-	plan_live_release(&f->live);
+	live_release(&f->live);
 	convert_release(&f->spec);
 	unlink(f->replies);
 	unlink(f->record);
