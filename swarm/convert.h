@@ -70,6 +70,12 @@ size_t convert_bind_ids(struct json_t *service_spec,
 			void *ctx);
 
 /*
+ * Whether a network name is one a stack creates or looks up on the swarm: not
+ * default, bridge, host, none nor container:<name> (docker's IsUserDefined).
+ */
+int convert_network_is_user_defined(const char *name);
+
+/*
  * The image as the Docker client library sends it: familiar form, `:latest`
  * added when there is neither tag nor digest. An unparsable reference is
  * returned as is. Heap string; the caller frees it.

@@ -318,12 +318,6 @@ static void set_live(struct plan_item *it, const json_t *live)
 	it->version = json_integer_value(json_object_get(json_object_get(live, "Version"), "Index"));
 }
 
-static int is_user_defined_network(const char *name)
-{
-	return strcmp(name, "default") && strcmp(name, "bridge") && strcmp(name, "host") &&
-	       strcmp(name, "none") && strncmp(name, "container:", 10);
-}
-
 /* The live network of that name, preferring the swarm-scoped one. */
 static json_t *find_network(const json_t *nets, const char *name)
 {
@@ -349,7 +343,7 @@ static void plan_network(struct ctx *c, struct plan *p, struct stack_object *o)
 {
 	json_t *live = find_network(c->live->networks, o->name);
 	if (o->external) {
-		if (!is_user_defined_network(o->name))
+		if (!convert_network_is_user_defined(o->name))
 			return;
 		if (!live)
 			plan_error(c, "network \"%s\" is declared as external, but could not be found. You need to create a "
