@@ -16,17 +16,16 @@
  * libcurl is loaded when a command first talks to the Engine, not at start:
  * linked in, it and the ~30 libraries behind it cost every run ~4.5 ms and
  * ~7 MiB before main() (measured), which `config`/`validate` never need.
+ * The functions used, each bound to its curl_<name> with curl.h's own type:
  */
+#define LIBCURL_FUNCTIONS(X)                                                      \
+	X(global_init) X(easy_init) X(easy_setopt) X(easy_perform) X(easy_getinfo) \
+	X(easy_cleanup) X(easy_strerror) X(slist_append) X(slist_free_all)
+
 static struct {
-	CURLcode (*global_init)(long flags);
-	CURL *(*easy_init)(void);
-	CURLcode (*easy_setopt)(CURL *c, CURLoption opt, ...);
-	CURLcode (*easy_perform)(CURL *c);
-	CURLcode (*easy_getinfo)(CURL *c, CURLINFO info, ...);
-	void (*easy_cleanup)(CURL *c);
-	const char *(*easy_strerror)(CURLcode rc);
-	struct curl_slist *(*slist_append)(struct curl_slist *l, const char *s);
-	void (*slist_free_all)(struct curl_slist *l);
+#define FIELD(name) __typeof__(&curl_##name) name;
+	LIBCURL_FUNCTIONS(FIELD)
+#undef FIELD
 } libcurl;
 
 #undef curl_easy_setopt
@@ -44,25 +43,17 @@ static struct {
 /* Loads libcurl and runs its global init, once per process. */
 static int load_libcurl(struct sbuf *err)
 {
-	static const char *const names[] = { "libcurl.so.4", "libcurl.so", "libcurl-gnutls.so.4" };
-#define SYM(field, name) { (void **)&libcurl.field, name }
-	static const struct dlib_sym syms[] = {
-		SYM(global_init, "curl_global_init"),
-		SYM(easy_init, "curl_easy_init"),
-		SYM(easy_setopt, "curl_easy_setopt"),
-		SYM(easy_perform, "curl_easy_perform"),
-		SYM(easy_getinfo, "curl_easy_getinfo"),
-		SYM(easy_cleanup, "curl_easy_cleanup"),
-		SYM(easy_strerror, "curl_easy_strerror"),
-		SYM(slist_append, "curl_slist_append"),
-		SYM(slist_free_all, "curl_slist_free_all"),
+	static const char *const sonames[] = { "libcurl.so.4", "libcurl.so", "libcurl-gnutls.so.4" };
+	static const struct dlib_sym functions[] = {
+#define BIND(name) { (void **)&libcurl.name, "curl_" #name },
+		LIBCURL_FUNCTIONS(BIND)
+#undef BIND
 	};
-#undef SYM
-	static void *handle;
-	if (handle)
+	static void *loaded;
+	if (loaded)
 		return 0;
-	if (dlib_open(&handle, names, ARRAY_SIZE(names), NULL, syms, ARRAY_SIZE(syms), "libcurl",
-		      "libcurl4", err))
+	if (dlib_open(&loaded, sonames, ARRAY_SIZE(sonames), NULL, functions, ARRAY_SIZE(functions),
+		      "libcurl", "libcurl4", err))
 		return -1;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT))
 		die("curl_global_init failed");
