@@ -1,6 +1,6 @@
 /*
- * Plan: read the live stack, normalize what the daemon rewrites, and
- * decide per object. See plan.h for the contract.
+ * Plan: normalize what the daemon rewrites on both sides (files and live
+ * state), compare, and decide per object. See plan.h for the contract.
  */
 #include "swarm/plan.h"
 

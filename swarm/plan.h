@@ -4,8 +4,7 @@
  * Its input is the stack as converted (convert.h) and the live state
  * (live.h: read with GET requests only). plan_compute() makes no request:
  * it normalizes both sides (the daemon fills in defaults, stores network IDs
- * for names, pins digests — see docs/engine-api-deploy.md §5) and gives each
- * object one action:
+ * for names, pins digests) and gives each object one action:
  *   create, update (with the changed fields), unchanged, remove (prune).
  * Service bodies carry the live ForceUpdate and, when the image text is
  * unchanged (or cannot be resolved), the live pinned image, as docker does.
