@@ -91,7 +91,7 @@ static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run 
 	if (project_load(&proj, run, &s->project) || !proj.root ||
 	    convert_stack(&spec, run, proj.root, stack))
 		goto done;
-	if (engine_cmd_open(c) || plan_read_live(&live, c->e, &spec, &s->plan, &c->err)) {
+	if (engine_cmd_open(c) || live_read(&live, c->e, &spec, &s->plan, &c->err)) {
 		status = engine_cmd_fail(c);
 		goto done;
 	}
@@ -121,7 +121,7 @@ done:
 	diag_print(&run->diag, stderr, DIAG_FORMAT_HUMAN, 1);
 	apply_changed_release(&changed);
 	plan_release(&plan);
-	plan_live_release(&live);
+	live_release(&live);
 	convert_release(&spec);
 	return status;
 }

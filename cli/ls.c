@@ -24,7 +24,7 @@ int cmd_ls(int argc, char **argv)
 
 	stack_table_init(&t, 3);
 	if (engine_cmd_open(&c) ||
-	    stack_list(&services, c.e, STACK_SERVICES, NULL, NULL, NULL, &c.err)) {
+	    stack_list(&services, c.e, KIND_SERVICE, NULL, NULL, NULL, &c.err)) {
 		ret = engine_cmd_fail(&c);
 		goto done;
 	}

@@ -19,7 +19,7 @@ static const struct command_help help = {
 static int resolve_lists(json_t **services, json_t **nodes, struct engine *e, const char *stack,
 			 struct sbuf *err)
 {
-	if (stack_list(services, e, STACK_SERVICES, stack, NULL, NULL, err) ||
+	if (stack_list(services, e, KIND_SERVICE, stack, NULL, NULL, err) ||
 	    engine_get(e, "/nodes", NULL, nodes, err))
 		return -1;
 	return 0;
@@ -53,7 +53,7 @@ int cmd_ps(int argc, char **argv)
 		    (no_resolve ? STACK_PS_NO_RESOLVE : 0);
 
 	if (engine_cmd_open(&c) ||
-	    stack_list(&tasks, c.e, STACK_TASKS, stack, filters, NULL, &c.err)) {
+	    stack_list(&tasks, c.e, KIND_TASK, stack, filters, NULL, &c.err)) {
 		ret = engine_cmd_fail(&c);
 		goto done;
 	}

@@ -31,10 +31,10 @@ struct kind {
 };
 
 static const struct kind kinds[] = {
-	{ STACK_SERVICES, "service", "/services/", "ID" },
-	{ STACK_SECRETS, "secret", "/secrets/", "ID" },
-	{ STACK_CONFIGS, "config", "/configs/", "ID" },
-	{ STACK_NETWORKS, "network", "/networks/", "Id" },
+	{ KIND_SERVICE, "service", "/services/", "ID" },
+	{ KIND_SECRET, "secret", "/secrets/", "ID" },
+	{ KIND_CONFIG, "config", "/configs/", "ID" },
+	{ KIND_NETWORK, "network", "/networks/", "Id" },
 };
 
 static const char *object_name(const json_t *o)
@@ -62,7 +62,7 @@ static int remove_all(struct engine *e, const struct kind *k, json_t *list, int 
 	int ret = -1;
 	for (i = 0; i < n; i++)
 		v[i] = json_array_get(list, i);
-	if (k->kind == STACK_SERVICES)
+	if (k->kind == KIND_SERVICE)
 		qsort(v, n, sizeof(*v), by_name);
 	for (i = 0; i < n; i++) {
 		const char *id = json_string_value(json_object_get(v[i], k->id_key));
@@ -114,7 +114,7 @@ static int remove_stack(struct engine *e, const char *stack, int detach, int *fa
 	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
 		if (remove_all(e, &kinds[i], lists[i], &refused, err))
 			goto done;
-		if (kinds[i].kind != STACK_SERVICES || detach || !json_array_size(lists[i]))
+		if (kinds[i].kind != KIND_SERVICE || detach || !json_array_size(lists[i]))
 			continue;
 		if (stack_wait_tasks_stopped(e, stack, WAIT_TIMEOUT_MS, err)) {
 			fprintf(stderr, "stackc rm: %s; removing the rest anyway\n", err->buf);

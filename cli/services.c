@@ -35,7 +35,7 @@ int cmd_services(int argc, char **argv)
 	const char *stack = c.stacks[0];
 
 	if (engine_cmd_open(&c) ||
-	    stack_list(&services, c.e, STACK_SERVICES, stack, filters, quiet ? NULL : "status=true",
+	    stack_list(&services, c.e, KIND_SERVICE, stack, filters, quiet ? NULL : "status=true",
 		       &c.err)) {
 		ret = engine_cmd_fail(&c);
 		goto done;

@@ -6,6 +6,8 @@
 #include "swarm/convert.h"
 #include "swarm/engine.h"
 #include "swarm/plan.h"
+#include "swarm/regauth.h"
+#include "swarm/stack.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -20,7 +22,7 @@ struct applier {
 	int quiet;
 	FILE *out;
 	struct sbuf *err;
-	json_t *ids[4]; /* per kind: name → ID of what exists after this apply */
+	json_t *ids[DEPLOYED_KINDS]; /* per kind: name → ID of what exists after this apply */
 };
 
 __attribute__((format(printf, 2, 3)))
@@ -94,7 +96,7 @@ static int apply_network(struct applier *a, struct plan_item *it)
 
 static int apply_file_object(struct applier *a, struct plan_item *it)
 {
-	const char *kind = convert_kind_name(it->kind);
+	const char *kind = stack_kind_name(it->kind);
 	const char *endpoint = it->kind == KIND_SECRET ? "secrets" : "configs";
 	char what[32];
 	if (it->action == PLAN_UNCHANGED)
@@ -218,7 +220,7 @@ static int apply_service(struct applier *a, struct plan_item *it, struct apply_c
 	}
 	const char *image = json_string_value(
 		json_object_get(json_object_get(json_object_get(it->body, "TaskTemplate"), "ContainerSpec"), "Image"));
-	char *auth = a->opts->with_registry_auth && image ? plan_registry_auth(image) : NULL;
+	char *auth = a->opts->with_registry_auth && image ? regauth_header(image) : NULL;
 	json_t *resp = NULL;
 	int rc = 0;
 	if (it->action == PLAN_CREATE) {
@@ -301,7 +303,7 @@ int apply_plan(struct apply_changed *changed, struct plan *p, struct engine *e, 
 {
 	memset(changed, 0, sizeof(*changed));
 	struct applier a = { p, e, opts, quiet, out, err, { NULL } };
-	for (int k = 0; k < 4; k++)
+	for (int k = 0; k < DEPLOYED_KINDS; k++)
 		a.ids[k] = json_object();
 	for (size_t i = 0; i < p->n; i++)
 		if (p->items[i].id && p->items[i].action != PLAN_REMOVE)
@@ -324,7 +326,7 @@ int apply_plan(struct apply_changed *changed, struct plan *p, struct engine *e, 
 			else
 				rc = apply_file_object(&a, it);
 		}
-	for (int k = 0; k < 4; k++)
+	for (int k = 0; k < DEPLOYED_KINDS; k++)
 		json_decref(a.ids[k]);
 	return rc;
 }

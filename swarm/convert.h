@@ -30,14 +30,13 @@
 
 #include <stddef.h>
 
+#include "swarm/stack.h"
+
 struct json_t;
 struct node;
 struct run;
 
-#define LABEL_NAMESPACE "com.docker.stack.namespace"
 #define LABEL_IMAGE "com.docker.stack.image"
-
-enum stack_kind { KIND_NETWORK, KIND_SECRET, KIND_CONFIG, KIND_SERVICE };
 
 struct stack_object {
 	enum stack_kind kind;
@@ -49,8 +48,8 @@ struct stack_object {
 
 struct stack_spec {
 	const char *stack;
-	struct stack_object *v[4]; /* indexed by enum stack_kind */
-	size_t n[4];
+	struct stack_object *v[DEPLOYED_KINDS]; /* indexed by enum stack_kind */
+	size_t n[DEPLOYED_KINDS];
 };
 
 int convert_stack(struct stack_spec *out, struct run *run, const struct node *root,
@@ -70,8 +69,11 @@ size_t convert_bind_ids(struct json_t *service_spec,
 			const char *(*id_of)(void *ctx, enum stack_kind kind, const char *name),
 			void *ctx);
 
-/* "network", "secret", "config", "service" */
-const char *convert_kind_name(enum stack_kind k);
+/*
+ * Whether a network name is one a stack creates or looks up on the swarm: not
+ * default, bridge, host, none nor container:<name> (docker's IsUserDefined).
+ */
+int convert_network_is_user_defined(const char *name);
 
 /*
  * The image as the Docker client library sends it: familiar form, `:latest`

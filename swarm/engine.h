@@ -1,6 +1,7 @@
 /*
- * The Docker Engine client: one connection per run (libcurl handle reused for
- * keep-alive), JSON in and out.
+ * The Docker Engine client's request layer: one connection per run, JSON in
+ * and out. How the bytes travel is a transport's business (transport.h:
+ * libcurl, or the tests' replay transport).
  *
  * Where the daemon is: -H/--host, else DOCKER_HOST, else the docker context
  * (DOCKER_CONTEXT, or currentContext in $DOCKER_CONFIG/config.json, default
@@ -11,9 +12,10 @@
  * with ca.pem, cert.pem, key.pem from DOCKER_CERT_PATH (default ~/.docker), each
  * used when it exists.
  *
- * The API version is negotiated once, in engine_open, with GET /_ping: the
- * smaller of the daemon's Api-Version and ENGINE_API_MAX; DOCKER_API_VERSION
- * pins it and skips the ping. Every path then gets the /v1.xx prefix.
+ * The API version is negotiated once, when the engine is opened, with GET
+ * /_ping: the smaller of the daemon's Api-Version and ENGINE_API_MAX;
+ * DOCKER_API_VERSION pins it and skips the ping. Every path then gets the
+ * /v1.xx prefix.
  *
  * Responses are capped (ENGINE_MAX_RESPONSE); a bigger one is an error.
  * With debug on (or STACKC_TRACE set) each request is logged to stderr as
@@ -39,6 +41,7 @@
 struct json_t;
 struct sbuf;
 struct engine;
+struct transport;
 
 #define ENGINE_MAX_RESPONSE (64u << 20)
 /* The newest API version stackc speaks (the Engine 27 API). */
@@ -82,9 +85,12 @@ const char *engine_error_message(const struct json_t *resp);
 int engine_require_manager(struct engine *e, struct sbuf *err);
 
 /*
- * Append the query value of a filters parameter: compact JSON with sorted keys,
- * URL-encoded as Go's url.QueryEscape does (the docker CLI's exact bytes):
+ * Append the query value of a filters parameter (an object: key → {value: true})
+ * as the docker CLI sends it, byte for byte: the JSON of Go's json.Marshal
+ * (compact, keys sorted, <, > and & escaped as \u003c, \u003e, \u0026),
+ * URL-encoded as Go's url.QueryEscape does (space as '+'):
  *   sb_puts(&path, "/services?filters="); engine_put_filters(&path, f);
+ * Every filters parameter stackc sends is made here.
  */
 void engine_put_filters(struct sbuf *path, const struct json_t *filters);
 
@@ -101,5 +107,14 @@ void engine_set_max_response(struct engine *e, size_t max);
  * recorded; "-": stderr). */
 int engine_open_replay(struct engine **out, const char *replay_path, const char *record_path,
 		       struct sbuf *err);
+
+/*
+ * An engine over a transport already open (what engine_open and
+ * engine_open_replay do once they have one): negotiates the version through it.
+ * The engine owns t from here on, also when this fails (t is then closed).
+ * endpoint names the daemon in messages; opts may be NULL (only debug is read).
+ */
+int engine_open_transport(struct engine **out, struct transport *t, const char *endpoint,
+			  const struct engine_opts *opts, struct sbuf *err);
 
 #endif

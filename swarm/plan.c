@@ -1,6 +1,6 @@
 /*
- * Plan: read the live stack, normalize what the daemon rewrites, and
- * decide per object. See plan.h for the contract.
+ * Plan: normalize what the daemon rewrites on both sides (files and live
+ * state), compare, and decide per object. See plan.h for the contract.
  */
 #include "swarm/plan.h"
 
@@ -11,202 +11,13 @@
 #include "base/sbuf.h"
 #include "base/xalloc.h"
 #include "base/crypto.h"
-#include "swarm/engine.h"
+#include "swarm/stack.h"
 
-#include <ctype.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define KNOWN_AFTER_APPLY "(known after apply)"
-
-/* ---- requests ---- */
-
-static void urlencode(struct sbuf *out, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (isalnum(c) || strchr("-._~", c))
-			sb_putc(out, c);
-		else
-			sb_printf(out, "%%%02X", c);
-	}
-}
-
-char *plan_encode_filters(const json_t *filters)
-{
-	char *dump = json_dumps(filters, JSON_COMPACT);
-	struct sbuf sb = SBUF_INIT;
-	urlencode(&sb, dump);
-	free(dump);
-	return sbuf_detach(&sb, NULL);
-}
-
-char *plan_filter_query(const char *key, const char *const *values, size_t n)
-{
-	json_t *inner = json_object();
-	for (size_t i = 0; i < n; i++)
-		json_object_set_new(inner, values[i], json_true());
-	json_t *f = json_object();
-	json_object_set_new(f, key, inner);
-	char *q = plan_encode_filters(f);
-	json_decref(f);
-	return q;
-}
-
-static const char *str_at(const json_t *o, const char *k1, const char *k2, const char *k3)
-{
-	const json_t *v = json_object_get(o, k1);
-	if (k2)
-		v = json_object_get(v, k2);
-	if (k3)
-		v = json_object_get(v, k3);
-	return json_string_value(v);
-}
-
-static const char *spec_name(const json_t *obj)
-{
-	const char *n = str_at(obj, "Spec", "Name", NULL);
-	return n ? n : json_string_value(json_object_get(obj, "Name"));
-}
-
-/* The live object named name in an array of them, or NULL. */
-static json_t *find_by_name(const json_t *arr, const char *name)
-{
-	size_t i;
-	json_t *v;
-	json_array_foreach(arr, i, v)
-		if (spec_name(v) && !strcmp(spec_name(v), name))
-			return v;
-	return NULL;
-}
-
-static json_t *names_of(const struct stack_spec *want, enum stack_kind kind)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; i < want->n[kind]; i++)
-		json_array_append_new(a, json_string(want->v[kind][i].name));
-	return a;
-}
-
-static int list_named(struct engine *e, const char *endpoint, json_t *names, json_t **out, struct sbuf *err)
-{
-	size_t n = json_array_size(names);
-	if (!n) {
-		*out = json_array();
-		return 0;
-	}
-	const char **v = xcalloc(n, sizeof(*v));
-	for (size_t i = 0; i < n; i++)
-		v[i] = json_string_value(json_array_get(names, i));
-	char *q = plan_filter_query("name", v, n);
-	char *path = xstrfmt("/%s?filters=%s", endpoint, q);
-	int rc = engine_get(e, path, NULL, out, err);
-	free(path);
-	free(q);
-	free(v);
-	return rc;
-}
-
-static int resolve_images(struct live_state *live, struct engine *e, const struct stack_spec *want,
-			  const struct plan_opts *opts)
-{
-	live->digests = json_object();
-	if (opts->resolve == RESOLVE_NEVER)
-		return 0;
-	for (size_t i = 0; i < want->n[KIND_SERVICE]; i++) {
-		const json_t *spec = want->v[KIND_SERVICE][i].spec;
-		const char *image = str_at(spec, "TaskTemplate", "ContainerSpec", "Image");
-		const char *label = str_at(spec, "Labels", LABEL_IMAGE, NULL);
-		if (!image || json_object_get(live->digests, image) || strchr(image, '@'))
-			continue;
-		if (opts->resolve == RESOLVE_CHANGED) {
-			json_t *ls = find_by_name(live->services, want->v[KIND_SERVICE][i].name);
-			const char *ll = str_at(json_object_get(ls, "Spec"), "Labels", LABEL_IMAGE, NULL);
-			if (ls && ll && label && !strcmp(ll, label))
-				continue;
-		}
-		struct sbuf path = SBUF_INIT, err = SBUF_INIT;
-		sb_puts(&path, "/distribution/");
-		sb_puts(&path, image);
-		sb_puts(&path, "/json");
-		char *auth = opts->with_registry_auth ? plan_registry_auth(image) : NULL;
-		json_t *resp = NULL;
-		if (engine_get(e, path.buf, auth, &resp, &err)) {
-			fprintf(stderr,
-				"image %s could not be accessed on a registry to record\n"
-				"its digest. Each node will access %s independently,\n"
-				"possibly leading to different nodes running different\n"
-				"versions of the image.\n",
-				image, image);
-			json_object_set_new(live->digests, image, json_null());
-		} else {
-			const char *digest = str_at(resp, "Descriptor", "digest", NULL);
-			json_t *r = json_object();
-			char *pinned = xstrfmt("%s@%s", image, digest ? digest : "");
-			json_object_set_new(r, "Image", json_string(pinned));
-			free(pinned);
-			json_t *plats = json_array();
-			size_t j;
-			json_t *p;
-			json_array_foreach(json_object_get(resp, "Platforms"), j, p) {
-				const char *arch = json_string_value(json_object_get(p, "architecture"));
-				json_t *o = json_object();
-				/* swarmkit#2294: "arm" images would never be scheduled */
-				if (arch && strcasecmp(arch, "arm"))
-					json_object_set_new(o, "Architecture", json_string(arch));
-				const char *os = json_string_value(json_object_get(p, "os"));
-				if (os)
-					json_object_set_new(o, "OS", json_string(os));
-				json_array_append_new(plats, o);
-			}
-			json_object_set_new(r, "Platforms", plats);
-			json_object_set_new(live->digests, image, digest ? r : (json_decref(r), json_null()));
-		}
-		json_decref(resp);
-		free(auth);
-		sbuf_release(&path);
-		sbuf_release(&err);
-	}
-	return 0;
-}
-
-int plan_read_live(struct live_state *out, struct engine *e, const struct stack_spec *want,
-		   const struct plan_opts *opts, struct sbuf *err)
-{
-	memset(out, 0, sizeof(*out));
-	if (engine_require_manager(e, err))
-		return -1;
-	char *label = xstrfmt(LABEL_NAMESPACE "=%s", want->stack);
-	const char *lv[] = { label };
-	char *q = plan_filter_query("label", lv, 1);
-	char *path = xstrfmt("/services?filters=%s", q);
-	int rc = engine_get(e, path, NULL, &out->services, err);
-	free(path);
-	free(q);
-	free(label);
-	if (rc || engine_get(e, "/networks", NULL, &out->networks, err))
-		return -1;
-	json_t *sn = names_of(want, KIND_SECRET), *cn = names_of(want, KIND_CONFIG);
-	rc = list_named(e, "secrets", sn, &out->secrets, err);
-	if (!rc)
-		rc = list_named(e, "configs", cn, &out->configs, err);
-	json_decref(sn);
-	json_decref(cn);
-	if (rc)
-		return -1;
-	return resolve_images(out, e, want, opts);
-}
-
-void plan_live_release(struct live_state *live)
-{
-	json_decref(live->services);
-	json_decref(live->networks);
-	json_decref(live->secrets);
-	json_decref(live->configs);
-	json_decref(live->digests);
-	memset(live, 0, sizeof(*live));
-}
 
 /* ---- comparison ---- */
 
@@ -386,7 +197,7 @@ static const char *ref_key(const json_t *r, const char *name_key, struct sbuf *b
 	sbuf_reset(buf);
 	sb_puts(buf, json_string_value(json_object_get(r, name_key)) ? json_string_value(json_object_get(r, name_key)) : "");
 	sb_putc(buf, '\x01');
-	const char *f = str_at(r, "File", "Name", NULL);
+	const char *f = live_str(r, "File", "Name", NULL);
 	sb_puts(buf, f ? f : "");
 	return buf->buf;
 }
@@ -507,12 +318,6 @@ static void set_live(struct plan_item *it, const json_t *live)
 	it->version = json_integer_value(json_object_get(json_object_get(live, "Version"), "Index"));
 }
 
-static int is_user_defined_network(const char *name)
-{
-	return strcmp(name, "default") && strcmp(name, "bridge") && strcmp(name, "host") &&
-	       strcmp(name, "none") && strncmp(name, "container:", 10);
-}
-
 /* The live network of that name, preferring the swarm-scoped one. */
 static json_t *find_network(const json_t *nets, const char *name)
 {
@@ -522,7 +327,7 @@ static json_t *find_network(const json_t *nets, const char *name)
 		const char *n = json_string_value(json_object_get(v, "Name"));
 		if (!n || strcmp(n, name))
 			continue;
-		if (!found || !strcmp(str_at(v, "Scope", NULL, NULL) ? str_at(v, "Scope", NULL, NULL) : "", "swarm"))
+		if (!found || !strcmp(live_str(v, "Scope", NULL, NULL) ? live_str(v, "Scope", NULL, NULL) : "", "swarm"))
 			found = v;
 	}
 	return found;
@@ -538,15 +343,15 @@ static void plan_network(struct ctx *c, struct plan *p, struct stack_object *o)
 {
 	json_t *live = find_network(c->live->networks, o->name);
 	if (o->external) {
-		if (!is_user_defined_network(o->name))
+		if (!convert_network_is_user_defined(o->name))
 			return;
 		if (!live)
 			plan_error(c, "network \"%s\" is declared as external, but could not be found. You need to create a "
 				      "swarm-scoped network before the stack is deployed",
 				   o->name);
-		else if (strcmp(str_at(live, "Scope", NULL, NULL) ? str_at(live, "Scope", NULL, NULL) : "", "swarm"))
+		else if (strcmp(live_str(live, "Scope", NULL, NULL) ? live_str(live, "Scope", NULL, NULL) : "", "swarm"))
 			plan_error(c, "network \"%s\" is declared as external, but it is not in the right scope: \"%s\" instead of \"swarm\"",
-				   o->name, str_at(live, "Scope", NULL, NULL) ? str_at(live, "Scope", NULL, NULL) : "");
+				   o->name, live_str(live, "Scope", NULL, NULL) ? live_str(live, "Scope", NULL, NULL) : "");
 		return;
 	}
 	if (!live) {
@@ -604,7 +409,7 @@ static void plan_file_object(struct ctx *c, struct plan *p, struct stack_object 
 	if (o->external)
 		return;
 	const json_t *list = o->kind == KIND_SECRET ? c->live->secrets : c->live->configs;
-	json_t *live = find_by_name(list, o->name);
+	json_t *live = live_find(list, o->name);
 	const char *data = json_string_value(json_object_get(o->spec, "Data"));
 	json_t *body = json_deep_copy(o->spec);
 	if (o->kind == KIND_SECRET) {
@@ -623,14 +428,14 @@ static void plan_file_object(struct ctx *c, struct plan *p, struct stack_object 
 	it->body = body;
 	set_live(it, live);
 	json_t *ls = json_object_get(live, "Spec");
-	const char *what = convert_kind_name(o->kind);
+	const char *what = stack_kind_name(o->kind);
 	int data_changed = 0;
 	if (o->kind == KIND_CONFIG) {
 		const char *ld = json_string_value(json_object_get(ls, "Data"));
 		data_changed = strcmp(ld ? ld : "", data ? data : "") != 0;
 	} else {
-		const char *lh = str_at(ls, "Labels", LABEL_SECRET_HASH, NULL);
-		const char *wh = str_at(body, "Labels", LABEL_SECRET_HASH, NULL);
+		const char *lh = live_str(ls, "Labels", LABEL_SECRET_HASH, NULL);
+		const char *wh = live_str(body, "Labels", LABEL_SECRET_HASH, NULL);
 		data_changed = lh && strcmp(lh, wh);
 	}
 	if (data_changed) {
@@ -674,7 +479,7 @@ static const char *bind_id(void *vctx, enum stack_kind kind, const char *name)
 {
 	struct bind_ctx *b = vctx;
 	const json_t *list = kind == KIND_SECRET ? b->c->live->secrets : b->c->live->configs;
-	json_t *live = find_by_name(list, name);
+	json_t *live = live_find(list, name);
 	if (live)
 		return json_string_value(json_object_get(live, "ID"));
 	struct stack_object *o = convert_find(b->c->want, kind, name);
@@ -713,7 +518,7 @@ static json_t *service_body(const struct plan_item *it, const json_t *live, cons
 			json_object_set(json_object_get(tt, "Placement"), "Platforms",
 					json_object_get(it->resolved, "Platforms"));
 	} else if (live) {
-		const char *ll = str_at(json_object_get((json_t *)live, "Spec"), "Labels", LABEL_IMAGE, NULL);
+		const char *ll = live_str(json_object_get((json_t *)live, "Spec"), "Labels", LABEL_IMAGE, NULL);
 		if (ll && !strcmp(ll, it->image_label)) {
 			/* unchanged image text: keep the digest the live service is pinned to */
 			json_t *li = at(json_object_get(ltt, "ContainerSpec"), "Image", NULL);
@@ -734,11 +539,11 @@ static json_t *service_body(const struct plan_item *it, const json_t *live, cons
 
 static void plan_service(struct ctx *c, struct plan *p, struct stack_object *o)
 {
-	json_t *live = find_by_name(c->live->services, o->name);
+	json_t *live = live_find(c->live->services, o->name);
 	struct plan_item *it = add_item(p, KIND_SERVICE, live ? PLAN_UNCHANGED : PLAN_CREATE, o->name);
 	it->want = o;
-	it->image_label = str_at(o->spec, "Labels", LABEL_IMAGE, NULL);
-	const char *image = str_at(o->spec, "TaskTemplate", "ContainerSpec", "Image");
+	it->image_label = live_str(o->spec, "Labels", LABEL_IMAGE, NULL);
+	const char *image = live_str(o->spec, "TaskTemplate", "ContainerSpec", "Image");
 	json_t *res = image ? json_object_get(c->live->digests, image) : NULL;
 	if (json_is_object(res))
 		it->resolved = json_incref(res);
@@ -757,7 +562,7 @@ static void plan_service(struct ctx *c, struct plan *p, struct stack_object *o)
 			enum stack_kind kind = k ? KIND_CONFIG : KIND_SECRET;
 			const char *name = json_string_value(json_object_get(r, k ? "ConfigName" : "SecretName"));
 			if (name && !bind_id(&b, kind, name))
-				plan_error(c, "service %s: %s not found: %s", o->key, convert_kind_name(kind), name);
+				plan_error(c, "service %s: %s not found: %s", o->key, stack_kind_name(kind), name);
 		}
 	}
 	convert_bind_ids(cmp, bind_id, &b);
@@ -827,7 +632,7 @@ int plan_compute(struct plan *out, struct run *run, const struct stack_spec *wan
 		plan_service(&c, out, &want->v[KIND_SERVICE][k]);
 	if (opts->prune) {
 		json_array_foreach(live->services, i, v) {
-			const char *name = spec_name(v);
+			const char *name = live_name(v);
 			if (!name || !belongs(at(json_object_get(v, "Spec"), "Labels", NULL), want->stack) ||
 			    convert_find(want, KIND_SERVICE, name))
 				continue;
@@ -891,9 +696,9 @@ void plan_print_text(const struct plan *p, FILE *out)
 		if (it->action == PLAN_UNCHANGED)
 			fprintf(out, "! %s %s: differs from the files, but networks cannot be updated "
 				     "(remove the services using it and redeploy to recreate it)\n",
-				convert_kind_name(it->kind), it->name);
+				stack_kind_name(it->kind), it->name);
 		else
-			fprintf(out, "%c %s %s\n", sign[it->action], convert_kind_name(it->kind), it->name);
+			fprintf(out, "%c %s %s\n", sign[it->action], stack_kind_name(it->kind), it->name);
 		for (size_t k = 0; k < it->nchanges; k++) {
 			const struct plan_change *c = &it->changes[k];
 			if (c->note) {
@@ -921,7 +726,7 @@ void plan_print_json(const struct plan *p, FILE *out)
 		const struct plan_item *it = &p->items[i];
 		json_t *o = json_object();
 		json_object_set_new(o, "action", json_string(actions[it->action]));
-		json_object_set_new(o, "kind", json_string(convert_kind_name(it->kind)));
+		json_object_set_new(o, "kind", json_string(stack_kind_name(it->kind)));
 		json_object_set_new(o, "name", json_string(it->name));
 		if (it->id)
 			json_object_set_new(o, "id", json_string(it->id));
@@ -953,103 +758,4 @@ void plan_print_json(const struct plan *p, FILE *out)
 	json_dumpf(root, out, JSON_INDENT(2));
 	fputc('\n', out);
 	json_decref(root);
-}
-
-/* ---- registry auth ---- */
-
-/* The registry host of an image, in the form config.json keys use. */
-static char *registry_key(const char *image)
-{
-	const char *slash = strchr(image, '/');
-	if (slash) {
-		size_t fl = (size_t)(slash - image);
-		int domain = fl == 9 && !strncmp(image, "localhost", 9);
-		for (size_t i = 0; i < fl && !domain; i++)
-			if (image[i] == '.' || image[i] == ':' || isupper((unsigned char)image[i]))
-				domain = 1;
-		if (domain && !(fl == 9 && !strncmp(image, "docker.io", 9)) &&
-		    !(fl == 15 && !strncmp(image, "index.docker.io", 15)))
-			return xstrndup(image, fl);
-	}
-	return xstrdup("https://index.docker.io/v1/");
-}
-
-/* "https://host/v1/" → "host" */
-static const char *strip_scheme(const char *k, size_t *len)
-{
-	if (!strncmp(k, "https://", 8))
-		k += 8;
-	else if (!strncmp(k, "http://", 7))
-		k += 7;
-	const char *s = strchr(k, '/');
-	*len = s ? (size_t)(s - k) : strlen(k);
-	return k;
-}
-
-static json_t *find_auth(json_t *auths, const char *key)
-{
-	json_t *v = json_object_get(auths, key);
-	if (v)
-		return v;
-	size_t kl;
-	const char *kh = strip_scheme(key, &kl);
-	const char *k;
-	json_object_foreach(auths, k, v) {
-		size_t l;
-		const char *h = strip_scheme(k, &l);
-		if (l == kl && !strncmp(h, kh, l))
-			return v;
-	}
-	return NULL;
-}
-
-static char *b64url(const char *s, size_t n)
-{
-	char *out = xmalloc(CRYPTO_BASE64_LEN(n));
-	size_t len = crypto_base64(out, s, n);
-	for (size_t i = 0; i < len; i++)
-		out[i] = out[i] == '+' ? '-' : out[i] == '/' ? '_' : out[i];
-	return out;
-}
-
-char *plan_registry_auth(const char *image)
-{
-	const char *dir = getenv("DOCKER_CONFIG");
-	const char *home = getenv("HOME");
-	char *path = dir && *dir ? xstrfmt("%s/config.json", dir) : xstrfmt("%s/.docker/config.json", home ? home : "");
-	json_t *cfg = json_load_file(path, 0, NULL);
-	free(path);
-	char *key = registry_key(image);
-	json_t *entry = find_auth(json_object_get(cfg, "auths"), key);
-	json_t *ac = json_object();
-	const char *auth = json_string_value(json_object_get(entry, "auth"));
-	if (auth) {
-		unsigned char *dec = xmalloc(strlen(auth) + 1);
-		int n = crypto_base64_decode(dec, auth, strlen(auth));
-		/* padding counts as zero bytes */
-		while (n > 0 && !dec[n - 1])
-			n--;
-		const char *colon = n > 0 ? memchr(dec, ':', (size_t)n) : NULL;
-		if (colon) {
-			json_object_set_new(ac, "username", json_stringn((const char *)dec, (size_t)(colon - (char *)dec)));
-			json_object_set_new(ac, "password",
-					    json_stringn(colon + 1, (size_t)n - (size_t)(colon + 1 - (char *)dec)));
-		}
-		explicit_bzero(dec, strlen(auth) + 1);
-		free(dec);
-	}
-	if (entry)
-		json_object_set_new(ac, "serveraddress", json_string(key));
-	static const char *const extra[] = { "identitytoken", "registrytoken" };
-	for (size_t i = 0; i < ARRAY_SIZE(extra); i++)
-		if (json_object_get(entry, extra[i]))
-			json_object_set(ac, extra[i], json_object_get(entry, extra[i]));
-	char *dump = json_dumps(ac, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	char *out = b64url(dump, strlen(dump));
-	explicit_bzero(dump, strlen(dump));
-	free(dump);
-	json_decref(ac);
-	json_decref(cfg);
-	free(key);
-	return out;
 }

@@ -1,16 +1,10 @@
 /*
  * The plan: what a deploy would change on the live swarm, object by object.
  *
- * plan_read_live() makes only GET requests: /info (must be a swarm
- * manager), the stack's services (label com.docker.stack.namespace), all
- * networks, the secrets and configs named by the files, and with
- * --resolve-image always|changed the registry digest of each image that
- * needs it (GET /distribution/{image}/json; a failure keeps the image
- * text, with a warning, like docker).
- *
- * plan_compute() is pure: it normalizes both sides (the daemon fills in
- * defaults, stores network IDs for names, pins digests — see
- * docs/engine-api-deploy.md §5) and gives each object one action:
+ * Its input is the stack as converted (convert.h) and the live state
+ * (live.h: read with GET requests only). plan_compute() makes no request:
+ * it normalizes both sides (the daemon fills in defaults, stores network IDs
+ * for names, pins digests) and gives each object one action:
  *   create, update (with the changed fields), unchanged, remove (prune).
  * Service bodies carry the live ForceUpdate and, when the image text is
  * unchanged (or cannot be resolved), the live pinned image, as docker does.
@@ -32,11 +26,10 @@
 #include <stdio.h>
 
 #include "swarm/convert.h"
+#include "swarm/live.h"
 
-struct engine;
 struct json_t;
 struct run;
-struct sbuf;
 
 #define LABEL_SECRET_HASH "com.stackc.sha256"
 
@@ -47,11 +40,6 @@ struct plan_opts {
 	int prune;
 	enum resolve_image resolve;
 	int with_registry_auth;
-};
-
-struct live_state {
-	struct json_t *services, *networks, *secrets, *configs; /* arrays */
-	struct json_t *digests; /* image → {"Image": pinned, "Platforms": [...]} */
 };
 
 struct plan_change {
@@ -83,11 +71,6 @@ struct plan {
 	size_t count[4]; /* by enum plan_action */
 };
 
-/* Errors (transport, HTTP, not a manager) in *err; returns -1. */
-int plan_read_live(struct live_state *out, struct engine *e, const struct stack_spec *want,
-		   const struct plan_opts *opts, struct sbuf *err);
-void plan_live_release(struct live_state *live);
-
 int plan_compute(struct plan *out, struct run *run, const struct stack_spec *want,
 		 const struct live_state *live, const struct plan_opts *opts);
 void plan_release(struct plan *p);
@@ -105,17 +88,5 @@ void plan_print_json(const struct plan *p, FILE *out);
 
 /* Whether anything would be written. */
 int plan_has_changes(const struct plan *p);
-
-/*
- * X-Registry-Auth for an image: base64url(JSON AuthConfig) from
- * ~/.docker/config.json (DOCKER_CONFIG) "auths", "e30=" when there is none.
- * Heap string.
- */
-char *plan_registry_auth(const char *image);
-
-/* Engine filters query value {"key":{"value":true}}, URL-encoded. Heap string. */
-char *plan_filter_query(const char *key, const char *const *values, size_t n);
-/* Any filters object, URL-encoded. Heap string. */
-char *plan_encode_filters(const struct json_t *filters);
 
 #endif

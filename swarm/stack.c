@@ -11,11 +11,20 @@
 #include <string.h>
 #include <time.h>
 
-static const char *const kind_path[] = {
-	[STACK_SERVICES] = "/services", [STACK_NETWORKS] = "/networks",
-	[STACK_SECRETS] = "/secrets",   [STACK_CONFIGS] = "/configs",
-	[STACK_TASKS] = "/tasks",
+static const char *const kind_name[] = {
+	[KIND_NETWORK] = "network", [KIND_SECRET] = "secret", [KIND_CONFIG] = "config",
+	[KIND_SERVICE] = "service", [KIND_TASK] = "task",
 };
+
+static const char *const kind_path[] = {
+	[KIND_NETWORK] = "/networks", [KIND_SECRET] = "/secrets", [KIND_CONFIG] = "/configs",
+	[KIND_SERVICE] = "/services", [KIND_TASK] = "/tasks",
+};
+
+const char *stack_kind_name(enum stack_kind kind)
+{
+	return kind_name[kind];
+}
 
 static const char *str_at(const json_t *v, const char *k1, const char *k2, const char *k3);
 
@@ -31,11 +40,11 @@ int stack_list(struct json_t **out, struct engine *e, enum stack_kind kind, cons
 	*out = NULL;
 
 	if (stack) {
-		char *l = xstrfmt("%s=%s", STACK_LABEL, stack);
+		char *l = xstrfmt("%s=%s", LABEL_NAMESPACE, stack);
 		json_object_set_new(label, l, json_true());
 		free(l);
 	} else {
-		json_object_set_new(label, STACK_LABEL, json_true());
+		json_object_set_new(label, LABEL_NAMESPACE, json_true());
 	}
 	json_object_set_new(filters, "label", label);
 	const char *key;
@@ -131,7 +140,7 @@ int stack_wait_tasks_stopped(struct engine *e, const char *stack, long timeout_m
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
 		json_t *tasks;
-		if (stack_list(&tasks, e, STACK_TASKS, stack, NULL, NULL, err))
+		if (stack_list(&tasks, e, KIND_TASK, stack, NULL, NULL, err))
 			return -1;
 		size_t n = count_running(tasks);
 		json_decref(tasks);
@@ -342,7 +351,7 @@ void stack_ls_rows(struct stack_table *t, const struct json_t *services)
 	json_t *s;
 	json_array_foreach((json_t *)services, i, s) {
 		const char *ns = json_string_value(
-			json_object_get(json_object_get(json_object_get(s, "Spec"), "Labels"), STACK_LABEL));
+			json_object_get(json_object_get(json_object_get(s, "Spec"), "Labels"), LABEL_NAMESPACE));
 		if (!ns)
 			continue;
 		for (k = 0; k < nr && strcmp(c[k].name, ns); k++)

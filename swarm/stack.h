@@ -18,12 +18,22 @@ struct json_t;
 struct sbuf;
 struct engine;
 
-#define STACK_LABEL "com.docker.stack.namespace"
-
-enum stack_kind { STACK_SERVICES, STACK_NETWORKS, STACK_SECRETS, STACK_CONFIGS, STACK_TASKS };
+/* The label that ties an object to its stack; its value is the stack's name. */
+#define LABEL_NAMESPACE "com.docker.stack.namespace"
 
 /*
- * GET /services|networks|secrets|configs|tasks?filters={"label":{"<STACK_LABEL>=<stack>":true}}
+ * The kinds of object a stack has on the swarm. The first DEPLOYED_KINDS are
+ * what a stack file declares and a deploy writes, in the order it writes them;
+ * tasks are only ever listed.
+ */
+enum stack_kind { KIND_NETWORK, KIND_SECRET, KIND_CONFIG, KIND_SERVICE, KIND_TASK };
+#define DEPLOYED_KINDS 4
+
+/* "network", "secret", "config", "service", "task" */
+const char *stack_kind_name(enum stack_kind kind);
+
+/*
+ * GET /services|networks|secrets|configs|tasks?filters={"label":{"<LABEL_NAMESPACE>=<stack>":true}}
  * (stack NULL: every object carrying the label, whatever its value), with the
  * filters of `extra` merged in (NULL, or an object key → {value: true}), and
  * `query` appended as is (NULL, or e.g. "status=true").

@@ -4,7 +4,6 @@
 #include "base/sbuf.h"
 #include "base/xalloc.h"
 #include "swarm/engine.h"
-#include "swarm/plan.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -113,21 +112,20 @@ static void judge(struct svc *s, const json_t *service, const json_t *tasks, int
 			  us && !strcmp(us, "updating") ? " (updating)" : "", done ? ", converged" : "");
 }
 
-static char *ids_filter(const char *key, struct svc *v, size_t n, int up_to_date)
+/* "<what>?filters={"<key>":{<id>:true,...}[,"_up-to-date":{"true":true}]}" */
+static char *ids_path(const char *what, const char *key, struct svc *v, size_t n, int up_to_date)
 {
-	json_t *inner = json_object();
+	json_t *ids = json_object();
 	for (size_t i = 0; i < n; i++)
-		json_object_set_new(inner, v[i].id, json_true());
-	json_t *f = json_object();
-	json_object_set_new(f, key, inner);
-	if (up_to_date) {
-		json_t *u = json_object();
-		json_object_set_new(u, "true", json_true());
-		json_object_set_new(f, "_up-to-date", u);
-	}
-	char *q = plan_encode_filters(f);
+		json_object_set_new(ids, v[i].id, json_true());
+	json_t *f = json_pack("{s:o}", key, ids);
+	if (up_to_date)
+		json_object_set_new(f, "_up-to-date", json_pack("{s:b}", "true", 1));
+	struct sbuf path = SBUF_INIT;
+	sb_printf(&path, "%sfilters=", what);
+	engine_put_filters(&path, f);
 	json_decref(f);
-	return q;
+	return sbuf_detach(&path, NULL);
 }
 
 static void draw(struct svc *v, size_t n, const struct wait_opts *o, int *drawn)
@@ -154,9 +152,8 @@ int wait_services(struct engine *e, char *const *ids, const char *const *names, 
 		v[i].id = ids[i];
 		v[i].name = names[i];
 	}
-	char *sq = ids_filter("id", v, n, 0), *tq = ids_filter("service", v, n, 1);
-	char *spath = xstrfmt("/services?status=true&filters=%s", sq);
-	char *tpath = xstrfmt("/tasks?filters=%s", tq);
+	char *spath = ids_path("/services?status=true&", "id", v, n, 0);
+	char *tpath = ids_path("/tasks?", "service", v, n, 1);
 	long long start = now_ms(), deadline = start + o->timeout_ms, delay = 100;
 	int drawn = 0, rc = 0;
 	for (;;) {
@@ -221,8 +218,6 @@ int wait_services(struct engine *e, char *const *ids, const char *const *names, 
 		free(v[i].last_err);
 	}
 	free(v);
-	free(sq);
-	free(tq);
 	free(spath);
 	free(tpath);
 	return rc;

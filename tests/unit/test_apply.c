@@ -93,7 +93,7 @@ static void fx_release(struct fixture *f)
 {
 	engine_free(f->e);
 	plan_release(&f->plan);
-	plan_live_release(&f->live);
+	live_release(&f->live);
 	convert_release(&f->spec);
 	unlink(f->replies);
 	unlink(f->record);
@@ -274,7 +274,10 @@ void test_apply__wait_converges_and_reports_failures(void)
 	fclose(out);
 	CHECK_STR_EQ(buf, "st_a: 1/2 running\nst_a: 2/2 running, converged\n");
 	char *rec = recorded(&f);
-	CHECK(strstr(rec, "GET /v1.41/tasks?filters=%7B%22service%22%3A%7B%22a%22%3Atrue%7D%2C%22_up-to-date%22"));
+	/* keys sorted, as the docker CLI sends them */
+	CHECK(strstr(rec, "GET /v1.41/services?status=true&filters=%7B%22id%22%3A%7B%22a%22%3Atrue%7D%7D\n"));
+	CHECK(strstr(rec, "GET /v1.41/tasks?filters=%7B%22_up-to-date%22%3A%7B%22true%22%3Atrue%7D%2C"
+			  "%22service%22%3A%7B%22a%22%3Atrue%7D%7D\n"));
 	free(rec);
 	free(buf);
 	engine_free(f.e);

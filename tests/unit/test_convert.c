@@ -80,9 +80,9 @@ static void compare_capture(const char *name, const char *stack, const char *dep
 	DIR *d = opendir(dir);
 	CHECK(d != NULL);
 	struct dirent *de;
-	size_t compared[4] = { 0 };
+	size_t compared[DEPLOYED_KINDS] = { 0 };
 	while ((de = readdir(d))) {
-		for (int k = 0; k < 4; k++) {
+		for (int k = 0; k < DEPLOYED_KINDS; k++) {
 			char *mid = xstrfmt("-POST-%s-create-", kind_endpoint((enum stack_kind)k));
 			char *at = strstr(de->d_name, mid);
 			if (!at) {
@@ -111,7 +111,7 @@ static void compare_capture(const char *name, const char *stack, const char *dep
 	}
 	closedir(d);
 	/* every object we would create was captured, and the reverse */
-	for (int k = 0; k < 4; k++) {
+	for (int k = 0; k < DEPLOYED_KINDS; k++) {
 		size_t ours = 0;
 		for (size_t i = 0; i < spec.n[k]; i++)
 			ours += !spec.v[k][i].external;

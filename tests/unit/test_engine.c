@@ -309,6 +309,14 @@ void test_engine__filters_encoding_matches_the_cli(void)
 	engine_put_filters(&path, f);
 	CHECK_STR_EQ(path.buf, "%7B%22label%22%3A%7B%22x%22%3Atrue%7D%2C%22name%22%3A%7B%22a+b%22%3Atrue%7D%7D");
 	json_decref(f);
+	/* Go's json.Marshal escapes <, > and & (and U+2028) with lower-case \u escapes,
+	 * as it writes control characters; nested keys are sorted too */
+	f = json_pack("{s:{s:b,s:b}}", "label", "a&b=<c>\xe2\x80\xa8", 1, "t\x1f", 1);
+	sbuf_reset(&path);
+	engine_put_filters(&path, f);
+	CHECK_STR_EQ(path.buf, "%7B%22label%22%3A%7B%22a%5Cu0026b%3D%5Cu003cc%5Cu003e%5Cu2028%22%3Atrue%2C"
+			       "%22t%5Cu001f%22%3Atrue%7D%7D");
+	json_decref(f);
 	sbuf_release(&path);
 }
 
@@ -440,16 +448,16 @@ void test_engine__stack_list_filters_and_query(void)
 	CHECK_STR_EQ(err.buf, "bad format of filter (expected name=value): \"nope\"");
 	sbuf_reset(&err);
 	/* user label filters join the namespace label */
-	CHECK_INT_EQ(stack_list(&list, e, STACK_SERVICES, "st", extra, "status=true", &err), 0);
+	CHECK_INT_EQ(stack_list(&list, e, KIND_SERVICE, "st", extra, "status=true", &err), 0);
 	CHECK_INT_EQ(json_array_size(list), 0);
 	json_decref(list);
-	CHECK_INT_EQ(stack_list(&list, e, STACK_NETWORKS, NULL, NULL, NULL, &err), 0);
+	CHECK_INT_EQ(stack_list(&list, e, KIND_NETWORK, NULL, NULL, NULL, &err), 0);
 	json_decref(list);
-	CHECK_INT_EQ(stack_list(&list, e, STACK_TASKS, "st", NULL, NULL, &err), -1);
+	CHECK_INT_EQ(stack_list(&list, e, KIND_TASK, "st", NULL, NULL, &err), -1);
 	CHECK_STR_EQ(err.buf, "Error response from daemon: not a manager");
 	CHECK(list == NULL);
 	sbuf_reset(&err);
-	CHECK_INT_EQ(stack_list(&list, e, STACK_CONFIGS, "st", NULL, NULL, &err), -1);
+	CHECK_INT_EQ(stack_list(&list, e, KIND_CONFIG, "st", NULL, NULL, &err), -1);
 	CHECK_STR_EQ(err.buf, "GET /configs: expected a list from the Engine");
 	engine_free(e);
 	json_decref(extra);

@@ -8,6 +8,7 @@
 #include "base/xalloc.h"
 #include "swarm/convert.h"
 #include "swarm/plan.h"
+#include "swarm/regauth.h"
 #include "tests/unit/harness.h"
 
 #include <jansson.h>
@@ -133,7 +134,7 @@ void test_plan__docker_deployed_stack_is_unchanged(void)
 	free(t);
 	plan_release(&p);
 	convert_release(&s);
-	plan_live_release(&live);
+	live_release(&live);
 }
 
 void test_plan__one_env_change_is_one_update(void)
@@ -165,7 +166,7 @@ void test_plan__one_env_change_is_one_update(void)
 		}
 	plan_release(&p);
 	convert_release(&s);
-	plan_live_release(&live);
+	live_release(&live);
 }
 
 void test_plan__changed_config_content_stops_the_deploy(void)
@@ -185,7 +186,7 @@ void test_plan__changed_config_content_stops_the_deploy(void)
 	free(t);
 	plan_release(&p);
 	convert_release(&s);
-	plan_live_release(&live);
+	live_release(&live);
 }
 
 void test_plan__pinned_digest_and_force_update_are_kept(void)
@@ -210,7 +211,7 @@ void test_plan__pinned_digest_and_force_update_are_kept(void)
 		}
 	plan_release(&p);
 	convert_release(&s);
-	plan_live_release(&live);
+	live_release(&live);
 }
 
 static void empty_live(struct live_state *live)
@@ -253,7 +254,7 @@ void test_plan__fresh_stack_and_prune(void)
 	CHECK_INT_EQ(p.count[PLAN_REMOVE], 0);
 	plan_release(&p);
 	convert_release(&s);
-	plan_live_release(&live);
+	live_release(&live);
 }
 
 void test_plan__secret_hash_and_missing_external(void)
@@ -322,7 +323,7 @@ void test_plan__secret_hash_and_missing_external(void)
 	free(hash);
 	free(yaml);
 	convert_release(&s);
-	plan_live_release(&live);
+	live_release(&live);
 }
 
 void test_plan__json_output(void)
@@ -349,15 +350,11 @@ void test_plan__json_output(void)
 	free(buf);
 	plan_release(&p);
 	convert_release(&s);
-	plan_live_release(&live);
+	live_release(&live);
 }
 
-void test_plan__filter_query_and_registry_auth(void)
+void test_plan__registry_auth(void)
 {
-	const char *v[] = { "com.docker.stack.namespace=demo" };
-	char *q = plan_filter_query("label", v, 1);
-	CHECK_STR_EQ(q, "%7B%22label%22%3A%7B%22com.docker.stack.namespace%3Ddemo%22%3Atrue%7D%7D");
-	free(q);
 	char dir[] = "/tmp/stackc-auth-XXXXXX";
 	CHECK(mkdtemp(dir) != NULL);
 	char *cfg = xstrfmt("%s/config.json", dir);
@@ -367,10 +364,10 @@ void test_plan__filter_query_and_registry_auth(void)
 	fclose(f);
 	char *old = getenv("DOCKER_CONFIG") ? xstrdup(getenv("DOCKER_CONFIG")) : NULL;
 	setenv("DOCKER_CONFIG", dir, 1);
-	char *a = plan_registry_auth("127.0.0.1:5999/app:1");
+	char *a = regauth_header("127.0.0.1:5999/app:1");
 	CHECK_STR_EQ(a, "eyJ1c2VybmFtZSI6InVzZXIiLCJwYXNzd29yZCI6InBhc3MiLCJzZXJ2ZXJhZGRyZXNzIjoiMTI3LjAuMC4xOjU5OTkifQ==");
 	free(a);
-	a = plan_registry_auth("busybox");
+	a = regauth_header("busybox");
 	CHECK_STR_EQ(a, "e30=");
 	free(a);
 	if (old)

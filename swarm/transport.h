@@ -1,0 +1,113 @@
+/*
+ * An Engine transport: how one HTTP request reaches the Docker daemon and how
+ * its reply comes back. The request layer (engine.c) owns everything else:
+ * where the daemon is (-H, DOCKER_HOST, contexts, TLS settings), which
+ * transport speaks to it, the API version and its /v1.xx prefix, JSON in and
+ * out, the reply size cap, tracing and the daemon's error replies. A transport
+ * knows nothing of JSON or API versions.
+ *
+ * The contract of roundtrip(t, req, reply, err):
+ *   - send req->method and req->path as they are (the version prefix and the
+ *     URL-encoded query are already in the path); each of req->headers, lines
+ *     "Name: value", as a header; req->body, when not NULL, as the body with
+ *     Content-Type: application/json (a POST without a body sends an empty one);
+ *   - hand every response header line to transport_reply_header(), set
+ *     reply->status to the HTTP status (any status is a success here: the
+ *     request layer reads error replies), and append the body to reply->body
+ *     with sbuf_add(). That buffer is capped: when sbuf_add() refuses, stop
+ *     and return TRANSPORT_TOO_BIG (the request layer says so);
+ *   - otherwise return 0, or -1 with one line in *err saying what failed,
+ *     naming the request or the endpoint ("cannot connect to the Docker Engine
+ *     at unix:///var/run/docker.sock: ... (is the daemon running?)").
+ * Requests come one at a time; keeping a connection open between them is the
+ * transport's business. close() frees the transport; the request layer calls
+ * it exactly once, also when a roundtrip or the version negotiation failed.
+ *
+ * Two transports:
+ *   libcurl   (transport_curl.c) unix://, tcp://, http://, https://, TLS;
+ *             libcurl itself is opened at the first use (base/dlib.h);
+ *   replay    (transport_replay.c) the tests' canned Engine: replies from a
+ *             file, requests recorded (format: testdata/engine/README.md).
+ *
+ * Adding one, say ssh:// (docker runs `ssh HOST -- docker system dial-stdio`
+ * and speaks HTTP over its stdin and stdout):
+ *   1. transport_ssh.c: a struct whose first member is a struct transport, a
+ *      roundtrip that writes the request to the pipe and parses the reply,
+ *      a close that ends the ssh process, and an open function of the same
+ *      shape as transport_curl_open() (struct transport_target has the host);
+ *   2. declare that open function below;
+ *   3. add the scheme and the function to the table in engine.c
+ *      (open_transport()), which picks a transport by the host's scheme.
+ * Nothing else changes: negotiation, JSON, tracing and the commands work on
+ * any transport.
+ */
+#ifndef STACKC_SWARM_TRANSPORT_H
+#define STACKC_SWARM_TRANSPORT_H
+
+#include <stddef.h>
+
+#include "base/sbuf.h"
+
+struct transport_request {
+	const char *method;          /* "GET", "POST", "DELETE" */
+	const char *path;            /* "/v1.47/services?filters=..." */
+	const char *const *headers;  /* "Name: value" lines, NULL-terminated; NULL: none */
+	const char *body;            /* JSON text, or NULL */
+};
+
+struct transport_reply {
+	int status;                  /* HTTP status */
+	struct sbuf body;            /* capped; see the contract */
+	char api_version[16];        /* the Api-Version header, "" when there was none */
+};
+
+/* The return value of roundtrip() when the reply body passed reply->body's cap. */
+#define TRANSPORT_TOO_BIG (-2)
+
+struct transport;
+
+struct transport_ops {
+	int (*roundtrip)(struct transport *t, const struct transport_request *req,
+			 struct transport_reply *reply, struct sbuf *err);
+	void (*close)(struct transport *t);
+};
+
+/* Every transport's state starts with this. */
+struct transport {
+	const struct transport_ops *ops;
+};
+
+/*
+ * Given by the request layer to transports: one response header line as it
+ * came (with or without its line end); the reply keeps what the request layer
+ * reads (Api-Version, any case, blanks trimmed; a value too long is dropped).
+ */
+void transport_reply_header(struct transport_reply *reply, const char *line, size_t len);
+
+/* Where the daemon is and how to reach it, resolved by the request layer. */
+struct transport_target {
+	const char *host;          /* DOCKER_HOST syntax: "unix:///var/run/docker.sock", "tcp://h:2376" */
+	int tls, tls_verify;       /* TLS (never on unix://); verify the daemon's certificate */
+	const char *tls_dir;       /* ca.pem, cert.pem, key.pem, each used when it exists; or NULL */
+	long connect_timeout_ms;   /* > 0 */
+	long timeout_ms;           /* per request, > 0 */
+};
+
+/*
+ * libcurl: unix://PATH (no TLS, as the docker client), tcp://, http://,
+ * https:// (port 2376 with TLS, else 2375, when none is given). -1 with a
+ * message when libcurl cannot be loaded or the host has no address.
+ */
+int transport_curl_open(struct transport **out, const struct transport_target *target,
+			struct sbuf *err);
+
+/*
+ * Replay: the replies file is read and checked now (-1 with "PATH:LINE: ..."
+ * when it is malformed). Requests are appended to record_path (NULL: not
+ * recorded; "-": stderr, in order with the messages). A request after the
+ * last reply fails with "replay: no reply left for METHOD PATH".
+ */
+int transport_replay_open(struct transport **out, const char *replies_path,
+			  const char *record_path, struct sbuf *err);
+
+#endif
