@@ -432,36 +432,53 @@ static int rune_is_digit(uint32_t r)
 	return has_property(r, 1);
 }
 
-struct runes {
-	uint32_t *v;
-	size_t n;
+/* A key read rune by rune, as Go's range over []rune(key). */
+struct rune_reader {
+	const unsigned char *s;
+	size_t len, at;
 };
 
-/* v has room for len runes */
-static void to_runes(struct runes *out, uint32_t *v, const char *s, size_t len)
+/* The next rune into *r; 0 at the end. */
+static inline int next_rune(struct rune_reader *rd, uint32_t *r)
 {
-	out->v = v;
-	out->n = 0;
-	for (size_t i = 0; i < len;)
-		i += decode_rune((const unsigned char *)s + i, len - i, &out->v[out->n++]);
+	if (rd->at == rd->len)
+		return 0;
+	rd->at += decode_rune(rd->s + rd->at, rd->len - rd->at, r);
+	return 1;
 }
 
-/* The digit run at i as sorter.go reads it (int64 that wraps, like Go's). */
-static size_t digit_run(const struct runes *r, size_t i, uint64_t *num)
+/*
+ * The digit run that starts with r (already read), as sorter.go reads it:
+ * its value added to *num (an int64 that wraps, like Go's) and its length
+ * in runes.
+ */
+static size_t digit_run(struct rune_reader *rd, uint32_t r, uint64_t *num)
 {
-	for (; i < r->n && rune_is_digit(r->v[i]); i++)
-		*num = *num * 10 + (uint64_t)((int64_t)r->v[i] - '0');
-	return i;
+	size_t n = 0;
+	while (rune_is_digit(r)) {
+		*num = *num * 10 + (uint64_t)((int64_t)r - '0');
+		n++;
+		if (!next_rune(rd, &r))
+			break;
+	}
+	return n;
 }
 
-static int runes_less(const struct runes *a, const struct runes *b)
+/* sorter.go's keyList.Less for two strings, reading both keys once. */
+static int natural_less(const char *as, size_t alen, const char *bs, size_t blen)
 {
-	const struct runes ar = *a, br = *b;
-	int digits = 0;
-	for (size_t i = 0; i < ar.n && i < br.n; i++) {
-		uint32_t x = ar.v[i], y = br.v[i];
+	struct rune_reader a = { (const unsigned char *)as, alen, 0 };
+	struct rune_reader b = { (const unsigned char *)bs, blen, 0 };
+	/* the equal runes read so far end in a digit (a digit run with a non-zero digit) */
+	int digits = 0, nonzero = 0;
+	uint32_t x, y;
+	for (;;) {
+		int more_a = next_rune(&a, &x), more_b = next_rune(&b, &y);
+		if (!more_a || !more_b)
+			return !more_a && more_b; /* a prefix first */
 		if (x == y) {
 			digits = rune_is_digit(x);
+			nonzero = digits && (nonzero || x != '0');
 			continue;
 		}
 		int al = rune_is_letter(x), bl = rune_is_letter(y);
@@ -469,102 +486,17 @@ static int runes_less(const struct runes *a, const struct runes *b)
 			return x < y;
 		if (al || bl)
 			return digits ? al : bl;
+		/* a leading zero counts when the run has a non-zero digit before it */
 		uint64_t an = 0, bn = 0;
-		if (x == '0' || y == '0') {
-			for (size_t j = i; j-- > 0 && rune_is_digit(ar.v[j]);)
-				if (ar.v[j] != '0') {
-					an = bn = 1;
-					break;
-				}
-		}
-		size_t ai = digit_run(&ar, i, &an), bi = digit_run(&br, i, &bn);
+		if ((x == '0' || y == '0') && nonzero)
+			an = bn = 1;
+		size_t ai = digit_run(&a, x, &an), bi = digit_run(&b, y, &bn);
 		if (an != bn)
 			return (int64_t)an < (int64_t)bn;
 		if (ai != bi)
 			return ai < bi;
 		return x < y;
 	}
-	return ar.n < br.n;
-}
-
-/* runes_less over both keys decoded (the general case: non-ASCII keys) */
-static int runes_key_less(const char *a, size_t alen, const char *b, size_t blen)
-{
-	uint32_t small[256];
-	struct runes ar, br;
-	uint32_t *v = alen + blen <= ARRAY_SIZE(small) ? small :
-		      xmalloc((alen + blen + 1) * sizeof(*v));
-	to_runes(&ar, v, a, alen);
-	to_runes(&br, v + alen, b, blen);
-	int less = runes_less(&ar, &br);
-	if (v != small)
-		free(v);
-	return less;
-}
-
-static int byte_is_letter(unsigned char c)
-{
-	return (unsigned char)((c | 0x20) - 'a') < 26;
-}
-
-static int byte_is_digit(unsigned char c)
-{
-	return (unsigned char)(c - '0') < 10;
-}
-
-/* The digit run from i as digit_run() reads it; -1 when a non-ASCII byte
- * ends it (it could be a digit of another script). */
-static long ascii_digit_run(const unsigned char *s, size_t n, size_t i, uint64_t *num)
-{
-	for (; i < n && byte_is_digit(s[i]); i++)
-		*num = *num * 10 + (uint64_t)(s[i] - '0');
-	return i < n && s[i] >= 0x80 ? -1 : (long)i;
-}
-
-/*
- * runes_less() straight on the bytes while the text read is ASCII, where a
- * byte is a rune; anything else is decided by runes_key_less().
- */
-static int natural_less(const char *as, size_t alen, const char *bs, size_t blen)
-{
-	const unsigned char *a = (const unsigned char *)as, *b = (const unsigned char *)bs;
-	size_t n = alen < blen ? alen : blen, i = 0;
-	/* keys share long prefixes (service names): eight bytes at a time */
-	for (uint64_t x, y; i + 8 <= n; i += 8) {
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
-		if (x != y || (x & 0x8080808080808080u))
-			break;
-	}
-	while (i < n && a[i] == b[i] && a[i] < 0x80)
-		i++;
-	if (i == n)
-		return alen < blen;
-	unsigned char x = a[i], y = b[i];
-	if (x >= 0x80 || y >= 0x80)
-		return runes_key_less(as, alen, bs, blen);
-	int digits = i && byte_is_digit(a[i - 1]);
-	int al = byte_is_letter(x), bl = byte_is_letter(y);
-	if (al && bl)
-		return x < y;
-	if (al || bl)
-		return digits ? al : bl;
-	uint64_t an = 0, bn = 0;
-	if (x == '0' || y == '0') {
-		for (size_t j = i; j-- > 0 && byte_is_digit(a[j]);)
-			if (a[j] != '0') {
-				an = bn = 1;
-				break;
-			}
-	}
-	long ai = ascii_digit_run(a, alen, i, &an), bi = ascii_digit_run(b, blen, i, &bn);
-	if (ai < 0 || bi < 0)
-		return runes_key_less(as, alen, bs, blen);
-	if (an != bn)
-		return (int64_t)an < (int64_t)bn;
-	if (ai != bi)
-		return ai < bi;
-	return x < y;
 }
 
 int shape_key_less(const char *a, size_t alen, const char *b, size_t blen)
