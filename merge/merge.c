@@ -814,11 +814,6 @@ static int merge_services(struct merger *m, struct node *base, struct node *over
 	int ret = 0;
 	for (size_t i = 0; i < over->map.n; i++) {
 		struct node_entry *oe = &over->map.v[i];
-		if (i + 1 < over->map.n && match[i + 1] != NO_MATCH) {
-			/* the next pair while this one merges */
-			node_prefetch(over->map.v[i + 1].val);
-			node_prefetch(base->map.v[match[i + 1]].val);
-		}
 		if (match[i] == NO_MATCH) {
 			take(m, base, NULL, oe);
 			continue;
