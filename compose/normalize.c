@@ -1,14 +1,12 @@
 /*
  * Per-file normalization; see normalize.h.
  *
- * The field tables below mirror the structs of docker/cli
- * cli/compose/types (v28.2.2): a field's type decides both the conversion
- * docker's loader applies (its mapstructure transform hooks) and whether a
- * zero value is printed (yaml.v3 omitempty drops zero non-pointer values;
- * pointer fields print even when zero). Keys without a field are dropped,
- * which is how docker loses oom_score_adj or build.shm_size. Like
- * mapstructure, a field is found by its exact key first, then by a
- * case-insensitive match.
+ * What a field holds and how docker's loader decodes it (its mapstructure
+ * transform hooks), and whether a zero value is printed, are the field's
+ * row in the compose model (compose/model.h); this file decodes by it. Keys
+ * without a row are dropped, which is how docker loses oom_score_adj or
+ * build.shm_size. Like mapstructure, a field is found by its exact key
+ * first, then by a case-insensitive match.
  */
 #include "compose/normalize.h"
 #include "compose/ports.h"
@@ -17,6 +15,7 @@
 #include "base/path.h"
 #include "compose/kvfile.h"
 #include "compose/load.h"
+#include "compose/model.h"
 #include "base/node.h"
 #include "base/run.h"
 #include "base/sbuf.h"
@@ -34,180 +33,7 @@
 #include <string.h>
 #include <strings.h>
 
-enum ftype {
-	T_STR,         /* string, omitted when "" */
-	T_STR_KEEP,    /* string without omitempty */
-	T_BOOL,        /* bool, omitted when false */
-	T_PBOOL,       /* *bool */
-	T_INT,         /* int/int64, omitted when 0 */
-	T_INT_KEEP,    /* int64 without omitempty */
-	T_UINT,        /* uint64, omitted when 0 */
-	T_PUINT,       /* *uint64 */
-	T_UINT32,      /* uint32, omitted when 0 */
-	T_PUINT32,     /* *uint32 */
-	T_FLOAT32,     /* float32, omitted when 0 */
-	T_DURATION,    /* Duration, omitted when 0 */
-	T_PDURATION,   /* *Duration */
-	T_BYTES,       /* UnitBytes: "50M" → "52428800", omitted when 0 */
-	T_LIST,        /* []string */
-	T_STRLIST,     /* StringList: a string is a one-item list */
-	T_EXPOSE,      /* StringOrNumberList */
-	T_SHELLCMD,    /* ShellCommand: a string is shlex-split */
-	T_HCTEST,      /* HealthCheckTest: a string s is [CMD-SHELL, s] */
-	T_MAPEQ,       /* MappingWithEquals: list or map, null kept */
-	T_MAPSTR,      /* Mapping, Labels: list or map, null → "" */
-	T_MAPSS,       /* map[string]string: map only, null → "" */
-	T_HOSTS,       /* HostsList */
-	T_EXTERNAL,    /* External: bool, or {name} (see external_of) */
-	T_STRUCT,      /* struct, omitted when all fields are zero */
-	T_PSTRUCT,     /* *struct, printed ({} when empty) */
-	T_LIST_STRUCT, /* []struct */
-	T_BUILD,       /* BuildConfig: a string is the context */
-	T_PORTS,       /* []ServicePortConfig with the short syntax */
-	T_VOLUMES,     /* []ServiceVolumeConfig with the short syntax */
-	T_FILEREFS,    /* []ServiceSecretConfig / []ServiceConfigObjConfig */
-	T_SVCNETS,     /* map[string]*ServiceNetworkConfig, or a list of names */
-	T_ULIMITS,     /* map[string]*UlimitsConfig */
-};
-
-struct shape;
-
-struct field {
-	const char *key;
-	enum ftype type;
-	const struct shape *sub;
-};
-
-/* key → field number + 1 (0 = empty slot), built on first use */
-#define FIELD_SLOTS 128
-#define MAX_FIELDS (FIELD_SLOTS / 2)
-struct field_index {
-	int built;
-	uint64_t keep; /* fields present even without a key (T_STR_KEEP, T_INT_KEEP) */
-	unsigned char slot[FIELD_SLOTS];
-};
-
-struct shape {
-	const struct field *fields;
-	size_t n;
-	int extras; /* keep x-* keys (the struct has an inline Extras map) */
-	struct field_index *index;
-};
-
-#define SHAPE(name, extras, ...)                                             \
-	static const struct field name##_fields[] = { __VA_ARGS__ };          \
-	static struct field_index name##_index;                               \
-	static const struct shape name = { name##_fields,                     \
-					   ARRAY_SIZE(name##_fields), extras, \
-					   &name##_index }
-
-static const struct shape empty_shape = { NULL, 0, 0, NULL };
-
-SHAPE(credspec_shape, 0, { "config", T_STR, NULL }, { "file", T_STR, NULL },
-      { "registry", T_STR, NULL });
-SHAPE(update_shape, 0, { "parallelism", T_PUINT, NULL }, { "delay", T_DURATION, NULL },
-      { "failure_action", T_STR, NULL }, { "monitor", T_DURATION, NULL },
-      { "max_failure_ratio", T_FLOAT32, NULL }, { "order", T_STR, NULL });
-SHAPE(limit_shape, 0, { "cpus", T_STR, NULL }, { "memory", T_BYTES, NULL },
-      { "pids", T_INT, NULL });
-SHAPE(discrete_shape, 0, { "kind", T_STR_KEEP, NULL }, { "value", T_INT_KEEP, NULL });
-SHAPE(generic_shape, 0, { "discrete_resource_spec", T_PSTRUCT, &discrete_shape });
-SHAPE(reservation_shape, 0, { "cpus", T_STR, NULL }, { "memory", T_BYTES, NULL },
-      { "generic_resources", T_LIST_STRUCT, &generic_shape });
-SHAPE(resources_shape, 0, { "limits", T_PSTRUCT, &limit_shape },
-      { "reservations", T_PSTRUCT, &reservation_shape });
-SHAPE(restart_shape, 0, { "condition", T_STR, NULL }, { "delay", T_PDURATION, NULL },
-      { "max_attempts", T_PUINT, NULL }, { "window", T_PDURATION, NULL });
-SHAPE(pref_shape, 0, { "spread", T_STR, NULL });
-SHAPE(placement_shape, 0, { "constraints", T_LIST, NULL },
-      { "preferences", T_LIST_STRUCT, &pref_shape },
-      { "max_replicas_per_node", T_UINT, NULL });
-SHAPE(deploy_shape, 0, { "mode", T_STR, NULL }, { "replicas", T_PUINT, NULL },
-      { "labels", T_MAPSTR, NULL }, { "update_config", T_PSTRUCT, &update_shape },
-      { "rollback_config", T_PSTRUCT, &update_shape },
-      { "resources", T_STRUCT, &resources_shape },
-      { "restart_policy", T_PSTRUCT, &restart_shape },
-      { "placement", T_STRUCT, &placement_shape }, { "endpoint_mode", T_STR, NULL });
-SHAPE(healthcheck_shape, 0, { "test", T_HCTEST, NULL }, { "timeout", T_PDURATION, NULL },
-      { "interval", T_PDURATION, NULL }, { "retries", T_PUINT, NULL },
-      { "start_period", T_PDURATION, NULL }, { "start_interval", T_PDURATION, NULL },
-      { "disable", T_BOOL, NULL });
-SHAPE(logging_shape, 0, { "driver", T_STR, NULL }, { "options", T_MAPSS, NULL });
-SHAPE(svcnet_shape, 0, { "aliases", T_LIST, NULL }, { "driver_opts", T_MAPSS, NULL },
-      { "ipv4_address", T_STR, NULL }, { "ipv6_address", T_STR, NULL });
-SHAPE(port_shape, 0, { "mode", T_STR, NULL }, { "target", T_UINT32, NULL },
-      { "published", T_UINT32, NULL }, { "protocol", T_STR, NULL });
-SHAPE(bind_shape, 0, { "propagation", T_STR, NULL });
-SHAPE(volopts_shape, 0, { "nocopy", T_BOOL, NULL }, { "subpath", T_STR, NULL });
-SHAPE(imageopts_shape, 0, { "subpath", T_STR, NULL });
-SHAPE(tmpfsopts_shape, 0, { "size", T_INT, NULL });
-SHAPE(svcvolume_shape, 0, { "type", T_STR, NULL }, { "source", T_STR, NULL },
-      { "target", T_STR, NULL }, { "read_only", T_BOOL, NULL },
-      { "consistency", T_STR, NULL }, { "bind", T_PSTRUCT, &bind_shape },
-      { "volume", T_PSTRUCT, &volopts_shape }, { "image", T_PSTRUCT, &imageopts_shape },
-      { "tmpfs", T_PSTRUCT, &tmpfsopts_shape }, { "cluster", T_PSTRUCT, &empty_shape });
-SHAPE(fileref_shape, 0, { "source", T_STR, NULL }, { "target", T_STR, NULL },
-      { "uid", T_STR, NULL }, { "gid", T_STR, NULL }, { "mode", T_PUINT32, NULL });
-SHAPE(build_shape, 0, { "context", T_STR, NULL }, { "dockerfile", T_STR, NULL },
-      { "args", T_MAPEQ, NULL }, { "labels", T_MAPSTR, NULL },
-      { "cache_from", T_STRLIST, NULL }, { "extra_hosts", T_HOSTS, NULL },
-      { "network", T_STR, NULL }, { "target", T_STR, NULL });
-SHAPE(service_shape, 1, { "build", T_BUILD, &build_shape }, { "cap_add", T_LIST, NULL },
-      { "cap_drop", T_LIST, NULL }, { "cgroupns_mode", T_STR, NULL },
-      { "cgroup_parent", T_STR, NULL }, { "command", T_SHELLCMD, NULL },
-      { "configs", T_FILEREFS, &fileref_shape }, { "container_name", T_STR, NULL },
-      { "credential_spec", T_STRUCT, &credspec_shape }, { "depends_on", T_LIST, NULL },
-      { "deploy", T_STRUCT, &deploy_shape }, { "devices", T_LIST, NULL },
-      { "dns", T_STRLIST, NULL }, { "dns_search", T_STRLIST, NULL },
-      { "domainname", T_STR, NULL }, { "entrypoint", T_SHELLCMD, NULL },
-      { "environment", T_MAPEQ, NULL }, { "env_file", T_STRLIST, NULL },
-      { "expose", T_EXPOSE, NULL }, { "external_links", T_LIST, NULL },
-      { "extra_hosts", T_HOSTS, NULL }, { "hostname", T_STR, NULL },
-      { "healthcheck", T_PSTRUCT, &healthcheck_shape }, { "image", T_STR, NULL },
-      { "init", T_PBOOL, NULL }, { "ipc", T_STR, NULL }, { "isolation", T_STR, NULL },
-      { "labels", T_MAPSTR, NULL }, { "links", T_LIST, NULL },
-      { "logging", T_PSTRUCT, &logging_shape }, { "mac_address", T_STR, NULL },
-      { "network_mode", T_STR, NULL }, { "networks", T_SVCNETS, &svcnet_shape },
-      { "pid", T_STR, NULL }, { "ports", T_PORTS, &port_shape },
-      { "privileged", T_BOOL, NULL }, { "read_only", T_BOOL, NULL },
-      { "restart", T_STR, NULL }, { "secrets", T_FILEREFS, &fileref_shape },
-      { "security_opt", T_LIST, NULL }, { "shm_size", T_STR, NULL },
-      { "stdin_open", T_BOOL, NULL }, { "stop_grace_period", T_PDURATION, NULL },
-      { "stop_signal", T_STR, NULL }, { "sysctls", T_MAPSTR, NULL },
-      { "tmpfs", T_STRLIST, NULL }, { "tty", T_BOOL, NULL },
-      { "ulimits", T_ULIMITS, NULL }, { "user", T_STR, NULL },
-      { "userns_mode", T_STR, NULL }, { "volumes", T_VOLUMES, &svcvolume_shape },
-      { "working_dir", T_STR, NULL });
-SHAPE(pool_shape, 0, { "subnet", T_STR, NULL });
-SHAPE(ipam_shape, 0, { "driver", T_STR, NULL }, { "config", T_LIST_STRUCT, &pool_shape });
-SHAPE(network_shape, 0, { "name", T_STR, NULL }, { "driver", T_STR, NULL },
-      { "driver_opts", T_MAPSS, NULL }, { "ipam", T_STRUCT, &ipam_shape },
-      { "external", T_EXTERNAL, NULL }, { "internal", T_BOOL, NULL },
-      { "attachable", T_BOOL, NULL }, { "labels", T_MAPSTR, NULL });
-SHAPE(mountvol_shape, 0, { "fs_type", T_STR, NULL }, { "mount_flags", T_LIST, NULL });
-SHAPE(access_shape, 0, { "scope", T_STR, NULL }, { "sharing", T_STR, NULL },
-      { "mount_volume", T_PSTRUCT, &mountvol_shape },
-      { "block_volume", T_PSTRUCT, &empty_shape });
-SHAPE(topology_shape, 0, { "segments", T_MAPSTR, NULL });
-SHAPE(topo_req_shape, 0, { "requisite", T_LIST_STRUCT, &topology_shape },
-      { "preferred", T_LIST_STRUCT, &topology_shape });
-SHAPE(capacity_shape, 0, { "required_bytes", T_BYTES, NULL },
-      { "limit_bytes", T_BYTES, NULL });
-SHAPE(volsecret_shape, 0, { "key", T_STR, NULL }, { "secret", T_STR, NULL });
-SHAPE(cluster_spec_shape, 0, { "group", T_STR, NULL },
-      { "access_mode", T_PSTRUCT, &access_shape },
-      { "accessibility_requirements", T_PSTRUCT, &topo_req_shape },
-      { "capacity_range", T_PSTRUCT, &capacity_shape },
-      { "secrets", T_LIST_STRUCT, &volsecret_shape }, { "availability", T_STR, NULL });
-SHAPE(volume_shape, 0, { "name", T_STR, NULL }, { "driver", T_STR, NULL },
-      { "driver_opts", T_MAPSS, NULL }, { "external", T_EXTERNAL, NULL },
-      { "labels", T_MAPSTR, NULL }, { "x-cluster-spec", T_PSTRUCT, &cluster_spec_shape });
-SHAPE(fileobj_shape, 1, { "name", T_STR, NULL }, { "file", T_STR, NULL },
-      { "external", T_EXTERNAL, NULL }, { "labels", T_MAPSTR, NULL },
-      { "driver", T_STR, NULL }, { "driver_opts", T_MAPSS, NULL },
-      { "template_driver", T_STR, NULL });
-
-/* deeper than any path the shapes lead to (map and list values are scalars) */
+/* deeper than any path the model leads to (map and list values are scalars) */
 #define PATH_DEPTH 32
 
 struct nctx {
@@ -391,18 +217,18 @@ static struct node *set_str(struct nctx *c, struct node *n, const char *s)
  * schema lets 1.0 through as an integer); unsigned fields reject negative
  * values; uint32 fields keep the low 32 bits, as Go's reflect does.
  */
-static struct node *dec_int(struct nctx *c, struct node *n, enum ftype t)
+static struct node *dec_int(struct nctx *c, struct node *n, const struct model_field *f)
 {
-	int is_unsigned = t == T_UINT || t == T_PUINT || t == T_UINT32 || t == T_PUINT32;
-	int keep = t == T_INT_KEEP || t == T_PUINT || t == T_PUINT32;
+	int is_unsigned = f->type == MT_UINT64 || f->type == MT_UINT32;
+	int keep = model_keeps_zero(f);
 	int64_t i;
 	uint64_t u;
 	int neg;
 	if (n->kind == NODE_FLOAT) {
-		double f = n->s.v.f;
-		neg = f < 0;
-		i = (f < 9223372036854775808.0 && f >= -9223372036854775808.0) ? (int64_t)f : INT64_MIN;
-		u = f < 0 ? 0 : f < 18446744073709551616.0 ? (uint64_t)f : (1ull << 63);
+		double x = n->s.v.f;
+		neg = x < 0;
+		i = (x < 9223372036854775808.0 && x >= -9223372036854775808.0) ? (int64_t)x : INT64_MIN;
+		u = x < 0 ? 0 : x < 18446744073709551616.0 ? (uint64_t)x : (1ull << 63);
 	} else if (n->kind == NODE_INT && (n->flags & NODE_UNSIGNED)) {
 		neg = 0;
 		u = n->s.v.u;
@@ -417,7 +243,7 @@ static struct node *dec_int(struct nctx *c, struct node *n, enum ftype t)
 	if (is_unsigned && neg)
 		return fail(c, n->pos, "normalize.range", "must not be negative, got %s",
 			    repr(c, n->s.text));
-	if (t == T_UINT32 || t == T_PUINT32)
+	if (f->type == MT_UINT32)
 		u = (uint32_t)u;
 	if (!keep && (is_unsigned ? u == 0 : i == 0))
 		return NULL;
@@ -497,19 +323,19 @@ static struct node *dec_bytes(struct nctx *c, struct node *n)
 /* ---- lists ---- */
 
 /* Check that every item is a string; expose also accepts numbers (printed). */
-static struct node *dec_list(struct nctx *c, struct node *n, enum ftype t)
+static struct node *dec_list(struct nctx *c, struct node *n, enum model_type t)
 {
-	if (n->kind == NODE_STR && t != T_LIST && t != T_EXPOSE) {
+	if (n->kind == NODE_STR && t == MT_STRING_LIST) {
 		struct node *seq = node_new_seq(c->a, n->pos);
 		node_seq_push(c->a, seq, n);
 		return seq;
 	}
 	if (n->kind != NODE_SEQ)
-		return type_error(c, n, t == T_LIST ? "a list" : "a string or a list");
+		return type_error(c, n, t == MT_STRING_LIST ? "a string or a list" : "a list");
 	for (size_t i = 0; i < n->seq.n; i++) {
 		struct node *it = n->seq.v[i];
 		size_t mark = path_index(c, i);
-		if (t == T_EXPOSE)
+		if (t == MT_STRING_OR_NUMBERS)
 			it = str_of(c, it);
 		else if (it->kind != NODE_STR)
 			it = type_error(c, it, "a string");
@@ -524,7 +350,7 @@ static struct node *dec_list(struct nctx *c, struct node *n, enum ftype t)
 static struct node *dec_shellcmd(struct nctx *c, struct node *n)
 {
 	if (n->kind != NODE_STR)
-		return dec_list(c, n, T_LIST);
+		return dec_list(c, n, MT_STRINGS);
 	struct units_word *w;
 	size_t nw;
 	const char *err;
@@ -542,7 +368,7 @@ static struct node *dec_shellcmd(struct nctx *c, struct node *n)
 static struct node *dec_hctest(struct nctx *c, struct node *n)
 {
 	if (n->kind != NODE_STR)
-		return dec_list(c, n, T_LIST);
+		return dec_list(c, n, MT_STRINGS);
 	struct node *seq = node_new_seq(c->a, n->pos);
 	node_seq_push(c->a, seq, str_ref(c, n->pos, "CMD-SHELL"));
 	node_seq_push(c->a, seq, n);
@@ -615,7 +441,7 @@ static void map_add_item(struct nctx *c, struct node *out, struct node *it, int 
 	node_map_add_key(c->a, out, key, it->pos, v);
 }
 
-static struct node *dec_mapping(struct nctx *c, struct node *n, enum ftype t)
+static struct node *dec_mapping(struct nctx *c, struct node *n, enum model_type t)
 {
 	if (n->kind == NODE_MAP) {
 		size_t w = 0;
@@ -624,7 +450,7 @@ static struct node *dec_mapping(struct nctx *c, struct node *n, enum ftype t)
 			struct node *v = e->val;
 			size_t mark = path_key(c, e->key);
 			if (v->kind == NODE_NULL)
-				v = t == T_MAPEQ ? v : node_new_str(c->a, v->pos, "");
+				v = t == MT_MAPPING_EQUALS ? v : node_new_str(c->a, v->pos, "");
 			else
 				v = str_of(c, v);
 			path_pop(c, mark);
@@ -635,20 +461,20 @@ static struct node *dec_mapping(struct nctx *c, struct node *n, enum ftype t)
 		return w ? n : NULL;
 	}
 	struct node *out = node_new_map(c->a, n->pos);
-	if (n->kind == NODE_SEQ && t != T_MAPSS) {
+	if (n->kind == NODE_SEQ && t != MT_STRING_MAP) {
 		node_map_reserve(c->a, out, n->seq.n);
 		for (size_t i = 0; i < n->seq.n; i++) {
 			struct node *it = n->seq.v[i];
 			size_t mark = path_index(c, i);
 			if (it->kind == NODE_STR)
-				map_add_item(c, out, it, t == T_MAPEQ);
+				map_add_item(c, out, it, t == MT_MAPPING_EQUALS);
 			else
 				type_error(c, it, "a KEY=VALUE string");
 			path_pop(c, mark);
 		}
 		map_keep_last(out);
 	} else {
-		return type_error(c, n, t == T_MAPSS ? "a mapping" : "a mapping or a list");
+		return type_error(c, n, t == MT_STRING_MAP ? "a mapping" : "a mapping or a list");
 	}
 	return out->map.n ? out : NULL;
 }
@@ -732,62 +558,30 @@ static struct node *dec_hosts(struct nctx *c, struct node *n)
 
 /* ---- structs ---- */
 
-static struct node *dec(struct nctx *c, struct node *n, const struct field *f);
+static struct node *dec(struct nctx *c, struct node *n, const struct model_field *f);
 
-static size_t slot_of(const char *key)
-{
-	uint32_t h = 2166136261u; /* FNV-1a of the first 4 bytes: few fields share them */
-	for (const char *end = key + 4; *key && key < end; key++)
-		h = (h ^ (unsigned char)*key) * 16777619u;
-	return h & (FIELD_SLOTS - 1);
-}
-
-static void index_build(const struct shape *s, struct field_index *ix)
-{
-	if (s->n > MAX_FIELDS)
-		BUG("a shape with %zu fields", s->n);
-	for (size_t f = 0; f < s->n; f++) {
-		size_t i = slot_of(s->fields[f].key);
-		while (ix->slot[i])
-			i = (i + 1) & (FIELD_SLOTS - 1);
-		ix->slot[i] = (unsigned char)(f + 1);
-		if (s->fields[f].type == T_STR_KEEP || s->fields[f].type == T_INT_KEEP)
-			ix->keep |= 1ull << f;
-	}
-	ix->built = 1;
-}
-
-/* The number of s's field named key, or -1. */
-static int field_number(const struct shape *s, const char *key)
-{
-	struct field_index *ix = s->index;
-	for (size_t i = slot_of(key); ix->slot[i]; i = (i + 1) & (FIELD_SLOTS - 1))
-		if (!strcmp(s->fields[ix->slot[i] - 1].key, key))
-			return ix->slot[i] - 1;
-	return -1;
-}
+/* normalize keeps the fields of a struct a map has in a 64-bit set */
+#define MAX_FIELDS 64
 
 /*
- * The entry for each field of s that map has (by_field[f] is set where bit f
- * of the result is): exact key first, then case-insensitive (mapstructure),
+ * The entry for each field of st that map has (by_field[f] is set where bit
+ * f of the result is): exact key first, then case-insensitive (mapstructure),
  * as find_field() would find it. The case-insensitive pass is only needed
  * when some key names no field: field names are all lower case, so a key
  * that names one field cannot stand for another. *nextras counts the x-*
- * keys (0 for a shape without fields).
+ * keys.
  */
 static uint64_t match_fields(struct node_entry **by_field, size_t *nextras,
-			     const struct shape *s, struct node *map)
+			     const struct model_struct *st, struct node *map)
 {
 	uint64_t have = 0;
 	int loose = 0;
 	*nextras = 0;
-	if (!s->index)
-		return 0;
-	if (!s->index->built)
-		index_build(s, s->index);
+	if (st->nfields > MAX_FIELDS)
+		BUG("%s has %zu fields", st->go_name, st->nfields);
 	for (size_t i = 0; i < map->map.n; i++) {
 		const char *key = map->map.v[i].key;
-		int f = field_number(s, key);
+		int f = model_field_index(st, key);
 		*nextras += key[0] == 'x' && key[1] == '-';
 		if (f < 0)
 			loose = 1;
@@ -796,9 +590,9 @@ static uint64_t match_fields(struct node_entry **by_field, size_t *nextras,
 			have |= 1ull << f;
 		}
 	}
-	for (size_t f = 0; loose && f < s->n; f++)
+	for (size_t f = 0; loose && f < st->nfields; f++)
 		for (size_t i = 0; !(have & (1ull << f)) && i < map->map.n; i++)
-			if (!strcasecmp(map->map.v[i].key, s->fields[f].key)) {
+			if (!strcasecmp(map->map.v[i].key, st->fields[f].key)) {
 				by_field[f] = &map->map.v[i];
 				have |= 1ull << f;
 			}
@@ -862,34 +656,33 @@ static void map_assign(struct nctx *c, struct node *map, const struct node_entry
 }
 
 /* keep_empty: a pointer or list element (printed as {}) rather than an omitempty struct. */
-static struct node *dec_struct(struct nctx *c, struct node *n, const struct shape *s, int keep_empty)
+static struct node *dec_struct(struct nctx *c, struct node *n, const struct model_struct *st,
+			       int keep_empty)
 {
 	if (n->kind != NODE_MAP)
 		return type_error(c, n, "a mapping");
 	struct node_entry *by_field[MAX_FIELDS];
 	struct node_entry out[MAX_FIELDS];
 	size_t nout = 0, nextras;
-	uint64_t have = match_fields(by_field, &nextras, s, n);
+	uint64_t have = match_fields(by_field, &nextras, st, n);
 	/* the fields in order: those the map has, and those printed anyway */
-	for (uint64_t todo = have | (s->index ? s->index->keep : 0); todo; todo &= todo - 1) {
-		size_t i = (size_t)__builtin_ctzll(todo);
-		const struct field *f = &s->fields[i];
+	for (size_t i = 0; i < st->nfields; i++) {
+		const struct model_field *f = &st->fields[i];
 		struct node_entry *e = have & (1ull << i) ? by_field[i] : NULL;
 		struct node *v = NULL;
 		if (e && e->val->kind != NODE_NULL) {
 			size_t mark = path_key(c, e->key);
 			v = dec(c, e->val, f);
 			path_pop(c, mark);
-		} else if (f->type == T_STR_KEEP) {
-			v = node_new_str(c->a, n->pos, "");
-		} else if (f->type == T_INT_KEEP) {
-			v = node_new_int(c->a, n->pos, 0);
+		} else if (f->flags & MF_NO_OMITEMPTY) {
+			v = f->type == MT_INT ? node_new_int(c->a, n->pos, 0)
+					      : node_new_str(c->a, n->pos, "");
 		}
 		if (v)
 			out[nout++] = (struct node_entry){ f->key, e ? e->keypos : n->pos, 0, v };
 	}
 	struct node_entry *extras;
-	nextras = s->extras && nextras ? save_extras(&extras, n) : 0;
+	nextras = (st->flags & MS_EXTRAS) && nextras ? save_extras(&extras, n) : 0;
 	map_assign(c, n, out, nout);
 	if (nextras) {
 		add_extras(c, n, extras, nextras);
@@ -898,14 +691,14 @@ static struct node *dec_struct(struct nctx *c, struct node *n, const struct shap
 	return n->map.n || keep_empty ? n : NULL;
 }
 
-static struct node *dec_list_struct(struct nctx *c, struct node *n, const struct shape *s)
+static struct node *dec_list_struct(struct nctx *c, struct node *n, const struct model_struct *st)
 {
 	if (n->kind != NODE_SEQ)
 		return type_error(c, n, "a list");
 	size_t w = 0;
 	for (size_t i = 0; i < n->seq.n; i++) {
 		size_t mark = path_index(c, i);
-		struct node *v = dec_struct(c, n->seq.v[i], s, 1);
+		struct node *v = dec_struct(c, n->seq.v[i], st, 1);
 		path_pop(c, mark);
 		if (v)
 			n->seq.v[w++] = v;
@@ -914,7 +707,7 @@ static struct node *dec_list_struct(struct nctx *c, struct node *n, const struct
 	return w ? n : NULL;
 }
 
-static struct node *dec_build(struct nctx *c, struct node *n, const struct shape *s)
+static struct node *dec_build(struct nctx *c, struct node *n, const struct model_struct *st)
 {
 	if (n->kind == NODE_STR) {
 		struct node *out = node_new_map(c->a, n->pos);
@@ -922,7 +715,7 @@ static struct node *dec_build(struct nctx *c, struct node *n, const struct shape
 			node_map_add_key(c->a, out, "context", n->pos, n);
 		return out->map.n ? out : NULL;
 	}
-	return dec_struct(c, n, s, 0);
+	return dec_struct(c, n, st, 0);
 }
 
 /*
@@ -950,7 +743,7 @@ static struct node *dec_external(struct nctx *c, struct node *n)
 
 /* ---- service networks, ulimits, secret/config references ---- */
 
-static struct node *dec_svcnets(struct nctx *c, struct node *n, const struct shape *s)
+static struct node *dec_svcnets(struct nctx *c, struct node *n, const struct model_struct *st)
 {
 	if (n->kind == NODE_SEQ) {
 		struct node *out = node_new_map(c->a, n->pos);
@@ -971,7 +764,7 @@ static struct node *dec_svcnets(struct nctx *c, struct node *n, const struct sha
 		for (size_t i = 0; i < n->map.n; i++) {
 			struct node_entry *e = &n->map.v[i];
 			size_t mark = path_key(c, e->key);
-			struct node *v = e->val->kind == NODE_NULL ? e->val : dec_struct(c, e->val, s, 1);
+			struct node *v = e->val->kind == NODE_NULL ? e->val : dec_struct(c, e->val, st, 1);
 			path_pop(c, mark);
 			if (v)
 				n->map.v[w++] = (struct node_entry){ e->key, e->keypos, 0, v };
@@ -982,8 +775,8 @@ static struct node *dec_svcnets(struct nctx *c, struct node *n, const struct sha
 	return type_error(c, n, "a list or a mapping");
 }
 
-/* A single value prints as a bare int, soft/hard as a map; zeros as {}. */
-static struct node *dec_ulimits(struct nctx *c, struct node *n)
+/* A single value prints as a bare int, soft/hard (st's fields) as a map; zeros as {}. */
+static struct node *dec_ulimits(struct nctx *c, struct node *n, const struct model_struct *st)
 {
 	if (n->kind != NODE_MAP)
 		return type_error(c, n, "a mapping");
@@ -993,23 +786,23 @@ static struct node *dec_ulimits(struct nctx *c, struct node *n)
 		size_t mark = path_key(c, e->key);
 		struct node *v;
 		if (e->val->kind == NODE_MAP) {
-			static const char *const parts[] = { "soft", "hard" };
-			struct node_entry out[2];
+			struct node_entry out[MAX_FIELDS];
 			size_t nout = 0;
 			v = e->val;
-			for (size_t j = 0; j < 2; j++) {
-				struct node_entry *pe = node_map_find(v, parts[j]);
+			for (size_t j = 0; j < st->nfields; j++) {
+				const struct model_field *f = &st->fields[j];
+				struct node_entry *pe = node_map_find(v, f->key);
 				if (!pe)
 					continue;
 				size_t m2 = path_key(c, pe->key);
-				struct node *pv = dec_int(c, pe->val, T_INT);
+				struct node *pv = dec_int(c, pe->val, f);
 				path_pop(c, m2);
 				if (pv)
-					out[nout++] = (struct node_entry){ parts[j], pe->keypos, 0, pv };
+					out[nout++] = (struct node_entry){ f->key, pe->keypos, 0, pv };
 			}
 			map_assign(c, v, out, nout);
 		} else if (e->val->kind == NODE_INT) {
-			v = dec_int(c, e->val, T_INT);
+			v = dec_int(c, e->val, &st->fields[0]); /* an int, as soft */
 			if (!v)
 				v = node_new_map(c->a, e->val->pos);
 		} else {
@@ -1023,7 +816,7 @@ static struct node *dec_ulimits(struct nctx *c, struct node *n)
 	return w ? n : NULL;
 }
 
-static struct node *dec_filerefs(struct nctx *c, struct node *n, const struct shape *s)
+static struct node *dec_filerefs(struct nctx *c, struct node *n, const struct model_struct *st)
 {
 	if (n->kind != NODE_SEQ)
 		return type_error(c, n, "a list");
@@ -1038,7 +831,7 @@ static struct node *dec_filerefs(struct nctx *c, struct node *n, const struct sh
 				node_map_add_key(c->a, v, "source", it->pos, it);
 			}
 		} else {
-			v = dec_struct(c, it, s, 1);
+			v = dec_struct(c, it, st, 1);
 		}
 		path_pop(c, mark);
 		if (v)
@@ -1139,7 +932,7 @@ static void expand_port(struct nctx *c, struct node *out, struct node *it, const
 		free(maps);
 }
 
-static struct node *dec_ports(struct nctx *c, struct node *n, const struct shape *s)
+static struct node *dec_ports(struct nctx *c, struct node *n, const struct model_struct *st)
 {
 	if (n->kind != NODE_SEQ)
 		return type_error(c, n, "a list");
@@ -1152,7 +945,7 @@ static struct node *dec_ports(struct nctx *c, struct node *n, const struct shape
 		} else if (it->kind == NODE_INT && !(it->flags & NODE_UNSIGNED)) {
 			expand_port(c, out, it, arena_fmt(c->a, "%" PRId64, it->s.v.i));
 		} else if (it->kind == NODE_MAP) {
-			struct node *v = dec_struct(c, it, s, 1);
+			struct node *v = dec_struct(c, it, st, 1);
 			if (v)
 				node_seq_push(c->a, out, v);
 		} else {
@@ -1377,7 +1170,7 @@ static void resolve_bind(struct nctx *c, struct node *vol, struct pos pos)
 		se->val = str_ref(c, se->val->pos, src);
 }
 
-static struct node *dec_volumes(struct nctx *c, struct node *n, const struct shape *s)
+static struct node *dec_volumes(struct nctx *c, struct node *n, const struct model_struct *st)
 {
 	if (n->kind != NODE_SEQ)
 		return type_error(c, n, "a list");
@@ -1389,7 +1182,7 @@ static struct node *dec_volumes(struct nctx *c, struct node *n, const struct sha
 		if (it->kind == NODE_STR)
 			v = parse_volume(c, it);
 		else
-			v = dec_struct(c, it, s, 1);
+			v = dec_struct(c, it, st, 1);
 		if (v) {
 			resolve_bind(c, v, pos);
 			n->seq.v[w++] = v;
@@ -1400,64 +1193,59 @@ static struct node *dec_volumes(struct nctx *c, struct node *n, const struct sha
 	return w ? n : NULL;
 }
 
-static struct node *dec(struct nctx *c, struct node *n, const struct field *f)
+static struct node *dec(struct nctx *c, struct node *n, const struct model_field *f)
 {
 	switch (f->type) {
-	case T_STR:
-	case T_STR_KEEP:
-		return dec_str(c, n, f->type == T_STR_KEEP);
-	case T_BOOL:
-	case T_PBOOL:
-		return dec_bool(c, n, f->type == T_PBOOL);
-	case T_INT:
-	case T_INT_KEEP:
-	case T_UINT:
-	case T_PUINT:
-	case T_UINT32:
-	case T_PUINT32:
-		return dec_int(c, n, f->type);
-	case T_FLOAT32:
+	case MT_STRING:
+		return dec_str(c, n, model_keeps_zero(f));
+	case MT_BOOL:
+		return dec_bool(c, n, model_keeps_zero(f));
+	case MT_INT:
+	case MT_UINT64:
+	case MT_UINT32:
+		return dec_int(c, n, f);
+	case MT_FLOAT32:
 		return dec_float32(c, n);
-	case T_DURATION:
-	case T_PDURATION:
-		return dec_duration(c, n, f->type == T_PDURATION);
-	case T_BYTES:
+	case MT_DURATION:
+		return dec_duration(c, n, model_keeps_zero(f));
+	case MT_UNIT_BYTES:
 		return dec_bytes(c, n);
-	case T_LIST:
-	case T_STRLIST:
-	case T_EXPOSE:
+	case MT_STRINGS:
+	case MT_STRING_LIST:
+	case MT_STRING_OR_NUMBERS:
 		return dec_list(c, n, f->type);
-	case T_SHELLCMD:
+	case MT_SHELL_COMMAND:
 		return dec_shellcmd(c, n);
-	case T_HCTEST:
+	case MT_HEALTHCHECK_TEST:
 		return dec_hctest(c, n);
-	case T_MAPEQ:
-	case T_MAPSTR:
-	case T_MAPSS:
+	case MT_MAPPING_EQUALS:
+	case MT_MAPPING:
+	case MT_STRING_MAP:
 		return dec_mapping(c, n, f->type);
-	case T_HOSTS:
+	case MT_HOSTS_LIST:
 		return dec_hosts(c, n);
-	case T_EXTERNAL:
+	case MT_EXTERNAL:
 		return dec_external(c, n);
-	case T_STRUCT:
-	case T_PSTRUCT:
-		return dec_struct(c, n, f->sub, f->type == T_PSTRUCT);
-	case T_LIST_STRUCT:
+	case MT_STRUCT:
+		return dec_struct(c, n, f->sub, (f->flags & MF_POINTER) != 0);
+	case MT_STRUCTS:
 		return dec_list_struct(c, n, f->sub);
-	case T_BUILD:
+	case MT_BUILD:
 		return dec_build(c, n, f->sub);
-	case T_PORTS:
+	case MT_PORTS:
 		return dec_ports(c, n, f->sub);
-	case T_VOLUMES:
+	case MT_VOLUMES:
 		return dec_volumes(c, n, f->sub);
-	case T_FILEREFS:
+	case MT_FILE_REFS:
 		return dec_filerefs(c, n, f->sub);
-	case T_SVCNETS:
+	case MT_SERVICE_NETWORKS:
 		return dec_svcnets(c, n, f->sub);
-	case T_ULIMITS:
-		return dec_ulimits(c, n);
+	case MT_ULIMITS:
+		return dec_ulimits(c, n, f->sub);
+	case MT_STRUCT_MAP:
+		break; /* a file's sections: normalize_file's own */
 	}
-	BUG("unknown field type %d", (int)f->type);
+	BUG("no decoder for %s (type %d)", f->key, (int)f->type);
 }
 
 /* ---- environment ---- */
@@ -1673,13 +1461,13 @@ static struct node *normalize_object(struct nctx *c, enum section sec, const cha
 {
 	static const struct {
 		const char *kind;
-		const struct shape *shape;
+		const struct model_struct *st;
 		const char *deprecated_since;
 	} info[] = {
-		[SEC_NETWORKS] = { "network", &network_shape, "3.5" },
-		[SEC_VOLUMES] = { "volume", &volume_shape, "3.4" },
-		[SEC_SECRETS] = { "secret", &fileobj_shape, "3.5" },
-		[SEC_CONFIGS] = { "config", &fileobj_shape, "3.5" },
+		[SEC_NETWORKS] = { "network", MODEL(NETWORK), "3.5" },
+		[SEC_VOLUMES] = { "volume", MODEL(VOLUME), "3.4" },
+		[SEC_SECRETS] = { "secret", MODEL(FILE_OBJECT), "3.5" },
+		[SEC_CONFIGS] = { "config", MODEL(FILE_OBJECT), "3.5" },
 	};
 	int netvol = sec == SEC_NETWORKS || sec == SEC_VOLUMES;
 	if (in->kind == NODE_NULL && netvol)
@@ -1687,7 +1475,7 @@ static struct node *normalize_object(struct nctx *c, enum section sec, const cha
 	/* docker keeps x-* of external networks and volumes only */
 	struct node_entry *extras = NULL;
 	size_t nextras = netvol && in->kind == NODE_MAP ? save_extras(&extras, in) : 0;
-	struct node *obj = dec_struct(c, in, info[sec].shape, 1);
+	struct node *obj = dec_struct(c, in, info[sec].st, 1);
 	int external = 0;
 	const char *kind = info[sec].kind;
 	if (obj) {
@@ -1739,7 +1527,7 @@ static struct node *normalize_one_service(struct nctx *c, const char *name, stru
 {
 	size_t mark = path_key(c, "services");
 	path_key(c, name);
-	struct node *svc = dec_struct(c, in, &service_shape, 1);
+	struct node *svc = dec_struct(c, in, MODEL(SERVICE), 1);
 	if (svc)
 		resolve_environment(c, svc);
 	path_pop(c, mark);
