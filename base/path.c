@@ -53,16 +53,9 @@ void path_steps_release(struct path_steps *p)
 	p->n = p->alloc = 0;
 }
 
-void path_steps_key(struct path_steps *p, const char *key)
+void path_steps_grow(struct path_steps *p)
 {
 	ALLOC_GROW(p->v, p->n + 1, p->alloc);
-	p->v[p->n++] = (struct path_step){ key, 0 };
-}
-
-void path_steps_index(struct path_steps *p, size_t i)
-{
-	ALLOC_GROW(p->v, p->n + 1, p->alloc);
-	p->v[p->n++] = (struct path_step){ NULL, i };
 }
 
 void path_steps_render(struct sbuf *out, const struct path_steps *p, size_t n)
@@ -73,4 +66,11 @@ void path_steps_render(struct sbuf *out, const struct path_steps *p, size_t n)
 		else
 			path_push_index(out, p->v[i].index);
 	}
+}
+
+const char *path_steps_spell(struct sbuf *out, const struct path_steps *p)
+{
+	sbuf_reset(out);
+	path_steps_render(out, p, p->n);
+	return out->buf;
 }
