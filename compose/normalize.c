@@ -33,15 +33,11 @@
 #include <string.h>
 #include <strings.h>
 
-/* deeper than any path the model leads to (map and list values are scalars) */
-#define PATH_DEPTH 32
-
 struct nctx {
 	struct run *run;
 	struct arena *a;
 	const struct normalize_opts *o;
-	struct path_steps steps; /* where we are (in room); spelled out into path for a message */
-	struct path_step room[PATH_DEPTH];
+	struct path_steps steps; /* where we are; spelled out into path for a message */
 	struct sbuf path;
 	char version[16]; /* the file's schema version, "3.13" when unset */
 	int failed;
@@ -51,41 +47,14 @@ struct nctx {
 
 static void nctx_init(struct nctx *c, struct run *run, const struct normalize_opts *o)
 {
-	*c = (struct nctx){ .run = run, .a = &run->arena, .o = o };
+	*c = (struct nctx){ .run = run, .a = &run->arena, .o = o, .steps = PATH_STEPS_INIT };
 	sbuf_init(&c->path, 0);
-	/* a path in fixed room: the steps are pushed for every field decoded */
-	c->steps = (struct path_steps){ c->room, 0, PATH_DEPTH };
 }
 
-static size_t path_push(struct nctx *c, const char *key, size_t index)
+static void nctx_release(struct nctx *c)
 {
-	size_t mark = c->steps.n;
-	if (mark == PATH_DEPTH)
-		BUG("a path deeper than %d steps", PATH_DEPTH);
-	c->room[c->steps.n++] = (struct path_step){ key, index };
-	return mark;
-}
-
-static size_t path_key(struct nctx *c, const char *key)
-{
-	return path_push(c, key, 0);
-}
-
-static size_t path_index(struct nctx *c, size_t i)
-{
-	return path_push(c, NULL, i);
-}
-
-static void path_pop(struct nctx *c, size_t mark)
-{
-	c->steps.n = mark;
-}
-
-static const char *path_text(struct nctx *c)
-{
-	sbuf_reset(&c->path);
-	path_steps_render(&c->path, &c->steps, c->steps.n);
-	return c->path.buf;
+	path_steps_release(&c->steps);
+	sbuf_release(&c->path);
 }
 
 __attribute__((format(printf, 4, 5)))
@@ -95,7 +64,7 @@ static struct node *fail(struct nctx *c, struct pos pos, const char *rule, const
 	va_start(ap, fmt);
 	char *msg = arena_vfmt(c->a, fmt, ap);
 	va_end(ap);
-	diag_add(&c->run->diag, DIAG_ERROR, rule, pos, path_text(c), "%s", msg);
+	diag_add(&c->run->diag, DIAG_ERROR, rule, pos, path_steps_spell(&c->path, &c->steps), "%s", msg);
 	c->failed = 1;
 	return NULL;
 }
@@ -107,7 +76,7 @@ static void warn(struct nctx *c, struct pos pos, const char *rule, const char *f
 	va_start(ap, fmt);
 	char *msg = arena_vfmt(c->a, fmt, ap);
 	va_end(ap);
-	diag_add(&c->run->diag, DIAG_WARNING, rule, pos, path_text(c), "%s", msg);
+	diag_add(&c->run->diag, DIAG_WARNING, rule, pos, path_steps_spell(&c->path, &c->steps), "%s", msg);
 }
 
 static const char *repr(struct nctx *c, const char *s)
@@ -334,12 +303,12 @@ static struct node *dec_list(struct nctx *c, struct node *n, enum model_type t)
 		return type_error(c, n, t == MT_STRING_LIST ? "a string or a list" : "a list");
 	for (size_t i = 0; i < n->seq.n; i++) {
 		struct node *it = n->seq.v[i];
-		size_t mark = path_index(c, i);
+		size_t mark = path_steps_index(&c->steps, i);
 		if (t == MT_STRING_OR_NUMBERS)
 			it = str_of(c, it);
 		else if (it->kind != NODE_STR)
 			it = type_error(c, it, "a string");
-		path_pop(c, mark);
+		path_steps_pop(&c->steps, mark);
 		if (!it)
 			return NULL;
 		n->seq.v[i] = it;
@@ -448,12 +417,12 @@ static struct node *dec_mapping(struct nctx *c, struct node *n, enum model_type 
 		for (size_t i = 0; i < n->map.n; i++) {
 			struct node_entry *e = &n->map.v[i];
 			struct node *v = e->val;
-			size_t mark = path_key(c, e->key);
+			size_t mark = path_steps_key(&c->steps, e->key);
 			if (v->kind == NODE_NULL)
 				v = t == MT_MAPPING_EQUALS ? v : node_new_str(c->a, v->pos, "");
 			else
 				v = str_of(c, v);
-			path_pop(c, mark);
+			path_steps_pop(&c->steps, mark);
 			if (v)
 				n->map.v[w++] = (struct node_entry){ e->key, e->keypos, 0, v };
 		}
@@ -465,12 +434,12 @@ static struct node *dec_mapping(struct nctx *c, struct node *n, enum model_type 
 		node_map_reserve(c->a, out, n->seq.n);
 		for (size_t i = 0; i < n->seq.n; i++) {
 			struct node *it = n->seq.v[i];
-			size_t mark = path_index(c, i);
+			size_t mark = path_steps_index(&c->steps, i);
 			if (it->kind == NODE_STR)
 				map_add_item(c, out, it, t == MT_MAPPING_EQUALS);
 			else
 				type_error(c, it, "a KEY=VALUE string");
-			path_pop(c, mark);
+			path_steps_pop(&c->steps, mark);
 		}
 		map_keep_last(out);
 	} else {
@@ -514,9 +483,9 @@ static struct node *dec_hosts(struct nctx *c, struct node *n)
 			if (e->val->kind == NODE_NULL)
 				continue;
 			if (e->val->kind == NODE_SEQ || e->val->kind == NODE_MAP) {
-				size_t mark = path_key(c, e->key);
+				size_t mark = path_steps_key(&c->steps, e->key);
 				type_error(c, e->val, "a string");
-				path_pop(c, mark);
+				path_steps_pop(&c->steps, mark);
 				continue;
 			}
 			node_seq_push(c->a, out, str_ref(c, e->val->pos,
@@ -526,9 +495,9 @@ static struct node *dec_hosts(struct nctx *c, struct node *n)
 			qsort(out->seq.v, out->seq.n, sizeof(*out->seq.v), cmp_str_nodes);
 	} else if (n->kind == NODE_SEQ) {
 		for (size_t i = 0; i < n->seq.n; i++) {
-			size_t mark = path_index(c, i);
+			size_t mark = path_steps_index(&c->steps, i);
 			struct node *it = str_of(c, n->seq.v[i]);
-			path_pop(c, mark);
+			path_steps_pop(&c->steps, mark);
 			if (!it)
 				continue;
 			const char *sep = memchr(it->s.text, '=', it->len);
@@ -671,9 +640,9 @@ static struct node *dec_struct(struct nctx *c, struct node *n, const struct mode
 		struct node_entry *e = have & (1ull << i) ? by_field[i] : NULL;
 		struct node *v = NULL;
 		if (e && e->val->kind != NODE_NULL) {
-			size_t mark = path_key(c, e->key);
+			size_t mark = path_steps_key(&c->steps, e->key);
 			v = dec(c, e->val, f);
-			path_pop(c, mark);
+			path_steps_pop(&c->steps, mark);
 		} else if (f->flags & MF_NO_OMITEMPTY) {
 			v = f->type == MT_INT ? node_new_int(c->a, n->pos, 0)
 					      : node_new_str(c->a, n->pos, "");
@@ -697,9 +666,9 @@ static struct node *dec_list_struct(struct nctx *c, struct node *n, const struct
 		return type_error(c, n, "a list");
 	size_t w = 0;
 	for (size_t i = 0; i < n->seq.n; i++) {
-		size_t mark = path_index(c, i);
+		size_t mark = path_steps_index(&c->steps, i);
 		struct node *v = dec_struct(c, n->seq.v[i], st, 1);
-		path_pop(c, mark);
+		path_steps_pop(&c->steps, mark);
 		if (v)
 			n->seq.v[w++] = v;
 	}
@@ -732,9 +701,9 @@ static struct node *dec_external(struct nctx *c, struct node *n)
 	struct node *out = node_new_map(c->a, n->pos);
 	struct node_entry *e = find_field(n, "name");
 	if (e && e->val->kind != NODE_NULL) {
-		size_t mark = path_key(c, e->key);
+		size_t mark = path_steps_key(&c->steps, e->key);
 		struct node *name = dec_str(c, e->val, 0);
-		path_pop(c, mark);
+		path_steps_pop(&c->steps, mark);
 		if (name)
 			node_map_add_key(c->a, out, "name", e->keypos, name);
 	}
@@ -749,12 +718,12 @@ static struct node *dec_svcnets(struct nctx *c, struct node *n, const struct mod
 		struct node *out = node_new_map(c->a, n->pos);
 		for (size_t i = 0; i < n->seq.n; i++) {
 			struct node *it = n->seq.v[i];
-			size_t mark = path_index(c, i);
+			size_t mark = path_steps_index(&c->steps, i);
 			if (it->kind == NODE_STR)
 				node_map_add_key(c->a, out, it->s.text, it->pos, node_new_null(c->a, it->pos));
 			else
 				type_error(c, it, "a network name");
-			path_pop(c, mark);
+			path_steps_pop(&c->steps, mark);
 		}
 		map_keep_last(out);
 		return out->map.n ? out : NULL;
@@ -763,9 +732,9 @@ static struct node *dec_svcnets(struct nctx *c, struct node *n, const struct mod
 		size_t w = 0;
 		for (size_t i = 0; i < n->map.n; i++) {
 			struct node_entry *e = &n->map.v[i];
-			size_t mark = path_key(c, e->key);
+			size_t mark = path_steps_key(&c->steps, e->key);
 			struct node *v = e->val->kind == NODE_NULL ? e->val : dec_struct(c, e->val, st, 1);
-			path_pop(c, mark);
+			path_steps_pop(&c->steps, mark);
 			if (v)
 				n->map.v[w++] = (struct node_entry){ e->key, e->keypos, 0, v };
 		}
@@ -783,7 +752,7 @@ static struct node *dec_ulimits(struct nctx *c, struct node *n, const struct mod
 	size_t w = 0;
 	for (size_t i = 0; i < n->map.n; i++) {
 		struct node_entry *e = &n->map.v[i];
-		size_t mark = path_key(c, e->key);
+		size_t mark = path_steps_key(&c->steps, e->key);
 		struct node *v;
 		if (e->val->kind == NODE_MAP) {
 			struct node_entry out[MAX_FIELDS];
@@ -794,9 +763,9 @@ static struct node *dec_ulimits(struct nctx *c, struct node *n, const struct mod
 				struct node_entry *pe = node_map_find(v, f->key);
 				if (!pe)
 					continue;
-				size_t m2 = path_key(c, pe->key);
+				size_t m2 = path_steps_key(&c->steps, pe->key);
 				struct node *pv = dec_int(c, pe->val, f);
-				path_pop(c, m2);
+				path_steps_pop(&c->steps, m2);
 				if (pv)
 					out[nout++] = (struct node_entry){ f->key, pe->keypos, 0, pv };
 			}
@@ -808,7 +777,7 @@ static struct node *dec_ulimits(struct nctx *c, struct node *n, const struct mod
 		} else {
 			v = type_error(c, e->val, "an integer or a mapping");
 		}
-		path_pop(c, mark);
+		path_steps_pop(&c->steps, mark);
 		if (v)
 			n->map.v[w++] = (struct node_entry){ e->key, e->keypos, 0, v };
 	}
@@ -823,7 +792,7 @@ static struct node *dec_filerefs(struct nctx *c, struct node *n, const struct mo
 	size_t w = 0;
 	for (size_t i = 0; i < n->seq.n; i++) {
 		struct node *it = n->seq.v[i], *v;
-		size_t mark = path_index(c, i);
+		size_t mark = path_steps_index(&c->steps, i);
 		if (it->kind == NODE_STR) {
 			v = node_new_map(c->a, it->pos);
 			if (it->len) {
@@ -833,7 +802,7 @@ static struct node *dec_filerefs(struct nctx *c, struct node *n, const struct mo
 		} else {
 			v = dec_struct(c, it, st, 1);
 		}
-		path_pop(c, mark);
+		path_steps_pop(&c->steps, mark);
 		if (v)
 			n->seq.v[w++] = v;
 	}
@@ -939,7 +908,7 @@ static struct node *dec_ports(struct nctx *c, struct node *n, const struct model
 	struct node *out = node_new_seq(c->a, n->pos);
 	for (size_t i = 0; i < n->seq.n; i++) {
 		struct node *it = n->seq.v[i];
-		size_t mark = path_index(c, i);
+		size_t mark = path_steps_index(&c->steps, i);
 		if (it->kind == NODE_STR) {
 			expand_port(c, out, it, it->s.text);
 		} else if (it->kind == NODE_INT && !(it->flags & NODE_UNSIGNED)) {
@@ -951,7 +920,7 @@ static struct node *dec_ports(struct nctx *c, struct node *n, const struct model
 		} else {
 			type_error(c, it, "a port string, an integer or a mapping");
 		}
-		path_pop(c, mark);
+		path_steps_pop(&c->steps, mark);
 	}
 	return out->seq.n ? out : NULL;
 }
@@ -1178,7 +1147,7 @@ static struct node *dec_volumes(struct nctx *c, struct node *n, const struct mod
 	for (size_t i = 0; i < n->seq.n; i++) {
 		struct node *it = n->seq.v[i], *v;
 		struct pos pos = it->pos;
-		size_t mark = path_index(c, i);
+		size_t mark = path_steps_index(&c->steps, i);
 		if (it->kind == NODE_STR)
 			v = parse_volume(c, it);
 		else
@@ -1187,7 +1156,7 @@ static struct node *dec_volumes(struct nctx *c, struct node *n, const struct mod
 			resolve_bind(c, v, pos);
 			n->seq.v[w++] = v;
 		}
-		path_pop(c, mark);
+		path_steps_pop(&c->steps, mark);
 	}
 	n->seq.n = w;
 	return w ? n : NULL;
@@ -1354,13 +1323,13 @@ static void resolve_environment(struct nctx *c, struct node *svc)
 	/* without env files the decoded environment map is the result */
 	struct node *env = ee && !fe ? ee->val : node_new_map(c->a, ee ? ee->val->pos : svc->pos);
 	if (fe) {
-		size_t mark = path_key(c, "env_file");
+		size_t mark = path_steps_key(&c->steps, "env_file");
 		for (size_t i = 0; i < fe->val->seq.n; i++) {
-			size_t m2 = path_index(c, i);
+			size_t m2 = path_steps_index(&c->steps, i);
 			read_env_file(c, env, fe->val->seq.v[i]);
-			path_pop(c, m2);
+			path_steps_pop(&c->steps, m2);
 		}
-		path_pop(c, mark);
+		path_steps_pop(&c->steps, mark);
 	}
 	if (ee && env != ee->val) {
 		node_map_reserve(c->a, env, ee->val->map.n);
@@ -1454,34 +1423,44 @@ static void volume_conflicts(struct nctx *c, struct node *obj, const char *key)
 	}
 }
 
-enum section { SEC_NETWORKS, SEC_VOLUMES, SEC_SECRETS, SEC_CONFIGS };
+/* A file's sections: maps of services, networks, ... by name */
+enum section { SEC_SERVICES, SEC_NETWORKS, SEC_VOLUMES, SEC_SECRETS, SEC_CONFIGS };
 
-static struct node *normalize_object(struct nctx *c, enum section sec, const char *key,
-				     struct node *in)
+static const struct {
+	const char *key;              /* a row of Config */
+	const char *kind;             /* what one entry is, for messages */
+	const char *deprecated_since; /* the version that deprecates external.name */
+} sections[] = {
+	[SEC_SERVICES] = { "services", "service", NULL },
+	[SEC_NETWORKS] = { "networks", "network", "3.5" },
+	[SEC_VOLUMES] = { "volumes", "volume", "3.4" },
+	[SEC_SECRETS] = { "secrets", "secret", "3.5" },
+	[SEC_CONFIGS] = { "configs", "config", "3.5" },
+};
+
+/* One entry (key: in) of a section, decoded as st, with docker's defaults and checks. */
+static struct node *normalize_object(struct nctx *c, enum section sec,
+				     const struct model_struct *st, const char *key, struct node *in)
 {
-	static const struct {
-		const char *kind;
-		const struct model_struct *st;
-		const char *deprecated_since;
-	} info[] = {
-		[SEC_NETWORKS] = { "network", MODEL(NETWORK), "3.5" },
-		[SEC_VOLUMES] = { "volume", MODEL(VOLUME), "3.4" },
-		[SEC_SECRETS] = { "secret", MODEL(FILE_OBJECT), "3.5" },
-		[SEC_CONFIGS] = { "config", MODEL(FILE_OBJECT), "3.5" },
-	};
+	if (sec == SEC_SERVICES) {
+		struct node *svc = dec_struct(c, in, st, 1);
+		if (svc)
+			resolve_environment(c, svc);
+		return svc;
+	}
 	int netvol = sec == SEC_NETWORKS || sec == SEC_VOLUMES;
 	if (in->kind == NODE_NULL && netvol)
 		return node_new_map(c->a, in->pos);
 	/* docker keeps x-* of external networks and volumes only */
 	struct node_entry *extras = NULL;
 	size_t nextras = netvol && in->kind == NODE_MAP ? save_extras(&extras, in) : 0;
-	struct node *obj = dec_struct(c, in, info[sec].st, 1);
+	struct node *obj = dec_struct(c, in, st, 1);
 	int external = 0;
-	const char *kind = info[sec].kind;
+	const char *kind = sections[sec].kind;
 	if (obj) {
 		if (sec == SEC_VOLUMES && node_map_find(obj, "external"))
 			volume_conflicts(c, obj, key);
-		external = resolve_external(c, obj, kind, key, info[sec].deprecated_since);
+		external = resolve_external(c, obj, kind, key, sections[sec].deprecated_since);
 		if (external)
 			add_extras(c, obj, extras, nextras);
 	}
@@ -1504,49 +1483,25 @@ static struct node *normalize_object(struct nctx *c, enum section sec, const cha
 	return obj;
 }
 
-static struct node *normalize_section(struct nctx *c, enum section sec, const char *name,
-				      struct node *in)
+/* A section's map, its entries (each an st) normalized; NULL when none is left. */
+static struct node *normalize_section(struct nctx *c, enum section sec,
+				      const struct model_struct *st, struct node *in)
 {
 	if (in->kind != NODE_MAP)
 		return type_error(c, in, "a mapping");
+	const char *name = sections[sec].key;
 	size_t w = 0;
 	for (size_t i = 0; i < in->map.n; i++) {
 		struct node_entry *e = &in->map.v[i];
-		size_t mark = path_key(c, name);
-		path_key(c, e->key);
-		struct node *v = normalize_object(c, sec, e->key, e->val);
-		path_pop(c, mark);
+		size_t mark = path_steps_key(&c->steps, name);
+		path_steps_key(&c->steps, e->key);
+		struct node *v = normalize_object(c, sec, st, e->key, e->val);
+		path_steps_pop(&c->steps, mark);
 		if (v)
 			in->map.v[w++] = (struct node_entry){ e->key, e->keypos, 0, v };
 	}
 	in->map.n = w;
 	return w ? in : NULL;
-}
-
-static struct node *normalize_one_service(struct nctx *c, const char *name, struct node *in)
-{
-	size_t mark = path_key(c, "services");
-	path_key(c, name);
-	struct node *svc = dec_struct(c, in, MODEL(SERVICE), 1);
-	if (svc)
-		resolve_environment(c, svc);
-	path_pop(c, mark);
-	return svc;
-}
-
-static struct node *normalize_services(struct nctx *c, struct node *in)
-{
-	if (in->kind != NODE_MAP)
-		return type_error(c, in, "a mapping");
-	size_t w = 0;
-	for (size_t i = 0; i < in->map.n; i++) {
-		struct node_entry *e = &in->map.v[i];
-		struct node *svc = normalize_one_service(c, e->key, e->val);
-		if (svc)
-			in->map.v[w++] = (struct node_entry){ e->key, e->keypos, 0, svc };
-	}
-	in->map.n = w;
-	return in;
 }
 
 static void set_version(struct nctx *c, const struct node *root)
@@ -1561,10 +1516,6 @@ static void set_version(struct nctx *c, const struct node *root)
 int normalize_file(struct node **out, struct run *run, struct node *root,
 		   const struct normalize_opts *o)
 {
-	static const char *const sections[] = {
-		[SEC_NETWORKS] = "networks", [SEC_VOLUMES] = "volumes",
-		[SEC_SECRETS] = "secrets", [SEC_CONFIGS] = "configs",
-	};
 	struct nctx c;
 	nctx_init(&c, run, o);
 	if (root->kind != NODE_MAP)
@@ -1574,18 +1525,17 @@ int normalize_file(struct node **out, struct run *run, struct node *root,
 	struct node_entry *ve = node_map_find(root, "version");
 	if (ve)
 		node_map_add_key(c.a, res, "version", ve->keypos, ve->val);
-	struct node_entry *se = node_map_find(root, "services");
-	struct node *services = se ? normalize_services(&c, se->val) : NULL;
-	node_map_add_key(c.a, res, "services", se ? se->keypos : root->pos,
-			 services ? services : node_new_map(c.a, se ? se->val->pos : root->pos));
 	for (size_t s = 0; s < ARRAY_SIZE(sections); s++) {
-		struct node_entry *e = node_map_find(root, sections[s]);
-		struct node *v = e ? normalize_section(&c, (enum section)s, sections[s], e->val) : NULL;
+		const struct model_field *row = model_field(MODEL(CONFIG), sections[s].key);
+		struct node_entry *e = node_map_find(root, row->key);
+		struct node *v = e ? normalize_section(&c, (enum section)s, row->sub, e->val) : NULL;
+		if (!v && s == SEC_SERVICES) /* always there: {} when the file has none */
+			v = node_new_map(c.a, e ? e->val->pos : root->pos);
 		if (v)
-			node_map_add_key(c.a, res, sections[s], e->keypos, v);
+			node_map_add_key(c.a, res, row->key, e ? e->keypos : root->pos, v);
 	}
 	copy_extras(&c, res, root);
-	sbuf_release(&c.path);
+	nctx_release(&c);
 	*out = res;
 	return c.failed ? -1 : 0;
 }

@@ -72,16 +72,9 @@ static int is_zero_duration(const struct node *n)
 	return is_empty(n) || (n->kind == NODE_STR && !strcmp(n->s.text, "0s"));
 }
 
-static const char *path_text(struct merger *m)
-{
-	sbuf_reset(&m->path);
-	path_steps_render(&m->path, &m->steps, m->steps.n);
-	return m->path.buf;
-}
-
 static int shape_error(struct merger *m, const struct node *n, const char *want)
 {
-	return diag_error(&m->run->diag, n->pos, path_text(m),
+	return diag_error(&m->run->diag, n->pos, path_steps_spell(&m->path, &m->steps),
 			  "cannot merge a %s here: expected a %s", node_kind_name(n->kind), want);
 }
 
@@ -329,8 +322,7 @@ static int merge_any(struct merger *m, struct node **out, struct node *bv, struc
 		int ret = 0;
 		for (size_t i = 0; i < ov->map.n; i++) {
 			struct node_entry *be = matched(bv, match, i), *oe = &ov->map.v[i];
-			size_t mark = m->steps.n;
-			path_steps_key(&m->steps, oe->key);
+			size_t mark = path_steps_key(&m->steps, oe->key);
 			if (!be) {
 				take(m, bv, NULL, oe);
 			} else {
@@ -340,7 +332,7 @@ static int merge_any(struct merger *m, struct node **out, struct node *bv, struc
 				else if (v != be->val)
 					take(m, bv, be, oe); /* v is the override's */
 			}
-			m->steps.n = mark;
+			path_steps_pop(&m->steps, mark);
 		}
 		pair_release(&pairing);
 		*out = bv;
@@ -352,7 +344,7 @@ static int merge_any(struct merger *m, struct node **out, struct node *bv, struc
 		return 0;
 	}
 	if (ov->kind == NODE_SEQ && bv->kind != NODE_NULL) {
-		return diag_error(&m->run->diag, ov->pos, path_text(m),
+		return diag_error(&m->run->diag, ov->pos, path_steps_spell(&m->path, &m->steps),
 				  "cannot merge services from %s: cannot merge service %s: "
 				  "cannot append two slices with different type ([]interface {}, %s)",
 				  m->file, m->service, go_type(bv));
@@ -573,11 +565,10 @@ static int merge_object(struct merger *m, struct node *base, struct node *over,
 		if (is_keyed(rule))
 			continue;
 		size_t bi = match ? match[i] : f >= 0 ? blast[f] : find_last(base, nbase, oe->key);
-		size_t mark = m->steps.n;
-		path_steps_key(&m->steps, oe->key);
+		size_t mark = path_steps_key(&m->steps, oe->key);
 		if (merge_value(m, base, bi, oe, rule, f >= 0 ? st->fields[f].sub : NULL))
 			ret = -1;
-		m->steps.n = mark;
+		path_steps_pop(&m->steps, mark);
 	}
 	if (match)
 		pair_release(&pairing);
@@ -590,13 +581,12 @@ static int merge_object(struct merger *m, struct node *base, struct node *over,
 			continue;
 		struct node_entry *be = bfirst[f] == NO_MATCH ? NULL : &base->map.v[bfirst[f]];
 		struct node_entry *oe = ofirst[f] == NO_MATCH ? NULL : &over->map.v[ofirst[f]];
-		size_t mark = m->steps.n;
-		path_steps_key(&m->steps, row->key);
+		size_t mark = path_steps_key(&m->steps, row->key);
 		if (be && merge_keyed(m, be->val, oe ? oe->val : NULL, row->merge))
 			ret = -1;
 		else if (!be && oe)
 			take(m, base, NULL, oe);
-		m->steps.n = mark;
+		path_steps_pop(&m->steps, mark);
 	}
 	return ret;
 }
@@ -621,14 +611,13 @@ static int merge_services(struct merger *m, struct node *base, struct node *over
 			continue;
 		}
 		struct node_entry *be = &base->map.v[match[i]];
-		size_t mark = m->steps.n;
-		path_steps_key(&m->steps, oe->key);
+		size_t mark = path_steps_key(&m->steps, oe->key);
 		m->service = oe->key;
 		if (be->val->kind != NODE_MAP || oe->val->kind != NODE_MAP)
 			ret = shape_error(m, be->val->kind != NODE_MAP ? be->val : oe->val, "mapping");
 		else if (merge_object(m, be->val, oe->val, service))
 			ret = -1;
-		m->steps.n = mark;
+		path_steps_pop(&m->steps, mark);
 	}
 	pair_release(&pairing);
 	/* docker sorts the merged services by name (often they are already) */
@@ -662,11 +651,11 @@ int merge_files(struct node **out, struct run *run, struct node *base, struct no
 		if (rule == MR_FIRST_FILE)
 			continue;
 		struct node_entry *be = node_map_find(base, oe->key);
-		m.steps.n = 0;
-		path_steps_key(&m.steps, oe->key);
+		size_t mark = path_steps_key(&m.steps, oe->key);
 		if (merge_value(&m, base, be ? (size_t)(be - base->map.v) : NO_MATCH, oe, rule,
 				f ? f->sub : NULL))
 			ret = -1;
+		path_steps_pop(&m.steps, mark);
 	}
 	path_steps_release(&m.steps);
 	sbuf_release(&m.path);
