@@ -32,7 +32,10 @@ static int is_extension(const char *key)
 	return !strncmp(key, "x-", 2);
 }
 
-/* The rule of st's row f, or for a key without a row: x-* beside the fields merge deep, the rest is replaced. */
+/*
+ * The rule of st's row f; for a key without a row (f < 0): x-* beside the
+ * fields merge deep, anything else is replaced.
+ */
 static enum model_merge rule_of(const struct model_struct *st, int f, const char *key)
 {
 	if (f >= 0)
@@ -110,7 +113,7 @@ static size_t *key_slot(size_t *slot, size_t size, const struct node *base, cons
 	for (size_t i = key_hash(key);; i++) {
 		size_t *s = &slot[i & (size - 1)];
 		const char *k = *s == NO_MATCH ? NULL : base->map.v[*s].key;
-		if (!k || (k[0] == key[0] && !strcmp(k, key)))
+		if (!k || !strcmp(k, key))
 			return s;
 	}
 }
@@ -182,37 +185,26 @@ static void append_items(struct merger *m, struct node *base, const struct node 
 		node_seq_push(&m->run->arena, base, over->seq.v[i]);
 }
 
-/* environment, build.args: a set value survives an empty or null override */
-static void merge_env(struct merger *m, struct node *base, struct node *over)
+/*
+ * Maps merged key by key (rule MR_BY_KEY, MR_ENVIRONMENT or MR_ULIMITS):
+ * the override's entry wins, but under environment (and build.args) a set
+ * value survives an empty or null override, and under ulimits a null
+ * override is ignored (a name's whole entry is replaced: a bare number
+ * replaces {soft, hard}).
+ */
+static void merge_by_key(struct merger *m, struct node *base, struct node *over,
+			 enum model_merge rule)
 {
 	struct pairing pairing;
 	size_t *match = pair_keys(&pairing, base, over);
 	for (size_t i = 0; i < over->map.n; i++) {
 		struct node_entry *be = matched(base, match, i), *oe = &over->map.v[i];
-		if (!be || !is_empty(oe->val) || is_empty(be->val))
-			take(m, base, be, oe);
-	}
-	pair_release(&pairing);
-}
-
-/* labels, sysctls, options: the override's value wins, "" included */
-static void merge_strmap(struct merger *m, struct node *base, struct node *over)
-{
-	struct pairing pairing;
-	size_t *match = pair_keys(&pairing, base, over);
-	for (size_t i = 0; i < over->map.n; i++)
-		take(m, base, matched(base, match, i), &over->map.v[i]);
-	pair_release(&pairing);
-}
-
-/* ulimits: a name's whole entry is replaced (a bare number replaces {soft, hard}) */
-static void merge_ulimits(struct merger *m, struct node *base, struct node *over)
-{
-	struct pairing pairing;
-	size_t *match = pair_keys(&pairing, base, over);
-	for (size_t i = 0; i < over->map.n; i++) {
-		struct node_entry *be = matched(base, match, i), *oe = &over->map.v[i];
-		if (!be || oe->val->kind != NODE_NULL)
+		int base_stays = 0;
+		if (be && rule == MR_ENVIRONMENT)
+			base_stays = is_empty(oe->val) && !is_empty(be->val);
+		else if (be && rule == MR_ULIMITS)
+			base_stays = oe->val->kind == NODE_NULL;
+		if (!base_stays)
 			take(m, base, be, oe);
 	}
 	pair_release(&pairing);
@@ -250,7 +242,7 @@ static int merge_logging(struct merger *m, struct node *base, struct node_entry 
 		take(m, bl, node_map_find(bl, "driver"), node_map_find(ol, "driver"));
 	struct node *bo = node_map_get(bl, "options"), *oo = node_map_get(ol, "options");
 	if (bo && oo && bo->kind == NODE_MAP && oo->kind == NODE_MAP)
-		merge_strmap(m, bo, oo);
+		merge_by_key(m, bo, oo, MR_BY_KEY);
 	return 0;
 }
 
@@ -496,13 +488,9 @@ static int merge_value(struct merger *m, struct node *base, size_t bi, struct no
 		append_items(m, bv, ov);
 		return 0;
 	case MR_ENVIRONMENT:
-		merge_env(m, bv, ov);
-		return 0;
 	case MR_BY_KEY:
-		merge_strmap(m, bv, ov);
-		return 0;
 	case MR_ULIMITS:
-		merge_ulimits(m, bv, ov);
+		merge_by_key(m, bv, ov, rule);
 		return 0;
 	case MR_NETWORKS:
 		return merge_networks(m, bv, ov);
