@@ -344,29 +344,19 @@ static struct node *dec_ulimits(struct nctx *c, struct node *n, const struct mod
 	return w ? n : NULL;
 }
 
+/* secrets, configs: a string item is the source's name */
 static struct node *dec_filerefs(struct nctx *c, struct node *n, const struct model_struct *st)
 {
-	if (n->kind != NODE_SEQ)
-		return norm_type_error(c, n, "a list");
-	size_t w = 0;
-	for (size_t i = 0; i < n->seq.n; i++) {
-		struct node *it = n->seq.v[i], *v;
-		size_t mark = path_steps_index(&c->steps, i);
-		if (it->kind == NODE_STR) {
-			v = node_new_map(c->a, it->pos);
-			if (it->len) {
-				node_map_reserve(c->a, v, 1);
-				node_map_add_key(c->a, v, "source", it->pos, it);
-			}
-		} else {
-			v = norm_decode_struct(c, it, st, 1);
-		}
-		path_steps_pop(&c->steps, mark);
-		if (v)
-			n->seq.v[w++] = v;
+	for (size_t i = 0; n->kind == NODE_SEQ && i < n->seq.n; i++) {
+		struct node *it = n->seq.v[i];
+		if (it->kind != NODE_STR)
+			continue;
+		struct node *ref = node_new_map(c->a, it->pos);
+		if (it->len)
+			node_map_add_key(c->a, ref, "source", it->pos, it);
+		n->seq.v[i] = ref;
 	}
-	n->seq.n = w;
-	return w ? n : NULL;
+	return dec_list_struct(c, n, st);
 }
 
 static struct node *dec(struct nctx *c, struct node *n, const struct model_field *f)
