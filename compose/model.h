@@ -20,8 +20,8 @@
  *          values (the type says which);
  *
  * and the rows of a struct stand in the Go declaration order, which is the
- * order docker prints them in: emit reads it (a value held by a struct
- * prints {} when null, by a pointer as null).
+ * order docker prints them in: emit reads it (with the flags: a struct held
+ * by value prints {} when null, one held by a pointer prints null).
  *
  * Adding a compose key is adding its row: in its struct, at the place of
  * the Go field. Only a key that needs something new beyond that touches
@@ -33,6 +33,8 @@
  * (as oom_score_adj is: docker's structs drop it).
  *
  * One lookup serves every stage: model_field_index(), by the exact key.
+ * Normalize writes each field's key as its row's own string, so emit can
+ * place a normalized struct's entries by comparing addresses first.
  *
  * What the table does not say, on purpose (it is code, not data):
  *  - Matching: only normalize also finds a field by a key in another case,
@@ -45,9 +47,10 @@
  *    absolute file and bind paths, the environment from env files and the
  *    process) are normalize's code; the keyed lists' collapsing, ulimits,
  *    logging and service networks are merge's (their rules name them).
- *  - Config's rows give the printed order and the merge rules of a file's
- *    sections; normalize walks them in its own code (each section has its
- *    own defaults and messages), and keeps `version` as written.
+ *  - Config's rows give the printed order, the merge rules and the structs
+ *    of a file's sections; normalize's own table of sections adds what each
+ *    needs beyond that (its defaults, its messages), and `version` is kept
+ *    as written.
  *
  * The table is static data; the index behind model_field_index() is built
  * on the first lookup (a BUG() if two rows of a struct share a key).
@@ -110,7 +113,7 @@ enum model_merge {
 	MR_PORTS,            /* one item per published port, the last wins, sorted */
 	MR_VOLUMES,          /* one item per target, the last wins, sorted */
 	MR_FILE_REFS,        /* one item per source, the last wins, sorted */
-	MR_ULIMITS,          /* by name, a name's whole entry replaced */
+	MR_ULIMITS,          /* by name, a name's whole entry replaced; a null override ignored */
 	MR_LOGGING,          /* options by key under the same driver, else the override */
 	MR_NETWORKS,         /* service networks: aliases replaced, addresses when set */
 	MR_STRUCT,           /* field by field, by these rules */

@@ -34,6 +34,10 @@ static int holds_struct(enum model_type t)
 	}
 }
 
+/* A failed check on a row: "Struct.key: what" */
+#define ROW_FAIL(st, key, ...) \
+	test_fail(__FILE__, __LINE__, "%s.%s: %s", (st)->go_name, (key), xstrfmt(__VA_ARGS__))
+
 void test_model__every_row_is_found_by_its_key(void)
 {
 	for (size_t id = 0; id < MODEL_NSTRUCTS; id++) {
@@ -43,14 +47,11 @@ void test_model__every_row_is_found_by_its_key(void)
 		for (size_t f = 0; f < st->nfields; f++) {
 			const struct model_field *row = &st->fields[f];
 			if (model_field_index(st, row->key) != (int)f)
-				test_fail(__FILE__, __LINE__, "%s.%s is not found as row %zu",
-					  st->go_name, row->key, f);
+				ROW_FAIL(st, row->key, "not found as row %zu", f);
 			if (holds_struct(row->type) != (row->sub != NULL))
-				test_fail(__FILE__, __LINE__, "%s.%s: a struct type without its struct, or the reverse",
-					  st->go_name, row->key);
+				ROW_FAIL(st, row->key, "a struct type needs its struct, and only it");
 			if ((row->flags & MF_NO_OMITEMPTY) && row->type != MT_STRING && row->type != MT_INT)
-				test_fail(__FILE__, __LINE__, "%s.%s: normalize only fills in absent strings and ints",
-					  st->go_name, row->key);
+				ROW_FAIL(st, row->key, "normalize fills in absent strings and ints only");
 		}
 		CHECK_INT_EQ(model_field_index(st, "no-such-key"), -1);
 	}
@@ -91,12 +92,10 @@ void test_model__merge_rules_cover_what_merge_walks(void)
 		for (size_t f = 0; f < st->nfields; f++) {
 			enum model_merge r = st->fields[f].merge;
 			if (walked[id] ? r == MR_WITH_PARENT : r != MR_WITH_PARENT)
-				test_fail(__FILE__, __LINE__, "%s.%s: merge rule %d in a struct merge %s",
-					  st->go_name, st->fields[f].key, (int)r,
-					  walked[id] ? "walks" : "never walks");
+				ROW_FAIL(st, st->fields[f].key, "merge rule %d in a struct merge %s",
+					 (int)r, walked[id] ? "walks" : "never walks");
 			if (r == MR_REPLACE || r == MR_DEEP || r == MR_SERVICES || r == MR_FIRST_FILE)
-				test_fail(__FILE__, __LINE__, "%s.%s: a rule for keys without a row or for Config",
-					  st->go_name, st->fields[f].key);
+				ROW_FAIL(st, st->fields[f].key, "a rule for keys without a row, or for Config");
 		}
 	}
 	CHECK(walked[MS_SERVICE] && walked[MS_UPDATE] && !walked[MS_PORT] && !walked[MS_LOGGING]);
