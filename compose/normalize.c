@@ -257,14 +257,15 @@ static struct node *dec_external(struct nctx *c, struct node *n)
 		return n->s.v.b ? n : NULL;
 	if (n->kind != NODE_MAP)
 		return norm_type_error(c, n, "a boolean or a mapping");
+	const struct model_field *row = model_field(MODEL(EXTERNAL), "name");
 	struct node *out = node_new_map(c->a, n->pos);
-	struct node_entry *e = find_field(n, "name");
+	struct node_entry *e = find_field(n, row->key);
 	if (e && e->val->kind != NODE_NULL) {
 		size_t mark = path_steps_key(&c->steps, e->key);
-		struct node *name = norm_decode_value(c, e->val, model_field(MODEL(EXTERNAL), "name"));
+		struct node *name = norm_decode_value(c, e->val, row);
 		path_steps_pop(&c->steps, mark);
 		if (name)
-			node_map_add_key(c->a, out, "name", e->keypos, name);
+			node_map_add_key(c->a, out, row->key, e->keypos, name);
 	}
 	return out;
 }
