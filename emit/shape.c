@@ -1,12 +1,14 @@
 /*
- * The printed key order of every object docker's compose model knows, as
- * tables (field declaration order in cli/compose/types/types.go, v28.2.2),
- * plus yaml.v3's natural key sort and Go's float text.
+ * The printers' view of docker's compose model: each value's shape comes
+ * from the row of the field that holds it (compose/model.h), whose struct's
+ * rows are in the printed order; plus yaml.v3's natural key sort and Go's
+ * float text.
  */
 #include "emit/shape.h"
 #include "base/node.h"
 #include "base/sbuf.h"
 #include "base/xalloc.h"
+#include "compose/model.h"
 
 #include <math.h>
 #include <pcre2.h>
@@ -15,320 +17,73 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ==== the object types, leaves first ==== */
+/* ==== shapes from the model ==== */
 
-#define FIELDS(name) name##_fields, ARRAY_SIZE(name##_fields)
-#define STRUCT(name, flags) { SHAPE_STRUCT, flags, FIELDS(name), NULL }
-#define PTR 0u
-#define VAL SHAPE_F_VALUE
-
-const struct shape shape_any = { SHAPE_ANY, 0, NULL, 0, NULL };
-static const struct shape float32_shape = { SHAPE_ANY, SHAPE_F_FLOAT32, NULL, 0, NULL };
-static const struct shape_field none_fields[1] = { { NULL, NULL } };
-/* struct{} types (ServiceVolumeCluster, BlockVolume) print {} */
-static const struct shape empty_struct = { SHAPE_STRUCT, PTR, none_fields, 0, NULL };
-
-static const struct shape_field ulimit_fields[] = {
-	{ "soft", NULL }, { "hard", NULL },
-};
-static const struct shape ulimit = STRUCT(ulimit, PTR);
-
-static const struct shape_field svc_network_fields[] = {
-	{ "aliases", NULL }, { "driver_opts", NULL }, { "ipv4_address", NULL },
-	{ "ipv6_address", NULL },
-};
-static const struct shape svc_network = STRUCT(svc_network, PTR);
-
-static const struct shape_field port_fields[] = {
-	{ "mode", NULL }, { "target", NULL }, { "published", NULL }, { "protocol", NULL },
-};
-static const struct shape port = STRUCT(port, VAL);
-
-static const struct shape_field vol_bind_fields[] = { { "propagation", NULL } };
-static const struct shape vol_bind = STRUCT(vol_bind, PTR);
-static const struct shape_field vol_volume_fields[] = { { "nocopy", NULL }, { "subpath", NULL } };
-static const struct shape vol_volume = STRUCT(vol_volume, PTR);
-static const struct shape_field vol_image_fields[] = { { "subpath", NULL } };
-static const struct shape vol_image = STRUCT(vol_image, PTR);
-static const struct shape_field vol_tmpfs_fields[] = { { "size", NULL } };
-static const struct shape vol_tmpfs = STRUCT(vol_tmpfs, PTR);
-
-static const struct shape_field svc_volume_fields[] = {
-	{ "type", NULL }, { "source", NULL }, { "target", NULL }, { "read_only", NULL },
-	{ "consistency", NULL }, { "bind", &vol_bind }, { "volume", &vol_volume },
-	{ "image", &vol_image }, { "tmpfs", &vol_tmpfs }, { "cluster", &empty_struct },
-};
-static const struct shape svc_volume = STRUCT(svc_volume, VAL);
-
-static const struct shape_field fileref_fields[] = {
-	{ "source", NULL }, { "target", NULL }, { "uid", NULL }, { "gid", NULL }, { "mode", NULL },
-};
-static const struct shape fileref = STRUCT(fileref, VAL);
-
-static const struct shape_field logging_fields[] = { { "driver", NULL }, { "options", NULL } };
-static const struct shape logging = STRUCT(logging, PTR);
-
-static const struct shape_field credspec_fields[] = {
-	{ "config", NULL }, { "file", NULL }, { "registry", NULL },
-};
-static const struct shape credspec = STRUCT(credspec, VAL);
-
-static const struct shape_field healthcheck_fields[] = {
-	{ "test", NULL }, { "timeout", NULL }, { "interval", NULL }, { "retries", NULL },
-	{ "start_period", NULL }, { "start_interval", NULL }, { "disable", NULL },
-};
-static const struct shape healthcheck = STRUCT(healthcheck, PTR);
-
-static const struct shape_field update_fields[] = {
-	{ "parallelism", NULL }, { "delay", NULL }, { "failure_action", NULL },
-	{ "monitor", NULL }, { "max_failure_ratio", &float32_shape }, { "order", NULL },
-};
-static const struct shape update = STRUCT(update, PTR);
-
-static const struct shape_field discrete_fields[] = { { "kind", NULL }, { "value", NULL } };
-static const struct shape discrete = STRUCT(discrete, PTR);
-static const struct shape_field generic_resource_fields[] = {
-	{ "discrete_resource_spec", &discrete },
-};
-static const struct shape generic_resource = STRUCT(generic_resource, VAL);
-static const struct shape generic_resources = { SHAPE_LIST, 0, NULL, 0, &generic_resource };
-
-static const struct shape_field limits_fields[] = {
-	{ "cpus", NULL }, { "memory", NULL }, { "pids", NULL },
-};
-static const struct shape limits = STRUCT(limits, PTR);
-static const struct shape_field reservations_fields[] = {
-	{ "cpus", NULL }, { "memory", NULL }, { "generic_resources", &generic_resources },
-};
-static const struct shape reservations = STRUCT(reservations, PTR);
-static const struct shape_field resources_fields[] = {
-	{ "limits", &limits }, { "reservations", &reservations },
-};
-static const struct shape resources = STRUCT(resources, VAL);
-
-static const struct shape_field restart_fields[] = {
-	{ "condition", NULL }, { "delay", NULL }, { "max_attempts", NULL }, { "window", NULL },
-};
-static const struct shape restart = STRUCT(restart, PTR);
-
-static const struct shape_field preference_fields[] = { { "spread", NULL } };
-static const struct shape preference = STRUCT(preference, VAL);
-static const struct shape preferences = { SHAPE_LIST, 0, NULL, 0, &preference };
-static const struct shape_field placement_fields[] = {
-	{ "constraints", NULL }, { "preferences", &preferences }, { "max_replicas_per_node", NULL },
-};
-static const struct shape placement = STRUCT(placement, VAL);
-
-static const struct shape_field deploy_fields[] = {
-	{ "mode", NULL }, { "replicas", NULL }, { "labels", NULL },
-	{ "update_config", &update }, { "rollback_config", &update },
-	{ "resources", &resources }, { "restart_policy", &restart },
-	{ "placement", &placement }, { "endpoint_mode", NULL },
-};
-static const struct shape deploy = STRUCT(deploy, VAL);
-
-static const struct shape_field build_fields[] = {
-	{ "context", NULL }, { "dockerfile", NULL }, { "args", NULL }, { "labels", NULL },
-	{ "cache_from", NULL }, { "extra_hosts", NULL }, { "network", NULL }, { "target", NULL },
-};
-static const struct shape build = STRUCT(build, VAL);
-
-static const struct shape ports = { SHAPE_LIST, 0, NULL, 0, &port };
-static const struct shape svc_volumes = { SHAPE_LIST, 0, NULL, 0, &svc_volume };
-static const struct shape filerefs = { SHAPE_LIST, 0, NULL, 0, &fileref };
-static const struct shape svc_networks = { SHAPE_DICT, 0, NULL, 0, &svc_network };
-static const struct shape ulimits = { SHAPE_DICT, 0, NULL, 0, &ulimit };
-
-static const struct shape_field service_fields[] = {
-	{ "build", &build }, { "cap_add", NULL }, { "cap_drop", NULL },
-	{ "cgroupns_mode", NULL }, { "cgroup_parent", NULL }, { "command", NULL },
-	{ "configs", &filerefs }, { "container_name", NULL }, { "credential_spec", &credspec },
-	{ "depends_on", NULL }, { "deploy", &deploy }, { "devices", NULL }, { "dns", NULL },
-	{ "dns_search", NULL }, { "domainname", NULL }, { "entrypoint", NULL },
-	{ "environment", NULL }, { "env_file", NULL }, { "expose", NULL },
-	{ "external_links", NULL }, { "extra_hosts", NULL }, { "hostname", NULL },
-	{ "healthcheck", &healthcheck }, { "image", NULL }, { "init", NULL }, { "ipc", NULL },
-	{ "isolation", NULL }, { "labels", NULL }, { "links", NULL }, { "logging", &logging },
-	{ "mac_address", NULL }, { "network_mode", NULL }, { "networks", &svc_networks },
-	{ "pid", NULL }, { "ports", &ports }, { "privileged", NULL }, { "read_only", NULL },
-	{ "restart", NULL }, { "secrets", &filerefs }, { "security_opt", NULL },
-	{ "shm_size", NULL }, { "stdin_open", NULL }, { "stop_grace_period", NULL },
-	{ "stop_signal", NULL }, { "sysctls", NULL }, { "tmpfs", NULL }, { "tty", NULL },
-	{ "ulimits", &ulimits }, { "user", NULL }, { "userns_mode", NULL },
-	{ "volumes", &svc_volumes }, { "working_dir", NULL },
-};
-static const struct shape service = STRUCT(service, VAL);
-
-/* External.MarshalYAML: a bool, or {name} for the deprecated form */
-static const struct shape_field external_fields[] = { { "name", NULL }, { "external", NULL } };
-static const struct shape external = STRUCT(external, VAL);
-
-static const struct shape_field ipam_pool_fields[] = { { "subnet", NULL } };
-static const struct shape ipam_pool = STRUCT(ipam_pool, PTR);
-static const struct shape ipam_pools = { SHAPE_LIST, 0, NULL, 0, &ipam_pool };
-static const struct shape_field ipam_fields[] = { { "driver", NULL }, { "config", &ipam_pools } };
-static const struct shape ipam = STRUCT(ipam, VAL);
-
-static const struct shape_field network_fields[] = {
-	{ "name", NULL }, { "driver", NULL }, { "driver_opts", NULL }, { "ipam", &ipam },
-	{ "external", &external }, { "internal", NULL }, { "attachable", NULL }, { "labels", NULL },
-};
-static const struct shape network = STRUCT(network, VAL);
-
-static const struct shape_field mount_volume_fields[] = {
-	{ "fs_type", NULL }, { "mount_flags", NULL },
-};
-static const struct shape mount_volume = STRUCT(mount_volume, PTR);
-static const struct shape_field access_mode_fields[] = {
-	{ "scope", NULL }, { "sharing", NULL }, { "mount_volume", &mount_volume },
-	{ "block_volume", &empty_struct },
-};
-static const struct shape access_mode = STRUCT(access_mode, PTR);
-static const struct shape_field topology_fields[] = { { "segments", NULL } };
-static const struct shape topology = STRUCT(topology, VAL);
-static const struct shape topologies = { SHAPE_LIST, 0, NULL, 0, &topology };
-static const struct shape_field topology_req_fields[] = {
-	{ "requisite", &topologies }, { "preferred", &topologies },
-};
-static const struct shape topology_req = STRUCT(topology_req, PTR);
-static const struct shape_field capacity_fields[] = {
-	{ "required_bytes", NULL }, { "limit_bytes", NULL },
-};
-static const struct shape capacity = STRUCT(capacity, PTR);
-static const struct shape_field volume_secret_fields[] = { { "key", NULL }, { "secret", NULL } };
-static const struct shape volume_secret = STRUCT(volume_secret, VAL);
-static const struct shape volume_secrets = { SHAPE_LIST, 0, NULL, 0, &volume_secret };
-static const struct shape_field cluster_spec_fields[] = {
-	{ "group", NULL }, { "access_mode", &access_mode },
-	{ "accessibility_requirements", &topology_req }, { "capacity_range", &capacity },
-	{ "secrets", &volume_secrets }, { "availability", NULL },
-};
-static const struct shape cluster_spec = STRUCT(cluster_spec, PTR);
-
-static const struct shape_field volume_fields[] = {
-	{ "name", NULL }, { "driver", NULL }, { "driver_opts", NULL }, { "external", &external },
-	{ "labels", NULL }, { "x-cluster-spec", &cluster_spec },
-};
-static const struct shape volume = STRUCT(volume, VAL);
-
-/* secrets and configs (FileObjectConfig) */
-static const struct shape_field fileobj_fields[] = {
-	{ "name", NULL }, { "file", NULL }, { "external", &external }, { "labels", NULL },
-	{ "driver", NULL }, { "driver_opts", NULL }, { "template_driver", NULL },
-};
-static const struct shape fileobj = STRUCT(fileobj, VAL);
-
-static const struct shape services = { SHAPE_DICT, 0, NULL, 0, &service };
-static const struct shape networks = { SHAPE_DICT, 0, NULL, 0, &network };
-static const struct shape volumes = { SHAPE_DICT, 0, NULL, 0, &volume };
-static const struct shape fileobjs = { SHAPE_DICT, 0, NULL, 0, &fileobj };
-
-static const struct shape_field root_fields[] = {
-	{ "version", NULL }, { "services", &services }, { "networks", &networks },
-	{ "volumes", &volumes }, { "secrets", &fileobjs }, { "configs", &fileobjs },
-};
-const struct shape shape_root = STRUCT(root, VAL);
+const struct shape shape_any = { SHAPE_ANY, 0, NULL, NULL };
+static const struct shape float32_shape = { SHAPE_ANY, SHAPE_F_FLOAT32, NULL, NULL };
+const struct shape shape_root = { SHAPE_STRUCT, SHAPE_F_VALUE, MODEL(CONFIG), NULL };
 
 /*
- * (struct shape, key) → field number, for every struct shape reachable from
- * shape_root: a hash table built on first use, so a lookup costs one hash
- * and one strcmp however many fields the struct has.
+ * Every struct of the model held by a pointer [0] or by value [1], and
+ * lists and maps of those: the shapes rows lead to, made once.
  */
-#define FIELD_SLOTS 1024 /* a power of two, well above twice the fields of all shapes */
+static struct shape held[MODEL_NSTRUCTS][2];
+static struct shape list_of[MODEL_NSTRUCTS][2];
+static struct shape map_of[MODEL_NSTRUCTS][2];
 
-static struct field_slot {
-	const struct shape *s;
-	unsigned idx;
-} field_slots[FIELD_SLOTS];
-
-static size_t field_hash(const struct shape *s, const char *key)
+static void make_shapes(void)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
-	for (; *key; key++)
-		h = (h ^ (unsigned char)*key) * 16777619u;
-	return (h ^ (uint32_t)((uintptr_t)s >> 4) * 2654435761u) & (FIELD_SLOTS - 1);
-}
-
-static int field_lookup(const struct shape *s, const char *key)
-{
-	for (size_t i = field_hash(s, key); field_slots[i].s; i = (i + 1) & (FIELD_SLOTS - 1)) {
-		const struct field_slot *fs = &field_slots[i];
-		if (fs->s == s && !strcmp(s->fields[fs->idx].key, key))
-			return (int)fs->idx;
-	}
-	return -1;
-}
-
-static void index_shape(const struct shape *s)
-{
-	if (!s)
-		return;
-	if (s->kind == SHAPE_STRUCT && s->nfields && field_lookup(s, s->fields[0].key) < 0) {
-		for (size_t f = 0; f < s->nfields; f++) {
-			if (field_lookup(s, s->fields[f].key) >= 0)
-				BUG("field %s twice in a shape", s->fields[f].key); /* shape_order's walk relies on it */
-			size_t i = field_hash(s, s->fields[f].key);
-			while (field_slots[i].s)
-				i = (i + 1) & (FIELD_SLOTS - 1);
-			field_slots[i] = (struct field_slot){ s, (unsigned)f };
+	for (size_t id = 0; id < MODEL_NSTRUCTS; id++)
+		for (int by_value = 0; by_value < 2; by_value++) {
+			const struct shape *st = &held[id][by_value];
+			held[id][by_value] = (struct shape){ SHAPE_STRUCT, by_value ? SHAPE_F_VALUE : 0,
+							     &model_structs[id], NULL };
+			list_of[id][by_value] = (struct shape){ SHAPE_LIST, 0, NULL, st };
+			map_of[id][by_value] = (struct shape){ SHAPE_DICT, 0, NULL, st };
 		}
-		for (size_t f = 0; f < s->nfields; f++)
-			index_shape(s->fields[f].shape);
-	}
-	index_shape(s->elem);
 }
 
-/*
- * The field number of key in struct shape s, or -1. Keys mostly come from
- * the normalizer's static strings, so answers are remembered by address
- * too; an address can be reused by another string later, so a remembered
- * answer is checked (by address first, which is the usual case).
- */
-#define FIELD_MEMO 512
-
-static int field_of(const struct shape *s, const char *key)
+/* The shape of the value of st's row f (-1: a key without a row). */
+static const struct shape *row_shape(const struct model_struct *st, int f)
 {
-	static int indexed;
-	static struct {
-		const struct shape *s;
-		const char *key;
-		int idx;
-	} memo[FIELD_MEMO];
-	if (!indexed) {
-		index_shape(&shape_root);
-		indexed = 1;
+	static int made;
+	if (f < 0)
+		return &shape_any;
+	const struct model_field *row = &st->fields[f];
+	if (row->type == MT_FLOAT32)
+		return &float32_shape;
+	if (!row->sub)
+		return &shape_any;
+	if (!made) {
+		make_shapes();
+		made = 1;
 	}
-	size_t m = (((uintptr_t)key >> 3) ^ ((uintptr_t)s >> 4)) & (FIELD_MEMO - 1);
-	if (memo[m].key == key && memo[m].s == s) {
-		const char *fk = s->fields[memo[m].idx].key;
-		if (fk == key || !strcmp(fk, key))
-			return memo[m].idx;
+	size_t id = model_struct_id(row->sub);
+	int by_value = !(row->flags & MF_POINTER);
+	switch (row->type) {
+	case MT_STRUCTS:
+	case MT_PORTS:
+	case MT_VOLUMES:
+	case MT_FILE_REFS:
+		return &list_of[id][by_value];
+	case MT_STRUCT_MAP:
+	case MT_SERVICE_NETWORKS:
+	case MT_ULIMITS:
+		return &map_of[id][by_value];
+	default: /* a struct, BuildConfig, External (printed as {name} in its deprecated form) */
+		return &held[id][by_value];
 	}
-	int idx = field_lookup(s, key);
-	if (idx >= 0) {
-		memo[m].s = s;
-		memo[m].key = key;
-		memo[m].idx = idx;
-	}
-	return idx;
-}
-
-static const struct shape *field_shape(const struct shape *s, int f)
-{
-	return f >= 0 && s->fields[f].shape ? s->fields[f].shape : &shape_any;
 }
 
 const struct shape *shape_child(const struct shape *s, const char *key)
 {
 	const struct shape *c = NULL;
-	int f;
 	switch (s->kind) {
 	case SHAPE_ANY:
 		break;
 	case SHAPE_STRUCT:
-		f = key ? field_of(s, key) : -1;
-		if (f >= 0)
-			c = s->fields[f].shape;
+		if (key)
+			c = row_shape(s->st, model_field_index(s->st, key));
 		break;
 	case SHAPE_DICT:
 		if (key)
@@ -432,36 +187,53 @@ static int rune_is_digit(uint32_t r)
 	return has_property(r, 1);
 }
 
-struct runes {
-	uint32_t *v;
-	size_t n;
+/* A key read rune by rune, as Go's range over []rune(key). */
+struct rune_reader {
+	const unsigned char *s;
+	size_t len, at;
 };
 
-/* v has room for len runes */
-static void to_runes(struct runes *out, uint32_t *v, const char *s, size_t len)
+/* The next rune into *r; 0 at the end. */
+static inline int next_rune(struct rune_reader *rd, uint32_t *r)
 {
-	out->v = v;
-	out->n = 0;
-	for (size_t i = 0; i < len;)
-		i += decode_rune((const unsigned char *)s + i, len - i, &out->v[out->n++]);
+	if (rd->at == rd->len)
+		return 0;
+	rd->at += decode_rune(rd->s + rd->at, rd->len - rd->at, r);
+	return 1;
 }
 
-/* The digit run at i as sorter.go reads it (int64 that wraps, like Go's). */
-static size_t digit_run(const struct runes *r, size_t i, uint64_t *num)
+/*
+ * The digit run that starts with r (already read), as sorter.go reads it:
+ * its value added to *num (an int64 that wraps, like Go's) and its length
+ * in runes.
+ */
+static size_t digit_run(struct rune_reader *rd, uint32_t r, uint64_t *num)
 {
-	for (; i < r->n && rune_is_digit(r->v[i]); i++)
-		*num = *num * 10 + (uint64_t)((int64_t)r->v[i] - '0');
-	return i;
+	size_t n = 0;
+	while (rune_is_digit(r)) {
+		*num = *num * 10 + (uint64_t)((int64_t)r - '0');
+		n++;
+		if (!next_rune(rd, &r))
+			break;
+	}
+	return n;
 }
 
-static int runes_less(const struct runes *a, const struct runes *b)
+/* sorter.go's keyList.Less for two strings, reading both keys once. */
+static int natural_less(const char *as, size_t alen, const char *bs, size_t blen)
 {
-	const struct runes ar = *a, br = *b;
-	int digits = 0;
-	for (size_t i = 0; i < ar.n && i < br.n; i++) {
-		uint32_t x = ar.v[i], y = br.v[i];
+	struct rune_reader a = { (const unsigned char *)as, alen, 0 };
+	struct rune_reader b = { (const unsigned char *)bs, blen, 0 };
+	/* the equal runes read so far end in a digit (a digit run with a non-zero digit) */
+	int digits = 0, nonzero = 0;
+	uint32_t x, y;
+	for (;;) {
+		int more_a = next_rune(&a, &x), more_b = next_rune(&b, &y);
+		if (!more_a || !more_b)
+			return !more_a && more_b; /* a prefix first */
 		if (x == y) {
 			digits = rune_is_digit(x);
+			nonzero = digits && (nonzero || x != '0');
 			continue;
 		}
 		int al = rune_is_letter(x), bl = rune_is_letter(y);
@@ -469,102 +241,17 @@ static int runes_less(const struct runes *a, const struct runes *b)
 			return x < y;
 		if (al || bl)
 			return digits ? al : bl;
+		/* a leading zero counts when the run has a non-zero digit before it */
 		uint64_t an = 0, bn = 0;
-		if (x == '0' || y == '0') {
-			for (size_t j = i; j-- > 0 && rune_is_digit(ar.v[j]);)
-				if (ar.v[j] != '0') {
-					an = bn = 1;
-					break;
-				}
-		}
-		size_t ai = digit_run(&ar, i, &an), bi = digit_run(&br, i, &bn);
+		if ((x == '0' || y == '0') && nonzero)
+			an = bn = 1;
+		size_t ai = digit_run(&a, x, &an), bi = digit_run(&b, y, &bn);
 		if (an != bn)
 			return (int64_t)an < (int64_t)bn;
 		if (ai != bi)
 			return ai < bi;
 		return x < y;
 	}
-	return ar.n < br.n;
-}
-
-/* runes_less over both keys decoded (the general case: non-ASCII keys) */
-static int runes_key_less(const char *a, size_t alen, const char *b, size_t blen)
-{
-	uint32_t small[256];
-	struct runes ar, br;
-	uint32_t *v = alen + blen <= ARRAY_SIZE(small) ? small :
-		      xmalloc((alen + blen + 1) * sizeof(*v));
-	to_runes(&ar, v, a, alen);
-	to_runes(&br, v + alen, b, blen);
-	int less = runes_less(&ar, &br);
-	if (v != small)
-		free(v);
-	return less;
-}
-
-static int byte_is_letter(unsigned char c)
-{
-	return (unsigned char)((c | 0x20) - 'a') < 26;
-}
-
-static int byte_is_digit(unsigned char c)
-{
-	return (unsigned char)(c - '0') < 10;
-}
-
-/* The digit run from i as digit_run() reads it; -1 when a non-ASCII byte
- * ends it (it could be a digit of another script). */
-static long ascii_digit_run(const unsigned char *s, size_t n, size_t i, uint64_t *num)
-{
-	for (; i < n && byte_is_digit(s[i]); i++)
-		*num = *num * 10 + (uint64_t)(s[i] - '0');
-	return i < n && s[i] >= 0x80 ? -1 : (long)i;
-}
-
-/*
- * runes_less() straight on the bytes while the text read is ASCII, where a
- * byte is a rune; anything else is decided by runes_key_less().
- */
-static int natural_less(const char *as, size_t alen, const char *bs, size_t blen)
-{
-	const unsigned char *a = (const unsigned char *)as, *b = (const unsigned char *)bs;
-	size_t n = alen < blen ? alen : blen, i = 0;
-	/* keys share long prefixes (service names): eight bytes at a time */
-	for (uint64_t x, y; i + 8 <= n; i += 8) {
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
-		if (x != y || (x & 0x8080808080808080u))
-			break;
-	}
-	while (i < n && a[i] == b[i] && a[i] < 0x80)
-		i++;
-	if (i == n)
-		return alen < blen;
-	unsigned char x = a[i], y = b[i];
-	if (x >= 0x80 || y >= 0x80)
-		return runes_key_less(as, alen, bs, blen);
-	int digits = i && byte_is_digit(a[i - 1]);
-	int al = byte_is_letter(x), bl = byte_is_letter(y);
-	if (al && bl)
-		return x < y;
-	if (al || bl)
-		return digits ? al : bl;
-	uint64_t an = 0, bn = 0;
-	if (x == '0' || y == '0') {
-		for (size_t j = i; j-- > 0 && byte_is_digit(a[j]);)
-			if (a[j] != '0') {
-				an = bn = 1;
-				break;
-			}
-	}
-	long ai = ascii_digit_run(a, alen, i, &an), bi = ascii_digit_run(b, blen, i, &bn);
-	if (ai < 0 || bi < 0)
-		return runes_key_less(as, alen, bs, blen);
-	if (an != bn)
-		return (int64_t)an < (int64_t)bn;
-	if (ai != bi)
-		return ai < bi;
-	return x < y;
 }
 
 int shape_key_less(const char *a, size_t alen, const char *b, size_t blen)
@@ -666,16 +353,17 @@ void shape_order(struct shape_item *out, const struct shape *s, const struct nod
 	}
 	/*
 	 * The usual case: the normalizer wrote the fields in order, with the
-	 * very strings of the tables above (the linker keeps one copy of equal
-	 * literals; field keys are unique), so a pointer walk places them.
+	 * very key strings of the model's rows (unique within a struct), so a
+	 * walk comparing addresses places them.
 	 */
+	const struct model_struct *st = s->st;
 	size_t f = 0;
 	for (k = 0; k < n; k++, f++) {
-		while (f < s->nfields && s->fields[f].key != v[k].key)
+		while (f < st->nfields && st->fields[f].key != v[k].key)
 			f++;
-		if (f == s->nfields)
+		if (f == st->nfields)
 			break;
-		out[k] = (struct shape_item){ &v[k], field_shape(s, (int)f) };
+		out[k] = (struct shape_item){ &v[k], row_shape(st, (int)f) };
 	}
 	if (k == n)
 		return;
@@ -683,21 +371,21 @@ void shape_order(struct shape_item *out, const struct shape *s, const struct nod
 	int small_fidx[SMALL_MAP];
 	int *fidx = n <= SMALL_MAP ? small_fidx : xmalloc(n * sizeof(*fidx));
 	size_t small_first[SMALL_MAP];
-	size_t *first = s->nfields <= SMALL_MAP ? small_first : xmalloc(s->nfields * sizeof(*first));
-	memset(first, 0, s->nfields * sizeof(*first));
+	size_t *first = st->nfields <= SMALL_MAP ? small_first : xmalloc(st->nfields * sizeof(*first));
+	memset(first, 0, st->nfields * sizeof(*first));
 	for (size_t i = 0; i < n; i++) {
-		fidx[i] = field_of(s, v[i].key);
+		fidx[i] = model_field_index(st, v[i].key);
 		if (fidx[i] >= 0 && !first[fidx[i]])
 			first[fidx[i]] = i + 1;
 	}
 	k = 0;
-	for (f = 0; f < s->nfields; f++)
+	for (f = 0; f < st->nfields; f++)
 		if (first[f])
-			out[k++] = (struct shape_item){ &v[first[f] - 1], field_shape(s, (int)f) };
+			out[k++] = (struct shape_item){ &v[first[f] - 1], row_shape(st, (int)f) };
 	size_t known = k;
 	for (size_t i = 0; i < n; i++)
 		if (fidx[i] < 0 || first[fidx[i]] != i + 1)
-			out[k++] = (struct shape_item){ &v[i], field_shape(s, fidx[i]) };
+			out[k++] = (struct shape_item){ &v[i], row_shape(st, fidx[i]) };
 	sort_natural(out + known, n - known);
 	if (first != small_first)
 		free(first);

@@ -1,20 +1,21 @@
 /*
- * What both printers share: the object types of docker's compose model
- * (cli/compose/types at v28.2.2) with their printed key orders, yaml.v3's
- * "natural" key sort, and Go's float formatting.
+ * What both printers share: the shapes of docker's compose model (each
+ * struct's printed key order is its rows' order in compose/model.h),
+ * yaml.v3's "natural" key sort, and Go's float formatting.
  *
  * A printer walks the tree with a shape: the root starts at shape_root and
- * every child's shape comes from shape_child(). Keys the shape does not know
- * (x-* extensions, anything unexpected) print after the known ones, sorted
- * naturally, as yaml.v3 prints an inline map after the struct fields.
- * A node whose kind does not fit its shape (ulimits `nofile: 5`, `external:
- * true`) simply prints as what it is.
+ * every child's shape comes from shape_child(), from the row of the field
+ * that holds it. Keys without a row (x-* extensions, anything unexpected)
+ * print after the known ones, sorted naturally, as yaml.v3 prints an
+ * inline map after the struct fields. A node whose kind does not fit its
+ * shape (ulimits `nofile: 5`, `external: true`) simply prints as what it is.
  */
 #ifndef STACKC_EMIT_SHAPE_H
 #define STACKC_EMIT_SHAPE_H
 
 #include <stddef.h>
 
+struct model_struct;
 struct node;
 struct node_entry;
 struct sbuf;
@@ -29,17 +30,11 @@ enum shape_kind {
 #define SHAPE_F_VALUE   0x1u /* a Go struct value, not a pointer: null prints as {} */
 #define SHAPE_F_FLOAT32 0x2u /* a float32 scalar: fewer digits */
 
-struct shape_field {
-	const char *key;
-	const struct shape *shape; /* NULL: any */
-};
-
 struct shape {
 	enum shape_kind kind;
 	unsigned flags;
-	const struct shape_field *fields; /* STRUCT */
-	size_t nfields;
-	const struct shape *elem;         /* DICT values, LIST items; NULL: any */
+	const struct model_struct *st; /* STRUCT: the struct, its rows in print order */
+	const struct shape *elem;      /* DICT values, LIST items; NULL: any */
 };
 
 extern const struct shape shape_root;

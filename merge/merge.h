@@ -4,7 +4,8 @@
  * docker's output shape (see normalize):
  *
  *  - services: union by name; a service in both files is merged field by
- *    field: scalars when the override is non-empty; replicas, parallelism,
+ *    field, each by its rule in the compose model (compose/model.h):
+ *    scalars when the override is non-empty; replicas, parallelism,
  *    max_attempts, retries whenever present (0 too); init and pointer
  *    durations when the base lacks them, else when non-empty/non-zero;
  *    command/entrypoint replaced when non-empty; environment and build.args
