@@ -124,36 +124,45 @@ struct node *node_new_map(struct arena *a, struct pos pos)
 	return node_new(a, NODE_MAP, pos);
 }
 
+/*
+ * A sequence's items and a mapping's entries are kept alike (v, n, alloc):
+ * room for `more` beyond n, doubling when growing by one. Returns v moved.
+ */
+static void *grow_items(struct arena *a, void *v, uint32_t n, uint32_t *alloc, size_t more,
+			size_t size)
+{
+	if (*alloc - n >= more)
+		return v;
+	size_t cap = more == 1 ? (*alloc ? (size_t)*alloc * 2 : 4) : n + more;
+	if (cap > UINT32_MAX)
+		BUG("%zu items in one node", cap);
+	*alloc = (uint32_t)cap;
+	return arena_grow(a, v, n, cap, size);
+}
+
+static void check_kind(const struct node *n, enum node_kind kind, const char *fn)
+{
+	if (n->kind != kind)
+		BUG("%s on %s", fn, node_kind_name(n->kind));
+}
+
 void node_seq_push(struct arena *a, struct node *seq, struct node *item)
 {
-	if (seq->kind != NODE_SEQ)
-		BUG("node_seq_push on %s", node_kind_name(seq->kind));
-	if (seq->seq.n == seq->seq.alloc) {
-		size_t cap = seq->seq.alloc ? seq->seq.alloc * 2 : 4;
-		seq->seq.v = arena_grow(a, seq->seq.v, seq->seq.n, cap, sizeof(*seq->seq.v));
-		seq->seq.alloc = cap;
-	}
+	check_kind(seq, NODE_SEQ, "node_seq_push");
+	seq->seq.v = grow_items(a, seq->seq.v, seq->seq.n, &seq->seq.alloc, 1, sizeof(*seq->seq.v));
 	seq->seq.v[seq->seq.n++] = item;
 }
 
 void node_seq_reserve(struct arena *a, struct node *seq, size_t n)
 {
-	if (seq->kind != NODE_SEQ)
-		BUG("node_seq_reserve on %s", node_kind_name(seq->kind));
-	if (seq->seq.alloc - seq->seq.n >= n)
-		return;
-	seq->seq.v = arena_grow(a, seq->seq.v, seq->seq.n, seq->seq.n + n, sizeof(*seq->seq.v));
-	seq->seq.alloc = seq->seq.n + n;
+	check_kind(seq, NODE_SEQ, "node_seq_reserve");
+	seq->seq.v = grow_items(a, seq->seq.v, seq->seq.n, &seq->seq.alloc, n, sizeof(*seq->seq.v));
 }
 
 void node_map_reserve(struct arena *a, struct node *map, size_t n)
 {
-	if (map->kind != NODE_MAP)
-		BUG("node_map_reserve on %s", node_kind_name(map->kind));
-	if (map->map.alloc - map->map.n >= n)
-		return;
-	map->map.v = arena_grow(a, map->map.v, map->map.n, map->map.n + n, sizeof(*map->map.v));
-	map->map.alloc = map->map.n + n;
+	check_kind(map, NODE_MAP, "node_map_reserve");
+	map->map.v = grow_items(a, map->map.v, map->map.n, &map->map.alloc, n, sizeof(*map->map.v));
 }
 
 struct node_entry *node_map_add(struct arena *a, struct node *map, const char *key,
@@ -165,13 +174,8 @@ struct node_entry *node_map_add(struct arena *a, struct node *map, const char *k
 struct node_entry *node_map_add_key(struct arena *a, struct node *map, const char *key,
 				    struct pos keypos, struct node *val)
 {
-	if (map->kind != NODE_MAP)
-		BUG("node_map_add on %s", node_kind_name(map->kind));
-	if (map->map.n == map->map.alloc) {
-		size_t cap = map->map.alloc ? map->map.alloc * 2 : 4;
-		map->map.v = arena_grow(a, map->map.v, map->map.n, cap, sizeof(*map->map.v));
-		map->map.alloc = cap;
-	}
+	check_kind(map, NODE_MAP, "node_map_add");
+	map->map.v = grow_items(a, map->map.v, map->map.n, &map->map.alloc, 1, sizeof(*map->map.v));
 	struct node_entry *e = &map->map.v[map->map.n++];
 	e->key = key;
 	e->keypos = keypos;

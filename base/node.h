@@ -59,6 +59,14 @@ struct __attribute__((packed, aligned(4))) node_entry {
 	struct node *val;
 };
 
+/* A scalar's typed value; which member holds it is the node's kind. */
+union scalar_value {
+	int b;
+	int64_t i;
+	uint64_t u;
+	double f;
+};
+
 /* 32 bytes: a project has a node per scalar, and walks them all several times */
 struct node {
 	enum node_kind kind : 8;
@@ -68,12 +76,7 @@ struct node {
 	union {
 		struct {
 			const char *text; /* NUL-terminated; may hold NULs (use len) */
-			union {
-				int b;
-				int64_t i;
-				uint64_t u;
-				double f;
-			} v;
+			union scalar_value v;
 		} s;
 		struct {
 			struct node **v;

@@ -132,14 +132,18 @@ void sb_putc(struct sbuf *sb, int c)
 	sb_put(sb, &ch, 1);
 }
 
+static void sb_vprintf(struct sbuf *sb, const char *fmt, va_list ap)
+{
+	if (sbuf_vaddf(sb, fmt, ap))
+		BUG("capped sbuf used with sb_printf or sb_reason");
+}
+
 void sb_printf(struct sbuf *sb, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int r = sbuf_vaddf(sb, fmt, ap);
+	sb_vprintf(sb, fmt, ap);
 	va_end(ap);
-	if (r)
-		BUG("capped sbuf used with sb_printf");
 }
 
 void sb_repr(struct sbuf *sb, const char *s, size_t n, size_t max)
@@ -172,10 +176,8 @@ int sb_reason(struct sbuf *why, const char *fmt, ...)
 	if (why) {
 		va_list ap;
 		va_start(ap, fmt);
-		int r = sbuf_vaddf(why, fmt, ap);
+		sb_vprintf(why, fmt, ap);
 		va_end(ap);
-		if (r)
-			BUG("capped sbuf used with sb_reason");
 	}
 	return -1;
 }

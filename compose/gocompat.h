@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/node.h" /* union scalar_value */
+
 /* ==== strconv ==== */
 
 /* What the parsers return: Go's nil, ErrSyntax and ErrRange. */
@@ -78,12 +80,7 @@ enum goyaml_tag {
 
 struct goyaml_value {
 	enum goyaml_tag tag;
-	union {
-		int b;
-		int64_t i;
-		uint64_t u;
-		double f;
-	} v;
+	union scalar_value v;
 };
 
 /*
