@@ -360,32 +360,26 @@ static struct node *dec_filerefs(struct nctx *c, struct node *n, const struct mo
 	return dec_list_struct(c, n, st);
 }
 
+/* The field types whose value holds structs, other than a plain struct, and how each reads. */
+typedef struct node *decode_structs_fn(struct nctx *c, struct node *n, const struct model_struct *st);
+static decode_structs_fn *const structs_decoders[] = {
+	[MT_STRUCTS] = dec_list_struct,     [MT_BUILD] = dec_build,
+	[MT_PORTS] = norm_decode_ports,     [MT_VOLUMES] = norm_decode_volumes,
+	[MT_FILE_REFS] = dec_filerefs,      [MT_SERVICE_NETWORKS] = dec_svcnets,
+	[MT_ULIMITS] = dec_ulimits,
+};
+
 static struct node *dec(struct nctx *c, struct node *n, const struct model_field *f)
 {
-	switch (f->type) {
-	case MT_EXTERNAL:
+	if (f->type == MT_EXTERNAL)
 		return dec_external(c, n);
-	case MT_STRUCT:
+	if (f->type == MT_STRUCT)
 		return norm_decode_struct(c, n, f->sub, (f->flags & MF_POINTER) != 0);
-	case MT_STRUCTS:
-		return dec_list_struct(c, n, f->sub);
-	case MT_BUILD:
-		return dec_build(c, n, f->sub);
-	case MT_PORTS:
-		return norm_decode_ports(c, n, f->sub);
-	case MT_VOLUMES:
-		return norm_decode_volumes(c, n, f->sub);
-	case MT_FILE_REFS:
-		return dec_filerefs(c, n, f->sub);
-	case MT_SERVICE_NETWORKS:
-		return dec_svcnets(c, n, f->sub);
-	case MT_ULIMITS:
-		return dec_ulimits(c, n, f->sub);
-	case MT_STRUCT_MAP:
+	if (f->type == MT_STRUCT_MAP)
 		BUG("%s: a file's sections are normalize_file's", f->key);
-	default:
-		return norm_decode_value(c, n, f);
-	}
+	if ((size_t)f->type < ARRAY_SIZE(structs_decoders) && structs_decoders[f->type])
+		return structs_decoders[f->type](c, n, f->sub);
+	return norm_decode_value(c, n, f);
 }
 
 /* ---- top level ---- */

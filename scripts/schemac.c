@@ -137,8 +137,8 @@ static int cmp_prop(const void *a, const void *b)
 
 static void fill(struct stab_node *n, struct lists *l, json_t *j, int depth)
 {
-	const char *k;
-	json_t *v;
+	const char *k, *pk;
+	json_t *v, *pv;
 	n->flags = SN_EMPTY;
 	json_object_foreach(j, k, v) {
 		if (!strcmp(k, "$schema") || !strcmp(k, "id") || !strcmp(k, "description") ||
@@ -153,8 +153,6 @@ static void fill(struct stab_node *n, struct lists *l, json_t *j, int depth)
 				n->types = (uint8_t)type_bit(v);
 			}
 		} else if (!strcmp(k, "properties") && json_is_object(v)) {
-			const char *pk;
-			json_t *pv;
 			json_object_foreach(v, pk, pv) {
 				struct stab_prop p = { intern(pk), compile(pv, depth + 1) };
 				PUSH(l->props, l->nprops, l->props_alloc, p);
@@ -162,8 +160,6 @@ static void fill(struct stab_node *n, struct lists *l, json_t *j, int depth)
 			if (l->nprops)
 				qsort(l->props, l->nprops, sizeof(*l->props), cmp_prop);
 		} else if (!strcmp(k, "patternProperties") && json_is_object(v)) {
-			const char *pk;
-			json_t *pv;
 			json_object_foreach(v, pk, pv) {
 				struct stab_pat p = { pattern_index(pk), compile(pv, depth + 1) };
 				PUSH(l->pats, l->npats, l->pats_alloc, p);
