@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const struct command_help help = {
@@ -60,14 +61,35 @@ static void list_section(struct sbuf *out, const struct node *root, const char *
 	free(v);
 }
 
-/* Write via a temp file in the same directory and rename: never a truncated file. */
+/* What open(2) would give: an existing file keeps its mode, a new one gets 0666 less the umask. */
+static mode_t output_mode(const char *path)
+{
+	struct stat st;
+	if (!stat(path, &st) && S_ISREG(st.st_mode))
+		return st.st_mode & 07777;
+	mode_t mask = umask(0);
+	umask(mask);
+	return 0666 & ~mask;
+}
+
+/*
+ * Write via a temp file in the same directory and rename: never a truncated
+ * file. mkstemp() creates it 0600; it gets the mode the file would have had.
+ */
 static int write_atomic(const char *path, const char *buf, size_t len)
 {
 	char *tmp = xstrfmt("%s.stackc-XXXXXX", path);
+	mode_t mode = output_mode(path);
 	int fd = mkstemp(tmp);
 	int ret = -1;
 	if (fd < 0) {
 		fprintf(stderr, "stackc: cannot write %s: %s\n", path, strerror(errno));
+		goto done;
+	}
+	if (fchmod(fd, mode)) {
+		fprintf(stderr, "stackc: cannot write %s: %s\n", path, strerror(errno));
+		close(fd);
+		unlink(tmp);
 		goto done;
 	}
 	size_t off = 0;
