@@ -93,13 +93,18 @@ struct engine_cmd {
 	int nstacks;
 	struct engine *e;          /* after engine_cmd_open() */
 	struct sbuf err;           /* the failure engine_cmd_fail() prints */
+	int creates;               /* diff, deploy: objects are named <stack>_<name> */
 };
 
-#define ENGINE_CMD_INIT { { 0 }, NULL, NULL, 0, NULL, SBUF_INIT }
+#define ENGINE_CMD_INIT { { 0 }, NULL, NULL, 0, NULL, SBUF_INIT, 0 }
 
 /*
- * Parse argv against opts and check the number of stack names.
- * Returns 0, OPTIONS_HELP or OPTIONS_USAGE (see options_exit_status()).
+ * Parse argv against opts and check the stack names: their number, docker's
+ * rule (not only spaces and quotes) and, when c->creates, the daemon's (the
+ * name must make valid service names: letters, digits, '-' and '_', starting
+ * with a letter or digit, at most 61 characters), so a bad name is one usage
+ * error before anything is loaded. Returns 0, OPTIONS_HELP or OPTIONS_USAGE
+ * (see options_exit_status()).
  */
 int engine_cmd_parse(struct engine_cmd *c, const struct command_help *help,
 		     const struct opt *opts, enum stack_args want, int argc, char **argv);

@@ -52,15 +52,6 @@ static int parse_timeout(void *timeout_ms, const char *s)
 	return 0;
 }
 
-/* docker's check: a name of only spaces and quotes is no name. */
-static int valid_stack_name(const char *s)
-{
-	for (; *s; s++)
-		if (!strchr(" \t\r\n\v\f\"'", *s))
-			return 1;
-	return 0;
-}
-
 static void test_pause(void)
 {
 	const char *p = getenv("STACKC_TEST_PAUSE_BEFORE_APPLY");
@@ -83,10 +74,6 @@ static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run 
 	struct apply_changed changed = { 0 };
 	int status = EXIT_INVALID, planned = 0;
 
-	if (!valid_stack_name(stack)) {
-		fprintf(stderr, "stackc %s: invalid stack name: \"%s\"\n", c->name, stack);
-		goto done;
-	}
 	/* the files first: a project that does not load never reaches the Engine */
 	if (project_load(&proj, run, &s->project) || !proj.root ||
 	    convert_stack(&spec, run, proj.root, stack))
@@ -132,6 +119,7 @@ void stack_cmd_init(struct stack_cmd *s)
 				 .timeout_ms = DEFAULT_TIMEOUT_MS };
 	project_opts_init(&s->project);
 	s->project.deploy = 1;
+	s->cmd.creates = 1;
 }
 
 int stack_cmd_main(struct stack_cmd *s, enum stack_cmd_kind which, const struct command_help *help,
