@@ -15,6 +15,8 @@
 #include "cli/options.h"
 #include "swarm/engine.h"
 
+struct project_opts;
+
 #define EXIT_INVALID 1
 #define EXIT_USAGE 2
 #define EXIT_SYSTEM 3
@@ -42,6 +44,9 @@ extern const struct opt_choice project_compat_choices[];
 int project_option_file(void *project_opts, const char *value);
 int project_option_compose_files(void *project_opts, const char *value);
 int project_option_env_file(void *project_opts, const char *value);
+
+/* What the table cannot see, once parsed: '-' (stdin) twice. 0 or OPTIONS_USAGE. */
+int project_opts_check(const char *cmd, const struct project_opts *o);
 
 #define OPTS_PROJECT(po)                                                                      \
 	OPT_CALLBACK('f', "file", "FILE", "compose file (repeatable; '-' reads stdin)", po,   \

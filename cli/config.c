@@ -154,6 +154,8 @@ int cmd_config(int argc, char **argv)
 		usage_error("config", "unexpected argument '%s'", argv[0]);
 		r = OPTIONS_USAGE;
 	}
+	if (!r)
+		r = project_opts_check("config", &opts);
 	if (r) {
 		ret = options_exit_status(r);
 		goto done;

@@ -126,6 +126,8 @@ int stack_cmd_main(struct stack_cmd *s, enum stack_cmd_kind which, const struct 
 		   const struct opt *opts, int argc, char **argv)
 {
 	int status = engine_cmd_parse(&s->cmd, help, opts, STACK_ARGS_ONE, argc, argv);
+	if (!status)
+		status = project_opts_check(help->name, &s->project);
 	if (status) {
 		status = options_exit_status(status);
 	} else {

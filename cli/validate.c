@@ -55,6 +55,22 @@ static int load_one(struct run *run, const struct project_opts *base, const char
 	return ret;
 }
 
+/* Each FILE makes a project with the -f files: standard input can be in one of them only. */
+static int check_stdin_once(const struct project_opts *o, char **files, int nfiles)
+{
+	int in_base = 0, in_args = 0;
+	for (size_t i = 0; i < o->nfiles; i++)
+		in_base |= !strcmp(o->files[i], "-");
+	for (int i = 0; i < nfiles; i++)
+		in_args += !strcmp(files[i], "-");
+	if (in_args > 1 || (in_base && nfiles > 1)) {
+		usage_error("validate", "'-' (standard input) would be read for more than one FILE: "
+			    "it can be read only once");
+		return OPTIONS_USAGE;
+	}
+	return 0;
+}
+
 int cmd_validate(int argc, char **argv)
 {
 	struct project_opts opts;
@@ -71,6 +87,10 @@ int cmd_validate(int argc, char **argv)
 		OPT_END(),
 	};
 	int r = options_parse(&nfiles, argv, argc, &help, table);
+	if (!r)
+		r = project_opts_check("validate", &opts);
+	if (!r)
+		r = check_stdin_once(&opts, argv, nfiles);
 	if (r) {
 		ret = options_exit_status(r);
 		goto done;
