@@ -29,7 +29,10 @@ static void print_help(FILE *out)
 	fputs("usage: stackc <command> [options]\n\ncommands:\n", out);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fputs("\n'stackc help <command>' or 'stackc <command> --help' shows a command's options.\n"
+	fputs("\noptions:\n"
+	      "  -h, --help     show this help\n"
+	      "      --version  print the version\n"
+	      "\n'stackc help <command>' or 'stackc <command> --help' shows a command's options.\n"
 	      "Exit status: 0 ok, 1 invalid input, 2 usage, 3 Engine or system failure.\n",
 	      out);
 }
