@@ -35,10 +35,11 @@ int cmd_ps(int argc, char **argv)
 		OPT_FLAG('q', "quiet", "only the task IDs", &quiet),
 		OPT_FLAG(0, "no-trunc", "full IDs, images with digests, whole error messages", &no_trunc),
 		OPT_FLAG(0, "no-resolve", "service and node IDs instead of names", &no_resolve),
-		OPT_CALLBACK('f', "filter", "KEY=VALUE",
-			     "an Engine filter (desired-state, id, label, name, node,\n"
-			     "service); repeatable",
-			     filters, engine_option_filter, "KEY=VALUE"),
+		OPT_CALLBACK_WORDS('f', "filter", "KEY=VALUE",
+				   "an Engine filter (desired-state, id, label, name, node,\n"
+				   "service); repeatable",
+				   filters, engine_option_filter, "KEY=VALUE",
+				   "desired-state= id= label= name= node= service="),
 		OPTS_ENGINE(&c.engine),
 		OPT_END(),
 	};

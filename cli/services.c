@@ -20,9 +20,9 @@ int cmd_services(int argc, char **argv)
 	int quiet = 0;
 	const struct opt opts[] = {
 		OPT_FLAG('q', "quiet", "only the service IDs", &quiet),
-		OPT_CALLBACK('f', "filter", "KEY=VALUE",
-			     "an Engine filter (id, label, mode, name); repeatable", filters,
-			     engine_option_filter, "KEY=VALUE"),
+		OPT_CALLBACK_WORDS('f', "filter", "KEY=VALUE",
+				   "an Engine filter (id, label, mode, name); repeatable", filters,
+				   engine_option_filter, "KEY=VALUE", "id= label= mode= name="),
 		OPTS_ENGINE(&c.engine),
 		OPT_END(),
 	};

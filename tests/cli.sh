@@ -35,5 +35,40 @@ expect "-o existing 0644 file keeps its mode" 644 "$(stat -c %a "$tmp/old.yml")"
 expect "-o replaces the content" "version: \"3.13\"" "$(head -1 "$tmp/old.yml")"
 expect "-o leaves no temporary file" "new.yml new2.yml old.yml stack.yml" "$(cd "$tmp" && echo *)"
 
+# ---- bash completion: sourced into bash, driven as bash drives it ----
+# complete_in LINE: the candidates bash would offer with the cursor at the end
+# of LINE. COMP_WORDS is split as readline splits it (at blanks, and '=' is a
+# word of its own).
+complete_in() {
+	PATH=$(dirname "$bin"):$PATH bash -c '
+		source "$2"
+		COMP_LINE=$1 COMP_POINT=${#1}
+		read -r -a COMP_WORDS <<<"${1//=/ = }"
+		[[ $1 == *[\ =] ]] && COMP_WORDS+=("")
+		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+		_stackc
+		printf "%s\n" "${COMPREPLY[@]}"' bash "$1" "$root/contrib/completion/stackc.bash" | sort | tr '\n' ' ' | sed 's/ $//'
+}
+expect "complete -p stackc" "complete -F _stackc stackc" \
+	"$(bash -c 'source contrib/completion/stackc.bash && complete -p stackc')"
+expect "stackc de<TAB>" "deploy" "$(complete_in 'stackc de')"
+expect "stackc d<TAB>" "deploy diff" "$(complete_in 'stackc d')"
+# every long option of deploy --help, no more: the candidates come from its table
+want=$("$bin" deploy --help | grep -oE -- '--[a-z][a-z-]+' | sort -u | tr '\n' ' ' | sed 's/ $//')
+expect "stackc deploy --<TAB>" "$want" "$(complete_in 'stackc deploy --')"
+expect "stackc deploy --resolve-image=ch<TAB>" "changed" "$(complete_in 'stackc deploy --resolve-image=ch')"
+expect "stackc diff --format <TAB>" "json text" "$(complete_in 'stackc diff --format ')"
+expect "stackc help se<TAB>" "services" "$(complete_in 'stackc help se')"
+mkdir -p "$tmp/files/sub"
+: >"$tmp/files/stack.yml"
+expect "stackc config -f <TAB> (file names)" "stack.yml sub" "$(cd "$tmp/files" && complete_in 'stackc config -f s')"
+expect "stackc config --env-file=<TAB> (file names)" "stack.yml sub" \
+	"$(cd "$tmp/files" && complete_in 'stackc config --env-file=s')"
+expect "stackc deploy <TAB> without an Engine" "" \
+	"$(complete_in 'stackc deploy -H unix:///nonexistent/docker.sock ')"
+if command -v zsh >/dev/null; then
+	zsh -n contrib/completion/_stackc && ok || bad "zsh -n contrib/completion/_stackc"
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
