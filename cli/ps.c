@@ -1,5 +1,7 @@
 /* stackc ps: the tasks of a stack, as `docker stack ps` prints them. */
 #include "cli/cli.h"
+#include "cli/listfmt.h"
+#include "base/xalloc.h"
 #include "base/sbuf.h"
 #include "swarm/stack.h"
 
@@ -25,14 +27,26 @@ static int resolve_lists(json_t **services, json_t **nodes, struct engine *e, co
 	return 0;
 }
 
+/* the columns of stack_ps_rows() */
+static const struct list_field fields[] = {
+	{ "ID", 1 },	       { "Name", 1 },	      { "Image", 1 }, { "Node", 1 },
+	{ "DesiredState", 1 }, { "CurrentState", 1 }, { "Error", 1 }, { "Ports", 1 },
+};
+
 int cmd_ps(int argc, char **argv)
 {
 	struct engine_cmd c = ENGINE_CMD_INIT;
 	json_t *filters = json_object(), *tasks = NULL, *services = NULL, *nodes = NULL;
 	struct stack_table t;
+	struct list_format lf = { 0 };
+	const char *format = NULL;
 	int quiet = 0, no_trunc = 0, no_resolve = 0;
 	const struct opt opts[] = {
-		OPT_FLAG('q', "quiet", "only the task IDs", &quiet),
+		OPT_FLAG('q', "quiet", "only the task IDs (unless --format gives a template)", &quiet),
+		OPT_STRING_WORDS(0, "format", "FORMAT",
+				 "table (default), json (an object per line), or a Go\n"
+				 "template: 'table {{.Name}}\\t{{.Node}}\\t{{.CurrentState}}'",
+				 &format, LIST_FORMAT_WORDS),
 		OPT_FLAG(0, "no-trunc", "full IDs, images with digests, whole error messages", &no_trunc),
 		OPT_FLAG(0, "no-resolve", "service and node IDs instead of names", &no_resolve),
 		OPT_CALLBACK_WORDS('f', "filter", "KEY=VALUE",
@@ -45,11 +59,15 @@ int cmd_ps(int argc, char **argv)
 	};
 	stack_table_init(&t, 8);
 	int ret = engine_cmd_parse(&c, &help, opts, STACK_ARGS_ONE, argc, argv);
+	if (!ret)
+		ret = list_format_parse(&lf, help.name, format, fields, ARRAY_SIZE(fields));
 	if (ret) {
 		ret = options_exit_status(ret);
 		goto done;
 	}
 	const char *stack = c.stacks[0];
+	/* as docker: -q picks the IDs only in place of the usual table */
+	quiet = quiet && list_format_is_default(&lf);
 	int flags = (quiet ? STACK_PS_QUIET : 0) | (no_trunc ? STACK_PS_NO_TRUNC : 0) |
 		    (no_resolve ? STACK_PS_NO_RESOLVE : 0);
 
@@ -77,9 +95,10 @@ int cmd_ps(int argc, char **argv)
 	if (flags & STACK_PS_QUIET)
 		stack_table_init(&t, 1);
 	stack_ps_rows(&t, tasks, services, nodes, flags, now);
-	stack_table_print(&t, stdout);
+	list_format_print(&lf, &t, stdout);
 	ret = 0;
 done:
+	list_format_release(&lf);
 	stack_table_release(&t);
 	json_decref(tasks);
 	json_decref(services);

@@ -1,5 +1,7 @@
 /* stackc services: the services of a stack, as `docker stack services` prints them. */
 #include "cli/cli.h"
+#include "cli/listfmt.h"
+#include "base/xalloc.h"
 #include "swarm/stack.h"
 
 #include <jansson.h>
@@ -12,14 +14,26 @@ static const struct command_help help = {
 	NULL,
 };
 
+/* the columns of stack_services_rows() */
+static const struct list_field fields[] = {
+	{ "ID", 1 }, { "Name", 1 }, { "Mode", 1 }, { "Replicas", 1 }, { "Image", 1 }, { "Ports", 1 },
+};
+
 int cmd_services(int argc, char **argv)
 {
 	struct engine_cmd c = ENGINE_CMD_INIT;
 	json_t *filters = json_object(), *services = NULL;
 	struct stack_table t;
+	const char *format = NULL;
+	struct list_format lf = { 0 };
 	int quiet = 0;
 	const struct opt opts[] = {
-		OPT_FLAG('q', "quiet", "only the service IDs", &quiet),
+		OPT_FLAG('q', "quiet", "only the service IDs (unless --format gives a template)",
+			 &quiet),
+		OPT_STRING_WORDS(0, "format", "FORMAT",
+				 "table (default), json (an object per line), or a Go\n"
+				 "template: 'table {{.Name}}\\t{{.Replicas}}\\t{{.Image}}'",
+				 &format, LIST_FORMAT_WORDS),
 		OPT_CALLBACK_WORDS('f', "filter", "KEY=VALUE",
 				   "an Engine filter (id, label, mode, name); repeatable", filters,
 				   engine_option_filter, "KEY=VALUE", "id= label= mode= name="),
@@ -28,11 +42,15 @@ int cmd_services(int argc, char **argv)
 	};
 	stack_table_init(&t, 6);
 	int ret = engine_cmd_parse(&c, &help, opts, STACK_ARGS_ONE, argc, argv);
+	if (!ret)
+		ret = list_format_parse(&lf, help.name, format, fields, ARRAY_SIZE(fields));
 	if (ret) {
 		ret = options_exit_status(ret);
 		goto done;
 	}
 	const char *stack = c.stacks[0];
+	/* as docker: -q picks the IDs only in place of the usual table */
+	quiet = quiet && list_format_is_default(&lf);
 
 	if (engine_cmd_open(&c) ||
 	    stack_list(&services, c.e, STACK_SERVICES, stack, filters, quiet ? NULL : "status=true",
@@ -47,8 +65,9 @@ int cmd_services(int argc, char **argv)
 	if (quiet)
 		stack_table_init(&t, 1);
 	stack_services_rows(&t, services, quiet);
-	stack_table_print(&t, stdout);
+	list_format_print(&lf, &t, stdout);
 done:
+	list_format_release(&lf);
 	stack_table_release(&t);
 	json_decref(services);
 	json_decref(filters);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # What the golden cases cannot pin, since they compare only stdout, stderr and
-# the exit status: the mode of the file `config -o` writes, and the shell
-# completion scripts (contrib/completion) sourced into a real bash.
+# the exit status: the mode of the file `config -o` writes, that the --format
+# json outputs parse as JSON, and the shell completion scripts
+# (contrib/completion) sourced into a real bash.
 # Prints "cli: N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -34,6 +35,19 @@ chmod 644 "$tmp/old.yml"
 expect "-o existing 0644 file keeps its mode" 644 "$(stat -c %a "$tmp/old.yml")"
 expect "-o replaces the content" "version: \"3.13\"" "$(head -1 "$tmp/old.yml")"
 expect "-o leaves no temporary file" "new.yml new2.yml old.yml stack.yml" "$(cd "$tmp" && echo *)"
+
+# ---- --format json: the golden outputs parse as JSON (listings: one object a line) ----
+if command -v python3 >/dev/null; then
+	for f in testdata/engine/*-format-json/expect.stdout; do
+		python3 -c 'import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert rows and all(isinstance(r, dict) for r in rows)' "$f" && ok || bad "$f: not one JSON object per line"
+	done
+	for f in testdata/config/output-list-*-json/expect.stdout; do
+		python3 -c 'import json, sys
+assert isinstance(json.load(open(sys.argv[1])), list)' "$f" && ok || bad "$f: not a JSON array"
+	done
+fi
 
 # ---- bash completion: sourced into bash, driven as bash drives it ----
 # complete_in LINE: the candidates bash would offer with the cursor at the end
