@@ -7,6 +7,13 @@
  * as a project of their own, on top of the -f/-c files if any (base files
  * plus one override each); without arguments the -f/-c files (or the
  * discovered ones) form the project.
+ *
+ * For the pre-commit hook, whose file pattern also catches *stack*.yaml:
+ * --skip-non-compose leaves out a FILE argument that is not named like a
+ * compose file (compose*.y*ml, docker-compose*.y*ml) and has no top-level
+ * `services` key (a CloudFormation or Kubernetes file), and
+ * --required-as-warnings checks structure without the variables a missing
+ * .env would hold (a ${VAR:?} that is not set is a warning).
  */
 #include "cli/cli.h"
 #include "project/project.h"
@@ -14,6 +21,7 @@
 #include "base/diag.h"
 #include "base/run.h"
 
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,10 +79,45 @@ static int check_stdin_once(const struct project_opts *o, char **files, int nfil
 	return 0;
 }
 
+/* compose*.y*ml, docker-compose*.y*ml: compose files whatever they hold */
+static int compose_file_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	return !fnmatch("compose*.y*ml", base, 0) || !fnmatch("docker-compose*.y*ml", base, 0);
+}
+
+/*
+ * Whether a line at the top level of the file is the key `services` (plain or
+ * quoted): read as text, so a file YAML cannot parse is still recognised. A
+ * file that cannot be read, or a flow mapping ({...}), counts as compose: the
+ * loader then says what is wrong with it.
+ */
+static int has_services_key(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	int found = 0;
+	if (!f)
+		return 1;
+	while (!found && getline(&line, &cap, f) >= 0) {
+		const char *p = line;
+		char quote = *p == '"' || *p == '\'' ? *p++ : 0;
+		if (*p == '{')
+			found = 1;
+		else if (!strncmp(p, "services", 8) && (!quote || p[8] == quote))
+			found = p[8 + !!quote + strspn(p + 8 + !!quote, " \t")] == ':';
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
 int cmd_validate(int argc, char **argv)
 {
 	struct project_opts opts;
-	int format = DIAG_FORMAT_HUMAN, strict = 0, nfiles, ret;
+	int format = DIAG_FORMAT_HUMAN, strict = 0, skip_non_compose = 0, verbose = 0, nfiles, ret;
 	long max_errors = 0;
 
 	project_opts_init(&opts);
@@ -84,6 +127,15 @@ int cmd_validate(int argc, char **argv)
 		OPT_ENUM(0, "format", NULL, "human (default), json or github (annotations)", &format,
 			 formats),
 		OPT_INT(0, "max-errors", "N", "show at most N errors (0: all)", &max_errors),
+		OPT_FLAG(0, "required-as-warnings",
+			 "a required variable that is not set (${VAR:?}) is a\n"
+			 "warning: check structure without the .env",
+			 &opts.required_warns),
+		OPT_FLAG(0, "skip-non-compose",
+			 "skip a FILE not named compose*.y*ml or\n"
+			 "docker-compose*.y*ml that has no top-level services key",
+			 &skip_non_compose),
+		OPT_FLAG('v', "verbose", "say which FILE --skip-non-compose skips", &verbose),
 		OPT_END(),
 	};
 	int r = options_parse(&nfiles, argv, argc, &help, table);
@@ -103,8 +155,16 @@ int cmd_validate(int argc, char **argv)
 	run.diag.max_errors = (size_t)max_errors;
 	if (!nfiles)
 		load_one(&run, &opts, NULL);
-	for (int i = 0; i < nfiles; i++)
+	for (int i = 0; i < nfiles; i++) {
+		if (skip_non_compose && strcmp(files[i], "-") && !compose_file_name(files[i]) &&
+		    !has_services_key(files[i])) {
+			if (verbose)
+				fprintf(stderr, "stackc validate: skipping %s: no top-level services key, "
+					"not a compose file\n", files[i]);
+			continue;
+		}
 		load_one(&run, &opts, files[i]);
+	}
 
 	/* machine formats go to stdout, where CI runners read them */
 	FILE *out = format == DIAG_FORMAT_HUMAN ? stderr : stdout;

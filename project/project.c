@@ -158,7 +158,7 @@ static int load_checked(struct node **out, struct run *run, uint32_t src,
 		return -1;
 	if (!o->no_interpolate) {
 		struct interp_opts io = { o->compat_docker ? INTERP_DOCKER : INTERP_SPEC, env,
-					  o->compat_report };
+					  o->compat_report, o->required_warns };
 		if (interp_tree(run, root, &io) || typecast_tree(run, root))
 			return -1;
 	}
