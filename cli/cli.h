@@ -71,6 +71,14 @@ int project_opts_check(const char *cmd, const struct project_opts *o);
 		 "differently, also those that differ only because it reads no .env",         \
 		 &(po)->compat_report)
 
+/* --color=auto|always|never (base/term.h) of the commands that paint: OPT_COLOR. */
+int option_color(void *unused, const char *when);
+#define OPT_COLOR                                                                             \
+	OPT_CALLBACK_WORDS(0, "color", "WHEN",                                                \
+			   "auto (a terminal, unless NO_COLOR), always or never:\n"          \
+			   "colour errors, warnings and the plan's + ~ -",                    \
+			   NULL, option_color, "auto, always or never", "auto always never")
+
 /* -H/--host and --debug, filling a struct engine_opts: OPTS_ENGINE(&opts). */
 #define OPTS_ENGINE(eo)                                                                        \
 	OPT_STRING('H', "host", "HOST",                                                       \

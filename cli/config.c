@@ -5,6 +5,7 @@
 #include "base/node.h"
 #include "base/run.h"
 #include "base/sbuf.h"
+#include "base/term.h"
 #include "base/xalloc.h"
 #include "emit/json.h"
 #include "emit/shape.h"
@@ -175,6 +176,7 @@ int cmd_config(int argc, char **argv)
 	run_init(&run);
 	const struct opt table[] = {
 		OPTS_PROJECT(&opts),
+		OPT_COLOR,
 		OPT_ENUM(0, "format", NULL,
 			 "output format (default yaml); json makes a listing\n"
 			 "option print a JSON array",
@@ -207,6 +209,7 @@ int cmd_config(int argc, char **argv)
 	/* printing the file: deploy-time rules warn; -q validates, so they fail */
 	opts.rules_warn = !quiet;
 	int failed = project_load(&proj, &run, &opts);
+	run.diag.color = term_color(2);
 	diag_print(&run.diag, stderr, DIAG_FORMAT_HUMAN, isatty(2));
 	if (failed)
 		goto done;

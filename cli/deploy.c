@@ -5,6 +5,7 @@
 #include "project/project.h"
 #include "base/diag.h"
 #include "base/run.h"
+#include "base/term.h"
 #include "compose/units.h"
 #include "swarm/apply.h"
 #include "swarm/convert.h"
@@ -63,6 +64,43 @@ static void test_pause(void)
 	nanosleep(&ts, NULL);
 }
 
+/* The plan's object lines begin with their action: + create, ~ update, - remove, ! refused. */
+static const char *plan_line_color(const char *line)
+{
+	if (!line[0] || line[1] != ' ')
+		return NULL;
+	switch (line[0]) {
+	case '+': return TERM_GREEN;
+	case '~': return TERM_PLAIN_YELLOW;
+	case '-': return TERM_PLAIN_RED;
+	case '!': return TERM_RED;
+	}
+	return NULL;
+}
+
+/* plan_print_text(), its object lines painted on a terminal (base/term.h). */
+static void print_plan_text(const struct plan *plan, FILE *out)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = term_color(fileno(out)) ? open_memstream(&text, &len) : NULL;
+	if (!mem) {
+		plan_print_text(plan, out);
+		return;
+	}
+	plan_print_text(plan, mem);
+	fclose(mem);
+	for (char *line = text; *line;) {
+		char *nl = strchr(line, '\n');
+		size_t n = nl ? (size_t)(nl - line) : strlen(line);
+		const char *color = plan_line_color(line);
+		fprintf(out, "%s%.*s%s%s", color ? color : "", (int)n, line, color ? TERM_RESET : "",
+			nl ? "\n" : "");
+		line += n + !!nl;
+	}
+	free(text);
+}
+
 static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run *run)
 {
 	struct engine_cmd *c = &s->cmd;
@@ -87,7 +125,7 @@ static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run 
 		if (s->json)
 			plan_print_json(&plan, stdout);
 		else
-			plan_print_text(&plan, stdout);
+			print_plan_text(&plan, stdout);
 		status = !planned ? EXIT_INVALID : s->detailed_exitcode && plan_has_changes(&plan) ? 2 : 0;
 		goto done;
 	}
@@ -105,6 +143,7 @@ static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run 
 			status = engine_cmd_fail(c);
 	}
 done:
+	run->diag.color = term_color(2);
 	diag_print(&run->diag, stderr, DIAG_FORMAT_HUMAN, 1);
 	apply_changed_release(&changed);
 	plan_release(&plan);

@@ -1,6 +1,7 @@
-/* The loading options of config, validate, diff and deploy; see OPTS_PROJECT in cli/cli.h. */
+/* The loading options of config, validate, diff and deploy (OPTS_PROJECT in cli/cli.h), and --color. */
 #include "cli/cli.h"
 #include "project/project.h"
+#include "base/term.h"
 
 #include <string.h>
 
@@ -45,4 +46,10 @@ int project_opts_check(const char *cmd, const struct project_opts *o)
 		}
 	}
 	return 0;
+}
+
+int option_color(void *unused, const char *when)
+{
+	(void)unused;
+	return term_set_color_mode(when);
 }

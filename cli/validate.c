@@ -20,6 +20,7 @@
 #include "base/xalloc.h"
 #include "base/diag.h"
 #include "base/run.h"
+#include "base/term.h"
 
 #include <fnmatch.h>
 #include <stdio.h>
@@ -123,6 +124,7 @@ int cmd_validate(int argc, char **argv)
 	project_opts_init(&opts);
 	const struct opt table[] = {
 		OPTS_PROJECT(&opts),
+		OPT_COLOR,
 		OPT_FLAG(0, "strict", "warnings count as errors", &strict),
 		OPT_ENUM(0, "format", NULL, "human (default), json or github (annotations)", &format,
 			 formats),
@@ -168,6 +170,7 @@ int cmd_validate(int argc, char **argv)
 
 	/* machine formats go to stdout, where CI runners read them */
 	FILE *out = format == DIAG_FORMAT_HUMAN ? stderr : stdout;
+	run.diag.color = format == DIAG_FORMAT_HUMAN && term_color(fileno(out));
 	diag_print(&run.diag, out, format, format == DIAG_FORMAT_HUMAN && isatty(fileno(stderr)));
 	if (format == DIAG_FORMAT_HUMAN && max_errors && run.diag.nerrors > (size_t)max_errors)
 		fprintf(stderr, "stackc: %zu more error%s not shown (--max-errors %ld)\n",
