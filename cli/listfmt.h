@@ -22,6 +22,8 @@
 #ifndef STACKC_CLI_LISTFMT_H
 #define STACKC_CLI_LISTFMT_H
 
+#include "cli/cli.h"
+
 #include <stdio.h>
 
 struct stack_table;
@@ -57,5 +59,17 @@ int list_format_is_default(const struct list_format *f);
 void list_format_print(const struct list_format *f, const struct stack_table *t, FILE *out);
 
 void list_format_release(struct list_format *f);
+
+/*
+ * The prologue of ls, ps and services: engine_cmd_parse(), then *format (the
+ * --format value the table stores) for rows of these fields into f. *quiet
+ * (NULL: no -q) is cleared unless the usual table is wanted: as in docker, a
+ * template wins over -q. Returns 0, OPTIONS_HELP or OPTIONS_USAGE; f must be
+ * released either way.
+ */
+int list_cmd_parse(struct list_format *f, const struct list_field *fields, size_t nfields,
+		   const char *const *format, int *quiet, struct engine_cmd *c,
+		   const struct command_help *help, const struct opt *opts, enum stack_args want,
+		   int argc, char **argv);
 
 #endif

@@ -35,10 +35,10 @@ int cmd_ls(int argc, char **argv)
 	json_t *services = NULL;
 	struct stack_table t;
 	struct list_format lf;
-	int ret = engine_cmd_parse(&c, &help, opts, STACK_ARGS_NONE, argc, argv);
-	if (!ret)
-		ret = list_format_parse(&lf, help.name, format, fields, ARRAY_SIZE(fields));
+	int ret = list_cmd_parse(&lf, fields, ARRAY_SIZE(fields), &format, NULL, &c, &help, opts,
+				 STACK_ARGS_NONE, argc, argv);
 	if (ret) {
+		list_format_release(&lf);
 		engine_cmd_release(&c);
 		return options_exit_status(ret);
 	}

@@ -38,7 +38,7 @@ int cmd_ps(int argc, char **argv)
 	struct engine_cmd c = ENGINE_CMD_INIT;
 	json_t *filters = json_object(), *tasks = NULL, *services = NULL, *nodes = NULL;
 	struct stack_table t;
-	struct list_format lf = { 0 };
+	struct list_format lf;
 	const char *format = NULL;
 	int quiet = 0, no_trunc = 0, no_resolve = 0;
 	const struct opt opts[] = {
@@ -58,16 +58,13 @@ int cmd_ps(int argc, char **argv)
 		OPT_END(),
 	};
 	stack_table_init(&t, 8);
-	int ret = engine_cmd_parse(&c, &help, opts, STACK_ARGS_ONE, argc, argv);
-	if (!ret)
-		ret = list_format_parse(&lf, help.name, format, fields, ARRAY_SIZE(fields));
+	int ret = list_cmd_parse(&lf, fields, ARRAY_SIZE(fields), &format, &quiet, &c, &help, opts,
+				 STACK_ARGS_ONE, argc, argv);
 	if (ret) {
 		ret = options_exit_status(ret);
 		goto done;
 	}
 	const char *stack = c.stacks[0];
-	/* as docker: -q picks the IDs only in place of the usual table */
-	quiet = quiet && list_format_is_default(&lf);
 	int flags = (quiet ? STACK_PS_QUIET : 0) | (no_trunc ? STACK_PS_NO_TRUNC : 0) |
 		    (no_resolve ? STACK_PS_NO_RESOLVE : 0);
 

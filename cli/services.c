@@ -25,7 +25,7 @@ int cmd_services(int argc, char **argv)
 	json_t *filters = json_object(), *services = NULL;
 	struct stack_table t;
 	const char *format = NULL;
-	struct list_format lf = { 0 };
+	struct list_format lf;
 	int quiet = 0;
 	const struct opt opts[] = {
 		OPT_FLAG('q', "quiet", "only the service IDs (unless --format gives a template)",
@@ -41,16 +41,13 @@ int cmd_services(int argc, char **argv)
 		OPT_END(),
 	};
 	stack_table_init(&t, 6);
-	int ret = engine_cmd_parse(&c, &help, opts, STACK_ARGS_ONE, argc, argv);
-	if (!ret)
-		ret = list_format_parse(&lf, help.name, format, fields, ARRAY_SIZE(fields));
+	int ret = list_cmd_parse(&lf, fields, ARRAY_SIZE(fields), &format, &quiet, &c, &help, opts,
+				 STACK_ARGS_ONE, argc, argv);
 	if (ret) {
 		ret = options_exit_status(ret);
 		goto done;
 	}
 	const char *stack = c.stacks[0];
-	/* as docker: -q picks the IDs only in place of the usual table */
-	quiet = quiet && list_format_is_default(&lf);
 
 	if (engine_cmd_open(&c) ||
 	    stack_list(&services, c.e, STACK_SERVICES, stack, filters, quiet ? NULL : "status=true",
