@@ -133,6 +133,10 @@ install: $(BUILD)/stackc
 	install -s -m 755 $(BUILD)/stackc $(DESTDIR)$(PREFIX)/bin/stackc
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 stackc.1 $(DESTDIR)$(PREFIX)/share/man/man1/stackc.1
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 644 contrib/completion/stackc.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/stackc
+	install -d $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	install -m 644 contrib/completion/_stackc $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_stackc
 
 clean:
 	rm -rf build

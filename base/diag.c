@@ -1,5 +1,6 @@
 /* The diagnostic sink: collect, sort, print. */
 #include "base/diag.h"
+#include "base/term.h"
 #include "base/arena.h"
 #include "base/sbuf.h"
 #include "base/xalloc.h"
@@ -230,7 +231,11 @@ void diag_print(struct diag_sink *d, FILE *out, enum diag_format fmt, int excerp
 				sb_printf(&sb, "%s: ", src->name);
 			else
 				sb_puts(&sb, "stackc: ");
-			sb_printf(&sb, "%s: ", sev);
+			if (d->color)
+				sb_printf(&sb, "%s%s:%s ", *sev == 'e' ? TERM_RED : *sev == 'w' ? TERM_YELLOW
+								: TERM_CYAN, sev, TERM_RESET);
+			else
+				sb_printf(&sb, "%s: ", sev);
 			if (g->path) {
 				put_clean(&sb, g->path);
 				sb_puts(&sb, ": ");

@@ -49,6 +49,7 @@ struct diag_sink {
 	size_t nerrors, nwarnings;
 	int strict;          /* warnings count as errors */
 	size_t max_errors;   /* 0 = unlimited; beyond it errors are counted, not kept */
+	int color;           /* human form: paint error, warning, note (base/term.h) */
 };
 
 void diag_init(struct diag_sink *d, struct arena *arena, const struct source_table *sources);

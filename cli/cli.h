@@ -15,6 +15,8 @@
 #include "cli/options.h"
 #include "swarm/engine.h"
 
+struct project_opts;
+
 #define EXIT_INVALID 1
 #define EXIT_USAGE 2
 #define EXIT_SYSTEM 3
@@ -43,6 +45,9 @@ int project_option_file(void *project_opts, const char *value);
 int project_option_compose_files(void *project_opts, const char *value);
 int project_option_env_file(void *project_opts, const char *value);
 
+/* What the table cannot see, once parsed: '-' (stdin) twice. 0 or OPTIONS_USAGE. */
+int project_opts_check(const char *cmd, const struct project_opts *o);
+
 #define OPTS_PROJECT(po)                                                                      \
 	OPT_CALLBACK('f', "file", "FILE", "compose file (repeatable; '-' reads stdin)", po,   \
 		     project_option_file, NULL),                                              \
@@ -65,6 +70,14 @@ int project_option_env_file(void *project_opts, const char *value);
 		 "warn at every value docker stack deploy would read\n"                      \
 		 "differently, also those that differ only because it reads no .env",         \
 		 &(po)->compat_report)
+
+/* --color=auto|always|never (base/term.h) of the commands that paint: OPT_COLOR. */
+int option_color(void *unused, const char *when);
+#define OPT_COLOR                                                                             \
+	OPT_CALLBACK_WORDS(0, "color", "WHEN",                                                \
+			   "auto (a terminal, unless NO_COLOR), always or never:\n"          \
+			   "colour errors, warnings and the plan's + ~ -",                    \
+			   NULL, option_color, "auto, always or never", "auto always never")
 
 /* -H/--host and --debug, filling a struct engine_opts: OPTS_ENGINE(&opts). */
 #define OPTS_ENGINE(eo)                                                                        \
@@ -93,13 +106,18 @@ struct engine_cmd {
 	int nstacks;
 	struct engine *e;          /* after engine_cmd_open() */
 	struct sbuf err;           /* the failure engine_cmd_fail() prints */
+	int creates;               /* diff, deploy: objects are named <stack>_<name> */
 };
 
-#define ENGINE_CMD_INIT { { 0 }, NULL, NULL, 0, NULL, SBUF_INIT }
+#define ENGINE_CMD_INIT { { 0 }, NULL, NULL, 0, NULL, SBUF_INIT, 0 }
 
 /*
- * Parse argv against opts and check the number of stack names.
- * Returns 0, OPTIONS_HELP or OPTIONS_USAGE (see options_exit_status()).
+ * Parse argv against opts and check the stack names: their number, docker's
+ * rule (not only spaces and quotes) and, when c->creates, the daemon's (the
+ * name must make valid service names: letters, digits, '-' and '_', starting
+ * with a letter or digit, at most 61 characters), so a bad name is one usage
+ * error before anything is loaded. Returns 0, OPTIONS_HELP or OPTIONS_USAGE
+ * (see options_exit_status()).
  */
 int engine_cmd_parse(struct engine_cmd *c, const struct command_help *help,
 		     const struct opt *opts, enum stack_args want, int argc, char **argv);

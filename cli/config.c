@@ -5,6 +5,7 @@
 #include "base/node.h"
 #include "base/run.h"
 #include "base/sbuf.h"
+#include "base/term.h"
 #include "base/xalloc.h"
 #include "emit/json.h"
 #include "emit/shape.h"
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const struct command_help help = {
@@ -30,8 +32,16 @@ enum format { FORMAT_YAML, FORMAT_JSON };
 static const struct opt_choice formats[] = { { "yaml", FORMAT_YAML }, { "json", FORMAT_JSON },
 					      { NULL, 0 } };
 
-enum listing { LIST_NONE, LIST_SERVICES, LIST_IMAGES, LIST_NETWORKS, LIST_VOLUMES,
-	       LIST_SECRETS, LIST_CONFIGS };
+/* The listing options: one kind of name at a time. */
+static const struct listing {
+	const char *option, *section;
+	int images; /* the services' images instead of their names */
+} listings[] = {
+	{ "services", "services", 0 }, { "images", "services", 1 }, { "networks", "networks", 0 },
+	{ "volumes", "volumes", 0 },   { "secrets", "secrets", 0 }, { "configs", "configs", 0 },
+};
+enum { LIST_SERVICES, LIST_IMAGES, LIST_NETWORKS, LIST_VOLUMES, LIST_SECRETS, LIST_CONFIGS,
+       NLISTINGS };
 
 static int cmp_entry(const void *a, const void *b)
 {
@@ -41,33 +51,81 @@ static int cmp_entry(const void *a, const void *b)
 	return shape_key_less(x->key, xl, y->key, yl) ? -1 : shape_key_less(y->key, yl, x->key, xl);
 }
 
-/* Names of a section (or the services' images) in the printed file's order. */
-static void list_section(struct sbuf *out, const struct node *root, const char *section,
-			 int images)
+/*
+ * The names a listing option prints, in the printed file's order: lines, or
+ * with --format json a JSON array of strings. Services without an image are
+ * left out of --images.
+ */
+static void print_listing(struct sbuf *out, struct run *run, const struct node *root,
+			  const struct listing *l, int json)
 {
-	const struct node *m = node_map_get(root, section);
-	if (!m || m->kind != NODE_MAP || !m->map.n)
-		return;
-	const struct node_entry **v = xmalloc(m->map.n * sizeof(*v));
-	for (size_t i = 0; i < m->map.n; i++)
+	const struct node *m = node_map_get(root, l->section);
+	size_t n = m && m->kind == NODE_MAP ? m->map.n : 0;
+	const struct node_entry **v = xmalloc((n ? n : 1) * sizeof(*v));
+	struct node *list = node_new_seq(&run->arena, POS_NONE);
+	for (size_t i = 0; i < n; i++)
 		v[i] = &m->map.v[i];
-	qsort(v, m->map.n, sizeof(*v), cmp_entry);
-	for (size_t i = 0; i < m->map.n; i++) {
-		const char *name = images ? node_str(node_map_get(v[i]->val, "image")) : v[i]->key;
-		if (name)
+	qsort(v, n, sizeof(*v), cmp_entry);
+	for (size_t i = 0; i < n; i++) {
+		const char *name = l->images ? node_str(node_map_get(v[i]->val, "image")) : v[i]->key;
+		if (!name)
+			continue;
+		if (json)
+			node_seq_push(&run->arena, list, node_new_str(&run->arena, POS_NONE, name));
+		else
 			sb_printf(out, "%s\n", name);
 	}
+	if (json)
+		emit_json(out, list);
 	free(v);
 }
 
-/* Write via a temp file in the same directory and rename: never a truncated file. */
+/* The listing asked for (NULL: none), or a usage error naming two of them. */
+static int chosen_listing(const struct listing **out, const int given[NLISTINGS])
+{
+	*out = NULL;
+	for (size_t i = 0; i < NLISTINGS; i++) {
+		if (!given[i])
+			continue;
+		if (*out) {
+			usage_error("config", "--%s and --%s cannot be used together: list one kind of "
+				    "name at a time", (*out)->option, listings[i].option);
+			return OPTIONS_USAGE;
+		}
+		*out = &listings[i];
+	}
+	return 0;
+}
+
+/* What open(2) would give: an existing file keeps its mode, a new one gets 0666 less the umask. */
+static mode_t output_mode(const char *path)
+{
+	struct stat st;
+	if (!stat(path, &st) && S_ISREG(st.st_mode))
+		return st.st_mode & 07777;
+	mode_t mask = umask(0);
+	umask(mask);
+	return 0666 & ~mask;
+}
+
+/*
+ * Write via a temp file in the same directory and rename: never a truncated
+ * file. mkstemp() creates it 0600; it gets the mode the file would have had.
+ */
 static int write_atomic(const char *path, const char *buf, size_t len)
 {
 	char *tmp = xstrfmt("%s.stackc-XXXXXX", path);
+	mode_t mode = output_mode(path);
 	int fd = mkstemp(tmp);
 	int ret = -1;
 	if (fd < 0) {
 		fprintf(stderr, "stackc: cannot write %s: %s\n", path, strerror(errno));
+		goto done;
+	}
+	if (fchmod(fd, mode)) {
+		fprintf(stderr, "stackc: cannot write %s: %s\n", path, strerror(errno));
+		close(fd);
+		unlink(tmp);
 		goto done;
 	}
 	size_t off = 0;
@@ -110,21 +168,28 @@ int cmd_config(int argc, char **argv)
 	struct project proj;
 	struct sbuf out = SBUF_INIT;
 	const char *output = NULL;
-	int format = FORMAT_YAML, quiet = 0, listing = LIST_NONE, nargs, ret = EXIT_INVALID;
+	const struct listing *listing = NULL;
+	int given[NLISTINGS] = { 0 };
+	int format = FORMAT_YAML, quiet = 0, nargs, ret = EXIT_INVALID;
 
 	project_opts_init(&opts);
 	run_init(&run);
 	const struct opt table[] = {
 		OPTS_PROJECT(&opts),
-		OPT_ENUM(0, "format", NULL, "output format (default yaml)", &format, formats),
+		OPT_COLOR,
+		OPT_ENUM(0, "format", NULL,
+			 "output format (default yaml); json makes a listing\n"
+			 "option print a JSON array",
+			 &format, formats),
 		OPT_STRING('o', "output", "FILE", "write to FILE atomically instead of stdout", &output),
 		OPT_FLAG('q', "quiet", "validate only, print nothing", &quiet),
-		OPT_SET_INT(0, "services", "list the service names", &listing, LIST_SERVICES),
-		OPT_SET_INT(0, "images", "list the images of the services", &listing, LIST_IMAGES),
-		OPT_SET_INT(0, "networks", "list the network names", &listing, LIST_NETWORKS),
-		OPT_SET_INT(0, "volumes", "list the volume names", &listing, LIST_VOLUMES),
-		OPT_SET_INT(0, "secrets", "list the secret names", &listing, LIST_SECRETS),
-		OPT_SET_INT(0, "configs", "list the config names", &listing, LIST_CONFIGS),
+		OPT_FLAG(0, "services", "list the service names", &given[LIST_SERVICES]),
+		OPT_FLAG(0, "images", "list the images of the services", &given[LIST_IMAGES]),
+		OPT_FLAG(0, "networks", "list the network names", &given[LIST_NETWORKS]),
+		OPT_FLAG(0, "volumes", "list the volume names", &given[LIST_VOLUMES]),
+		OPT_FLAG(0, "secrets", "list the secret names", &given[LIST_SECRETS]),
+		OPT_FLAG(0, "configs", "list the config names (one listing option at a time)",
+			 &given[LIST_CONFIGS]),
 		OPT_END(),
 	};
 	int r = options_parse(&nargs, argv, argc, &help, table);
@@ -132,6 +197,10 @@ int cmd_config(int argc, char **argv)
 		usage_error("config", "unexpected argument '%s'", argv[0]);
 		r = OPTIONS_USAGE;
 	}
+	if (!r)
+		r = project_opts_check("config", &opts);
+	if (!r)
+		r = chosen_listing(&listing, given);
 	if (r) {
 		ret = options_exit_status(r);
 		goto done;
@@ -140,32 +209,25 @@ int cmd_config(int argc, char **argv)
 	/* printing the file: deploy-time rules warn; -q validates, so they fail */
 	opts.rules_warn = !quiet;
 	int failed = project_load(&proj, &run, &opts);
+	run.diag.color = term_color(2);
 	diag_print(&run.diag, stderr, DIAG_FORMAT_HUMAN, isatty(2));
 	if (failed)
 		goto done;
 	ret = 0;
 	if (quiet)
 		goto done;
-	if (listing == LIST_NONE && !output && format == FORMAT_YAML) {
+	if (!listing && !output && format == FORMAT_YAML) {
 		/* the common case streams: the text of a large project is never held whole */
 		if (emit_yaml_file(stdout, proj.root) || fflush(stdout))
 			ret = output_error();
 		goto done;
 	}
-	switch (listing) {
-	case LIST_NONE:
-		if (format == FORMAT_JSON)
-			emit_json(&out, proj.root);
-		else
-			emit_yaml(&out, proj.root);
-		break;
-	case LIST_SERVICES: list_section(&out, proj.root, "services", 0); break;
-	case LIST_IMAGES: list_section(&out, proj.root, "services", 1); break;
-	case LIST_NETWORKS: list_section(&out, proj.root, "networks", 0); break;
-	case LIST_VOLUMES: list_section(&out, proj.root, "volumes", 0); break;
-	case LIST_SECRETS: list_section(&out, proj.root, "secrets", 0); break;
-	case LIST_CONFIGS: list_section(&out, proj.root, "configs", 0); break;
-	}
+	if (listing)
+		print_listing(&out, &run, proj.root, listing, format == FORMAT_JSON);
+	else if (format == FORMAT_JSON)
+		emit_json(&out, proj.root);
+	else
+		emit_yaml(&out, proj.root);
 	if (output) {
 		if (write_atomic(output, out.buf, out.len))
 			ret = EXIT_SYSTEM;

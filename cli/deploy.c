@@ -5,6 +5,7 @@
 #include "project/project.h"
 #include "base/diag.h"
 #include "base/run.h"
+#include "base/term.h"
 #include "compose/units.h"
 #include "swarm/apply.h"
 #include "swarm/convert.h"
@@ -52,15 +53,6 @@ static int parse_timeout(void *timeout_ms, const char *s)
 	return 0;
 }
 
-/* docker's check: a name of only spaces and quotes is no name. */
-static int valid_stack_name(const char *s)
-{
-	for (; *s; s++)
-		if (!strchr(" \t\r\n\v\f\"'", *s))
-			return 1;
-	return 0;
-}
-
 static void test_pause(void)
 {
 	const char *p = getenv("STACKC_TEST_PAUSE_BEFORE_APPLY");
@@ -70,6 +62,43 @@ static void test_pause(void)
 	fprintf(stderr, "stackc: pausing %.1fs before the first write (STACKC_TEST_PAUSE_BEFORE_APPLY)\n", secs);
 	struct timespec ts = { (time_t)secs, (long)((secs - (double)(time_t)secs) * 1e9) };
 	nanosleep(&ts, NULL);
+}
+
+/* The plan's object lines begin with their action: + create, ~ update, - remove, ! refused. */
+static const char *plan_line_color(const char *line)
+{
+	if (!line[0] || line[1] != ' ')
+		return NULL;
+	switch (line[0]) {
+	case '+': return TERM_GREEN;
+	case '~': return TERM_PLAIN_YELLOW;
+	case '-': return TERM_PLAIN_RED;
+	case '!': return TERM_RED;
+	}
+	return NULL;
+}
+
+/* plan_print_text(), its object lines painted on a terminal (base/term.h). */
+static void print_plan_text(const struct plan *plan, FILE *out)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = term_color(fileno(out)) ? open_memstream(&text, &len) : NULL;
+	if (!mem) {
+		plan_print_text(plan, out);
+		return;
+	}
+	plan_print_text(plan, mem);
+	fclose(mem);
+	for (char *line = text; *line;) {
+		char *nl = strchr(line, '\n');
+		size_t n = nl ? (size_t)(nl - line) : strlen(line);
+		const char *color = plan_line_color(line);
+		fprintf(out, "%s%.*s%s%s", color ? color : "", (int)n, line, color ? TERM_RESET : "",
+			nl ? "\n" : "");
+		line += n + !!nl;
+	}
+	free(text);
 }
 
 static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run *run)
@@ -83,10 +112,6 @@ static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run 
 	struct apply_changed changed = { 0 };
 	int status = EXIT_INVALID, planned = 0;
 
-	if (!valid_stack_name(stack)) {
-		fprintf(stderr, "stackc %s: invalid stack name: \"%s\"\n", c->name, stack);
-		goto done;
-	}
 	/* the files first: a project that does not load never reaches the Engine */
 	if (project_load(&proj, run, &s->project) || !proj.root ||
 	    convert_stack(&spec, run, proj.root, stack))
@@ -100,7 +125,7 @@ static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run 
 		if (s->json)
 			plan_print_json(&plan, stdout);
 		else
-			plan_print_text(&plan, stdout);
+			print_plan_text(&plan, stdout);
 		status = !planned ? EXIT_INVALID : s->detailed_exitcode && plan_has_changes(&plan) ? 2 : 0;
 		goto done;
 	}
@@ -118,6 +143,7 @@ static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run 
 			status = engine_cmd_fail(c);
 	}
 done:
+	run->diag.color = term_color(2);
 	diag_print(&run->diag, stderr, DIAG_FORMAT_HUMAN, 1);
 	apply_changed_release(&changed);
 	plan_release(&plan);
@@ -132,12 +158,15 @@ void stack_cmd_init(struct stack_cmd *s)
 				 .timeout_ms = DEFAULT_TIMEOUT_MS };
 	project_opts_init(&s->project);
 	s->project.deploy = 1;
+	s->cmd.creates = 1;
 }
 
 int stack_cmd_main(struct stack_cmd *s, enum stack_cmd_kind which, const struct command_help *help,
 		   const struct opt *opts, int argc, char **argv)
 {
 	int status = engine_cmd_parse(&s->cmd, help, opts, STACK_ARGS_ONE, argc, argv);
+	if (!status)
+		status = project_opts_check(help->name, &s->project);
 	if (status) {
 		status = options_exit_status(status);
 	} else {

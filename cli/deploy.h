@@ -26,7 +26,7 @@ struct stack_cmd {
 extern const struct opt_choice stack_cmd_resolve_choices[];
 
 #define OPTS_STACK_CMD(s)                                                                     \
-	OPTS_PROJECT(&(s)->project), OPTS_ENGINE(&(s)->cmd.engine),                           \
+	OPTS_PROJECT(&(s)->project), OPT_COLOR, OPTS_ENGINE(&(s)->cmd.engine),                \
 	OPT_FLAG(0, "prune", "remove the stack's services the files no longer define",       \
 		 &(s)->plan.prune),                                                           \
 	OPT_ENUM(0, "resolve-image", "MODE",                                                  \

@@ -2,7 +2,51 @@
 #include "cli/cli.h"
 #include "swarm/stack.h"
 
+#include <ctype.h>
 #include <stdio.h>
+#include <string.h>
+
+/* <stack>_x, the shortest service name, fits the daemon's 63 */
+#define STACK_NAME_MAX 61
+#define NAME_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
+
+/* docker's check: a name of only spaces and quotes is no name. */
+static int blank_name(const char *s)
+{
+	return !s[strspn(s, " \t\r\n\v\f\"'")];
+}
+
+/*
+ * The daemon names each service <stack>_<service> and takes only DNS labels,
+ * ^[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*$ of at most 63 characters: a stack name
+ * that cannot begin one fails every service. 0, or a usage error.
+ */
+static int check_object_prefix(const char *cmd, const char *name)
+{
+	size_t len = strlen(name);
+	if (!isalnum((unsigned char)name[0]) || strspn(name, NAME_CHARS) != len)
+		return usage_error(cmd, "invalid stack name \"%s\": only letters, digits, '-' and '_', "
+				   "starting with a letter or digit (services are named <stack>_<service>)",
+				   name);
+	if (len > STACK_NAME_MAX)
+		return usage_error(cmd, "invalid stack name \"%s\": at most %d characters (services are "
+				   "named <stack>_<service>, at most 63)", name, STACK_NAME_MAX);
+	return 0;
+}
+
+static int check_stack_names(struct engine_cmd *c)
+{
+	for (int i = 0; i < c->nstacks; i++) {
+		const char *name = c->stacks[i];
+		if (blank_name(name)) {
+			usage_error(c->name, "invalid stack name: \"%s\"", name);
+			return OPTIONS_USAGE;
+		}
+		if (c->creates && check_object_prefix(c->name, name))
+			return OPTIONS_USAGE;
+	}
+	return 0;
+}
 
 int engine_cmd_parse(struct engine_cmd *c, const struct command_help *help,
 		     const struct opt *opts, enum stack_args want, int argc, char **argv)
@@ -19,7 +63,7 @@ int engine_cmd_parse(struct engine_cmd *c, const struct command_help *help,
 	else if (want == STACK_ARGS_ONE && c->nstacks > 1)
 		usage_error(help->name, "one stack at a time, got '%s' and '%s'", argv[0], argv[1]);
 	else
-		return 0;
+		return check_stack_names(c);
 	return OPTIONS_USAGE;
 }
 

@@ -1,6 +1,7 @@
-/* The loading options of config, validate, diff and deploy; see OPTS_PROJECT in cli/cli.h. */
+/* The loading options of config, validate, diff and deploy (OPTS_PROJECT in cli/cli.h), and --color. */
 #include "cli/cli.h"
 #include "project/project.h"
+#include "base/term.h"
 
 #include <string.h>
 
@@ -30,4 +31,25 @@ int project_option_env_file(void *project_opts, const char *value)
 {
 	project_opts_add_env_file(project_opts, value);
 	return 0;
+}
+
+int project_opts_check(const char *cmd, const struct project_opts *o)
+{
+	int stdin_seen = 0;
+	for (size_t i = 0; i < o->nfiles; i++) {
+		if (strcmp(o->files[i], "-"))
+			continue;
+		if (stdin_seen++) {
+			usage_error(cmd, "'-' (standard input) is given twice as a compose file: "
+				    "it can be read only once");
+			return OPTIONS_USAGE;
+		}
+	}
+	return 0;
+}
+
+int option_color(void *unused, const char *when)
+{
+	(void)unused;
+	return term_set_color_mode(when);
 }

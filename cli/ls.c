@@ -1,8 +1,11 @@
 /* stackc ls: the stacks on the swarm, as `docker stack ls` prints them. */
 #include "cli/cli.h"
+#include "cli/listfmt.h"
 #include "swarm/stack.h"
 
 #include <jansson.h>
+#include "base/xalloc.h"
+
 #include <stdio.h>
 
 static const struct command_help help = {
@@ -12,15 +15,33 @@ static const struct command_help help = {
 	NULL,
 };
 
+/* the columns of stack_ls_rows(); docker's json has no Orchestrator since it dropped Kubernetes */
+static const struct list_field fields[] = {
+	{ "Name", 1 }, { "Services", 1 }, { "Orchestrator", 0 },
+};
+
 int cmd_ls(int argc, char **argv)
 {
 	struct engine_cmd c = ENGINE_CMD_INIT;
-	const struct opt opts[] = { OPTS_ENGINE(&c.engine), OPT_END() };
+	const char *format = NULL;
+	const struct opt opts[] = {
+		OPT_STRING_WORDS(0, "format", "FORMAT",
+				 "table (default), json (an object per line), or a Go\n"
+				 "template: 'table {{.Name}}\\t{{.Services}}'",
+				 &format, LIST_FORMAT_WORDS),
+		OPTS_ENGINE(&c.engine),
+		OPT_END(),
+	};
 	json_t *services = NULL;
 	struct stack_table t;
-	int ret = engine_cmd_parse(&c, &help, opts, STACK_ARGS_NONE, argc, argv);
-	if (ret)
+	struct list_format lf;
+	int ret = list_cmd_parse(&lf, fields, ARRAY_SIZE(fields), &format, NULL, &c, &help, opts,
+				 STACK_ARGS_NONE, argc, argv);
+	if (ret) {
+		list_format_release(&lf);
+		engine_cmd_release(&c);
 		return options_exit_status(ret);
+	}
 
 	stack_table_init(&t, 3);
 	if (engine_cmd_open(&c) ||
@@ -29,8 +50,9 @@ int cmd_ls(int argc, char **argv)
 		goto done;
 	}
 	stack_ls_rows(&t, services);
-	stack_table_print(&t, stdout);
+	list_format_print(&lf, &t, stdout);
 done:
+	list_format_release(&lf);
 	stack_table_release(&t);
 	json_decref(services);
 	engine_cmd_release(&c);

@@ -2,6 +2,7 @@
 #include "cli/options.h"
 
 #include "cli/cli.h"
+#include "cli/complete.h"
 #include "base/sbuf.h"
 #include "base/xalloc.h"
 
@@ -17,7 +18,7 @@ static int takes_value(const struct opt *o)
 	return o->kind != OPT_FLAG;
 }
 
-static const struct opt *find_long(const struct opt *opts, const char *name, size_t len)
+const struct opt *options_find_long(const struct opt *opts, const char *name, size_t len)
 {
 	for (const struct opt *o = opts; o->kind != OPT_END; o++)
 		if (o->long_name && strlen(o->long_name) == len && !memcmp(o->long_name, name, len))
@@ -25,7 +26,7 @@ static const struct opt *find_long(const struct opt *opts, const char *name, siz
 	return NULL;
 }
 
-static const struct opt *find_short(const struct opt *opts, char c)
+const struct opt *options_find_short(const struct opt *opts, char c)
 {
 	for (const struct opt *o = opts; o->kind != OPT_END; o++)
 		if (o->short_name == c)
@@ -93,7 +94,7 @@ static int unknown_short(const struct command_help *help, const struct opt *opts
 			 const char *cluster)
 {
 	size_t len = strcspn(cluster, "=");
-	if (len > 1 && find_long(opts, cluster, len))
+	if (len > 1 && options_find_long(opts, cluster, len))
 		usage_error(help->name, "unknown option '-%c' (did you mean '--%.*s'?)", c, (int)len,
 			    cluster);
 	else
@@ -177,7 +178,7 @@ static int parse_long(const struct command_help *help, const struct opt *opts, i
 {
 	const char *name = argv[*i] + 2, *eq = strchr(name, '=');
 	size_t len = eq ? (size_t)(eq - name) : strlen(name);
-	const struct opt *o = find_long(opts, name, len);
+	const struct opt *o = options_find_long(opts, name, len);
 	if (!o) {
 		if (len == 4 && !memcmp(name, "help", 4) && !eq) {
 			options_print_help(stdout, help, opts);
@@ -202,7 +203,7 @@ static int parse_short(const struct command_help *help, const struct opt *opts, 
 {
 	const char *cluster = argv[*i] + 1;
 	for (const char *p = cluster; *p; p++) {
-		const struct opt *o = find_short(opts, *p);
+		const struct opt *o = options_find_short(opts, *p);
 		if (!o) {
 			if (*p == 'h') {
 				options_print_help(stdout, help, opts);
@@ -231,6 +232,8 @@ int options_parse(int *nargs, char **argv, int argc, const struct command_help *
 {
 	int n = 0, only_args = 0;
 	*nargs = 0;
+	if (complete_request)
+		return complete_command(help, opts);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		int r = 0;

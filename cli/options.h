@@ -27,6 +27,7 @@
 #ifndef STACKC_CLI_OPTIONS_H
 #define STACKC_CLI_OPTIONS_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 enum opt_kind {
@@ -55,15 +56,20 @@ struct opt {
 	const struct opt_choice *choices;         /* OPT_ENUM */
 	int (*fn)(void *store, const char *value); /* OPT_CALLBACK: -1 refuses the value */
 	const char *expects;    /* OPT_CALLBACK: what a good value is, for the error */
+	const char *words;      /* shell completion of the value: space-separated words
+				 * (an enum completes its choices, FILE and DIR file names) */
 };
 
-#define OPT_FLAG(s, l, h, p) { OPT_FLAG, s, l, NULL, h, p, 1, NULL, NULL, NULL }
-#define OPT_SET_INT(s, l, h, p, v) { OPT_FLAG, s, l, NULL, h, p, v, NULL, NULL, NULL }
-#define OPT_STRING(s, l, v, h, p) { OPT_STRING, s, l, v, h, p, 0, NULL, NULL, NULL }
-#define OPT_INT(s, l, v, h, p) { OPT_INT, s, l, v, h, p, 0, NULL, NULL, NULL }
-#define OPT_ENUM(s, l, v, h, p, c) { OPT_ENUM, s, l, v, h, p, 0, c, NULL, NULL }
-#define OPT_CALLBACK(s, l, v, h, p, f, e) { OPT_CALLBACK, s, l, v, h, p, 0, NULL, f, e }
-#define OPT_END() { OPT_END, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL }
+#define OPT_FLAG(s, l, h, p) { OPT_FLAG, s, l, NULL, h, p, 1, NULL, NULL, NULL, NULL }
+#define OPT_SET_INT(s, l, h, p, v) { OPT_FLAG, s, l, NULL, h, p, v, NULL, NULL, NULL, NULL }
+#define OPT_STRING(s, l, v, h, p) { OPT_STRING, s, l, v, h, p, 0, NULL, NULL, NULL, NULL }
+#define OPT_INT(s, l, v, h, p) { OPT_INT, s, l, v, h, p, 0, NULL, NULL, NULL, NULL }
+#define OPT_ENUM(s, l, v, h, p, c) { OPT_ENUM, s, l, v, h, p, 0, c, NULL, NULL, NULL }
+#define OPT_CALLBACK(s, l, v, h, p, f, e) { OPT_CALLBACK, s, l, v, h, p, 0, NULL, f, e, NULL }
+#define OPT_END() { OPT_END, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL }
+/* The same, with the words shell completion offers for the value. */
+#define OPT_STRING_WORDS(s, l, v, h, p, w) { OPT_STRING, s, l, v, h, p, 0, NULL, NULL, NULL, w }
+#define OPT_CALLBACK_WORDS(s, l, v, h, p, f, e, w) { OPT_CALLBACK, s, l, v, h, p, 0, NULL, f, e, w }
 
 /* What --help prints around the table. */
 struct command_help {
@@ -82,9 +88,15 @@ struct command_help {
  * storing each option where its entry says, in command-line order. The
  * arguments that are not options are moved, in order, to argv[0..*nargs).
  * Returns 0, OPTIONS_HELP or OPTIONS_USAGE.
+ * During shell completion (cli/complete.h) it prints the candidates instead
+ * and returns OPTIONS_HELP.
  */
 int options_parse(int *nargs, char **argv, int argc, const struct command_help *help,
 		  const struct opt *opts);
+
+/* The entry of a long option (len bytes of name, without "--") or a short one; NULL: none. */
+const struct opt *options_find_long(const struct opt *opts, const char *name, size_t len);
+const struct opt *options_find_short(const struct opt *opts, char c);
 
 /* The exit status for a non-zero options_parse() result. */
 int options_exit_status(int parse_result);

@@ -1,5 +1,7 @@
 /* stackc ps: the tasks of a stack, as `docker stack ps` prints them. */
 #include "cli/cli.h"
+#include "cli/listfmt.h"
+#include "base/xalloc.h"
 #include "base/sbuf.h"
 #include "swarm/stack.h"
 
@@ -25,25 +27,39 @@ static int resolve_lists(json_t **services, json_t **nodes, struct engine *e, co
 	return 0;
 }
 
+/* the columns of stack_ps_rows() */
+static const struct list_field fields[] = {
+	{ "ID", 1 },	       { "Name", 1 },	      { "Image", 1 }, { "Node", 1 },
+	{ "DesiredState", 1 }, { "CurrentState", 1 }, { "Error", 1 }, { "Ports", 1 },
+};
+
 int cmd_ps(int argc, char **argv)
 {
 	struct engine_cmd c = ENGINE_CMD_INIT;
 	json_t *filters = json_object(), *tasks = NULL, *services = NULL, *nodes = NULL;
 	struct stack_table t;
+	struct list_format lf;
+	const char *format = NULL;
 	int quiet = 0, no_trunc = 0, no_resolve = 0;
 	const struct opt opts[] = {
-		OPT_FLAG('q', "quiet", "only the task IDs", &quiet),
+		OPT_FLAG('q', "quiet", "only the task IDs (unless --format gives a template)", &quiet),
+		OPT_STRING_WORDS(0, "format", "FORMAT",
+				 "table (default), json (an object per line), or a Go\n"
+				 "template: 'table {{.Name}}\\t{{.Node}}\\t{{.CurrentState}}'",
+				 &format, LIST_FORMAT_WORDS),
 		OPT_FLAG(0, "no-trunc", "full IDs, images with digests, whole error messages", &no_trunc),
 		OPT_FLAG(0, "no-resolve", "service and node IDs instead of names", &no_resolve),
-		OPT_CALLBACK('f', "filter", "KEY=VALUE",
-			     "an Engine filter (desired-state, id, label, name, node,\n"
-			     "service); repeatable",
-			     filters, engine_option_filter, "KEY=VALUE"),
+		OPT_CALLBACK_WORDS('f', "filter", "KEY=VALUE",
+				   "an Engine filter (desired-state, id, label, name, node,\n"
+				   "service); repeatable",
+				   filters, engine_option_filter, "KEY=VALUE",
+				   "desired-state= id= label= name= node= service="),
 		OPTS_ENGINE(&c.engine),
 		OPT_END(),
 	};
 	stack_table_init(&t, 8);
-	int ret = engine_cmd_parse(&c, &help, opts, STACK_ARGS_ONE, argc, argv);
+	int ret = list_cmd_parse(&lf, fields, ARRAY_SIZE(fields), &format, &quiet, &c, &help, opts,
+				 STACK_ARGS_ONE, argc, argv);
 	if (ret) {
 		ret = options_exit_status(ret);
 		goto done;
@@ -76,9 +92,10 @@ int cmd_ps(int argc, char **argv)
 	if (flags & STACK_PS_QUIET)
 		stack_table_init(&t, 1);
 	stack_ps_rows(&t, tasks, services, nodes, flags, now);
-	stack_table_print(&t, stdout);
+	list_format_print(&lf, &t, stdout);
 	ret = 0;
 done:
+	list_format_release(&lf);
 	stack_table_release(&t);
 	json_decref(tasks);
 	json_decref(services);

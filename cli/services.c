@@ -1,5 +1,7 @@
 /* stackc services: the services of a stack, as `docker stack services` prints them. */
 #include "cli/cli.h"
+#include "cli/listfmt.h"
+#include "base/xalloc.h"
 #include "swarm/stack.h"
 
 #include <jansson.h>
@@ -12,22 +14,35 @@ static const struct command_help help = {
 	NULL,
 };
 
+/* the columns of stack_services_rows() */
+static const struct list_field fields[] = {
+	{ "ID", 1 }, { "Name", 1 }, { "Mode", 1 }, { "Replicas", 1 }, { "Image", 1 }, { "Ports", 1 },
+};
+
 int cmd_services(int argc, char **argv)
 {
 	struct engine_cmd c = ENGINE_CMD_INIT;
 	json_t *filters = json_object(), *services = NULL;
 	struct stack_table t;
+	const char *format = NULL;
+	struct list_format lf;
 	int quiet = 0;
 	const struct opt opts[] = {
-		OPT_FLAG('q', "quiet", "only the service IDs", &quiet),
-		OPT_CALLBACK('f', "filter", "KEY=VALUE",
-			     "an Engine filter (id, label, mode, name); repeatable", filters,
-			     engine_option_filter, "KEY=VALUE"),
+		OPT_FLAG('q', "quiet", "only the service IDs (unless --format gives a template)",
+			 &quiet),
+		OPT_STRING_WORDS(0, "format", "FORMAT",
+				 "table (default), json (an object per line), or a Go\n"
+				 "template: 'table {{.Name}}\\t{{.Replicas}}\\t{{.Image}}'",
+				 &format, LIST_FORMAT_WORDS),
+		OPT_CALLBACK_WORDS('f', "filter", "KEY=VALUE",
+				   "an Engine filter (id, label, mode, name); repeatable", filters,
+				   engine_option_filter, "KEY=VALUE", "id= label= mode= name="),
 		OPTS_ENGINE(&c.engine),
 		OPT_END(),
 	};
 	stack_table_init(&t, 6);
-	int ret = engine_cmd_parse(&c, &help, opts, STACK_ARGS_ONE, argc, argv);
+	int ret = list_cmd_parse(&lf, fields, ARRAY_SIZE(fields), &format, &quiet, &c, &help, opts,
+				 STACK_ARGS_ONE, argc, argv);
 	if (ret) {
 		ret = options_exit_status(ret);
 		goto done;
@@ -47,8 +62,9 @@ int cmd_services(int argc, char **argv)
 	if (quiet)
 		stack_table_init(&t, 1);
 	stack_services_rows(&t, services, quiet);
-	stack_table_print(&t, stdout);
+	list_format_print(&lf, &t, stdout);
 done:
+	list_format_release(&lf);
 	stack_table_release(&t);
 	json_decref(services);
 	json_decref(filters);

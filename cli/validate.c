@@ -7,13 +7,22 @@
  * as a project of their own, on top of the -f/-c files if any (base files
  * plus one override each); without arguments the -f/-c files (or the
  * discovered ones) form the project.
+ *
+ * For the pre-commit hook, whose file pattern also catches *stack*.yaml:
+ * --skip-non-compose leaves out a FILE argument that is not named like a
+ * compose file (compose*.y*ml, docker-compose*.y*ml) and has no top-level
+ * `services` key (a CloudFormation or Kubernetes file), and
+ * --required-as-warnings checks structure without the variables a missing
+ * .env would hold (a ${VAR:?} that is not set is a warning).
  */
 #include "cli/cli.h"
 #include "project/project.h"
 #include "base/xalloc.h"
 #include "base/diag.h"
 #include "base/run.h"
+#include "base/term.h"
 
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,22 +64,87 @@ static int load_one(struct run *run, const struct project_opts *base, const char
 	return ret;
 }
 
+/* Each FILE makes a project with the -f files: standard input can be in one of them only. */
+static int check_stdin_once(const struct project_opts *o, char **files, int nfiles)
+{
+	int in_base = 0, in_args = 0;
+	for (size_t i = 0; i < o->nfiles; i++)
+		in_base |= !strcmp(o->files[i], "-");
+	for (int i = 0; i < nfiles; i++)
+		in_args += !strcmp(files[i], "-");
+	if (in_args > 1 || (in_base && nfiles > 1)) {
+		usage_error("validate", "'-' (standard input) would be read for more than one FILE: "
+			    "it can be read only once");
+		return OPTIONS_USAGE;
+	}
+	return 0;
+}
+
+/* compose*.y*ml, docker-compose*.y*ml: compose files whatever they hold */
+static int compose_file_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	return !fnmatch("compose*.y*ml", base, 0) || !fnmatch("docker-compose*.y*ml", base, 0);
+}
+
+/*
+ * Whether a line at the top level of the file is the key `services` (plain or
+ * quoted): read as text, so a file YAML cannot parse is still recognised. A
+ * file that cannot be read, or a flow mapping ({...}), counts as compose: the
+ * loader then says what is wrong with it.
+ */
+static int has_services_key(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	int found = 0;
+	if (!f)
+		return 1;
+	while (!found && getline(&line, &cap, f) >= 0) {
+		const char *p = line;
+		char quote = *p == '"' || *p == '\'' ? *p++ : 0;
+		if (*p == '{')
+			found = 1;
+		else if (!strncmp(p, "services", 8) && (!quote || p[8] == quote))
+			found = p[8 + !!quote + strspn(p + 8 + !!quote, " \t")] == ':';
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
 int cmd_validate(int argc, char **argv)
 {
 	struct project_opts opts;
-	int format = DIAG_FORMAT_HUMAN, strict = 0, nfiles, ret;
+	int format = DIAG_FORMAT_HUMAN, strict = 0, skip_non_compose = 0, verbose = 0, nfiles, ret;
 	long max_errors = 0;
 
 	project_opts_init(&opts);
 	const struct opt table[] = {
 		OPTS_PROJECT(&opts),
+		OPT_COLOR,
 		OPT_FLAG(0, "strict", "warnings count as errors", &strict),
 		OPT_ENUM(0, "format", NULL, "human (default), json or github (annotations)", &format,
 			 formats),
 		OPT_INT(0, "max-errors", "N", "show at most N errors (0: all)", &max_errors),
+		OPT_FLAG(0, "required-as-warnings",
+			 "a required variable that is not set (${VAR:?}) is a\n"
+			 "warning: check structure without the .env",
+			 &opts.required_warns),
+		OPT_FLAG(0, "skip-non-compose",
+			 "skip a FILE not named compose*.y*ml or\n"
+			 "docker-compose*.y*ml that has no top-level services key",
+			 &skip_non_compose),
+		OPT_FLAG('v', "verbose", "say which FILE --skip-non-compose skips", &verbose),
 		OPT_END(),
 	};
 	int r = options_parse(&nfiles, argv, argc, &help, table);
+	if (!r)
+		r = project_opts_check("validate", &opts);
+	if (!r)
+		r = check_stdin_once(&opts, argv, nfiles);
 	if (r) {
 		ret = options_exit_status(r);
 		goto done;
@@ -83,11 +157,20 @@ int cmd_validate(int argc, char **argv)
 	run.diag.max_errors = (size_t)max_errors;
 	if (!nfiles)
 		load_one(&run, &opts, NULL);
-	for (int i = 0; i < nfiles; i++)
+	for (int i = 0; i < nfiles; i++) {
+		if (skip_non_compose && strcmp(files[i], "-") && !compose_file_name(files[i]) &&
+		    !has_services_key(files[i])) {
+			if (verbose)
+				fprintf(stderr, "stackc validate: skipping %s: no top-level services key, "
+					"not a compose file\n", files[i]);
+			continue;
+		}
 		load_one(&run, &opts, files[i]);
+	}
 
 	/* machine formats go to stdout, where CI runners read them */
 	FILE *out = format == DIAG_FORMAT_HUMAN ? stderr : stdout;
+	run.diag.color = format == DIAG_FORMAT_HUMAN && term_color(fileno(out));
 	diag_print(&run.diag, out, format, format == DIAG_FORMAT_HUMAN && isatty(fileno(stderr)));
 	if (format == DIAG_FORMAT_HUMAN && max_errors && run.diag.nerrors > (size_t)max_errors)
 		fprintf(stderr, "stackc: %zu more error%s not shown (--max-errors %ld)\n",

@@ -248,7 +248,7 @@ static const char *key_path(struct parser *p, const struct stmt *st)
 static void define_expanded(struct parser *p, const struct stmt *st, size_t at, unsigned flags,
 			    const char *v, size_t vlen)
 {
-	struct interp_opts opts = { INTERP_SPEC, p->env, 0 };
+	struct interp_opts opts = { INTERP_SPEC, p->env, 0, 0 };
 	const char *out;
 	size_t outlen;
 	if (st->key_end == st->key)

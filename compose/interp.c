@@ -80,6 +80,8 @@ struct eval {
 	int limit_hit;
 	struct problem *probs;
 	size_t nprobs, aprobs;
+	int required_warns; /* interp_opts.required_warns */
+	size_t nsoft;       /* problems that are only warnings: missing required variables */
 	struct unset_ref *unset;
 	size_t nunset, aunset;
 	unsigned hints;
@@ -135,6 +137,7 @@ static void add_problem(struct eval *ev, const struct problem *pb)
 {
 	ALLOC_GROW(ev->probs, ev->nprobs + 1, ev->aprobs);
 	ev->probs[ev->nprobs++] = *pb;
+	ev->nsoft += pb->kind == PROB_REQUIRED && ev->required_warns;
 }
 
 static size_t offset(const struct eval *ev, const char *p)
@@ -591,7 +594,7 @@ static void evaluate(struct eval *ev, enum interp_mode mode, const char *s, size
 
 static int eval_failed(const struct eval *ev)
 {
-	return ev->nprobs || ev->limit_hit;
+	return ev->nprobs > ev->nsoft || ev->limit_hit;
 }
 
 /* ==== reporting ==== */
@@ -674,8 +677,9 @@ static int report(struct run *run, const struct eval *ev, enum interp_mode mode,
 	more_note(d, pos, nunset, "unset variables");
 	for (size_t i = 0; i < ev->nprobs && i < REPORT_MAX; i++) {
 		const struct problem *pb = &ev->probs[i];
-		diag_add(d, DIAG_ERROR, rules[pb->kind], pos_at(pos, flags, ev->base, pb->off), path,
-			 "%s", problem_text(d, pb));
+		int soft = pb->kind == PROB_REQUIRED && ev->required_warns;
+		diag_add(d, soft ? DIAG_WARNING : DIAG_ERROR, rules[pb->kind],
+			 pos_at(pos, flags, ev->base, pb->off), path, "%s", problem_text(d, pb));
 	}
 	more_note(d, pos, ev->nprobs, "errors");
 	if (ev->limit_hit)
@@ -689,6 +693,7 @@ int interp_string(struct run *run, const struct interp_opts *opts, struct pos po
 {
 	struct eval ev;
 	eval_init(&ev, run, opts->env, s, NULL);
+	ev.required_warns = opts->required_warns;
 	evaluate(&ev, opts->mode, s, len);
 	int ret = report(run, &ev, opts->mode, pos, flags, path);
 	if (!ret) {
@@ -900,6 +905,7 @@ static void interp_node(struct walk *w, struct node *n)
 	struct eval ev;
 	eval_init(&ev, w->run, w->opts->env, n->s.text, &w->out);
 	ev.cache = &w->cache;
+	ev.required_warns = w->opts->required_warns;
 	evaluate(&ev, w->opts->mode, n->s.text, n->len);
 	if (reports(&ev, w->opts->mode)) {
 		struct pos pos;
@@ -907,7 +913,8 @@ static void interp_node(struct walk *w, struct node *n)
 		if (report(w->run, &ev, w->opts->mode, pos, flags, walk_path(w)))
 			w->failed = 1;
 	}
-	if (w->opts->mode == INTERP_SPEC &&
+	/* a missing required variable was said: docker fails there too */
+	if (w->opts->mode == INTERP_SPEC && !ev.nsoft &&
 	    (ev.docker_may_differ || eval_failed(&ev) || w->compare_all))
 		compare_docker(w, n, &ev);
 	if (!eval_failed(&ev) &&

@@ -54,6 +54,9 @@ struct interp_opts {
 	enum interp_mode mode;
 	const struct env *env; /* variables; NULL = none defined */
 	int report_all;        /* every docker difference, also .env-only ones (see interp_tree) */
+	int required_warns;    /* a required variable that is missing (${VAR:?msg}) is a
+				* warning and its expression reads as "" (validate
+				* --required-as-warnings: structure without the secrets) */
 };
 
 /*

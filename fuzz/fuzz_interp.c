@@ -68,7 +68,7 @@ static struct node *cast_tree(struct run *run, const char *v, size_t n)
 static void one_mode(struct run *run, struct env *env, enum interp_mode mode, uint32_t src,
 		     const char *v, size_t n)
 {
-	struct interp_opts opts = { mode, env, 0 };
+	struct interp_opts opts = { mode, env, 0, 0 };
 	struct node *root = node_new_map(&run->arena, POS_NONE);
 	struct node *val = node_new_strn(&run->arena, (struct pos){ src, 1, 4 }, v, n);
 	struct node *ver = node_new_strn(&run->arena, POS_NONE, v, n);
@@ -98,7 +98,7 @@ struct outcome {
 static void spec_outcome(struct outcome *o, const struct env *env, int compare_all, const char *v,
 			 size_t n)
 {
-	struct interp_opts opts = { INTERP_SPEC, env, 0 };
+	struct interp_opts opts = { INTERP_SPEC, env, 0, 0 };
 	struct run run;
 	run_init(&run);
 	struct node *root = node_new_map(&run.arena, POS_NONE), *val[2];

@@ -2,7 +2,8 @@
  * The loading pipeline shared by config, validate, diff and deploy.
  * Which files: project/discover.c. Which variables: the process environment,
  * then --env-file files or the project's .env (never in --compat=docker
- * mode). Then each file is loaded, checked, interpolated, cast, validated and
+ * mode), the .env of the project directory too when discovery found the files
+ * elsewhere (load_project_dotenv()). Then each file is loaded, checked, interpolated, cast, validated and
  * normalized on its own (as docker does) and the results are merged left to
  * right.
  *
@@ -143,7 +144,7 @@ static int load_checked(struct node **out, struct run *run, uint32_t src,
 		return -1;
 	if (!o->no_interpolate) {
 		struct interp_opts io = { o->compat_docker ? INTERP_DOCKER : INTERP_SPEC, env,
-					  o->compat_report };
+					  o->compat_report, o->required_warns };
 		if (interp_tree(run, root, &io) || typecast_tree(run, root))
 			return -1;
 	}
@@ -151,6 +152,40 @@ static int load_checked(struct node **out, struct run *run, uint32_t src,
 		return -1;
 	*out = root;
 	return 0;
+}
+
+/*
+ * docker compose reads .env twice: first from the directory known before the
+ * files are (--project-directory, the first -f file's, else the current one),
+ * since that .env may set COMPOSE_FILE; then from the project directory once
+ * COMPOSE_FILE or discovery found the files, e.g. in a parent directory.
+ * A variable already set is never replaced, so the first pass wins. An
+ * --env-file or COMPOSE_ENV_FILES replaces .env in both passes: nothing to do.
+ * On return *env is the table to use (a new one when a second .env was read).
+ */
+static int load_project_dotenv(struct env **env, struct run *run, const struct project_opts *o,
+			       const char *first_dir, const char *project_dir)
+{
+	const char *listed = env_get(*env, "COMPOSE_ENV_FILES");
+	if (o->compat_docker || o->nenv_files || (listed && *listed) || !strcmp(first_dir, project_dir))
+		return 0;
+	/* the first pass's variables are the process environment of the second */
+	size_t n = env_count(*env);
+	char **envp = xcalloc(n + 1, sizeof(*envp));
+	for (size_t i = 0; i < n; i++)
+		envp[i] = xstrfmt("%s=%s", env_at(*env, i)->name, env_at(*env, i)->value);
+	struct env *second = env_new(run);
+	int ret = env_load_project(second, run, envp, project_dir, NULL, 0, 0);
+	/* a value from the first .env keeps pointing at its line */
+	for (size_t i = 0; i < n; i++) {
+		const struct env_var *v = env_at(*env, i);
+		if (v->origin.src)
+			env_set(second, v->name, v->value, v->origin);
+		free(envp[i]);
+	}
+	free(envp);
+	*env = second;
+	return ret;
 }
 
 /* ==== the pipeline ==== */
@@ -162,16 +197,17 @@ int project_load(struct project *out, struct run *run, const struct project_opts
 	uint32_t *srcs = NULL;
 	struct env *env = NULL;
 	const char *version = NULL;
+	char *env_dir = NULL;
 	int ret = -1;
 
 	memset(out, 0, sizeof(*out));
 	/* .env comes first: it may set COMPOSE_FILE */
-	char *env_dir = discover_env_dir(o);
+	env_dir = discover_env_dir(o);
 	env = env_new(run);
 	int env_failed = env_load_project(env, run, environ, env_dir, o->env_files, o->nenv_files,
 					  o->compat_docker);
-	free(env_dir);
-	if (env_failed || discover_files(&files, run, o, env))
+	if (env_failed || discover_files(&files, run, o, env) ||
+	    load_project_dotenv(&env, run, o, env_dir, files.dir))
 		goto done;
 	const char *workdir = files.dir;
 
@@ -230,6 +266,7 @@ int project_load(struct project *out, struct run *run, const struct project_opts
 	out->nfiles = files.n;
 	ret = 0;
 done:
+	free(env_dir);
 	free(trees);
 	free(srcs);
 	project_files_release(&files);

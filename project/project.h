@@ -26,6 +26,7 @@ struct project_opts {
 	int compat_report;        /* --docker-compat-report: every value docker stack reads differently */
 	int deploy;               /* deploy/diff: stricter checks (missing secret files...) */
 	int rules_warn;           /* config: swarm rules beyond docker's loader only warn */
+	int required_warns;       /* validate --required-as-warnings: a missing ${VAR:?} warns */
 };
 
 void project_opts_init(struct project_opts *o);

@@ -1,14 +1,16 @@
 #!/bin/bash
-# The test runner behind `make check`. Stages: layers (scripts/check-layers.sh), unit, docs (the manual against --help) (with fuzz seed replay),
-# asan-unit and asan-golden (ASan+UBSan build), golden, valgrind (golden cases
-# under valgrind), conformance, differential, precommit, e2e. Each stage prints its own results and
-# a line "<stage>: N passed, N failed[, N skipped]"; this script adds them up
-# and prints the total as its last line. Usage: tests/run.sh [stage...]
+# The test runner behind `make check`. Stages: layers (scripts/check-layers.sh),
+# unit (with fuzz seed replay), golden, docs (the manual against --help), cli
+# (-o file modes, shell completion), asan-unit and asan-golden (ASan+UBSan
+# build), valgrind (golden cases under valgrind), conformance, differential,
+# precommit, e2e. Each stage prints its own results and a line
+# "<stage>: N passed, N failed[, N skipped]"; this script adds them up and
+# prints the total as its last line. Usage: tests/run.sh [stage...]
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 export BUILD
-stages=${*:-layers unit golden docs asan-unit asan-golden valgrind conformance differential precommit e2e}
+stages=${*:-layers unit golden docs cli asan-unit asan-golden valgrind conformance differential precommit e2e}
 tp=0 tf=0 ts=0
 status=0
 for st in $stages; do
@@ -17,6 +19,7 @@ for st in $stages; do
 	unit) cmd=("$BUILD/stackc-test") ;;
 	golden) cmd=(tests/golden.sh) ;;
 	docs) cmd=(tests/docs.sh) ;;
+	cli) cmd=(tests/cli.sh) ;;
 	asan-unit) cmd=(env STACKC_STAGE=$st ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/stackc-test) ;;
 	asan-golden) cmd=(env STACKC_STAGE=$st BUILD=build/asan ASAN_OPTIONS=detect_leaks=1 tests/golden.sh) ;;
 	valgrind) cmd=(env STACKC_STAGE=$st VALGRIND=1 tests/golden.sh) ;;

@@ -29,7 +29,7 @@ static struct env *std_env(void)
 /* The result of s, or NULL when it is an error. */
 static const char *expand(enum interp_mode mode, const char *s)
 {
-	struct interp_opts opts = { mode, std_env(), 0 };
+	struct interp_opts opts = { mode, std_env(), 0, 0 };
 	const char *out;
 	size_t len;
 	if (interp_string(test_run(), &opts, POS_NONE, 0, NULL, s, strlen(s), &out, &len))
@@ -65,7 +65,7 @@ static struct node *at(struct node *n, const char *dotted)
 
 static int tree(enum interp_mode mode, struct node *root)
 {
-	struct interp_opts opts = { mode, std_env(), 0 };
+	struct interp_opts opts = { mode, std_env(), 0, 0 };
 	return interp_tree(test_run(), root, &opts);
 }
 
@@ -198,6 +198,24 @@ void test_interp__spec_messages(void)
 	CHECK_STR_EQ(node_str(at(r, "e")), " and val");
 }
 
+void test_interp__required_as_warnings(void)
+{
+	struct node *r = test_load("a: '${U:?need $B}'\n"
+				   "b: 'pre ${U1:?e1} ${SET} ${U2?}'\n"
+				   "c: '${BAD'\n");
+	struct interp_opts opts = { INTERP_SPEC, std_env(), 0, 1 };
+	/* only the syntax error fails; the required variables warn and read as "" */
+	CHECK_INT_EQ(interp_tree(test_run(), r, &opts), -1);
+	CHECK_STR_EQ(test_diags(),
+		     "test.yml:1:5: warning: a: required variable U is missing a value: \"need bee\"\n"
+		     "test.yml:2:9: warning: b: required variable U1 is missing a value: \"e1\"\n"
+		     "test.yml:2:26: warning: b: required variable U2 is missing a value\n"
+		     "test.yml:3:5: error: c: invalid interpolation format: \"${BAD\"; escape a "
+		     "literal $ as $$\n");
+	CHECK_STR_EQ(node_str(at(r, "a")), "");
+	CHECK_STR_EQ(node_str(at(r, "b")), "pre  val ");
+}
+
 /* ==== both grammars in spec mode ==== */
 
 void test_interp__docker_differs_warnings(void)
@@ -273,7 +291,7 @@ void test_interp__unchanged_value_not_flagged(void)
 	/* docker casts only when the text changed: ${SELF} expanding to itself does not */
 	struct env *env = std_env();
 	env_set(env, "SELF", "${SELF}", POS_NONE);
-	struct interp_opts opts = { INTERP_DOCKER, env, 0 };
+	struct interp_opts opts = { INTERP_DOCKER, env, 0, 0 };
 	struct node *r = test_load("a: ${SELF}\nb: '3'\n");
 	CHECK_INT_EQ(interp_tree(test_run(), r, &opts), 0);
 	CHECK(!(at(r, "a")->flags & NODE_INTERPOLATED));
@@ -286,7 +304,7 @@ void test_interp__lookups_of_similar_names(void)
 	struct env *env = std_env();
 	env_set(env, "AXB", "x", POS_NONE);
 	env_set(env, "AZB", "z", POS_NONE);
-	struct interp_opts opts = { INTERP_SPEC, env, 0 };
+	struct interp_opts opts = { INTERP_SPEC, env, 0, 0 };
 	struct node *r = test_load("a: ${AXB}$AYB${AZB}\nb: [$AZB, '${AXB:-d}', '${AYB-$AXB}']\n"
 				   "c: ${AXB}${AXB}${B}\n");
 	CHECK_INT_EQ(interp_tree(test_run(), r, &opts), 0);
@@ -353,7 +371,7 @@ void test_interp__limits(void)
 	big[699999] = '\0';
 	env_set(env, "BIG", big, POS_NONE);
 	free(big);
-	struct interp_opts opts = { INTERP_SPEC, env, 0 };
+	struct interp_opts opts = { INTERP_SPEC, env, 0, 0 };
 	const char *out;
 	size_t len;
 	CHECK_INT_EQ(interp_string(run, &opts, POS_NONE, 0, "k", "${BIG}", 6, &out, &len), 0);
@@ -387,7 +405,7 @@ void test_interp__many_expressions_on_one_line(void)
 	struct sbuf sb = SBUF_INIT;
 	for (int i = 0; i < 10000; i++)
 		sb_puts(&sb, "${U:-a}");
-	struct interp_opts opts = { INTERP_SPEC, std_env(), 0 };
+	struct interp_opts opts = { INTERP_SPEC, std_env(), 0, 0 };
 	const char *out;
 	size_t len;
 	CHECK_INT_EQ(interp_string(test_run(), &opts, POS_NONE, 0, NULL, sb.buf, sb.len, &out,
@@ -399,7 +417,7 @@ void test_interp__many_expressions_on_one_line(void)
 
 void test_interp__no_env(void)
 {
-	struct interp_opts opts = { INTERP_DOCKER, NULL, 0 };
+	struct interp_opts opts = { INTERP_DOCKER, NULL, 0, 0 };
 	const char *out;
 	size_t len;
 	CHECK_INT_EQ(interp_string(test_run(), &opts, POS_NONE, 0, NULL, "a${X:-d}", 8, &out, &len),
@@ -465,7 +483,7 @@ void test_interp__reference_cases(void)
 			fprintf(stderr, "  skipped: %s not found\n", CASES);
 			return;
 		}
-		struct interp_opts opts = { INTERP_DOCKER, case_env(cases[i].name), 0 };
+		struct interp_opts opts = { INTERP_DOCKER, case_env(cases[i].name), 0, 0 };
 		int rc = interp_tree(test_run(), root, &opts);
 		int cast = rc ? 0 : typecast_tree(test_run(), root);
 		if (rc != cases[i].interp_rc || cast != cases[i].cast_rc)
@@ -473,7 +491,7 @@ void test_interp__reference_cases(void)
 	}
 	/* every label of interp-syntax as docker printed it */
 	struct node *root = case_file("interp-syntax", "a.yml");
-	struct interp_opts opts = { INTERP_DOCKER, case_env("interp-syntax"), 0 };
+	struct interp_opts opts = { INTERP_DOCKER, case_env("interp-syntax"), 0, 0 };
 	CHECK_INT_EQ(interp_tree(test_run(), root, &opts), 0);
 	struct node *want = at(case_file("interp-syntax", "expected.stdout"), "services.web.labels");
 	struct node *got = at(root, "services.web.labels");

@@ -31,7 +31,7 @@ static struct node *load_cast(const char *yaml, const char *const *vars, int exp
 	struct env *env = env_new(run);
 	for (; vars && *vars; vars += 2)
 		env_set(env, vars[0], vars[1], POS_NONE);
-	struct interp_opts opts = { INTERP_DOCKER, env, 0 };
+	struct interp_opts opts = { INTERP_DOCKER, env, 0, 0 };
 	struct node *root = test_load(yaml);
 	CHECK_INT_EQ(interp_tree(run, root, &opts), 0);
 	int rc = typecast_tree(run, root);
