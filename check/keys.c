@@ -119,7 +119,7 @@ static const char *restart_converted(const struct node *svc)
 	return "";
 }
 
-int schema_check_keys(struct run *run, const struct node *root)
+int schema_check_keys(struct run *run, struct node *root)
 {
 	const struct node *services = root && root->kind == NODE_MAP ? node_map_get(root, "services") : NULL;
 	int ret = 0;
@@ -131,7 +131,7 @@ int schema_check_keys(struct run *run, const struct node *root)
 		if (s->val->kind != NODE_MAP)
 			continue;
 		for (size_t k = 0; k < s->val->map.n; k++) {
-			const struct node_entry *e = &s->val->map.v[k];
+			struct node_entry *e = &s->val->map.v[k];
 			int is_forbidden = 0;
 			const char *why = lookup(e->key, &is_forbidden);
 			if (!why)
@@ -150,12 +150,14 @@ int schema_check_keys(struct run *run, const struct node *root)
 			}
 			if (!*why)
 				why = "deploy.restart_policy takes precedence";
-			if (is_forbidden)
+			if (is_forbidden) {
 				ret = diag_add(&run->diag, DIAG_ERROR, "swarm.forbidden-key", e->keypos,
 					       path.buf, "%s is not supported by docker stack: %s", e->key, why);
-			else
+				e->val->flags |= NODE_FAILED; /* not also an unknown key to the schema */
+			} else {
 				diag_add(&run->diag, DIAG_WARNING, "swarm.ignored-key", e->keypos, path.buf,
 					 "%s is ignored by docker stack: %s", e->key, why);
+			}
 		}
 	}
 	sbuf_release(&path);

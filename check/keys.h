@@ -13,7 +13,8 @@
  *    and service tmpfs, which docker drops without a word): a warning at
  *    the key, rule swarm.ignored-key.
  *
- * Returns -1 if an error was reported. A root or services that is not a
+ * Returns -1 if an error was reported; a forbidden key's value is marked
+ * NODE_FAILED (the schema then skips it). A root or services that is not a
  * mapping is left to the schema.
  */
 #ifndef STACKC_CHECK_KEYS_H
@@ -22,6 +23,6 @@
 struct node;
 struct run;
 
-int schema_check_keys(struct run *run, const struct node *root);
+int schema_check_keys(struct run *run, struct node *root);
 
 #endif

@@ -226,6 +226,7 @@ void schema_cache_release(void)
 
 struct verr {
 	const char *rule;
+	struct node *failed; /* the value to take out */
 	struct pos pos;
 	char *path;
 	char *msg;
@@ -234,32 +235,40 @@ struct verr {
 };
 
 struct vctx {
-	struct run *run;
 	int minor;
+	int quiet; /* only mark what fails */
 	struct path_steps steps; /* where we are: spelled out only for an error (most nodes have none) */
 	struct verr *errs;
 	size_t nerrs, errs_alloc;
 };
 
-/* Record an error at the path of the first nsteps steps; takes msg's buffer. */
-static struct verr *add_err_at(struct vctx *c, const char *rule, struct pos pos, size_t nsteps,
-			       struct sbuf *msg)
+/*
+ * Record an error at pos, at the path of the first nsteps steps, for the
+ * value failed (what the pipeline takes out); takes msg's buffer.
+ */
+static struct verr *add_err_at(struct vctx *c, const char *rule, const struct node *failed,
+			       struct pos pos, size_t nsteps, struct sbuf *msg)
 {
 	struct sbuf path = SBUF_INIT;
-	path_steps_render(&path, &c->steps, nsteps);
+	if (!c->quiet)
+		path_steps_render(&path, &c->steps, nsteps);
 	ALLOC_GROW(c->errs, c->nerrs + 1, c->errs_alloc);
 	struct verr *e = &c->errs[c->nerrs++];
 	memset(e, 0, sizeof(*e));
 	e->rule = rule;
+	/* the tree is the caller's to change (schema_validate takes it so): the walk only reads */
+	e->failed = (struct node *)failed;
 	e->pos = pos;
 	e->path = sbuf_detach(&path, NULL);
 	e->msg = sbuf_detach(msg, NULL);
 	return e;
 }
 
-static struct verr *add_err(struct vctx *c, const char *rule, struct pos pos, struct sbuf *msg)
+/* An error at the value n, at the walk's path. */
+static struct verr *add_err(struct vctx *c, const char *rule, const struct node *n,
+			    struct sbuf *msg)
 {
-	return add_err_at(c, rule, pos, c->steps.n, msg);
+	return add_err_at(c, rule, n, n->pos, c->steps.n, msg);
 }
 
 static void free_errs(struct verr *v, size_t n)
@@ -337,7 +346,7 @@ static void type_error(struct vctx *c, const struct node *n, unsigned expected)
 	put_types(&m, expected);
 	sb_puts(&m, ", got ");
 	put_got(&m, n);
-	add_err(c, "schema.type", n->pos, &m);
+	add_err(c, "schema.type", n, &m);
 }
 
 /* The schema of property key, or NULL. */
@@ -392,7 +401,7 @@ static void key_type_error(struct vctx *c, const struct node_entry *e, size_t pa
 	sb_puts(&m, " must be a string (quote it: ");
 	sb_repr(&m, e->key, strlen(e->key), 60);
 	sb_putc(&m, ')');
-	add_err_at(c, "schema.key-type", e->keypos, parent_mark, &m);
+	add_err_at(c, "schema.key-type", e->val, e->keypos, parent_mark, &m);
 }
 
 static void keys_deep(struct vctx *c, const struct node *n);
@@ -400,7 +409,7 @@ static void keys_deep(struct vctx *c, const struct node *n);
 /* Non-string keys anywhere below n (docker's JSON conversion rejects them). */
 static void check_keys_deep(struct vctx *c, const struct node *n)
 {
-	if (n->kind == NODE_SEQ || n->kind == NODE_MAP)
+	if ((n->kind == NODE_SEQ || n->kind == NODE_MAP) && !(n->flags & NODE_FAILED))
 		keys_deep(c, n);
 }
 
@@ -572,7 +581,7 @@ static void unknown_key(struct vctx *c, const struct node_entry *e, const snode 
 			sb_printf(&m, " in a %s", stab_pool + s->defname);
 		}
 	}
-	add_err_at(c, "schema.additional-property", e->keypos, parent_mark, &m);
+	add_err_at(c, "schema.additional-property", e->val, e->keypos, parent_mark, &m);
 }
 
 static void validate_map(struct vctx *c, const struct node *n, const snode *s)
@@ -581,10 +590,12 @@ static void validate_map(struct vctx *c, const struct node *n, const snode *s)
 		if (!node_map_find(n, stab_pool + stab_strs[s->required + i])) {
 			struct sbuf m = SBUF_INIT;
 			sb_printf(&m, "missing required key \"%s\"", stab_pool + stab_strs[s->required + i]);
-			add_err(c, "schema.required", n->pos, &m);
+			add_err(c, "schema.required", n, &m);
 		}
 	for (size_t i = 0; i < n->map.n; i++) {
 		const struct node_entry *e = &n->map.v[i];
+		if (e->val->flags & NODE_FAILED)
+			continue; /* reported by an earlier check; a required key still counts as there */
 		size_t mark = path_steps_key(&c->steps, e->key);
 		if (e->keyflags & NODE_KEY_NONSTR) {
 			key_type_error(c, e, mark);
@@ -753,16 +764,20 @@ static void check_unique(struct vctx *c, const struct node *n)
 		return;
 	struct sbuf text = SBUF_INIT;
 	struct canon_item *v = xmalloc(n->seq.n * sizeof(*v));
+	size_t nv = 0;
 	for (size_t i = 0; i < n->seq.n; i++) {
-		v[i].index = i;
-		v[i].off = text.len;
+		if (n->seq.v[i]->flags & NODE_FAILED)
+			continue; /* reported already: no duplicate of anything */
+		v[nv].index = i;
+		v[nv].off = text.len;
 		canon(&text, n->seq.v[i]);
-		v[i].len = text.len - v[i].off;
+		v[nv].len = text.len - v[nv].off;
+		nv++;
 	}
 	canon_base = text.buf;
-	qsort(v, n->seq.n, sizeof(*v), cmp_canon);
+	qsort(v, nv, sizeof(*v), cmp_canon);
 	size_t first = 0;
-	for (size_t i = 1; i < n->seq.n; i++) {
+	for (size_t i = 1; i < nv; i++) {
 		if (v[i].len != v[first].len ||
 		    memcmp(text.buf + v[i].off, text.buf + v[first].off, v[i].len)) {
 			first = i;
@@ -781,7 +796,7 @@ static void check_unique(struct vctx *c, const struct node *n)
 		}
 		sb_printf(&m, " (same as item %zu; items must be unique)", v[first].index);
 		mark = path_steps_index(&c->steps, v[i].index);
-		struct verr *e = add_err(c, "schema.unique", item->pos, &m);
+		struct verr *e = add_err(c, "schema.unique", item, &m);
 		e->note_pos = n->seq.v[v[first].index]->pos;
 		e->note = xstrdup("first occurrence here");
 		path_steps_pop(&c->steps, mark);
@@ -813,7 +828,7 @@ static void check_enum(struct vctx *c, const struct node *n, const snode *s)
 		sb_puts(&m, stab_pool + values[2 * i + 1]);
 	}
 	sb_putc(&m, ')');
-	add_err(c, "schema.enum", n->pos, &m);
+	add_err(c, "schema.enum", n, &m);
 }
 
 /* Go's time.ParseDuration accepts the whole text (a NUL inside is not a duration). */
@@ -871,7 +886,7 @@ static void check_format(struct vctx *c, const struct node *n, enum sformat f)
 			sb_puts(&m, " (a timestamp)");
 		sb_puts(&m, ": ");
 		sb_put(&m, why.buf, why.len);
-		add_err(c, "schema.format", n->pos, &m);
+		add_err(c, "schema.format", n, &m);
 	}
 	sbuf_release(&m);
 	sbuf_release(&why);
@@ -923,7 +938,7 @@ static void validate_choice(struct vctx *c, const struct node *n, const snode *s
 	if (matches > 1 && (s->flags & SN_ONE_OF)) {
 		struct sbuf m = SBUF_INIT;
 		sb_puts(&m, "value matches more than one of the accepted forms");
-		add_err(c, "schema.one-of", n->pos, &m);
+		add_err(c, "schema.one-of", n, &m);
 	} else if (!matches) {
 		ALLOC_GROW(c->errs, c->nerrs + nbest, c->errs_alloc);
 		memcpy(c->errs + c->nerrs, best, nbest * sizeof(*best));
@@ -936,6 +951,8 @@ static void validate_choice(struct vctx *c, const struct node *n, const snode *s
 
 static void validate_node(struct vctx *c, const struct node *n, const snode *s)
 {
+	if (n->flags & NODE_FAILED)
+		return; /* reported by an earlier check */
 	if (s->flags & SN_EMPTY) {
 		check_keys_deep(c, n);
 		return;
@@ -953,7 +970,7 @@ static void validate_node(struct vctx *c, const struct node *n, const snode *s)
 		struct sbuf m = SBUF_INIT;
 		sb_printf(&m, "must be at least %g, got ", s->minimum);
 		sb_put(&m, n->s.text, n->len);
-		add_err(c, "schema.minimum", n->pos, &m);
+		add_err(c, "schema.minimum", n, &m);
 	}
 	/* a oneOf's branch walks the children; without one, someone must look at keys */
 	if (n->kind == NODE_MAP && (s->nprops || s->npats || (s->flags & SN_CLOSED) || s->nrequired)) {
@@ -983,13 +1000,17 @@ static int minor_of(const char *version)
 	BUG("no schema for version %s", version);
 }
 
-int schema_validate(struct run *run, const struct node *root, const char *version)
+/* run NULL: quiet, only the marks */
+static int validate_tree(struct run *run, struct node *root, const char *version)
 {
-	struct vctx c = { .run = run, .minor = minor_of(version) };
+	struct vctx c = { .minor = minor_of(version), .quiet = !run };
 	if (root)
 		validate(&c, root, schema_root(c.minor));
 	for (size_t i = 0; i < c.nerrs; i++) {
 		struct verr *e = &c.errs[i];
+		e->failed->flags |= NODE_FAILED;
+		if (!run)
+			continue;
 		diag_add(&run->diag, DIAG_ERROR, e->rule, e->pos, e->path, "%s", e->msg);
 		if (e->note)
 			diag_note(&run->diag, e->note_pos, "%s", e->note);
@@ -999,6 +1020,16 @@ int schema_validate(struct run *run, const struct node *root, const char *versio
 	free(c.errs);
 	path_steps_release(&c.steps);
 	return ret;
+}
+
+int schema_validate(struct run *run, struct node *root, const char *version)
+{
+	return validate_tree(run, root, version);
+}
+
+int schema_mark_invalid(struct node *root, const char *version)
+{
+	return validate_tree(NULL, root, version);
 }
 
 int schema_version_check(const char **out, struct run *run, const struct node *root)

@@ -35,7 +35,7 @@ static void formats(const char *s, size_t n)
 }
 
 /* schema_validate's result must agree with the errors it reported. */
-static void validate_checked(struct run *run, const struct node *root, const char *version)
+static void validate_checked(struct run *run, struct node *root, const char *version)
 {
 	size_t before = run->diag.nerrors;
 	int rc = schema_validate(run, root, version);

@@ -79,3 +79,14 @@ void test_schema_keys__every_listed_key_is_found(void)
 	CHECK_INT_EQ(test_run()->diag.nerrors, 8);
 	CHECK_INT_EQ(test_run()->diag.nwarnings, 21);
 }
+
+void test_schema_keys__forbidden_values_are_marked(void)
+{
+	struct node *root = test_load("services:\n  web:\n    image: x\n    extends: foo\n"
+				      "    build: .\n");
+	CHECK_INT_EQ(schema_check_keys(test_run(), root), -1);
+	struct node *web = node_map_get(node_map_get(root, "services"), "web");
+	CHECK(node_map_get(web, "extends")->flags & NODE_FAILED);
+	CHECK(!(node_map_get(web, "build")->flags & NODE_FAILED));
+	CHECK(!(node_map_get(web, "image")->flags & NODE_FAILED));
+}
