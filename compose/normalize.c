@@ -272,6 +272,8 @@ static struct node *fail(struct nctx *c, struct pos pos, const char *rule, const
 	va_end(ap);
 	diag_add(&c->run->diag, DIAG_ERROR, rule, pos, path_text(c), "%s", msg);
 	c->failed = 1;
+	if (c->o->failed_at)
+		c->o->failed_at(c->o->failed_ctx, &c->steps);
 	return NULL;
 }
 

@@ -57,7 +57,7 @@ int fuzz_validate_one(const uint8_t *data, size_t size)
 			validate_checked(&run, root, version);
 		if (size)
 			validate_checked(&run, root, schema_versions[data[0] % 14]);
-		swarm_rules_check(&run, root, size && (data[0] & 0x80));
+		swarm_rules_check(&run, root, size && (data[0] & 0x80), NULL);
 	}
 	char *buf = NULL;
 	size_t len = 0;
