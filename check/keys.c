@@ -1,4 +1,4 @@
-/* Forbidden and swarm-ignored service keys (docker's types.go lists, plus the silent ones). */
+/* Forbidden and swarm-ignored service keys (docker's types.go lists, plus the silent ones), and keys the 3.x format lacks. */
 #include "check/keys.h"
 #include "base/diag.h"
 #include "base/path.h"
@@ -99,6 +99,85 @@ static const char *lookup(const char *key, int *is_forbidden)
 		}
 	}
 	return NULL;
+}
+
+/*
+ * Keys the 3.x format lacks, by where they are (a schema definition, ""
+ * for the top level): the Compose Specification's (compose-spec.json, keys
+ * its services, networks, secrets and configs have that docker's 3.x
+ * schemas do not; extends, cpu_shares... are in the tables above), then
+ * deploy keys written one level too high. Few lookups (one per unknown key):
+ * a scan.
+ */
+static const struct misplaced_key {
+	const char *where, *key, *hint;
+	int spec;
+} misplaced[] = {
+	{ "", "include", "list each file with -f instead", 1 },
+	{ "", "models", NULL, 1 },
+	{ "", "name", "docker stack takes the stack name from its command line", 1 },
+	{ "config", "content", "write the content to a file and set file", 1 },
+	{ "config", "environment", NULL, 1 },
+	{ "network", "enable_ipv4", NULL, 1 },
+	{ "network", "enable_ipv6", NULL, 1 },
+	{ "secret", "environment", NULL, 1 },
+	{ "service", "annotations", NULL, 1 },
+	{ "service", "attach", NULL, 1 },
+	{ "service", "blkio_config", NULL, 1 },
+	{ "service", "cgroup", NULL, 1 },
+	{ "service", "cpu_count", "set resource limits under deploy.resources instead", 1 },
+	{ "service", "cpu_percent", "set resource limits under deploy.resources instead", 1 },
+	{ "service", "cpu_period", NULL, 1 },
+	{ "service", "cpu_rt_period", NULL, 1 },
+	{ "service", "cpu_rt_runtime", NULL, 1 },
+	{ "service", "cpus", "use deploy.resources.limits.cpus", 1 },
+	{ "service", "develop", NULL, 1 },
+	{ "service", "device_cgroup_rules", NULL, 1 },
+	{ "service", "dns_opt", NULL, 1 },
+	{ "service", "gpus", NULL, 1 },
+	{ "service", "group_add", NULL, 1 },
+	{ "service", "label_file", NULL, 1 },
+	{ "service", "mem_reservation", "use deploy.resources.reservations.memory", 1 },
+	{ "service", "mem_swappiness", NULL, 1 },
+	{ "service", "models", NULL, 1 },
+	{ "service", "oom_kill_disable", NULL, 1 },
+	{ "service", "pids_limit", "use deploy.resources.limits.pids", 1 },
+	{ "service", "platform", "use deploy.placement.constraints (node.platform.os, node.platform.arch)", 1 },
+	{ "service", "post_start", NULL, 1 },
+	{ "service", "pre_stop", NULL, 1 },
+	{ "service", "profiles", "docker stack deploys every service of the file", 1 },
+	{ "service", "provider", NULL, 1 },
+	{ "service", "pull_policy", NULL, 1 },
+	{ "service", "pull_refresh_after", NULL, 1 },
+	{ "service", "runtime", NULL, 1 },
+	{ "service", "scale", "use deploy.replicas", 1 },
+	{ "service", "storage_opt", NULL, 1 },
+	{ "service", "use_api_socket", NULL, 1 },
+	{ "service", "uts", NULL, 1 },
+	{ "service", "endpoint_mode", "deploy.endpoint_mode", 0 },
+	{ "service", "mode", "deploy.mode", 0 },
+	{ "service", "placement", "deploy.placement", 0 },
+	{ "service", "replicas", "deploy.replicas", 0 },
+	{ "service", "resources", "deploy.resources", 0 },
+	{ "service", "restart_policy", "deploy.restart_policy", 0 },
+	{ "service", "rollback_config", "deploy.rollback_config", 0 },
+	{ "service", "update_config", "deploy.update_config", 0 },
+};
+
+int schema_misplaced_key(struct sbuf *out, const char *where, const char *key)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(misplaced); i++) {
+		const struct misplaced_key *m = &misplaced[i];
+		if (strcmp(m->where, where) || strcmp(m->key, key))
+			continue;
+		if (!m->spec)
+			sb_printf(out, " (did you mean %s?)", m->hint);
+		else
+			sb_printf(out, ": a Compose Specification key that docker stack does not read%s%s",
+				  m->hint ? "; " : "", m->hint ? m->hint : "");
+		return 1;
+	}
+	return 0;
 }
 
 /* NULL when restart is really ignored (deploy.restart_policy wins). */

@@ -22,7 +22,20 @@
 
 struct node;
 struct run;
+struct sbuf;
 
 int schema_check_keys(struct run *run, struct node *root);
+
+/*
+ * What to say of key, unknown to the 3.x schema, in a mapping of the schema
+ * definition where ("service", "network", "secret", "config"; "" for the
+ * top level), when it is a known mistake rather than a misspelling: a
+ * Compose Specification key that docker stack does not read (develop,
+ * profiles, pull_policy, top-level name, ...: ": a Compose Specification key
+ * that docker stack does not read[; hint]"), or a deploy key written in the
+ * service (" (did you mean deploy.replicas?)"). Appends the words to out
+ * and returns 1, else returns 0.
+ */
+int schema_misplaced_key(struct sbuf *out, const char *where, const char *key);
 
 #endif

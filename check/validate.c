@@ -8,6 +8,7 @@
  */
 #include "check/validate.h"
 #include "check/format.h"
+#include "check/keys.h"
 #include "schemas/tables.h"
 #include "base/arena.h"
 #include "base/diag.h"
@@ -552,7 +553,9 @@ static void unknown_key(struct vctx *c, const struct node_entry *e, const snode 
 	struct sbuf m = SBUF_INIT;
 	const char *key = e->key;
 	int newer = s->nprops ? newer_version_with(c, key) : -1;
-	const char *near = s->nprops && newer < 0 ? closest_prop(s, key) : NULL;
+	/* the schema definition the mapping is, "" for the top level */
+	const char *where = !parent_mark ? "" : s->defname ? stab_pool + s->defname : NULL;
+	const char *near;
 
 	if (!s->nprops && s->npats) {
 		sb_puts(&m, "invalid name ");
@@ -566,7 +569,9 @@ static void unknown_key(struct vctx *c, const struct node_entry *e, const snode 
 		if (newer >= 0) {
 			sb_printf(&m, ": needs version %s or later (the file says %s)",
 				  schema_versions[newer], schema_versions[c->minor]);
-		} else if (near) {
+		} else if (where && schema_misplaced_key(&m, where, key)) {
+			/* a known mistake (develop is no misspelt deploy): said */
+		} else if ((near = closest_prop(s, key))) {
 			sb_puts(&m, " (did you mean ");
 			sb_repr(&m, near, strlen(near), 0);
 			sb_puts(&m, "?)");
