@@ -103,78 +103,67 @@ static const char *lookup(const char *key, int *is_forbidden)
 
 /*
  * Keys the 3.x format lacks, by where they are (a schema definition, ""
- * for the top level): the Compose Specification's (compose-spec.json, keys
- * its services, networks, secrets and configs have that docker's 3.x
- * schemas do not; extends, cpu_shares... are in the tables above), then
- * deploy keys written one level too high. Few lookups (one per unknown key):
- * a scan.
+ * for the top level), as word lists: the Compose Specification's
+ * (compose-spec.json's service, network, secret and config keys that
+ * docker's 3.x schemas do not have; extends, cpu_shares... are in the
+ * tables above), then deploy keys written one level too high. Few lookups
+ * (one per unknown key): a scan.
  */
-static const struct misplaced_key {
-	const char *where, *key, *hint;
-	int spec;
-} misplaced[] = {
-	{ "", "include", "list each file with -f instead", 1 },
-	{ "", "models", NULL, 1 },
-	{ "", "name", "docker stack takes the stack name from its command line", 1 },
-	{ "config", "content", "write the content to a file and set file", 1 },
-	{ "config", "environment", NULL, 1 },
-	{ "network", "enable_ipv4", NULL, 1 },
-	{ "network", "enable_ipv6", NULL, 1 },
-	{ "secret", "environment", NULL, 1 },
-	{ "service", "annotations", NULL, 1 },
-	{ "service", "attach", NULL, 1 },
-	{ "service", "blkio_config", NULL, 1 },
-	{ "service", "cgroup", NULL, 1 },
-	{ "service", "cpu_count", "set resource limits under deploy.resources instead", 1 },
-	{ "service", "cpu_percent", "set resource limits under deploy.resources instead", 1 },
-	{ "service", "cpu_period", NULL, 1 },
-	{ "service", "cpu_rt_period", NULL, 1 },
-	{ "service", "cpu_rt_runtime", NULL, 1 },
-	{ "service", "cpus", "use deploy.resources.limits.cpus", 1 },
-	{ "service", "develop", NULL, 1 },
-	{ "service", "device_cgroup_rules", NULL, 1 },
-	{ "service", "dns_opt", NULL, 1 },
-	{ "service", "gpus", NULL, 1 },
-	{ "service", "group_add", NULL, 1 },
-	{ "service", "label_file", NULL, 1 },
-	{ "service", "mem_reservation", "use deploy.resources.reservations.memory", 1 },
-	{ "service", "mem_swappiness", NULL, 1 },
-	{ "service", "models", NULL, 1 },
-	{ "service", "oom_kill_disable", NULL, 1 },
-	{ "service", "pids_limit", "use deploy.resources.limits.pids", 1 },
-	{ "service", "platform", "use deploy.placement.constraints (node.platform.os, node.platform.arch)", 1 },
-	{ "service", "post_start", NULL, 1 },
-	{ "service", "pre_stop", NULL, 1 },
-	{ "service", "profiles", "docker stack deploys every service of the file", 1 },
-	{ "service", "provider", NULL, 1 },
-	{ "service", "pull_policy", NULL, 1 },
-	{ "service", "pull_refresh_after", NULL, 1 },
-	{ "service", "runtime", NULL, 1 },
-	{ "service", "scale", "use deploy.replicas", 1 },
-	{ "service", "storage_opt", NULL, 1 },
-	{ "service", "use_api_socket", NULL, 1 },
-	{ "service", "uts", NULL, 1 },
-	{ "service", "endpoint_mode", "deploy.endpoint_mode", 0 },
-	{ "service", "mode", "deploy.mode", 0 },
-	{ "service", "placement", "deploy.placement", 0 },
-	{ "service", "replicas", "deploy.replicas", 0 },
-	{ "service", "resources", "deploy.resources", 0 },
-	{ "service", "restart_policy", "deploy.restart_policy", 0 },
-	{ "service", "rollback_config", "deploy.rollback_config", 0 },
-	{ "service", "update_config", "deploy.update_config", 0 },
+static const struct {
+	const char *where, *keys;
+} spec_keys[] = {
+	{ "", "include models name" },
+	{ "config", "content environment" },
+	{ "network", "enable_ipv4 enable_ipv6" },
+	{ "secret", "environment" },
+	{ "service", "annotations attach blkio_config cgroup cpu_count cpu_percent cpu_period "
+		     "cpu_rt_period cpu_rt_runtime cpus develop device_cgroup_rules dns_opt gpus "
+		     "group_add label_file mem_reservation mem_swappiness models oom_kill_disable "
+		     "pids_limit platform post_start pre_stop profiles provider pull_policy "
+		     "pull_refresh_after runtime scale storage_opt use_api_socket uts" },
 };
+
+static const char deploy_keys[] = "endpoint_mode mode placement replicas resources "
+				  "restart_policy rollback_config update_config";
+
+/* what to do instead, where there is something (the keys are nowhere else) */
+static const struct key_why spec_hints[] = {
+	{ "content", "write the content to a file and set file" },
+	{ "cpu_count", resources_hint },
+	{ "cpu_percent", resources_hint },
+	{ "cpus", "use deploy.resources.limits.cpus" },
+	{ "include", "list each file with -f instead" },
+	{ "mem_reservation", "use deploy.resources.reservations.memory" },
+	{ "name", "docker stack takes the stack name from its command line" },
+	{ "pids_limit", "use deploy.resources.limits.pids" },
+	{ "platform", "use deploy.placement.constraints (node.platform.os, node.platform.arch)" },
+	{ "profiles", "docker stack deploys every service of the file" },
+	{ "scale", "use deploy.replicas" },
+};
+
+/* key is one of the space-separated words */
+static int is_word_of(const char *words, const char *key)
+{
+	size_t n = strlen(key);
+	for (const char *w = words; (w = strstr(w, key)); w += n)
+		if ((w == words || w[-1] == ' ') && (w[n] == ' ' || !w[n]))
+			return 1;
+	return 0;
+}
 
 int schema_misplaced_key(struct sbuf *out, const char *where, const char *key)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(misplaced); i++) {
-		const struct misplaced_key *m = &misplaced[i];
-		if (strcmp(m->where, where) || strcmp(m->key, key))
+	if (!strcmp(where, "service") && is_word_of(deploy_keys, key)) {
+		sb_printf(out, " (did you mean deploy.%s?)", key);
+		return 1;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(spec_keys); i++) {
+		if (strcmp(spec_keys[i].where, where) || !is_word_of(spec_keys[i].keys, key))
 			continue;
-		if (!m->spec)
-			sb_printf(out, " (did you mean %s?)", m->hint);
-		else
-			sb_printf(out, ": a Compose Specification key that docker stack does not read%s%s",
-				  m->hint ? "; " : "", m->hint ? m->hint : "");
+		sb_puts(out, ": a Compose Specification key that docker stack does not read");
+		for (size_t h = 0; h < ARRAY_SIZE(spec_hints); h++)
+			if (!strcmp(spec_hints[h].key, key))
+				sb_printf(out, "; %s", spec_hints[h].why);
 		return 1;
 	}
 	return 0;

@@ -214,7 +214,7 @@ static int load_checked(struct node **out, int *mergeable, struct run *run, uint
 			struct rules_gaps *gaps)
 {
 	struct node *root = NULL;
-	int stop = o->compat_docker, failed = 0;
+	int stop = o->compat_docker;
 	*out = NULL;
 	*mergeable = 1;
 	if (load_yaml(&root, run, src))
@@ -240,31 +240,18 @@ static int load_checked(struct node **out, int *mergeable, struct run *run, uint
 			return -1;
 		*mergeable = 0; /* checked against its own version, merged with nothing */
 	}
-	if (schema_check_keys(run, root)) {
-		failed = 1;
-		if (stop)
-			return -1;
-	}
-	if (!o->no_interpolate) {
+	/* each phase marks what fails and the next goes on; --compat=docker stops, as docker */
+	int failed = schema_check_keys(run, root) < 0;
+	if (!o->no_interpolate && (!failed || !stop)) {
 		struct interp_opts io = { o->compat_docker ? INTERP_DOCKER : INTERP_SPEC, env,
 					  o->compat_report };
-		if (interp_tree(run, root, &io)) {
-			failed = 1;
-			if (stop)
-				return -1;
-		}
-		if (typecast_tree(run, root)) {
-			failed = 1;
-			if (stop)
-				return -1;
-		}
+		failed |= interp_tree(run, root, &io) < 0;
+		if (!failed || !stop)
+			failed |= typecast_tree(run, root) < 0;
 	}
-	if (schema_validate(run, root, v)) {
-		failed = 1;
-		if (stop)
-			return -1;
-	}
-	if (failed && take_out_failed(gaps, root, v))
+	if (!failed || !stop)
+		failed |= schema_validate(run, root, v) < 0;
+	if (failed && (stop || take_out_failed(gaps, root, v)))
 		return -1;
 	*out = root;
 	return 0;
