@@ -9,6 +9,7 @@
 #include "check/validate.h"
 #include "check/format.h"
 #include "check/keys.h"
+#include "check/rules.h"
 #include "schemas/tables.h"
 #include "base/arena.h"
 #include "base/diag.h"
@@ -233,6 +234,7 @@ struct verr {
 	char *msg;
 	struct pos note_pos;
 	char *note;
+	struct path_steps meant; /* a misspelt key: the path of the key meant, else empty */
 };
 
 struct vctx {
@@ -278,6 +280,7 @@ static void free_errs(struct verr *v, size_t n)
 		free(v[i].path);
 		free(v[i].msg);
 		free(v[i].note);
+		path_steps_release(&v[i].meant);
 	}
 }
 
@@ -546,16 +549,19 @@ static int has_x_pattern(const snode *s)
 	return 0;
 }
 
-/* Called with the key pushed; reports at the parent's path. */
-static void unknown_key(struct vctx *c, const struct node_entry *e, const snode *s,
-			size_t parent_mark)
+/*
+ * Called with the key pushed; reports at the parent's path. A key taken for
+ * a misspelling of one the mapping lacks notes the path of that one.
+ */
+static void unknown_key(struct vctx *c, const struct node *map, const struct node_entry *e,
+			const snode *s, size_t parent_mark)
 {
 	struct sbuf m = SBUF_INIT;
 	const char *key = e->key;
 	int newer = s->nprops ? newer_version_with(c, key) : -1;
 	/* the schema definition the mapping is, "" for the top level */
 	const char *where = !parent_mark ? "" : s->defname ? stab_pool + s->defname : NULL;
-	const char *near;
+	const char *near = NULL;
 
 	if (!s->nprops && s->npats) {
 		sb_puts(&m, "invalid name ");
@@ -586,7 +592,18 @@ static void unknown_key(struct vctx *c, const struct node_entry *e, const snode 
 			sb_printf(&m, " in a %s", stab_pool + s->defname);
 		}
 	}
-	add_err_at(c, "schema.additional-property", e->val, e->keypos, parent_mark, &m);
+	struct verr *err = add_err_at(c, "schema.additional-property", e->val, e->keypos, parent_mark,
+				      &m);
+	if (near && !node_map_find(map, near)) {
+		for (size_t i = 0; i < parent_mark; i++) {
+			const struct path_step *st = &c->steps.v[i];
+			if (st->key)
+				path_steps_key(&err->meant, st->key);
+			else
+				path_steps_index(&err->meant, st->index);
+		}
+		path_steps_key(&err->meant, near);
+	}
 }
 
 static void validate_map(struct vctx *c, const struct node *n, const snode *s)
@@ -621,7 +638,7 @@ static void validate_map(struct vctx *c, const struct node *n, const snode *s)
 			}
 		if (!matched) {
 			if (s->flags & SN_CLOSED)
-				unknown_key(c, e, s, mark);
+				unknown_key(c, n, e, s, mark);
 			else
 				check_keys_deep(c, e->val);
 		}
@@ -1006,7 +1023,8 @@ static int minor_of(const char *version)
 }
 
 /* run NULL: quiet, only the marks */
-static int validate_tree(struct run *run, struct node *root, const char *version)
+static int validate_tree(struct run *run, struct node *root, const char *version,
+			 struct rules_gaps *gaps)
 {
 	struct vctx c = { .minor = minor_of(version), .quiet = !run };
 	if (root)
@@ -1014,6 +1032,8 @@ static int validate_tree(struct run *run, struct node *root, const char *version
 	for (size_t i = 0; i < c.nerrs; i++) {
 		struct verr *e = &c.errs[i];
 		e->failed->flags |= NODE_FAILED;
+		if (gaps && e->meant.n)
+			rules_gaps_add(gaps, &e->meant);
 		if (!run)
 			continue;
 		diag_add(&run->diag, DIAG_ERROR, e->rule, e->pos, e->path, "%s", e->msg);
@@ -1027,14 +1047,15 @@ static int validate_tree(struct run *run, struct node *root, const char *version
 	return ret;
 }
 
-int schema_validate(struct run *run, struct node *root, const char *version)
+int schema_validate(struct run *run, struct node *root, const char *version,
+		    struct rules_gaps *gaps)
 {
-	return validate_tree(run, root, version);
+	return validate_tree(run, root, version, gaps);
 }
 
 int schema_mark_invalid(struct node *root, const char *version)
 {
-	return validate_tree(NULL, root, version);
+	return validate_tree(NULL, root, version, NULL);
 }
 
 int schema_version_check(const char **out, struct run *run, const struct node *root)

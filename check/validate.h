@@ -26,6 +26,7 @@
 #define STACKC_CHECK_VALIDATE_H
 
 struct node;
+struct rules_gaps;
 struct run;
 
 /* Supported versions, oldest first ("3.0" ... "3.13"), NULL-terminated. */
@@ -52,8 +53,15 @@ int schema_version_check(const char **out, struct run *run, const struct node *r
  * marked already (an earlier check failed them) are not looked at, nothing
  * below them either, and a required key whose value is marked counts as
  * present: no error follows from another.
+ *
+ * An unknown key taken for a misspelling (did you mean "volumes"?) of a key
+ * its mapping lacks is, for the swarm rules, the key meant having failed:
+ * its path goes to gaps (may be NULL), so that a top-level `volume:` does
+ * not also make every volume "undefined", nor `imgae:` the service "without
+ * image".
  */
-int schema_validate(struct run *run, struct node *root, const char *version);
+int schema_validate(struct run *run, struct node *root, const char *version,
+		    struct rules_gaps *gaps);
 
 /*
  * The same without diagnostics: only the marks. After marked values were

@@ -38,7 +38,7 @@ static void formats(const char *s, size_t n)
 static void validate_checked(struct run *run, struct node *root, const char *version)
 {
 	size_t before = run->diag.nerrors;
-	int rc = schema_validate(run, root, version);
+	int rc = schema_validate(run, root, version, NULL);
 	if ((rc != 0) != (run->diag.nerrors > before))
 		abort();
 }

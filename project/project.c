@@ -250,7 +250,7 @@ static int load_checked(struct node **out, int *mergeable, struct run *run, uint
 			failed |= typecast_tree(run, root) < 0;
 	}
 	if (!failed || !stop)
-		failed |= schema_validate(run, root, v) < 0;
+		failed |= schema_validate(run, root, v, gaps) < 0;
 	if (failed && (stop || take_out_failed(gaps, root, v)))
 		return -1;
 	*out = root;

@@ -3,6 +3,7 @@
 #include "base/node.h"
 #include "base/run.h"
 #include "compose/units.h"
+#include "check/rules.h"
 #include "check/validate.h"
 #include "tests/unit/harness.h"
 
@@ -25,7 +26,7 @@ static const char *validate_text(const char *yaml, const char *version, int rc)
 {
 	reset_diags();
 	struct node *root = test_load(yaml);
-	int got = schema_validate(test_run(), root, version);
+	int got = schema_validate(test_run(), root, version, NULL);
 	if (got != rc)
 		test_fail(__FILE__, __LINE__, "schema_validate returned %d, expected %d; diagnostics:\n%s",
 			  got, rc, test_diags());
@@ -410,7 +411,7 @@ void test_schema__failed_values_are_marked(void)
 				      "    ulimits: {nofile: {soft: 1}}\n"
 				      "    dns: [a, b, c, d, e, f, g, h, a]\n"
 				      "    hostname: ok\n");
-	CHECK_INT_EQ(schema_validate(test_run(), root, NULL), -1);
+	CHECK_INT_EQ(schema_validate(test_run(), root, NULL, NULL), -1);
 	struct node *web = AT(root, "services", "web");
 	/* the wrong value, an unknown key's value, the mapping lacking a key, the later duplicate */
 	CHECK(AT(web, "image")->flags & NODE_FAILED);
@@ -440,7 +441,7 @@ void test_schema__marked_values_are_not_looked_at(void)
 	AT(web, "cap_add")->seq.v[0]->flags |= NODE_FAILED;
 	AT(web, "cap_add")->seq.v[1]->flags |= NODE_FAILED;
 	/* no type error, no unknown key, hard counts as there, no duplicate */
-	CHECK_INT_EQ(schema_validate(test_run(), root, NULL), 0);
+	CHECK_INT_EQ(schema_validate(test_run(), root, NULL, NULL), 0);
 	CHECK_STR_EQ(test_diags(), "");
 }
 
@@ -452,4 +453,26 @@ void test_schema__mark_invalid_only_marks(void)
 	CHECK_STR_EQ(test_diags(), "");
 	CHECK(AT(root, "services", "web", "ulimits", "nofile")->flags & NODE_FAILED);
 	CHECK_INT_EQ(schema_mark_invalid(root, "3.8"), 0);
+}
+
+void test_schema__a_misspelt_key_is_a_gap_at_the_key_meant(void)
+{
+	reset_diags();
+	struct node *root = test_load("services:\n"
+				      "  web:\n"
+				      "    imgae: x\n"    /* image meant, and missing */
+				      "    imagex: y\n"   /* image meant, and missing */
+				      "  db:\n"
+				      "    image: z\n"
+				      "    imgae: x\n"    /* image meant, but there */
+				      "volume: {}\n");
+	struct rules_gaps gaps = RULES_GAPS_INIT;
+	CHECK_INT_EQ(schema_validate(test_run(), root, NULL, &gaps), -1);
+	CHECK_INT_EQ(gaps.n, 3);
+	CHECK_INT_EQ(gaps.v[0].n, 3);
+	CHECK_STR_EQ(gaps.v[0].keys[1], "web");
+	CHECK_STR_EQ(gaps.v[0].keys[2], "image");
+	CHECK_INT_EQ(gaps.v[2].n, 1);
+	CHECK_STR_EQ(gaps.v[2].keys[0], "volumes");
+	rules_gaps_release(&gaps);
 }
