@@ -48,6 +48,8 @@ enum node_kind {
 #define NODE_KEY_NONSTR   0x20u /* on node_entry.keyflags: key was not a string scalar */
 #define NODE_NONSTR_KEYS  0x40u /* on a loaded document's root: some NODE_KEY_NONSTR key
 				   is in a mapping below the root */
+#define NODE_FAILED       0x80u /* the value failed a check (reported there): later checks
+				   skip it, and the pipeline takes it out before normalizing */
 
 struct node;
 

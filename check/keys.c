@@ -1,4 +1,4 @@
-/* Forbidden and swarm-ignored service keys (docker's types.go lists, plus the silent ones). */
+/* Forbidden and swarm-ignored service keys (docker's types.go lists, plus the silent ones), and keys the 3.x format lacks. */
 #include "check/keys.h"
 #include "base/diag.h"
 #include "base/path.h"
@@ -101,6 +101,74 @@ static const char *lookup(const char *key, int *is_forbidden)
 	return NULL;
 }
 
+/*
+ * Keys the 3.x format lacks, by where they are (a schema definition, ""
+ * for the top level), as word lists: the Compose Specification's
+ * (compose-spec.json's service, network, secret and config keys that
+ * docker's 3.x schemas do not have; extends, cpu_shares... are in the
+ * tables above), then deploy keys written one level too high. Few lookups
+ * (one per unknown key): a scan.
+ */
+static const struct {
+	const char *where, *keys;
+} spec_keys[] = {
+	{ "", "include models name" },
+	{ "config", "content environment" },
+	{ "network", "enable_ipv4 enable_ipv6" },
+	{ "secret", "environment" },
+	{ "service", "annotations attach blkio_config cgroup cpu_count cpu_percent cpu_period "
+		     "cpu_rt_period cpu_rt_runtime cpus develop device_cgroup_rules dns_opt gpus "
+		     "group_add label_file mem_reservation mem_swappiness models oom_kill_disable "
+		     "pids_limit platform post_start pre_stop profiles provider pull_policy "
+		     "pull_refresh_after runtime scale storage_opt use_api_socket uts" },
+};
+
+static const char deploy_keys[] = "endpoint_mode mode placement replicas resources "
+				  "restart_policy rollback_config update_config";
+
+/* what to do instead, where there is something (the keys are nowhere else) */
+static const struct key_why spec_hints[] = {
+	{ "content", "write the content to a file and set file" },
+	{ "cpu_count", resources_hint },
+	{ "cpu_percent", resources_hint },
+	{ "cpus", "use deploy.resources.limits.cpus" },
+	{ "include", "list each file with -f instead" },
+	{ "mem_reservation", "use deploy.resources.reservations.memory" },
+	{ "name", "docker stack takes the stack name from its command line" },
+	{ "pids_limit", "use deploy.resources.limits.pids" },
+	{ "platform", "use deploy.placement.constraints (node.platform.os, node.platform.arch)" },
+	{ "profiles", "docker stack deploys every service of the file" },
+	{ "scale", "use deploy.replicas" },
+};
+
+/* key is one of the space-separated words */
+static int is_word_of(const char *words, const char *key)
+{
+	size_t n = strlen(key);
+	for (const char *w = words; (w = strstr(w, key)); w += n)
+		if ((w == words || w[-1] == ' ') && (w[n] == ' ' || !w[n]))
+			return 1;
+	return 0;
+}
+
+int schema_misplaced_key(struct sbuf *out, const char *where, const char *key)
+{
+	if (!strcmp(where, "service") && is_word_of(deploy_keys, key)) {
+		sb_printf(out, " (did you mean deploy.%s?)", key);
+		return 1;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(spec_keys); i++) {
+		if (strcmp(spec_keys[i].where, where) || !is_word_of(spec_keys[i].keys, key))
+			continue;
+		sb_puts(out, ": a Compose Specification key that docker stack does not read");
+		for (size_t h = 0; h < ARRAY_SIZE(spec_hints); h++)
+			if (!strcmp(spec_hints[h].key, key))
+				sb_printf(out, "; %s", spec_hints[h].why);
+		return 1;
+	}
+	return 0;
+}
+
 /* NULL when restart is really ignored (deploy.restart_policy wins). */
 static const char *restart_converted(const struct node *svc)
 {
@@ -119,7 +187,7 @@ static const char *restart_converted(const struct node *svc)
 	return "";
 }
 
-int schema_check_keys(struct run *run, const struct node *root)
+int schema_check_keys(struct run *run, struct node *root)
 {
 	const struct node *services = root && root->kind == NODE_MAP ? node_map_get(root, "services") : NULL;
 	int ret = 0;
@@ -131,7 +199,7 @@ int schema_check_keys(struct run *run, const struct node *root)
 		if (s->val->kind != NODE_MAP)
 			continue;
 		for (size_t k = 0; k < s->val->map.n; k++) {
-			const struct node_entry *e = &s->val->map.v[k];
+			struct node_entry *e = &s->val->map.v[k];
 			int is_forbidden = 0;
 			const char *why = lookup(e->key, &is_forbidden);
 			if (!why)
@@ -150,12 +218,14 @@ int schema_check_keys(struct run *run, const struct node *root)
 			}
 			if (!*why)
 				why = "deploy.restart_policy takes precedence";
-			if (is_forbidden)
+			if (is_forbidden) {
 				ret = diag_add(&run->diag, DIAG_ERROR, "swarm.forbidden-key", e->keypos,
 					       path.buf, "%s is not supported by docker stack: %s", e->key, why);
-			else
+				e->val->flags |= NODE_FAILED; /* not also an unknown key to the schema */
+			} else {
 				diag_add(&run->diag, DIAG_WARNING, "swarm.ignored-key", e->keypos, path.buf,
 					 "%s is ignored by docker stack: %s", e->key, why);
+			}
 		}
 	}
 	sbuf_release(&path);

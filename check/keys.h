@@ -13,7 +13,8 @@
  *    and service tmpfs, which docker drops without a word): a warning at
  *    the key, rule swarm.ignored-key.
  *
- * Returns -1 if an error was reported. A root or services that is not a
+ * Returns -1 if an error was reported; a forbidden key's value is marked
+ * NODE_FAILED (the schema then skips it). A root or services that is not a
  * mapping is left to the schema.
  */
 #ifndef STACKC_CHECK_KEYS_H
@@ -21,7 +22,20 @@
 
 struct node;
 struct run;
+struct sbuf;
 
-int schema_check_keys(struct run *run, const struct node *root);
+int schema_check_keys(struct run *run, struct node *root);
+
+/*
+ * What to say of key, unknown to the 3.x schema, in a mapping of the schema
+ * definition where ("service", "network", "secret", "config"; "" for the
+ * top level), when it is a known mistake rather than a misspelling: a
+ * Compose Specification key that docker stack does not read (develop,
+ * profiles, pull_policy, top-level name, ...: ": a Compose Specification key
+ * that docker stack does not read[; hint]"), or a deploy key written in the
+ * service (" (did you mean deploy.replicas?)"). Appends the words to out
+ * and returns 1, else returns 0.
+ */
+int schema_misplaced_key(struct sbuf *out, const char *where, const char *key);
 
 #endif

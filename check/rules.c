@@ -44,6 +44,7 @@ struct rctx {
 	struct run *run;
 	int deploy;
 	int failed;
+	const struct rules_gaps *gaps; /* NULL when there are none */
 	struct path_steps steps; /* where we are; spelled out into path for a message */
 	struct sbuf path;
 	struct names networks, volumes, secrets, configs;
@@ -51,10 +52,75 @@ struct rctx {
 	size_t nports, ports_alloc;
 };
 
+/* ---- gaps (values taken out before the rules) ---- */
+
+void rules_gaps_add(struct rules_gaps *g, const struct path_steps *at)
+{
+	size_t n = 0;
+	while (n < at->n && at->v[n].key)
+		n++;
+	ALLOC_GROW(g->v, g->n + 1, g->alloc);
+	struct rules_gap *gap = &g->v[g->n++];
+	gap->keys = xmalloc((n ? n : 1) * sizeof(*gap->keys));
+	for (size_t i = 0; i < n; i++)
+		gap->keys[i] = at->v[i].key;
+	gap->n = n;
+}
+
+void rules_gaps_release(struct rules_gaps *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		free(g->v[i].keys);
+	free(g->v);
+	memset(g, 0, sizeof(*g));
+}
+
+/*
+ * A gap at or above the path steps[0..n), or with below, also one under
+ * it. Gaps are few (each has an error of its own): a scan will do, and it
+ * only runs where a rule is about to conclude something.
+ */
+static int gap_at(const struct rctx *c, const struct path_step *steps, size_t n, int below)
+{
+	for (size_t i = 0; c->gaps && i < c->gaps->n; i++) {
+		const struct rules_gap *gap = &c->gaps->v[i];
+		if (gap->n > n && !below)
+			continue;
+		size_t m = gap->n < n ? gap->n : n, k = 0;
+		while (k < m && steps[k].key && !strcmp(steps[k].key, gap->keys[k]))
+			k++;
+		if (k == m)
+			return 1;
+	}
+	return 0;
+}
+
+/* A gap at or above the walk's path plus key (key NULL: the path itself). */
+static int gap_here(struct rctx *c, const char *key)
+{
+	if (!c->gaps)
+		return 0;
+	size_t mark = c->steps.n;
+	if (key)
+		path_steps_key(&c->steps, key);
+	int r = gap_at(c, c->steps.v, c->steps.n, 0);
+	path_steps_pop(&c->steps, mark);
+	return r;
+}
+
+/* A gap at or above a top-level declaration (below too: any part of it). */
+static int gap_declared(const struct rctx *c, const char *section, const char *name, int below)
+{
+	const struct path_step at[2] = { { section, 0 }, { name, 0 } };
+	return c->gaps && gap_at(c, at, 2, below);
+}
+
 __attribute__((format(printf, 5, 6)))
 static void report(struct rctx *c, enum diag_severity sev, const char *rule, struct pos pos,
 		   const char *fmt, ...)
 {
+	if (gap_here(c, NULL))
+		return; /* the value here depends on one taken out */
 	char *msg;
 	va_list ap;
 	va_start(ap, fmt);
@@ -158,10 +224,10 @@ static int names_has(const struct names *n, const char *name)
 }
 
 static void undefined(struct rctx *c, const struct node *ref, const char *what, const char *rule,
-		      const struct names *defined)
+		      const struct names *defined, const char *section)
 {
 	const char *name = node_str(ref);
-	if (!name || names_has(defined, name))
+	if (!name || names_has(defined, name) || gap_declared(c, section, name, 0))
 		return;
 	report(c, DIAG_ERROR, rule, ref->pos, "undefined %s %s (declare it under the top-level %ss)",
 	       what, repr(c, name), what);
@@ -191,7 +257,7 @@ static void check_mode(struct rctx *c, const struct node *mode, const struct nod
 			pop(c, mark);
 		}
 	}
-	if (!is_global(m))
+	if (!is_global(m) || gap_here(c, "mode"))
 		return;
 	if (replicas) {
 		size_t mark = push(c, "replicas");
@@ -450,7 +516,7 @@ static void check_restart(struct rctx *c, const struct node *rp)
 static void check_ports(struct rctx *c, const char *svc, size_t svc_index, const struct node *ports,
 			int dnsrr, const struct node *endpoint_mode)
 {
-	if (!ports || ports->kind != NODE_SEQ)
+	if (!ports || ports->kind != NODE_SEQ || gap_here(c, "ports"))
 		return;
 	size_t mark = push(c, "ports");
 	for (size_t i = 0; i < ports->seq.n; i++) {
@@ -565,7 +631,8 @@ static void check_refs(struct rctx *c, const struct node *const *v)
 		mark = push(c, "networks");
 		for (size_t i = 0; i < nets->map.n; i++) {
 			const struct node_entry *e = &nets->map.v[i];
-			if (strcmp(e->key, "default") && !names_has(&c->networks, e->key)) {
+			if (strcmp(e->key, "default") && !names_has(&c->networks, e->key) &&
+			    !gap_declared(c, "networks", e->key, 0)) {
 				size_t m2 = push(c, e->key);
 				report(c, DIAG_ERROR, "swarm.undefined-network", e->keypos,
 				       "undefined network %s (declare it under the top-level networks)",
@@ -597,7 +664,7 @@ static void check_refs(struct rctx *c, const struct node *const *v)
 				r = get(r, "source");
 			}
 			if (r)
-				undefined(c, r, lists[l].what, lists[l].rule, defined);
+				undefined(c, r, lists[l].what, lists[l].rule, defined, lists[l].key);
 			pop(c, m2);
 		}
 		pop(c, mark);
@@ -615,7 +682,7 @@ static void check_refs(struct rctx *c, const struct node *const *v)
 				continue;
 			size_t m2 = push_index(c, i);
 			push(c, "source");
-			undefined(c, src, "volume", "swarm.undefined-volume", &c->volumes);
+			undefined(c, src, "volume", "swarm.undefined-volume", &c->volumes, "volumes");
 			pop(c, m2);
 		}
 		pop(c, mark);
@@ -850,8 +917,9 @@ static void check_service(struct rctx *c, const struct node_entry *e, size_t ind
 	get_keys(v, svc, service_keys, S_N);
 	size_t mark = push(c, e->key);
 	if (!node_str(v[S_IMAGE])) {
-		report(c, c->deploy ? DIAG_ERROR : DIAG_WARNING, "swarm.missing-image", e->keypos,
-		       "service %s has no image (swarm cannot build; set image)", repr(c, e->key));
+		if (!gap_here(c, "image"))
+			report(c, c->deploy ? DIAG_ERROR : DIAG_WARNING, "swarm.missing-image", e->keypos,
+			       "service %s has no image (swarm cannot build; set image)", repr(c, e->key));
 	} else {
 		size_t m1 = push(c, "image");
 		check_image(c, v[S_IMAGE]);
@@ -875,7 +943,7 @@ static void check_service(struct rctx *c, const struct node_entry *e, size_t ind
 			report(c, DIAG_ERROR, "swarm.endpoint-mode", em->pos,
 			       "unknown endpoint_mode %s (expected vip or dnsrr)", repr(c, s));
 		}
-		dnsrr = s && !strcasecmp(s, "dnsrr");
+		dnsrr = s && !strcasecmp(s, "dnsrr") && !gap_here(c, "endpoint_mode");
 		pop(c, m2);
 	}
 	check_ports(c, e->key, index, v[S_PORTS], dnsrr, em);
@@ -893,7 +961,7 @@ static void check_external(struct rctx *c, const struct node *objs, const char *
 	size_t mark = push(c, kind);
 	for (size_t i = 0; i < objs->map.n; i++) {
 		const struct node *o = objs->map.v[i].val;
-		if (!is_external(o))
+		if (!is_external(o) || gap_declared(c, kind, objs->map.v[i].key, 1))
 			continue;
 		size_t m2 = push(c, objs->map.v[i].key);
 		for (size_t k = 0; keys[k]; k++) {
@@ -919,7 +987,8 @@ static void check_files(struct rctx *c, const struct node *objs, const char *kin
 		const struct node *o = objs->map.v[i].val;
 		const struct node *file = get(o, "file");
 		const char *path = node_str(file);
-		if (!path || is_external(o) || get(o, "driver"))
+		if (!path || is_external(o) || get(o, "driver") ||
+		    gap_declared(c, kind, objs->map.v[i].key, 1))
 			continue;
 		struct stat st;
 		size_t m2 = push(c, objs->map.v[i].key);
@@ -934,14 +1003,16 @@ static void check_files(struct rctx *c, const struct node *objs, const char *kin
 	pop(c, mark);
 }
 
-int swarm_rules_check(struct run *run, const struct node *root, int deploy)
+int swarm_rules_check(struct run *run, const struct node *root, int deploy,
+		      const struct rules_gaps *gaps)
 {
 	static const char *const volume_keys[] = { "driver", "driver_opts", "labels", "x-cluster-spec", NULL };
 	static const char *const network_keys[] = { "driver", "driver_opts", "ipam", "internal",
 						    "attachable", "labels", NULL };
 	static const char *const secret_keys[] = { "file", "labels", "driver", "driver_opts",
 						   "template_driver", NULL };
-	struct rctx c = { .run = run, .deploy = deploy, .steps = PATH_STEPS_INIT, .path = SBUF_INIT };
+	struct rctx c = { .run = run, .deploy = deploy, .steps = PATH_STEPS_INIT, .path = SBUF_INIT,
+			  .gaps = gaps && gaps->n ? gaps : NULL };
 	if (!root || root->kind != NODE_MAP)
 		return 0;
 	names_init(&c.networks, get(root, "networks"));

@@ -35,15 +35,55 @@
  * configs (warning), and missing-image, secret-file, config-file, which are
  * warnings unless deploy is set (they only matter when deploying).
  *
+ * gaps (NULL: none) says where earlier phases took failed values out of the
+ * tree; no rule reads a value that depends on one (see struct rules_gaps).
+ *
  * Returns -1 if any error was reported.
  */
 #ifndef STACKC_CHECK_RULES_H
 #define STACKC_CHECK_RULES_H
 
+#include <stddef.h>
+
 struct node;
+struct path_steps;
 struct run;
 
-int swarm_rules_check(struct run *run, const struct node *root, int deploy);
+/*
+ * Where an earlier phase took a value out because it failed a check (a
+ * forbidden key, interpolation, a cast, the schema, normalization): paths of
+ * mapping keys, cut before the first list item (a failed item is taken out
+ * whole; a path through an item leaves the whole list in doubt). Every gap
+ * comes with an error of its own, so the rules only stay quiet about it:
+ *   - nothing is reported at or below a gap (the value there may be another
+ *     file's, which the failed one would have replaced);
+ *   - services.S.image: S is not "without image";
+ *   - a section (networks, volumes, secrets, configs) or a declaration in it:
+ *     references to it are not "undefined"; anything inside a declaration:
+ *     no external-conflict or file check for it (they read external,
+ *     driver and file together);
+ *   - services.S.deploy.mode: no replicas-global or max-replicas-global;
+ *     deploy.endpoint_mode: no dnsrr-ingress; services.S.ports: S's ports
+ *     take part in no port check.
+ */
+struct rules_gap {
+	const char **keys; /* borrowed from the trees: they outlive the rules */
+	size_t n;
+};
+
+struct rules_gaps {
+	struct rules_gap *v;
+	size_t n, alloc;
+};
+
+#define RULES_GAPS_INIT { NULL, 0, 0 }
+
+/* Note a gap at the path (its keys up to the first list item). */
+void rules_gaps_add(struct rules_gaps *g, const struct path_steps *at);
+void rules_gaps_release(struct rules_gaps *g);
+
+int swarm_rules_check(struct run *run, const struct node *root, int deploy,
+		      const struct rules_gaps *gaps);
 
 /*
  * For tests: whether s is a valid image reference, checking that the

@@ -8,6 +8,8 @@
  */
 #include "check/validate.h"
 #include "check/format.h"
+#include "check/keys.h"
+#include "check/rules.h"
 #include "schemas/tables.h"
 #include "base/arena.h"
 #include "base/diag.h"
@@ -226,40 +228,50 @@ void schema_cache_release(void)
 
 struct verr {
 	const char *rule;
+	struct node *failed; /* the value to take out */
 	struct pos pos;
 	char *path;
 	char *msg;
 	struct pos note_pos;
 	char *note;
+	struct path_steps meant; /* a misspelt key: the path of the key meant, else empty */
 };
 
 struct vctx {
-	struct run *run;
 	int minor;
+	int quiet; /* only mark what fails */
 	struct path_steps steps; /* where we are: spelled out only for an error (most nodes have none) */
 	struct verr *errs;
 	size_t nerrs, errs_alloc;
 };
 
-/* Record an error at the path of the first nsteps steps; takes msg's buffer. */
-static struct verr *add_err_at(struct vctx *c, const char *rule, struct pos pos, size_t nsteps,
-			       struct sbuf *msg)
+/*
+ * Record an error at pos, at the path of the first nsteps steps, for the
+ * value failed (what the pipeline takes out); takes msg's buffer.
+ */
+static struct verr *add_err_at(struct vctx *c, const char *rule, const struct node *failed,
+			       struct pos pos, size_t nsteps, struct sbuf *msg)
 {
 	struct sbuf path = SBUF_INIT;
-	path_steps_render(&path, &c->steps, nsteps);
+	if (!c->quiet)
+		path_steps_render(&path, &c->steps, nsteps);
 	ALLOC_GROW(c->errs, c->nerrs + 1, c->errs_alloc);
 	struct verr *e = &c->errs[c->nerrs++];
 	memset(e, 0, sizeof(*e));
 	e->rule = rule;
+	/* the tree is the caller's to change (schema_validate takes it so): the walk only reads */
+	e->failed = (struct node *)failed;
 	e->pos = pos;
 	e->path = sbuf_detach(&path, NULL);
 	e->msg = sbuf_detach(msg, NULL);
 	return e;
 }
 
-static struct verr *add_err(struct vctx *c, const char *rule, struct pos pos, struct sbuf *msg)
+/* An error at the value n, at the walk's path. */
+static struct verr *add_err(struct vctx *c, const char *rule, const struct node *n,
+			    struct sbuf *msg)
 {
-	return add_err_at(c, rule, pos, c->steps.n, msg);
+	return add_err_at(c, rule, n, n->pos, c->steps.n, msg);
 }
 
 static void free_errs(struct verr *v, size_t n)
@@ -268,6 +280,7 @@ static void free_errs(struct verr *v, size_t n)
 		free(v[i].path);
 		free(v[i].msg);
 		free(v[i].note);
+		path_steps_release(&v[i].meant);
 	}
 }
 
@@ -337,7 +350,7 @@ static void type_error(struct vctx *c, const struct node *n, unsigned expected)
 	put_types(&m, expected);
 	sb_puts(&m, ", got ");
 	put_got(&m, n);
-	add_err(c, "schema.type", n->pos, &m);
+	add_err(c, "schema.type", n, &m);
 }
 
 /* The schema of property key, or NULL. */
@@ -392,7 +405,7 @@ static void key_type_error(struct vctx *c, const struct node_entry *e, size_t pa
 	sb_puts(&m, " must be a string (quote it: ");
 	sb_repr(&m, e->key, strlen(e->key), 60);
 	sb_putc(&m, ')');
-	add_err_at(c, "schema.key-type", e->keypos, parent_mark, &m);
+	add_err_at(c, "schema.key-type", e->val, e->keypos, parent_mark, &m);
 }
 
 static void keys_deep(struct vctx *c, const struct node *n);
@@ -400,7 +413,7 @@ static void keys_deep(struct vctx *c, const struct node *n);
 /* Non-string keys anywhere below n (docker's JSON conversion rejects them). */
 static void check_keys_deep(struct vctx *c, const struct node *n)
 {
-	if (n->kind == NODE_SEQ || n->kind == NODE_MAP)
+	if ((n->kind == NODE_SEQ || n->kind == NODE_MAP) && !(n->flags & NODE_FAILED))
 		keys_deep(c, n);
 }
 
@@ -536,14 +549,19 @@ static int has_x_pattern(const snode *s)
 	return 0;
 }
 
-/* Called with the key pushed; reports at the parent's path. */
-static void unknown_key(struct vctx *c, const struct node_entry *e, const snode *s,
-			size_t parent_mark)
+/*
+ * Called with the key pushed; reports at the parent's path. A key taken for
+ * a misspelling of one the mapping lacks notes the path of that one.
+ */
+static void unknown_key(struct vctx *c, const struct node *map, const struct node_entry *e,
+			const snode *s, size_t parent_mark)
 {
 	struct sbuf m = SBUF_INIT;
 	const char *key = e->key;
 	int newer = s->nprops ? newer_version_with(c, key) : -1;
-	const char *near = s->nprops && newer < 0 ? closest_prop(s, key) : NULL;
+	/* the schema definition the mapping is, "" for the top level */
+	const char *where = !parent_mark ? "" : s->defname ? stab_pool + s->defname : NULL;
+	const char *near = NULL;
 
 	if (!s->nprops && s->npats) {
 		sb_puts(&m, "invalid name ");
@@ -557,7 +575,9 @@ static void unknown_key(struct vctx *c, const struct node_entry *e, const snode 
 		if (newer >= 0) {
 			sb_printf(&m, ": needs version %s or later (the file says %s)",
 				  schema_versions[newer], schema_versions[c->minor]);
-		} else if (near) {
+		} else if (where && schema_misplaced_key(&m, where, key)) {
+			/* a known mistake (develop is no misspelt deploy): said */
+		} else if ((near = closest_prop(s, key))) {
 			sb_puts(&m, " (did you mean ");
 			sb_repr(&m, near, strlen(near), 0);
 			sb_puts(&m, "?)");
@@ -572,7 +592,18 @@ static void unknown_key(struct vctx *c, const struct node_entry *e, const snode 
 			sb_printf(&m, " in a %s", stab_pool + s->defname);
 		}
 	}
-	add_err_at(c, "schema.additional-property", e->keypos, parent_mark, &m);
+	struct verr *err = add_err_at(c, "schema.additional-property", e->val, e->keypos, parent_mark,
+				      &m);
+	if (near && !node_map_find(map, near)) {
+		for (size_t i = 0; i < parent_mark; i++) {
+			const struct path_step *st = &c->steps.v[i];
+			if (st->key)
+				path_steps_key(&err->meant, st->key);
+			else
+				path_steps_index(&err->meant, st->index);
+		}
+		path_steps_key(&err->meant, near);
+	}
 }
 
 static void validate_map(struct vctx *c, const struct node *n, const snode *s)
@@ -581,10 +612,12 @@ static void validate_map(struct vctx *c, const struct node *n, const snode *s)
 		if (!node_map_find(n, stab_pool + stab_strs[s->required + i])) {
 			struct sbuf m = SBUF_INIT;
 			sb_printf(&m, "missing required key \"%s\"", stab_pool + stab_strs[s->required + i]);
-			add_err(c, "schema.required", n->pos, &m);
+			add_err(c, "schema.required", n, &m);
 		}
 	for (size_t i = 0; i < n->map.n; i++) {
 		const struct node_entry *e = &n->map.v[i];
+		if (e->val->flags & NODE_FAILED)
+			continue; /* reported by an earlier check; a required key still counts as there */
 		size_t mark = path_steps_key(&c->steps, e->key);
 		if (e->keyflags & NODE_KEY_NONSTR) {
 			key_type_error(c, e, mark);
@@ -605,7 +638,7 @@ static void validate_map(struct vctx *c, const struct node *n, const snode *s)
 			}
 		if (!matched) {
 			if (s->flags & SN_CLOSED)
-				unknown_key(c, e, s, mark);
+				unknown_key(c, n, e, s, mark);
 			else
 				check_keys_deep(c, e->val);
 		}
@@ -753,16 +786,20 @@ static void check_unique(struct vctx *c, const struct node *n)
 		return;
 	struct sbuf text = SBUF_INIT;
 	struct canon_item *v = xmalloc(n->seq.n * sizeof(*v));
+	size_t nv = 0;
 	for (size_t i = 0; i < n->seq.n; i++) {
-		v[i].index = i;
-		v[i].off = text.len;
+		if (n->seq.v[i]->flags & NODE_FAILED)
+			continue; /* reported already: no duplicate of anything */
+		v[nv].index = i;
+		v[nv].off = text.len;
 		canon(&text, n->seq.v[i]);
-		v[i].len = text.len - v[i].off;
+		v[nv].len = text.len - v[nv].off;
+		nv++;
 	}
 	canon_base = text.buf;
-	qsort(v, n->seq.n, sizeof(*v), cmp_canon);
+	qsort(v, nv, sizeof(*v), cmp_canon);
 	size_t first = 0;
-	for (size_t i = 1; i < n->seq.n; i++) {
+	for (size_t i = 1; i < nv; i++) {
 		if (v[i].len != v[first].len ||
 		    memcmp(text.buf + v[i].off, text.buf + v[first].off, v[i].len)) {
 			first = i;
@@ -781,7 +818,7 @@ static void check_unique(struct vctx *c, const struct node *n)
 		}
 		sb_printf(&m, " (same as item %zu; items must be unique)", v[first].index);
 		mark = path_steps_index(&c->steps, v[i].index);
-		struct verr *e = add_err(c, "schema.unique", item->pos, &m);
+		struct verr *e = add_err(c, "schema.unique", item, &m);
 		e->note_pos = n->seq.v[v[first].index]->pos;
 		e->note = xstrdup("first occurrence here");
 		path_steps_pop(&c->steps, mark);
@@ -813,7 +850,7 @@ static void check_enum(struct vctx *c, const struct node *n, const snode *s)
 		sb_puts(&m, stab_pool + values[2 * i + 1]);
 	}
 	sb_putc(&m, ')');
-	add_err(c, "schema.enum", n->pos, &m);
+	add_err(c, "schema.enum", n, &m);
 }
 
 /* Go's time.ParseDuration accepts the whole text (a NUL inside is not a duration). */
@@ -871,7 +908,7 @@ static void check_format(struct vctx *c, const struct node *n, enum sformat f)
 			sb_puts(&m, " (a timestamp)");
 		sb_puts(&m, ": ");
 		sb_put(&m, why.buf, why.len);
-		add_err(c, "schema.format", n->pos, &m);
+		add_err(c, "schema.format", n, &m);
 	}
 	sbuf_release(&m);
 	sbuf_release(&why);
@@ -923,7 +960,7 @@ static void validate_choice(struct vctx *c, const struct node *n, const snode *s
 	if (matches > 1 && (s->flags & SN_ONE_OF)) {
 		struct sbuf m = SBUF_INIT;
 		sb_puts(&m, "value matches more than one of the accepted forms");
-		add_err(c, "schema.one-of", n->pos, &m);
+		add_err(c, "schema.one-of", n, &m);
 	} else if (!matches) {
 		ALLOC_GROW(c->errs, c->nerrs + nbest, c->errs_alloc);
 		memcpy(c->errs + c->nerrs, best, nbest * sizeof(*best));
@@ -936,6 +973,8 @@ static void validate_choice(struct vctx *c, const struct node *n, const snode *s
 
 static void validate_node(struct vctx *c, const struct node *n, const snode *s)
 {
+	if (n->flags & NODE_FAILED)
+		return; /* reported by an earlier check */
 	if (s->flags & SN_EMPTY) {
 		check_keys_deep(c, n);
 		return;
@@ -953,7 +992,7 @@ static void validate_node(struct vctx *c, const struct node *n, const snode *s)
 		struct sbuf m = SBUF_INIT;
 		sb_printf(&m, "must be at least %g, got ", s->minimum);
 		sb_put(&m, n->s.text, n->len);
-		add_err(c, "schema.minimum", n->pos, &m);
+		add_err(c, "schema.minimum", n, &m);
 	}
 	/* a oneOf's branch walks the children; without one, someone must look at keys */
 	if (n->kind == NODE_MAP && (s->nprops || s->npats || (s->flags & SN_CLOSED) || s->nrequired)) {
@@ -983,13 +1022,20 @@ static int minor_of(const char *version)
 	BUG("no schema for version %s", version);
 }
 
-int schema_validate(struct run *run, const struct node *root, const char *version)
+/* run NULL: quiet, only the marks */
+static int validate_tree(struct run *run, struct node *root, const char *version,
+			 struct rules_gaps *gaps)
 {
-	struct vctx c = { .run = run, .minor = minor_of(version) };
+	struct vctx c = { .minor = minor_of(version), .quiet = !run };
 	if (root)
 		validate(&c, root, schema_root(c.minor));
 	for (size_t i = 0; i < c.nerrs; i++) {
 		struct verr *e = &c.errs[i];
+		e->failed->flags |= NODE_FAILED;
+		if (gaps && e->meant.n)
+			rules_gaps_add(gaps, &e->meant);
+		if (!run)
+			continue;
 		diag_add(&run->diag, DIAG_ERROR, e->rule, e->pos, e->path, "%s", e->msg);
 		if (e->note)
 			diag_note(&run->diag, e->note_pos, "%s", e->note);
@@ -999,6 +1045,17 @@ int schema_validate(struct run *run, const struct node *root, const char *versio
 	free(c.errs);
 	path_steps_release(&c.steps);
 	return ret;
+}
+
+int schema_validate(struct run *run, struct node *root, const char *version,
+		    struct rules_gaps *gaps)
+{
+	return validate_tree(run, root, version, gaps);
+}
+
+int schema_mark_invalid(struct node *root, const char *version)
+{
+	return validate_tree(NULL, root, version, NULL);
 }
 
 int schema_version_check(const char **out, struct run *run, const struct node *root)

@@ -26,6 +26,7 @@
 #define STACKC_CHECK_VALIDATE_H
 
 struct node;
+struct rules_gaps;
 struct run;
 
 /* Supported versions, oldest first ("3.0" ... "3.13"), NULL-terminated. */
@@ -45,8 +46,29 @@ int schema_version_check(const char **out, struct run *run, const struct node *r
  * Validate root (interpolated and type-cast, not normalized) against the
  * schema for version (as returned by schema_version_check; NULL = default).
  * Returns -1 if any error was reported, else 0.
+ *
+ * Each value that fails is marked NODE_FAILED, for the pipeline to take out:
+ * the value of an unknown key or of a non-string key, a mapping that lacks
+ * a required key, a duplicate item, else the value the error is at. Values
+ * marked already (an earlier check failed them) are not looked at, nothing
+ * below them either, and a required key whose value is marked counts as
+ * present: no error follows from another.
+ *
+ * An unknown key taken for a misspelling (did you mean "volumes"?) of a key
+ * its mapping lacks is, for the swarm rules, the key meant having failed:
+ * its path goes to gaps (may be NULL), so that a top-level `volume:` does
+ * not also make every volume "undefined", nor `imgae:` the service "without
+ * image".
  */
-int schema_validate(struct run *run, const struct node *root, const char *version);
+int schema_validate(struct run *run, struct node *root, const char *version,
+		    struct rules_gaps *gaps);
+
+/*
+ * The same without diagnostics: only the marks. After marked values were
+ * taken out, what fails now follows from that (a mapping that lost a
+ * required key): the pipeline takes it out too, unreported.
+ */
+int schema_mark_invalid(struct node *root, const char *version);
 
 void schema_cache_release(void);
 

@@ -910,8 +910,10 @@ static void interp_node(struct walk *w, struct node *n)
 	if (reports(&ev, w->opts->mode)) {
 		struct pos pos;
 		unsigned flags = locate(w->run, n, &pos);
-		if (report(w->run, &ev, w->opts->mode, pos, flags, walk_path(w)))
+		if (report(w->run, &ev, w->opts->mode, pos, flags, walk_path(w))) {
 			w->failed = 1;
+			n->flags |= NODE_FAILED; /* the pipeline takes it out (base/node.h) */
+		}
 	}
 	/* a missing required variable was said: docker fails there too */
 	if (w->opts->mode == INTERP_SPEC && !ev.nsoft &&

@@ -70,7 +70,8 @@ struct interp_opts {
  * docker differs only because docker stack reads no .env / --env-file (a
  * user deploying with stackc does not care). With report_all, every such
  * value is reported (for files that `docker stack deploy` will also read). Every error is reported; returns -1
- * if there was any (values in error keep their text).
+ * if there was any (values in error keep their text and are marked
+ * NODE_FAILED).
  */
 int interp_tree(struct run *run, struct node *root, const struct interp_opts *opts);
 

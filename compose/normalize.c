@@ -46,6 +46,8 @@ struct node *norm_fail(struct nctx *c, struct pos pos, const char *rule, const c
 	va_end(ap);
 	diag_add(&c->run->diag, DIAG_ERROR, rule, pos, path_steps_spell(&c->path, &c->steps), "%s", msg);
 	c->failed = 1;
+	if (c->o->failed_at)
+		c->o->failed_at(c->o->failed_ctx, &c->steps);
 	return NULL;
 }
 

@@ -47,6 +47,7 @@
 #define STACKC_COMPOSE_NORMALIZE_H
 
 struct node;
+struct path_steps;
 struct run;
 
 struct normalize_opts {
@@ -55,6 +56,9 @@ struct normalize_opts {
 	/* process-environment lookup for environment/env_file resolution; NULL = nothing set */
 	const char *(*getenv)(void *ctx, const char *name);
 	void *getenv_ctx;
+	/* told the path of each error: the value there is left out or incomplete; NULL = nobody */
+	void (*failed_at)(void *ctx, const struct path_steps *at);
+	void *failed_ctx;
 };
 
 /*

@@ -334,7 +334,7 @@ static void cast_node(struct walk *w, struct node *n, enum cast cast)
 				     r == GO_ERANGE ? "integer out of range: %s"
 					     : "expected an integer, got %s",
 				     shown(d, n));
-		return;
+		break;
 	case CAST_FLOAT:
 		r = go_parse_float(&f, n->s.text, n->len);
 		if (!r) {
@@ -345,7 +345,7 @@ static void cast_node(struct walk *w, struct node *n, enum cast cast)
 		w->failed = diag_add(d, DIAG_ERROR, "typecast.float", n->pos, walk_path(w),
 				     r == GO_ERANGE ? "number out of range: %s" : "expected a number, got %s",
 				     shown(d, n));
-		return;
+		break;
 	case CAST_BOOL:
 		if (!go_yaml_bool(n->s.text, n->len, &b)) {
 			n->kind = NODE_BOOL;
@@ -355,8 +355,9 @@ static void cast_node(struct walk *w, struct node *n, enum cast cast)
 		w->failed = diag_add(d, DIAG_ERROR, "typecast.bool", n->pos, walk_path(w),
 				     "expected a boolean (true/false, yes/no, on/off, y/n), got %s",
 				     shown(d, n));
-		return;
+		break;
 	}
+	n->flags |= NODE_FAILED; /* the pipeline takes it out (base/node.h) */
 }
 
 /*

@@ -28,8 +28,8 @@
  *
  * A cast turns the node into NODE_INT / NODE_FLOAT / NODE_BOOL in place,
  * keeping its pos, flags and text. Failures are errors at the node (rule
- * typecast.int / typecast.float / typecast.bool); all are reported and -1
- * is returned if there was any.
+ * typecast.int / typecast.float / typecast.bool), and the node is marked
+ * NODE_FAILED; all are reported and -1 is returned if there was any.
  */
 #ifndef STACKC_COMPOSE_TYPECAST_H
 #define STACKC_COMPOSE_TYPECAST_H

@@ -35,10 +35,10 @@ static void formats(const char *s, size_t n)
 }
 
 /* schema_validate's result must agree with the errors it reported. */
-static void validate_checked(struct run *run, const struct node *root, const char *version)
+static void validate_checked(struct run *run, struct node *root, const char *version)
 {
 	size_t before = run->diag.nerrors;
-	int rc = schema_validate(run, root, version);
+	int rc = schema_validate(run, root, version, NULL);
 	if ((rc != 0) != (run->diag.nerrors > before))
 		abort();
 }
@@ -57,7 +57,7 @@ int fuzz_validate_one(const uint8_t *data, size_t size)
 			validate_checked(&run, root, version);
 		if (size)
 			validate_checked(&run, root, schema_versions[data[0] % 14]);
-		swarm_rules_check(&run, root, size && (data[0] & 0x80));
+		swarm_rules_check(&run, root, size && (data[0] & 0x80), NULL);
 	}
 	char *buf = NULL;
 	size_t len = 0;

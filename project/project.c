@@ -7,8 +7,13 @@
  * normalized on its own (as docker does) and the results are merged left to
  * right.
  *
- * Errors are collected per phase across all files, so one run reports every
- * problem; a file that failed a phase does not enter the next one.
+ * Every check runs on everything that could be read, so one run reports
+ * every problem: a value that fails a check is marked (NODE_FAILED), later
+ * checks skip it, and it is taken out of the tree before normalization; the
+ * swarm rules are told where (struct rules_gaps) so that nothing that
+ * depends on it is concluded. A file that cannot be read at all (YAML, its
+ * version) stops there, and then nothing is merged. --compat=docker stops
+ * at the first failing phase instead, as docker does.
  */
 #include "project/project.h"
 #include "project/discover.h"
@@ -109,16 +114,110 @@ static const char *env_lookup(void *ctx, const char *name)
 	return env_get(ctx, name);
 }
 
+/* normalize's errors: what it left out or half decoded is a gap for the rules */
+static void normalize_failed_at(void *ctx, const struct path_steps *at)
+{
+	rules_gaps_add(ctx, at);
+}
+
+/* ==== taking failed values out ==== */
+
+/* Whether n or anything below it is marked NODE_FAILED. */
+static int has_failed(const struct node *n)
+{
+	if (n->flags & NODE_FAILED)
+		return 1;
+	if (n->kind == NODE_SEQ) {
+		for (size_t i = 0; i < n->seq.n; i++)
+			if (has_failed(n->seq.v[i]))
+				return 1;
+	} else if (n->kind == NODE_MAP) {
+		for (size_t i = 0; i < n->map.n; i++)
+			if (has_failed(n->map.v[i].val))
+				return 1;
+	}
+	return 0;
+}
+
+/*
+ * Take every marked value out of n: a mapping entry with its value (a gap
+ * at its path), a list item whole when anything in it failed (one port,
+ * one mount, one reference: half of one would be misread; an item that is
+ * not there is never read as a fact, so it leaves no gap). Returns how many
+ * were taken out.
+ */
+static size_t take_out(struct rules_gaps *gaps, struct path_steps *path, struct node *n)
+{
+	size_t taken = 0, w = 0;
+	if (n->kind == NODE_MAP) {
+		for (size_t i = 0; i < n->map.n; i++) {
+			struct node_entry *e = &n->map.v[i];
+			size_t mark = path_steps_key(path, e->key);
+			if (e->val->flags & NODE_FAILED) {
+				rules_gaps_add(gaps, path);
+				taken++;
+			} else {
+				taken += take_out(gaps, path, e->val);
+				n->map.v[w++] = *e;
+			}
+			path_steps_pop(path, mark);
+		}
+		n->map.n = (uint32_t)w;
+	} else if (n->kind == NODE_SEQ) {
+		for (size_t i = 0; i < n->seq.n; i++) {
+			if (has_failed(n->seq.v[i]))
+				taken++;
+			else
+				n->seq.v[w++] = n->seq.v[i];
+		}
+		n->seq.n = (uint32_t)w;
+	}
+	return taken;
+}
+
+/*
+ * After the checks of one file: the failed values go, so normalization sees
+ * a schema-valid tree, as it always does. Taking a value out can fail its
+ * mapping in turn (a required key gone): those are marked by a quiet
+ * validation and go too, until nothing fails. Returns -1 when the root
+ * itself failed (nothing is left to go on with).
+ */
+static int take_out_failed(struct rules_gaps *gaps, struct node *root, const char *version)
+{
+	struct path_steps path = PATH_STEPS_INIT;
+	int ret = 0;
+	for (;;) {
+		if (root->flags & NODE_FAILED) {
+			ret = -1;
+			break;
+		}
+		if (!take_out(gaps, &path, root) || !schema_mark_invalid(root, version))
+			break; /* nothing taken out, or nothing more fails */
+	}
+	path_steps_release(&path);
+	return ret;
+}
+
 /*
  * One file through the per-file phases before normalization: parse, key
  * and version checks, interpolation, casts, schema validation. *version is
  * the first file's version, set by the first file that has one.
+ *
+ * Returns -1 when the file could not be read (YAML, the top level, a
+ * non-string key, its version): *out is then NULL. Otherwise every check
+ * ran on everything it could read, and *out is the tree with the values
+ * that failed taken out (gaps says where); *mergeable is 0 when its version
+ * is not the first file's. With --compat=docker, as docker, the first phase
+ * that fails stops the file (-1).
  */
-static int load_checked(struct node **out, struct run *run, uint32_t src,
-			const struct project_opts *o, struct env *env, const char **version)
+static int load_checked(struct node **out, int *mergeable, struct run *run, uint32_t src,
+			const struct project_opts *o, struct env *env, const char **version,
+			struct rules_gaps *gaps)
 {
 	struct node *root = NULL;
+	int stop = o->compat_docker;
 	*out = NULL;
+	*mergeable = 1;
 	if (load_yaml(&root, run, src))
 		return -1;
 	if (!root || root->kind != NODE_MAP) {
@@ -138,17 +237,22 @@ static int load_checked(struct node **out, struct run *run, uint32_t src,
 		diag_add(&run->diag, DIAG_ERROR, "version.mismatch", ve ? ve->val->pos : root->pos,
 			 "version", "version mismatched between two compose files: %s and %s",
 			 *version, v);
-		return -1;
+		if (stop)
+			return -1;
+		*mergeable = 0; /* checked against its own version, merged with nothing */
 	}
-	if (schema_check_keys(run, root))
-		return -1;
-	if (!o->no_interpolate) {
+	/* each phase marks what fails and the next goes on; --compat=docker stops, as docker */
+	int failed = schema_check_keys(run, root) < 0;
+	if (!o->no_interpolate && (!failed || !stop)) {
 		struct interp_opts io = { o->compat_docker ? INTERP_DOCKER : INTERP_SPEC, env,
 					  o->compat_report, o->required_warns };
-		if (interp_tree(run, root, &io) || typecast_tree(run, root))
-			return -1;
+		failed |= interp_tree(run, root, &io) < 0;
+		if (!failed || !stop)
+			failed |= typecast_tree(run, root) < 0;
 	}
-	if (schema_validate(run, root, v))
+	if (!failed || !stop)
+		failed |= schema_validate(run, root, v, gaps) < 0;
+	if (failed && (stop || take_out_failed(gaps, root, v)))
 		return -1;
 	*out = root;
 	return 0;
@@ -193,6 +297,7 @@ static int load_project_dotenv(struct env **env, struct run *run, const struct p
 int project_load(struct project *out, struct run *run, const struct project_opts *o)
 {
 	struct project_files files = { 0 };
+	struct rules_gaps gaps = RULES_GAPS_INIT;
 	struct node **trees = NULL;
 	uint32_t *srcs = NULL;
 	struct env *env = NULL;
@@ -221,28 +326,38 @@ int project_load(struct project *out, struct run *run, const struct project_opts
 	if (failed)
 		goto done;
 
+	/*
+	 * Every file goes through every phase with what could be read of it, so
+	 * one run reports every problem; merge and the swarm rules need all the
+	 * files (a file missing would make its services and declarations look
+	 * absent). With --compat=docker, as docker, the first failing phase ends.
+	 */
+	int complete = 1, stop = o->compat_docker;
 	const char *home = getenv("HOME");
-	struct normalize_opts no = { workdir, home, env_lookup, env };
+	struct normalize_opts no = { workdir, home, env_lookup, env, normalize_failed_at, &gaps };
 	for (size_t i = 0; i < files.n; i++) {
-		if (load_checked(&trees[i], run, srcs[i], o, env, &version))
+		int mergeable;
+		if (load_checked(&trees[i], &mergeable, run, srcs[i], o, env, &version, &gaps))
 			failed = 1;
+		if (!trees[i] || !mergeable)
+			complete = 0;
 		/* from here on only an excerpt reads the text */
 		source_evict(&run->sources, srcs[i]);
 	}
-	if (failed)
+	if (failed && stop)
 		goto done;
 	for (size_t i = 0; i < files.n; i++) {
 		struct node *norm = NULL;
-		if (normalize_file(&norm, run, trees[i], &no))
+		if (trees[i] && normalize_file(&norm, run, trees[i], &no))
 			failed = 1;
 		trees[i] = norm;
 	}
-	if (failed)
+	if ((failed && stop) || !complete)
 		goto done;
 
 	struct node *merged = trees[0];
 	for (size_t i = 1; i < files.n; i++)
-		if (merge_files(&merged, run, merged, trees[i]))
+		if (merge_files(&merged, run, merged, trees[i]) && stop)
 			goto done;
 	node_map_set(&run->arena, merged, "version", POS_NONE,
 		     node_new_str(&run->arena, POS_NONE, version));
@@ -250,7 +365,7 @@ int project_load(struct project *out, struct run *run, const struct project_opts
 		node_map_set(&run->arena, merged, "services", POS_NONE,
 			     node_new_map(&run->arena, POS_NONE));
 	size_t before_rules = run->diag.n;
-	swarm_rules_check(run, merged, o->deploy);
+	swarm_rules_check(run, merged, o->deploy, &gaps);
 	if (o->rules_warn)
 		diag_demote_since(&run->diag, before_rules);
 	if (diag_failed(&run->diag))
@@ -269,6 +384,7 @@ done:
 	free(env_dir);
 	free(trees);
 	free(srcs);
+	rules_gaps_release(&gaps);
 	project_files_release(&files);
 	if (diag_failed(&run->diag))
 		ret = -1;

@@ -4,6 +4,10 @@
  * which variables (environment, .env, --env-file), then the pipeline
  *   load → forbidden keys → interpolate → typecast → schema → normalize
  *   (each file) → merge → swarm rules
+ * Every phase runs on all that could be read, the values that failed an
+ * earlier one taken out, so one run reports every problem (a YAML error or
+ * a bad version stops that file, and then nothing is merged; --compat=docker
+ * stops at the first failing phase, as docker does).
  * Every diagnostic goes to run->diag; project_load() returns -1 when any
  * error was reported (the tree may then be partial and must not be used).
  */

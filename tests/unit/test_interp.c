@@ -551,3 +551,12 @@ void test_interp__fuzz_seeds(void)
 {
 	CHECK(test_replay_seeds("interp", fuzz_interp_one) >= 10);
 }
+
+void test_interp__failed_values_are_marked(void)
+{
+	struct node *root = test_load("services:\n  web:\n    image: \"${UNSET:?need it}\"\n"
+				      "    hostname: \"${SET}\"\n");
+	CHECK_INT_EQ(tree(INTERP_SPEC, root), -1);
+	CHECK(at(root, "services.web.image")->flags & NODE_FAILED);
+	CHECK(!(at(root, "services.web.hostname")->flags & NODE_FAILED));
+}

@@ -138,7 +138,7 @@ static struct node *norm_env(const char *yaml, const char *const *kv, int *rc)
 {
 	struct node *root = test_load(yaml);
 	struct env e = { kv };
-	struct normalize_opts o = { "/w", "/home/user", env_get, &e };
+	struct normalize_opts o = { "/w", "/home/user", env_get, &e, NULL, NULL };
 	struct node *out = NULL;
 	*rc = normalize_file(&out, test_run(), root, &o);
 	CHECK(out != NULL);
@@ -268,7 +268,7 @@ void test_normalize__volumes_errors_and_home(void)
 		    "services.web.volumes[0]: a bind mount needs a source");
 
 	struct node *root = test_load("services:\n  web:\n    volumes: [\"~/c:/c\"]\n");
-	struct normalize_opts o = { "/w", NULL, NULL, NULL };
+	struct normalize_opts o = { "/w", NULL, NULL, NULL, NULL, NULL };
 	struct node *out;
 	CHECK_INT_EQ(normalize_file(&out, test_run(), root, &o), 0);
 	CHECK_TREE(svc(out, "web"), "volumes: [{type: bind, source: /w/~/c, target: /c}]\n");
@@ -342,7 +342,7 @@ void test_normalize__env_file(void)
 	fclose(f);
 	static const char *const kv[] = { "FROMSHELL", "s", "EMPTYV", "shellfill", NULL };
 	struct env e = { kv };
-	struct normalize_opts o = { dir, "/home/user", env_get, &e };
+	struct normalize_opts o = { dir, "/home/user", env_get, &e, NULL, NULL };
 	struct node *out;
 	struct node *root = test_load("services:\n  web:\n    env_file: e1.env\n"
 				      "    environment: {OVER: compose, NULLC: null}\n");
@@ -633,7 +633,7 @@ static int run_case(const char *dir, const char *workdir, const char *file,
 	uint32_t src = source_add(&run->sources, file, path, text, strlen(text));
 	struct node *root = NULL, *got = NULL, *want = NULL;
 	struct env e = { kv };
-	struct normalize_opts o = { workdir, home, env_get, &e };
+	struct normalize_opts o = { workdir, home, env_get, &e, NULL, NULL };
 	if (load_yaml(&root, run, src) || !root) {
 		sb_printf(why, "load failed");
 		goto done;

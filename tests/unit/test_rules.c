@@ -4,6 +4,7 @@
  */
 #include "base/diag.h"
 #include "base/node.h"
+#include "base/path.h"
 #include "base/run.h"
 #include "check/rules.h"
 #include "tests/unit/harness.h"
@@ -15,7 +16,7 @@
 static const char *rules(const char *yaml, int deploy, int rc)
 {
 	struct node *root = test_load(yaml);
-	int got = swarm_rules_check(test_run(), root, deploy);
+	int got = swarm_rules_check(test_run(), root, deploy, NULL);
 	if (got != rc)
 		test_fail(__FILE__, __LINE__, "swarm_rules_check returned %d, expected %d:\n%s", got, rc,
 			  test_diags());
@@ -273,10 +274,10 @@ void test_rules__secret_and_config_files(void)
 		 "  c: {file: %s/nope}\n",
 		 file, dir, dir, dir);
 	struct node *root = test_load(yaml);
-	CHECK_INT_EQ(swarm_rules_check(test_run(), root, 0), 0);
+	CHECK_INT_EQ(swarm_rules_check(test_run(), root, 0, NULL), 0);
 	/* three files, and file: on the external secret */
 	CHECK_INT_EQ(test_run()->diag.nwarnings, 4);
-	CHECK_INT_EQ(swarm_rules_check(test_run(), root, 1), -1);
+	CHECK_INT_EQ(swarm_rules_check(test_run(), root, 1, NULL), -1);
 	CHECK_INT_EQ(test_run()->diag.nerrors, 3);
 	const char *d = test_diags();
 	CHECK(strstr(d, "test.yml:5:16: error: secrets.gone.file: file \"") != NULL);
@@ -292,7 +293,7 @@ void test_rules__secret_and_config_files(void)
 
 void test_rules__odd_shapes_are_ignored(void)
 {
-	CHECK_INT_EQ(swarm_rules_check(test_run(), NULL, 1), 0);
+	CHECK_INT_EQ(swarm_rules_check(test_run(), NULL, 1, NULL), 0);
 	rules("[1]\n", 1, 0);
 	rules("services: [a]\nnetworks: 5\n", 1, 0);
 	rules("services:\n  web: 5\n", 1, 0);
@@ -345,4 +346,77 @@ void test_rules__image_ref_matcher_agrees_with_the_grammar(void)
 	}
 	CHECK_INT_EQ(swarm_image_ref_selftest("registry.example.com/acme/web:1.4.2"), 1);
 	CHECK_INT_EQ(swarm_image_ref_selftest("a___b"), 0);
+}
+
+/* A gap at the dotted path (keys only; "[]" for a list item). */
+static void gap(struct rules_gaps *g, const char *dotted)
+{
+	struct path_steps p = PATH_STEPS_INIT;
+	char *copy = strdup(dotted), *save = NULL;
+	for (char *k = strtok_r(copy, ".", &save); k; k = strtok_r(NULL, ".", &save)) {
+		if (!strcmp(k, "[]"))
+			path_steps_index(&p, 0);
+		else /* the keys must outlive the rules: the run's arena keeps them */
+			path_steps_key(&p, node_new_str(&test_run()->arena, POS_NONE, k)->s.text);
+	}
+	rules_gaps_add(g, &p);
+	path_steps_release(&p);
+	free(copy);
+}
+
+void test_rules__gaps_are_paths_of_keys(void)
+{
+	struct rules_gaps g = RULES_GAPS_INIT;
+	gap(&g, "services.web.ports.[].mode");
+	gap(&g, "networks");
+	CHECK_INT_EQ(g.n, 2);
+	CHECK_INT_EQ(g.v[0].n, 3); /* cut before the item */
+	CHECK_STR_EQ(g.v[0].keys[2], "ports");
+	CHECK_INT_EQ(g.v[1].n, 1);
+	rules_gaps_release(&g);
+	CHECK_INT_EQ(g.n, 0);
+}
+
+void test_rules__nothing_is_concluded_from_a_gap(void)
+{
+	static const char yaml[] =
+		"version: \"3.13\"\n"
+		"services:\n"
+		"  web:\n"                                        /* no image: it failed */
+		"    networks: {front: null, back: null}\n"       /* front's declaration failed */
+		"    secrets: [{source: s}]\n"                    /* the secrets section failed */
+		"    ports: [{target: 80, published: 80}]\n"      /* a port's mode failed */
+		"    deploy:\n"
+		"      mode: global\n"                            /* overridden by a failed mode */
+		"      replicas: 2\n"
+		"      endpoint_mode: dnsrr\n"                    /* overridden by a failed one */
+		"      resources: {limits: {cpus: \"0\"}}\n"    /* overridden by failed cpus */
+		"      restart_policy: {condition: always}\n"     /* depends on nothing that failed */
+		"  db:\n"
+		"    image: x\n"
+		"    ports: [{target: 80, published: 80}]\n"
+		"volumes:\n"
+		"  v: {external: true, driver: local}\n";          /* external's value failed */
+	struct rules_gaps g = RULES_GAPS_INIT;
+	gap(&g, "services.web.image");
+	gap(&g, "networks.front");
+	gap(&g, "secrets");
+	gap(&g, "services.web.ports.[].mode");
+	gap(&g, "services.web.deploy.mode");
+	gap(&g, "services.web.deploy.endpoint_mode");
+	gap(&g, "services.web.deploy.resources.limits.cpus");
+	gap(&g, "volumes.v.external");
+	struct node *root = test_load(yaml);
+	/* without the gaps: all of it */
+	CHECK_INT_EQ(swarm_rules_check(test_run(), root, 1, NULL), -1);
+	CHECK_INT_EQ(test_run()->diag.nerrors, 10);
+	diag_release(&test_run()->diag);
+	diag_init(&test_run()->diag, &test_run()->arena, &test_run()->sources);
+	CHECK_INT_EQ(swarm_rules_check(test_run(), root, 1, &g), -1);
+	CHECK_STR_EQ(test_diags(),
+		     "test.yml:4:29: error: services.web.networks.back: undefined network \"back\" "
+		     "(declare it under the top-level networks)\n"
+		     "test.yml:12:35: error: services.web.deploy.restart_policy.condition: unknown restart "
+		     "condition \"always\" (expected none, on-failure or any)\n");
+	rules_gaps_release(&g);
 }

@@ -3,6 +3,7 @@
 #include "base/node.h"
 #include "base/run.h"
 #include "compose/units.h"
+#include "check/rules.h"
 #include "check/validate.h"
 #include "tests/unit/harness.h"
 
@@ -25,7 +26,7 @@ static const char *validate_text(const char *yaml, const char *version, int rc)
 {
 	reset_diags();
 	struct node *root = test_load(yaml);
-	int got = schema_validate(test_run(), root, version);
+	int got = schema_validate(test_run(), root, version, NULL);
 	if (got != rc)
 		test_fail(__FILE__, __LINE__, "schema_validate returned %d, expected %d; diagnostics:\n%s",
 			  got, rc, test_diags());
@@ -388,4 +389,90 @@ void test_schema__same_meaning_as_docker(void)
 		if (!same)
 			test_fail(__FILE__, __LINE__, "%s does not mean what %s means", mine, theirs);
 	}
+}
+
+/* The value of path a.b.c (keys only), or NULL. */
+static struct node *at(struct node *n, const char *const *keys, size_t nkeys)
+{
+	for (size_t i = 0; n && i < nkeys; i++)
+		n = n->kind == NODE_MAP ? node_map_get(n, keys[i]) : NULL;
+	return n;
+}
+#define AT(root, ...) at((root), (const char *const[]){ __VA_ARGS__ }, \
+			 sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *))
+
+void test_schema__failed_values_are_marked(void)
+{
+	reset_diags();
+	struct node *root = test_load("services:\n"
+				      "  web:\n"
+				      "    image: 5\n"
+				      "    bogus: {a: 1}\n"
+				      "    ulimits: {nofile: {soft: 1}}\n"
+				      "    dns: [a, b, c, d, e, f, g, h, a]\n"
+				      "    hostname: ok\n");
+	CHECK_INT_EQ(schema_validate(test_run(), root, NULL, NULL), -1);
+	struct node *web = AT(root, "services", "web");
+	/* the wrong value, an unknown key's value, the mapping lacking a key, the later duplicate */
+	CHECK(AT(web, "image")->flags & NODE_FAILED);
+	CHECK(AT(web, "bogus")->flags & NODE_FAILED);
+	CHECK(AT(web, "ulimits", "nofile")->flags & NODE_FAILED);
+	struct node *dns = AT(web, "dns");
+	CHECK(dns->seq.v[8]->flags & NODE_FAILED);
+	CHECK(!(dns->seq.v[0]->flags & NODE_FAILED));
+	CHECK(!(dns->flags & NODE_FAILED));
+	CHECK(!(AT(web, "hostname")->flags & NODE_FAILED));
+	CHECK(!(web->flags & NODE_FAILED));
+}
+
+void test_schema__marked_values_are_not_looked_at(void)
+{
+	reset_diags();
+	struct node *root = test_load("services:\n"
+				      "  web:\n"
+				      "    image: 5\n"
+				      "    extends: base\n"
+				      "    ulimits: {nofile: {soft: 1, hard: \"${H:?}\"}}\n"
+				      "    cap_add: [\"${X:?}\", \"${X:?}\"]\n");
+	struct node *web = AT(root, "services", "web");
+	AT(web, "image")->flags |= NODE_FAILED;
+	AT(web, "extends")->flags |= NODE_FAILED;
+	AT(web, "ulimits", "nofile", "hard")->flags |= NODE_FAILED;
+	AT(web, "cap_add")->seq.v[0]->flags |= NODE_FAILED;
+	AT(web, "cap_add")->seq.v[1]->flags |= NODE_FAILED;
+	/* no type error, no unknown key, hard counts as there, no duplicate */
+	CHECK_INT_EQ(schema_validate(test_run(), root, NULL, NULL), 0);
+	CHECK_STR_EQ(test_diags(), "");
+}
+
+void test_schema__mark_invalid_only_marks(void)
+{
+	reset_diags();
+	struct node *root = test_load("services:\n  web:\n    ulimits: {nofile: {soft: 1}}\n");
+	CHECK_INT_EQ(schema_mark_invalid(root, "3.8"), -1);
+	CHECK_STR_EQ(test_diags(), "");
+	CHECK(AT(root, "services", "web", "ulimits", "nofile")->flags & NODE_FAILED);
+	CHECK_INT_EQ(schema_mark_invalid(root, "3.8"), 0);
+}
+
+void test_schema__a_misspelt_key_is_a_gap_at_the_key_meant(void)
+{
+	reset_diags();
+	struct node *root = test_load("services:\n"
+				      "  web:\n"
+				      "    imgae: x\n"    /* image meant, and missing */
+				      "    imagex: y\n"   /* image meant, and missing */
+				      "  db:\n"
+				      "    image: z\n"
+				      "    imgae: x\n"    /* image meant, but there */
+				      "volume: {}\n");
+	struct rules_gaps gaps = RULES_GAPS_INIT;
+	CHECK_INT_EQ(schema_validate(test_run(), root, NULL, &gaps), -1);
+	CHECK_INT_EQ(gaps.n, 3);
+	CHECK_INT_EQ(gaps.v[0].n, 3);
+	CHECK_STR_EQ(gaps.v[0].keys[1], "web");
+	CHECK_STR_EQ(gaps.v[0].keys[2], "image");
+	CHECK_INT_EQ(gaps.v[2].n, 1);
+	CHECK_STR_EQ(gaps.v[2].keys[0], "volumes");
+	rules_gaps_release(&gaps);
 }

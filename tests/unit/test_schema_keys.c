@@ -79,3 +79,37 @@ void test_schema_keys__every_listed_key_is_found(void)
 	CHECK_INT_EQ(test_run()->diag.nerrors, 8);
 	CHECK_INT_EQ(test_run()->diag.nwarnings, 21);
 }
+
+void test_schema_keys__forbidden_values_are_marked(void)
+{
+	struct node *root = test_load("services:\n  web:\n    image: x\n    extends: foo\n"
+				      "    build: .\n");
+	CHECK_INT_EQ(schema_check_keys(test_run(), root), -1);
+	struct node *web = node_map_get(node_map_get(root, "services"), "web");
+	CHECK(node_map_get(web, "extends")->flags & NODE_FAILED);
+	CHECK(!(node_map_get(web, "build")->flags & NODE_FAILED));
+	CHECK(!(node_map_get(web, "image")->flags & NODE_FAILED));
+}
+
+void test_schema_keys__misplaced_keys_say_what_they_are(void)
+{
+	struct sbuf m = SBUF_INIT;
+	CHECK_INT_EQ(schema_misplaced_key(&m, "service", "develop"), 1);
+	CHECK_STR_EQ(m.buf, ": a Compose Specification key that docker stack does not read");
+	sbuf_reset(&m);
+	CHECK_INT_EQ(schema_misplaced_key(&m, "service", "scale"), 1);
+	CHECK_STR_EQ(m.buf, ": a Compose Specification key that docker stack does not read; "
+			    "use deploy.replicas");
+	sbuf_reset(&m);
+	CHECK_INT_EQ(schema_misplaced_key(&m, "service", "replicas"), 1);
+	CHECK_STR_EQ(m.buf, " (did you mean deploy.replicas?)");
+	sbuf_reset(&m);
+	CHECK_INT_EQ(schema_misplaced_key(&m, "", "name"), 1);
+	sbuf_reset(&m);
+	/* where matters: a top-level replicas or a service name is no known mistake */
+	CHECK_INT_EQ(schema_misplaced_key(&m, "", "replicas"), 0);
+	CHECK_INT_EQ(schema_misplaced_key(&m, "service", "name"), 0);
+	CHECK_INT_EQ(schema_misplaced_key(&m, "service", "imgae"), 0);
+	CHECK_INT_EQ((int)m.len, 0);
+	sbuf_release(&m);
+}

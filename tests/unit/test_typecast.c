@@ -305,3 +305,12 @@ void test_typecast__dotted_keys_that_cast(void)
 		     "docker joins keys with '.' to find the values to convert, so a '.' in a key "
 		     "above hides this one\n");
 }
+
+void test_typecast__failed_casts_are_marked(void)
+{
+	static const char *const vars[] = { "R", "three", "N", "2", NULL };
+	struct node *r = load_cast("services:\n  web:\n    deploy: {replicas: \"${R}\"}\n"
+				   "    healthcheck: {retries: \"${N}\"}\n", vars, -1);
+	CHECK(at(r, "services.web.deploy.replicas")->flags & NODE_FAILED);
+	CHECK(!(at(r, "services.web.healthcheck.retries")->flags & NODE_FAILED));
+}
