@@ -267,16 +267,18 @@ void list_format_print(const struct list_format *f, const struct stack_table *t,
 	sbuf_release(&line);
 }
 
-int list_cmd_parse(struct list_format *f, const struct list_field *fields, size_t nfields,
-		   const char *const *format, int *quiet, struct engine_cmd *c,
-		   const struct command_help *help, const struct opt *opts, enum stack_args want,
-		   int argc, char **argv)
+int list_cmd_parse(int *status, struct list_format *f, struct stack_table *t,
+		   const struct list_field *fields, size_t nfields, const char *const *format,
+		   int *quiet, struct engine_cmd *c, const struct command_help *help,
+		   const struct opt *opts, enum stack_args want, int argc, char **argv)
 {
 	memset(f, 0, sizeof(*f));
+	stack_table_init(t, nfields);
 	int ret = engine_cmd_parse(c, help, opts, want, argc, argv);
 	if (!ret)
 		ret = list_format_parse(f, help->name, *format, fields, nfields);
 	if (quiet && !list_format_is_default(f))
 		*quiet = 0;
-	return ret;
+	*status = ret ? options_exit_status(ret) : 0;
+	return ret != 0;
 }

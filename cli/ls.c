@@ -35,15 +35,10 @@ int cmd_ls(int argc, char **argv)
 	json_t *services = NULL;
 	struct stack_table t;
 	struct list_format lf;
-	int ret = list_cmd_parse(&lf, fields, ARRAY_SIZE(fields), &format, NULL, &c, &help, opts,
-				 STACK_ARGS_NONE, argc, argv);
-	if (ret) {
-		list_format_release(&lf);
-		engine_cmd_release(&c);
-		return options_exit_status(ret);
-	}
-
-	stack_table_init(&t, 3);
+	int ret;
+	if (list_cmd_parse(&ret, &lf, &t, fields, ARRAY_SIZE(fields), &format, NULL, &c, &help, opts,
+			   STACK_ARGS_NONE, argc, argv))
+		goto done;
 	if (engine_cmd_open(&c) ||
 	    stack_list(&services, c.e, KIND_SERVICE, NULL, NULL, NULL, &c.err)) {
 		ret = engine_cmd_fail(&c);

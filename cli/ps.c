@@ -57,13 +57,10 @@ int cmd_ps(int argc, char **argv)
 		OPTS_ENGINE(&c.engine),
 		OPT_END(),
 	};
-	stack_table_init(&t, 8);
-	int ret = list_cmd_parse(&lf, fields, ARRAY_SIZE(fields), &format, &quiet, &c, &help, opts,
-				 STACK_ARGS_ONE, argc, argv);
-	if (ret) {
-		ret = options_exit_status(ret);
+	int ret;
+	if (list_cmd_parse(&ret, &lf, &t, fields, ARRAY_SIZE(fields), &format, &quiet, &c, &help, opts,
+			   STACK_ARGS_ONE, argc, argv))
 		goto done;
-	}
 	const char *stack = c.stacks[0];
 	int flags = (quiet ? STACK_PS_QUIET : 0) | (no_trunc ? STACK_PS_NO_TRUNC : 0) |
 		    (no_resolve ? STACK_PS_NO_RESOLVE : 0);

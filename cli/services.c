@@ -40,13 +40,10 @@ int cmd_services(int argc, char **argv)
 		OPTS_ENGINE(&c.engine),
 		OPT_END(),
 	};
-	stack_table_init(&t, 6);
-	int ret = list_cmd_parse(&lf, fields, ARRAY_SIZE(fields), &format, &quiet, &c, &help, opts,
-				 STACK_ARGS_ONE, argc, argv);
-	if (ret) {
-		ret = options_exit_status(ret);
+	int ret;
+	if (list_cmd_parse(&ret, &lf, &t, fields, ARRAY_SIZE(fields), &format, &quiet, &c, &help, opts,
+			   STACK_ARGS_ONE, argc, argv))
 		goto done;
-	}
 	const char *stack = c.stacks[0];
 
 	if (engine_cmd_open(&c) ||
