@@ -218,6 +218,8 @@ int cmd_config(int argc, char **argv)
 	ret = 0;
 	if (quiet)
 		goto done;
+	if (proj.lowered && !listing)
+		project_escape_dollars(&run, proj.root); /* a file docker reads again */
 	if (!listing && !output && format == FORMAT_YAML) {
 		/* the common case streams: the text of a large project is never held whole */
 		if (emit_yaml_file(stdout, proj.root) || fflush(stdout))

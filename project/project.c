@@ -420,6 +420,7 @@ int project_load(struct project *out, struct run *run, const struct project_opts
 	out->root = merged;
 	out->version = version;
 	out->name = name;
+	out->lowered = spec.seen;
 	out->workdir = arena_strdup(&run->arena, workdir);
 	const char **names = arena_alloc(&run->arena, files.n * sizeof(*names));
 	for (size_t i = 0; i < files.n; i++)
@@ -437,4 +438,24 @@ done:
 	if (diag_failed(&run->diag))
 		ret = -1;
 	return ret;
+}
+
+void project_escape_dollars(struct run *run, struct node *n)
+{
+	if (n->kind == NODE_SEQ) {
+		for (size_t i = 0; i < n->seq.n; i++)
+			project_escape_dollars(run, n->seq.v[i]);
+	} else if (n->kind == NODE_MAP) {
+		for (size_t i = 0; i < n->map.n; i++)
+			project_escape_dollars(run, n->map.v[i].val);
+	} else if (n->kind == NODE_STR && memchr(n->s.text, '$', n->len)) {
+		struct sbuf sb = SBUF_INIT;
+		for (size_t i = 0; i < n->len; i++) {
+			if (n->s.text[i] == '$')
+				sb_putc(&sb, '$');
+			sb_putc(&sb, n->s.text[i]);
+		}
+		node_set_str(&run->arena, n, sb.buf, sb.len);
+		sbuf_release(&sb);
+	}
 }

@@ -51,11 +51,19 @@ struct project {
 	struct node *root;     /* merged, normalized; print with emit_* */
 	const char *version;   /* normalized: "3.13" when missing or "3" */
 	const char *name;      /* top-level name, normalized (compose/spec.h); NULL: none */
+	int lowered;           /* some file was a Compose Specification file */
 	const char *workdir;   /* absolute: relative paths resolve against it */
 	const char *const *file_names; /* as shown in diagnostics */
 	size_t nfiles;
 };
 
 int project_load(struct project *out, struct run *run, const struct project_opts *o);
+
+/*
+ * For printing a lowered project as a file docker reads again: every '$'
+ * of a string value written "$$" (docker interpolates what it reads; compose
+ * config does the same). In place: the tree is then only for printing.
+ */
+void project_escape_dollars(struct run *run, struct node *root);
 
 #endif
