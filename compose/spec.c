@@ -436,7 +436,8 @@ int spec_lower(struct run *run, struct node *root, struct spec_state *st,
 	struct node_entry *ve = node_map_find(root, "version");
 	if (ve) {
 		diag_add(&run->diag, DIAG_WARNING, "lower.version", ve->keypos, "version",
-			 "version %s: a Compose Specification file; version is obsolete and ignored",
+			 "version %s: docker stack refuses it; read as a Compose Specification file, "
+			 "which ignores version",
 			 node_is_scalar(ve->val) ? ve->val->s.text : "");
 		node_map_remove(root, "version");
 	}
