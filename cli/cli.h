@@ -44,6 +44,7 @@ extern const struct opt_choice project_compat_choices[];
 int project_option_file(void *project_opts, const char *value);
 int project_option_compose_files(void *project_opts, const char *value);
 int project_option_env_file(void *project_opts, const char *value);
+int project_option_profile(void *project_opts, const char *value);
 
 /* What the table cannot see, once parsed: '-' (stdin) twice. 0 or OPTIONS_USAGE. */
 int project_opts_check(const char *cmd, const struct project_opts *o);
@@ -63,6 +64,9 @@ int project_opts_check(const char *cmd, const struct project_opts *o);
 		 "read the files as docker stack does: its interpolation\n"                   \
 		 "parser, no .env, no interpolation warnings",                                \
 		 &(po)->compat_docker, project_compat_choices),                               \
+	OPT_CALLBACK(0, "profile", "NAME",                                                    \
+		     "enable services of this profile (repeatable; replaces\n"               \
+		     "COMPOSE_PROFILES; '*' enables all)", po, project_option_profile, NULL), \
 	OPT_FLAG(0, "no-interpolate", "leave ${VAR} references as written", &(po)->no_interpolate), \
 	OPT_FLAG(0, "skip-interpolation", "the same as --no-interpolate (docker compose's name)", \
 		 &(po)->no_interpolate),                                                      \

@@ -183,6 +183,8 @@ int cmd_config(int argc, char **argv)
 			 &format, formats),
 		OPT_STRING('o', "output", "FILE", "write to FILE atomically instead of stdout", &output),
 		OPT_FLAG('q', "quiet", "validate only, print nothing", &quiet),
+		OPT_FLAG(0, "strict", "a key dropped in lowering a Compose Specification file is an error",
+			 &opts.strict),
 		OPT_FLAG(0, "services", "list the service names", &given[LIST_SERVICES]),
 		OPT_FLAG(0, "images", "list the images of the services", &given[LIST_IMAGES]),
 		OPT_FLAG(0, "networks", "list the network names", &given[LIST_NETWORKS]),
@@ -216,6 +218,8 @@ int cmd_config(int argc, char **argv)
 	ret = 0;
 	if (quiet)
 		goto done;
+	if (proj.lowered && !listing)
+		project_escape_dollars(&run, proj.root); /* a file docker reads again */
 	if (!listing && !output && format == FORMAT_YAML) {
 		/* the common case streams: the text of a large project is never held whole */
 		if (emit_yaml_file(stdout, proj.root) || fflush(stdout))

@@ -33,6 +33,12 @@ int project_option_env_file(void *project_opts, const char *value)
 	return 0;
 }
 
+int project_option_profile(void *project_opts, const char *value)
+{
+	project_opts_add_profile(project_opts, value);
+	return 0;
+}
+
 int project_opts_check(const char *cmd, const struct project_opts *o)
 {
 	int stdin_seen = 0;

@@ -154,6 +154,7 @@ int cmd_validate(int argc, char **argv)
 	struct run run;
 	run_init(&run);
 	run.diag.strict = strict;
+	opts.strict = strict;
 	run.diag.max_errors = (size_t)max_errors;
 	if (!nfiles)
 		load_one(&run, &opts, NULL);

@@ -24,6 +24,7 @@
 #include "compose/load.h"
 #include "base/node.h"
 #include "compose/normalize.h"
+#include "compose/spec.h"
 #include "base/run.h"
 #include "base/sbuf.h"
 #include "compose/typecast.h"
@@ -50,6 +51,7 @@ void project_opts_release(struct project_opts *o)
 		free((char *)o->files[i]);
 	free(o->files);
 	free(o->env_files);
+	free(o->profiles);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -63,6 +65,12 @@ void project_opts_add_env_file(struct project_opts *o, const char *path)
 {
 	ALLOC_GROW(o->env_files, o->nenv_files + 1, o->env_files_alloc);
 	o->env_files[o->nenv_files++] = path;
+}
+
+void project_opts_add_profile(struct project_opts *o, const char *profile)
+{
+	ALLOC_GROW(o->profiles, o->nprofiles + 1, o->profiles_alloc);
+	o->profiles[o->nprofiles++] = profile;
 }
 
 /*
@@ -199,6 +207,33 @@ static int take_out_failed(struct rules_gaps *gaps, struct node *root, const cha
 }
 
 /*
+ * A Compose Specification file (compose/spec.h): interpolated first, as
+ * compose does (a value moved by lowering is then cast at its new place),
+ * lowered, then checked as a 3.13 file; it takes no part in the version
+ * comparison (compose ignores version).
+ */
+static int load_spec_file(struct node **out, struct run *run, struct node *root,
+			  const struct project_opts *o, struct env *env, struct rules_gaps *gaps,
+			  struct spec_state *spec, const char *workdir)
+{
+	int failed = 0;
+	if (!o->no_interpolate) {
+		struct interp_opts io = { INTERP_SPEC, env, o->compat_report, o->required_warns };
+		failed |= interp_tree(run, root, &io) < 0;
+	}
+	struct spec_opts so = { workdir, o->strict };
+	failed |= spec_lower(run, root, spec, &so) < 0;
+	if (!o->no_interpolate)
+		failed |= typecast_tree(run, root) < 0;
+	failed |= schema_check_keys(run, root) < 0;
+	failed |= schema_validate(run, root, SCHEMA_DEFAULT_VERSION, gaps) < 0;
+	if (failed && take_out_failed(gaps, root, SCHEMA_DEFAULT_VERSION))
+		return -1;
+	*out = root;
+	return 0;
+}
+
+/*
  * One file through the per-file phases before normalization: parse, key
  * and version checks, interpolation, casts, schema validation. *version is
  * the first file's version, set by the first file that has one.
@@ -212,7 +247,7 @@ static int take_out_failed(struct rules_gaps *gaps, struct node *root, const cha
  */
 static int load_checked(struct node **out, int *mergeable, struct run *run, uint32_t src,
 			const struct project_opts *o, struct env *env, const char **version,
-			struct rules_gaps *gaps)
+			struct rules_gaps *gaps, struct spec_state *spec, const char *workdir)
 {
 	struct node *root = NULL;
 	int stop = o->compat_docker;
@@ -227,6 +262,8 @@ static int load_checked(struct node **out, int *mergeable, struct run *run, uint
 		return -1;
 	}
 	int bad = check_keys_are_strings(run, root);
+	if (!o->compat_docker && spec_file_detect(root))
+		return bad ? -1 : load_spec_file(out, run, root, o, env, gaps, spec, workdir);
 	const char *v = NULL;
 	if (schema_version_check(&v, run, root) || bad || !v)
 		return -1;
@@ -297,6 +334,7 @@ static int load_project_dotenv(struct env **env, struct run *run, const struct p
 int project_load(struct project *out, struct run *run, const struct project_opts *o)
 {
 	struct project_files files = { 0 };
+	struct spec_state spec = { 0 };
 	struct rules_gaps gaps = RULES_GAPS_INIT;
 	struct node **trees = NULL;
 	uint32_t *srcs = NULL;
@@ -337,7 +375,8 @@ int project_load(struct project *out, struct run *run, const struct project_opts
 	struct normalize_opts no = { workdir, home, env_lookup, env, normalize_failed_at, &gaps };
 	for (size_t i = 0; i < files.n; i++) {
 		int mergeable;
-		if (load_checked(&trees[i], &mergeable, run, srcs[i], o, env, &version, &gaps))
+		if (load_checked(&trees[i], &mergeable, run, srcs[i], o, env, &version, &gaps, &spec,
+				 workdir))
 			failed = 1;
 		if (!trees[i] || !mergeable)
 			complete = 0;
@@ -359,6 +398,13 @@ int project_load(struct project *out, struct run *run, const struct project_opts
 	for (size_t i = 1; i < files.n; i++)
 		if (merge_files(&merged, run, merged, trees[i]) && stop)
 			goto done;
+	if (!version)
+		version = SCHEMA_DEFAULT_VERSION; /* only Compose Specification files */
+	const char *name = NULL;
+	if (spec.seen && (spec_project_name(&name, run, &spec) ||
+			  spec_apply_profiles(run, merged, &spec, o->profiles, o->nprofiles,
+					      env_get(env, "COMPOSE_PROFILES"))))
+		goto done;
 	node_map_set(&run->arena, merged, "version", POS_NONE,
 		     node_new_str(&run->arena, POS_NONE, version));
 	if (!node_map_get(merged, "services"))
@@ -373,6 +419,8 @@ int project_load(struct project *out, struct run *run, const struct project_opts
 
 	out->root = merged;
 	out->version = version;
+	out->name = name;
+	out->lowered = spec.seen;
 	out->workdir = arena_strdup(&run->arena, workdir);
 	const char **names = arena_alloc(&run->arena, files.n * sizeof(*names));
 	for (size_t i = 0; i < files.n; i++)
@@ -385,8 +433,29 @@ done:
 	free(trees);
 	free(srcs);
 	rules_gaps_release(&gaps);
+	spec_state_release(&spec);
 	project_files_release(&files);
 	if (diag_failed(&run->diag))
 		ret = -1;
 	return ret;
+}
+
+void project_escape_dollars(struct run *run, struct node *n)
+{
+	if (n->kind == NODE_SEQ) {
+		for (size_t i = 0; i < n->seq.n; i++)
+			project_escape_dollars(run, n->seq.v[i]);
+	} else if (n->kind == NODE_MAP) {
+		for (size_t i = 0; i < n->map.n; i++)
+			project_escape_dollars(run, n->map.v[i].val);
+	} else if (n->kind == NODE_STR && memchr(n->s.text, '$', n->len)) {
+		struct sbuf sb = SBUF_INIT;
+		for (size_t i = 0; i < n->len; i++) {
+			if (n->s.text[i] == '$')
+				sb_putc(&sb, '$');
+			sb_putc(&sb, n->s.text[i]);
+		}
+		node_set_str(&run->arena, n, sb.buf, sb.len);
+		sbuf_release(&sb);
+	}
 }

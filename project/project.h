@@ -8,6 +8,9 @@
  * earlier one taken out, so one run reports every problem (a YAML error or
  * a bad version stops that file, and then nothing is merged; --compat=docker
  * stops at the first failing phase, as docker does).
+ * A Compose Specification or 2.x file (compose/spec.h) is interpolated
+ * first, as compose does, then lowered to the 3.x model, then goes on as a
+ * 3.x file; profiles are applied to the merged project.
  * Every diagnostic goes to run->diag; project_load() returns -1 when any
  * error was reported (the tree may then be partial and must not be used).
  */
@@ -31,6 +34,9 @@ struct project_opts {
 	int deploy;               /* deploy/diff: stricter checks (missing secret files...) */
 	int rules_warn;           /* config: swarm rules beyond docker's loader only warn */
 	int required_warns;       /* validate --required-as-warnings: a missing ${VAR:?} warns */
+	int strict;               /* a key dropped by lowering is an error (compose/spec.h) */
+	const char **profiles;    /* --profile in order (not copied); none: COMPOSE_PROFILES */
+	size_t nprofiles, profiles_alloc;
 };
 
 void project_opts_init(struct project_opts *o);
@@ -39,15 +45,25 @@ void project_opts_release(struct project_opts *o);
 /* Append a compose file (len bytes of name, copied) or an --env-file (not copied). */
 void project_opts_add_file(struct project_opts *o, const char *name, size_t len);
 void project_opts_add_env_file(struct project_opts *o, const char *path);
+void project_opts_add_profile(struct project_opts *o, const char *profile);
 
 struct project {
 	struct node *root;     /* merged, normalized; print with emit_* */
 	const char *version;   /* normalized: "3.13" when missing or "3" */
+	const char *name;      /* top-level name, normalized (compose/spec.h); NULL: none */
+	int lowered;           /* some file was a Compose Specification file */
 	const char *workdir;   /* absolute: relative paths resolve against it */
 	const char *const *file_names; /* as shown in diagnostics */
 	size_t nfiles;
 };
 
 int project_load(struct project *out, struct run *run, const struct project_opts *o);
+
+/*
+ * For printing a lowered project as a file docker reads again: every '$'
+ * of a string value written "$$" (docker interpolates what it reads; compose
+ * config does the same). In place: the tree is then only for printing.
+ */
+void project_escape_dollars(struct run *run, struct node *root);
 
 #endif
