@@ -23,7 +23,9 @@ static const struct command_help deploy_help = {
 	"deploy", "[options] STACK",
 	"Create or update the stack's networks, secrets, configs and services: exactly what\n"
 	"changed (unchanged services get no request), then wait until the changed services\n"
-	"have converged. Everything is loaded, validated and planned before the first write.\n",
+	"have converged. Everything is loaded, validated and planned before the first write.\n"
+	"A secret or config whose content changed gets a new generation (NAME-vN) that the\n"
+	"services using it are pointed at.\n",
 	"Exit status: 0 ok, 1 invalid input or plan refused, 2 usage, 3 Engine failure\n"
 	"or services not converged.\n",
 };
@@ -107,16 +109,22 @@ static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run 
 	if (!planned)
 		goto done;
 	test_pause();
-	if (apply_plan(&changed, &plan, c->e, &s->plan, s->quiet, stdout, &c->err)) {
+	struct apply_opts ao = { s->quiet, stdout };
+	if (apply_plan(&changed, &plan, c->e, &s->plan, &ao, &c->err)) {
 		status = engine_cmd_fail(c);
 		goto done;
 	}
 	status = 0;
 	if (!s->detach && changed.n) {
 		struct wait_opts w = { s->timeout_ms, s->quiet, isatty(fileno(stdout)), stdout };
-		if (wait_services(c->e, changed.ids, changed.names, changed.n, &w, &c->err))
+		if (wait_services(c->e, changed.ids, changed.names, changed.n, &w, &c->err)) {
 			status = engine_cmd_fail(c);
+			goto done;
+		}
 	}
+	/* superseded generations go once the services no longer need them */
+	if (!s->detach && apply_after_converge(&plan, c->e, &ao, &c->err))
+		status = engine_cmd_fail(c);
 done:
 	diag_print(&run->diag, stderr, DIAG_FORMAT_HUMAN, 1);
 	apply_changed_release(&changed);
@@ -130,6 +138,7 @@ void stack_cmd_init(struct stack_cmd *s)
 {
 	*s = (struct stack_cmd){ .cmd = ENGINE_CMD_INIT, .resolve = RESOLVE_ALWAYS,
 				 .timeout_ms = DEFAULT_TIMEOUT_MS };
+	s->plan.keep_generations = PLAN_KEEP_GENERATIONS;
 	project_opts_init(&s->project);
 	s->project.deploy = 1;
 }
@@ -144,7 +153,10 @@ int stack_cmd_main(struct stack_cmd *s, enum stack_cmd_kind which, const struct 
 		struct run run;
 		run_init(&run);
 		s->plan.resolve = (enum resolve_image)s->resolve;
-		status = run_stack(s, which, &run);
+		if (s->plan.keep_generations < 1)
+			status = usage_error(s->cmd.name, "--keep-generations must be at least 1");
+		else
+			status = run_stack(s, which, &run);
 		run_release(&run);
 	}
 	engine_cmd_release(&s->cmd);

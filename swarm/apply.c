@@ -99,23 +99,28 @@ static int apply_file_object(struct applier *a, struct plan_item *it)
 	const char *kind = stack_kind_name(it->kind);
 	const char *endpoint = it->kind == KIND_SECRET ? "secrets" : "configs";
 	char what[32];
-	if (it->action == PLAN_UNCHANGED)
+	if (it->action == PLAN_UNCHANGED || it->action == PLAN_REMOVE)
 		return 0;
 	json_t *resp = NULL;
 	int rc;
-	if (it->action == PLAN_CREATE) {
-		say(a, "Creating %s %s", kind, it->name);
+	if (it->action == PLAN_CREATE || it->rotate) {
+		const char *ref = plan_item_ref(it);
+		if (it->rotate)
+			say(a, "Creating %s %s (generation %d of %s: %s)", kind, ref, it->generation, it->name,
+			    it->reason);
+		else
+			say(a, "Creating %s %s", kind, ref);
 		char *path = xstrfmt("/%s/create", endpoint);
 		snprintf(what, sizeof(what), "create %s", kind);
-		rc = write_req(a, "POST", path, it->body, NULL, what, it->name, &resp, NULL);
+		rc = write_req(a, "POST", path, it->body, NULL, what, ref, &resp, NULL);
 		free(path);
 		if (!rc && created_id(resp))
-			json_object_set_new(a->ids[it->kind], it->name, json_string(created_id(resp)));
+			json_object_set_new(a->ids[it->kind], ref, json_string(created_id(resp)));
 	} else {
-		say(a, "Updating %s %s", kind, it->name);
+		say(a, "Updating %s %s", kind, plan_item_ref(it));
 		char *path = xstrfmt("/%s/%s/update?version=%lld", endpoint, it->id, it->version);
 		snprintf(what, sizeof(what), "update %s", kind);
-		rc = write_req(a, "POST", path, it->body, NULL, what, it->name, &resp, NULL);
+		rc = write_req(a, "POST", path, it->body, NULL, what, plan_item_ref(it), &resp, NULL);
 		free(path);
 	}
 	json_decref(resp);
@@ -289,29 +294,55 @@ static int apply_service(struct applier *a, struct plan_item *it, struct apply_c
 	return rc;
 }
 
+/* "secret 'x' is in use by the following service: y" and the like */
+static int in_use(const json_t *resp)
+{
+	const char *m = engine_error_message(resp);
+	return m && strstr(m, " in use ");
+}
+
 static int apply_removal(struct applier *a, struct plan_item *it)
 {
-	say(a, "Removing service %s", it->name);
-	char *path = xstrfmt("/services/%s", it->id);
-	int rc = write_req(a, "DELETE", path, NULL, NULL, "remove service", it->name, NULL, NULL);
+	static const char *const endpoints[] = { "networks", "secrets", "configs", "services" };
+	const char *kind = stack_kind_name(it->kind);
+	if (it->after_converge)
+		say(a, "Removing %s %s (%s)", kind, it->name, it->reason);
+	else
+		say(a, "Removing %s %s", kind, it->name);
+	char *path = xstrfmt("/%s/%s", endpoints[it->kind], it->id);
+	char what[32];
+	snprintf(what, sizeof(what), "remove %s", kind);
+	int status = 0;
+	json_t *resp = NULL;
+	int rc = write_req(a, "DELETE", path, NULL, NULL, what, it->name, &resp, &status);
+	if (rc && status && it->kind != KIND_SERVICE && in_use(resp)) {
+		/* still used by something outside this stack: leave it */
+		fprintf(stderr, "stackc: %s %s not removed: %s\n", kind, it->name, engine_error_message(resp));
+		rc = 0;
+	} else if (rc && status) {
+		sb_printf(a->err, "failed to %s %s: Error response from daemon: %s", what, it->name,
+			  engine_error_message(resp));
+	}
+	json_decref(resp);
 	free(path);
 	return rc;
 }
 
 int apply_plan(struct apply_changed *changed, struct plan *p, struct engine *e, const struct plan_opts *opts,
-	       int quiet, FILE *out, struct sbuf *err)
+	       const struct apply_opts *ao, struct sbuf *err)
 {
 	memset(changed, 0, sizeof(*changed));
-	struct applier a = { p, e, opts, quiet, out, err, { NULL } };
+	struct applier a = { p, e, opts, ao->quiet, ao->out, err, { NULL } };
 	for (int k = 0; k < DEPLOYED_KINDS; k++)
 		a.ids[k] = json_object();
 	for (size_t i = 0; i < p->n; i++)
 		if (p->items[i].id && p->items[i].action != PLAN_REMOVE)
-			json_object_set_new(a.ids[p->items[i].kind], p->items[i].name, json_string(p->items[i].id));
+			json_object_set_new(a.ids[p->items[i].kind], plan_item_ref(&p->items[i]),
+					    json_string(p->items[i].id));
 	/* references to external secrets/configs: already bound at plan time */
 	int rc = 0;
 	for (size_t i = 0; !rc && i < p->n; i++)
-		if (p->items[i].action == PLAN_REMOVE)
+		if (p->items[i].action == PLAN_REMOVE && !p->items[i].after_converge)
 			rc = apply_removal(&a, &p->items[i]);
 	static const enum stack_kind order[] = { KIND_NETWORK, KIND_SECRET, KIND_CONFIG, KIND_SERVICE };
 	for (size_t o = 0; o < ARRAY_SIZE(order); o++)
@@ -328,6 +359,16 @@ int apply_plan(struct apply_changed *changed, struct plan *p, struct engine *e, 
 		}
 	for (int k = 0; k < DEPLOYED_KINDS; k++)
 		json_decref(a.ids[k]);
+	return rc;
+}
+
+int apply_after_converge(struct plan *p, struct engine *e, const struct apply_opts *ao, struct sbuf *err)
+{
+	struct applier a = { p, e, NULL, ao->quiet, ao->out, err, { NULL } };
+	int rc = 0;
+	for (size_t i = 0; !rc && i < p->n; i++)
+		if (p->items[i].action == PLAN_REMOVE && p->items[i].after_converge)
+			rc = apply_removal(&a, &p->items[i]);
 	return rc;
 }
 

@@ -1,10 +1,13 @@
 /*
  * Apply a computed plan to the swarm: exactly the writes it lists.
  *
- * Order: removals (--prune), then networks, secrets, configs, services, each
- * kind by name. Unchanged objects get no request. Secret/config IDs of
+ * Order: service removals (--prune), then networks, secrets, configs,
+ * services, each kind by name. Unchanged objects get no request. A rotated
+ * secret or config is a create of its new generation. Secret/config IDs of
  * objects created here are bound into the service bodies before they are
- * sent. Service updates send ?version=<live index>; on "update out of
+ * sent. Removals marked after_converge (superseded generations) are left
+ * for apply_after_converge(), which the caller runs once the services have
+ * converged. Service updates send ?version=<live index>; on "update out of
  * sequence" the service is read again (its version, ForceUpdate and pinned
  * image refreshed) and the update retried, at most APPLY_MAX_RETRIES times.
  * A service write failing with "network X not found" for one of the stack's
@@ -40,8 +43,21 @@ struct apply_changed {
 	size_t n, alloc;
 };
 
+struct apply_opts {
+	int quiet;
+	FILE *out; /* progress lines */
+};
+
 int apply_plan(struct apply_changed *changed, struct plan *p, struct engine *e,
-	       const struct plan_opts *opts, int quiet, FILE *out, struct sbuf *err);
+	       const struct plan_opts *opts, const struct apply_opts *ao, struct sbuf *err);
 void apply_changed_release(struct apply_changed *c);
+
+/*
+ * The removals the plan left for after convergence. A secret or config the
+ * daemon keeps because something still uses it ("in use", say a service of
+ * another stack) is not a failure: a warning on stderr names it.
+ */
+int apply_after_converge(struct plan *p, struct engine *e, const struct apply_opts *ao,
+			 struct sbuf *err);
 
 #endif

@@ -9,6 +9,7 @@
 #include "swarm/apply.h"
 #include "swarm/convert.h"
 #include "swarm/engine.h"
+#include "swarm/fingerprint.h"
 #include "swarm/plan.h"
 #include "swarm/wait.h"
 #include "tests/unit/harness.h"
@@ -48,7 +49,8 @@ static void fx_engine(struct fixture *f, const char *replies)
 	sbuf_release(&err);
 }
 
-static void fx_plan(struct fixture *f, const char *yaml, const char *live_services, int prune)
+static void fx_plan_with(struct fixture *f, const char *yaml, const char *live_services, const char *live_secrets,
+			 int prune)
 {
 	struct node *root = test_load(yaml);
 	if (convert_stack(&f->spec, test_run(), root, "st"))
@@ -59,19 +61,26 @@ static void fx_plan(struct fixture *f, const char *yaml, const char *live_servic
 	f->live.networks = json_loads("[{\"Id\":\"netid\",\"Name\":\"st_default\",\"Scope\":\"swarm\","
 				      "\"Driver\":\"overlay\",\"Labels\":{\"com.docker.stack.namespace\":\"st\"}}]",
 				      0, NULL);
-	f->live.secrets = json_array();
+	f->live.secrets = json_loads(live_secrets, 0, NULL);
+	CHECK(f->live.secrets != NULL);
 	f->live.configs = json_array();
 	f->live.digests = json_object();
-	struct plan_opts o = { prune, RESOLVE_NEVER, 0 };
+	struct plan_opts o = { .prune = prune, .resolve = RESOLVE_NEVER };
 	if (plan_compute(&f->plan, test_run(), &f->spec, &f->live, &o))
 		test_fail(__FILE__, __LINE__, "plan: %s", test_diags());
+}
+
+static void fx_plan(struct fixture *f, const char *yaml, const char *live_services, int prune)
+{
+	fx_plan_with(f, yaml, live_services, "[]", prune);
 }
 
 static int fx_apply(struct fixture *f, struct apply_changed *changed, struct sbuf *err)
 {
 	FILE *out = open_memstream(&f->out, &f->outlen);
-	struct plan_opts o = { 0, RESOLVE_NEVER, 0 };
-	int rc = apply_plan(changed, &f->plan, f->e, &o, 0, out, err);
+	struct plan_opts o = { .resolve = RESOLVE_NEVER };
+	struct apply_opts ao = { 0, out };
+	int rc = apply_plan(changed, &f->plan, f->e, &o, &ao, err);
 	fclose(out);
 	return rc;
 }
@@ -245,6 +254,69 @@ void test_apply__prune_removes_first_and_errors_stop(void)
 	sbuf_release(&err);
 	fx_release(&f);
 	free(live);
+}
+
+void test_apply__rotation_creates_a_generation_and_removes_old_ones_after(void)
+{
+	char path[] = "/tmp/stackc-apply-secret-XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0 && write(fd, "v1", 2) == 2);
+	close(fd);
+	char *yaml = xstrfmt("services:\n  web: {image: busybox, secrets: [{source: pw, target: /run/pw}]}\n"
+			     "secrets:\n  pw: {file: %s}\n",
+			     path);
+	/* three generations, none holding "v1" */
+	struct sbuf secrets = SBUF_INIT;
+	sb_puts(&secrets, "[");
+	for (int g = 1; g <= 3; g++) {
+		char *fp = fingerprint_new(KIND_SECRET, "djA=");
+		if (g == 1)
+			sb_printf(&secrets, "{\"ID\":\"s1\",\"Spec\":{\"Name\":\"st_pw\",\"Labels\":{"
+					    "\"com.docker.stack.namespace\":\"st\",\"" LABEL_FINGERPRINT "\":\"%s\"}}}", fp);
+		else
+			sb_printf(&secrets, ",{\"ID\":\"s%d\",\"Spec\":{\"Name\":\"st_pw-v%d\",\"Labels\":{"
+					    "\"com.docker.stack.namespace\":\"st\",\"" LABEL_FINGERPRINT "\":\"%s\","
+					    "\"" LABEL_GENERATION "\":\"%d\",\"" LABEL_GENERATION_OF "\":\"st_pw\"}}}",
+				  g, g, fp, g);
+		free(fp);
+	}
+	sb_puts(&secrets, "]");
+	struct fixture f;
+	fx_engine(&f, PING "<<< 201\n\n{\"ID\":\"s4\"}\n"
+			   "<<< 201\n\n{\"ID\":\"svc1\"}\n"
+			   "<<< 204\n\n\n"
+			   "<<< 400\n\n{\"message\":\"rpc error: code = InvalidArgument desc = secret 'st_pw' is in use "
+			   "by the following service: other_x\"}\n");
+	fx_plan_with(&f, yaml, "[]", secrets.buf, 0);
+	struct apply_changed ch;
+	struct sbuf err = SBUF_INIT;
+	CHECK_INT_EQ(fx_apply(&f, &ch, &err), 0);
+	CHECK_STR_EQ(f.out, "Creating secret st_pw-v4 (generation 4 of st_pw: content changed)\n"
+			    "Creating service st_web\n");
+	char *rec = recorded(&f);
+	/* the new generation's ID, the same target */
+	CHECK(strstr(rec, "\"File\":{\"Name\":\"/run/pw\",\"UID\":\"0\",\"GID\":\"0\",\"Mode\":292},"
+			  "\"SecretID\":\"s4\",\"SecretName\":\"st_pw-v4\""));
+	free(rec);
+	/* once converged: the two oldest go; one still in use elsewhere stays */
+	FILE *out = open_memstream(&f.out, &f.outlen);
+	struct apply_opts ao = { 0, out };
+	CHECK_INT_EQ(apply_after_converge(&f.plan, f.e, &ao, &err), 0);
+	fclose(out);
+	CHECK_STR_EQ(f.out, "Removing secret st_pw-v2 (superseded generation)\n"
+			    "Removing secret st_pw (superseded generation)\n");
+	rec = recorded(&f);
+	char *lines = request_lines(rec);
+	CHECK_STR_EQ(lines, "GET /_ping\nPOST /v1.41/secrets/create\nPOST /v1.41/services/create\n"
+			    "DELETE /v1.41/secrets/s2\nDELETE /v1.41/secrets/s1\n");
+	free(rec);
+	free(lines);
+	apply_changed_release(&ch);
+	sbuf_release(&err);
+	sbuf_release(&secrets);
+	fx_release(&f);
+	unlink(path);
+	free(yaml);
 }
 
 static const char task_fmt[] = "{\"ServiceID\":\"%s\",\"DesiredState\":\"%s\",\"Status\":{\"State\":\"%s\"%s}}";
