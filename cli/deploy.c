@@ -26,8 +26,9 @@ static const struct command_help deploy_help = {
 	"have converged. Everything is loaded, validated and planned before the first write.\n"
 	"A secret or config whose content changed gets a new generation (NAME-vN) that the\n"
 	"services using it are pointed at.\n",
-	"Exit status: 0 ok, 1 invalid input or plan refused, 2 usage, 3 Engine failure\n"
-	"or services not converged.\n",
+	"Exit status: 0 ok, 1 invalid input or plan refused, 2 usage, 3 Engine failure,\n"
+	"4 applied but not converged (a task failed, swarm paused or rolled back the update,\n"
+	"or the timeout passed).\n",
 };
 
 const struct opt_choice stack_cmd_resolve_choices[] = {
@@ -116,8 +117,14 @@ static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run 
 	}
 	status = 0;
 	if (!s->detach && changed.n) {
-		struct wait_opts w = { s->timeout_ms, s->quiet, isatty(fileno(stdout)), stdout };
-		if (wait_services(c->e, changed.ids, changed.names, changed.n, &w, &c->err)) {
+		struct wait_opts w = { s->timeout_ms, s->quiet, isatty(fileno(stdout)), stdout, 0 };
+		int rc = wait_services(c->e, changed.ids, changed.names, changed.n, &w, &c->err);
+		if (rc == WAIT_NOT_CONVERGED) {
+			fprintf(stderr, "stackc %s: %s\n", c->name, c->err.buf);
+			status = EXIT_NOT_CONVERGED;
+			goto done;
+		}
+		if (rc) {
 			status = engine_cmd_fail(c);
 			goto done;
 		}

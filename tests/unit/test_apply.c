@@ -321,62 +321,193 @@ void test_apply__rotation_creates_a_generation_and_removes_old_ones_after(void)
 
 static const char task_fmt[] = "{\"ServiceID\":\"%s\",\"DesiredState\":\"%s\",\"Status\":{\"State\":\"%s\"%s}}";
 
-void test_apply__wait_converges_and_reports_failures(void)
+/* A wait against canned replies; its output and summary, and the requests made. */
+struct wait_case {
+	struct fixture f;
+	char *out;
+	size_t outlen;
+	struct sbuf err;
+	char *requests;
+	int rc;
+};
+
+static void wait_case(struct wait_case *c, const char *replies, long long timeout_ms, int quiet)
+{
+	memset(c, 0, sizeof(*c));
+	c->err = (struct sbuf)SBUF_INIT;
+	fx_engine(&c->f, replies);
+	FILE *out = open_memstream(&c->out, &c->outlen);
+	struct wait_opts w = { timeout_ms, quiet, 0, out, 100 };
+	char *ids[] = { (char *)"a" };
+	const char *names[] = { "st_a" };
+	c->rc = wait_services(c->f.e, ids, names, 1, &w, &c->err);
+	fclose(out);
+	char *rec = recorded(&c->f);
+	c->requests = request_lines(rec);
+	free(rec);
+}
+
+static void wait_case_release(struct wait_case *c)
+{
+	engine_free(c->f.e);
+	unlink(c->f.replies);
+	unlink(c->f.record);
+	rmdir(c->f.dir);
+	free(c->f.replies);
+	free(c->f.record);
+	free(c->out);
+	free(c->requests);
+	sbuf_release(&c->err);
+}
+
+/* Whether s is prefix, a time ("0.1s"), then suffix. */
+static int timed(const char *s, const char *prefix, const char *suffix)
+{
+	size_t p = strlen(prefix), q = strlen(suffix), n = s ? strlen(s) : 0;
+	if (n < p + q + 2 || strncmp(s, prefix, p) || strcmp(s + n - q, suffix))
+		return 0;
+	return strspn(s + p, "0123456789.") == n - p - q - 1 && s[n - q - 1] == 's';
+}
+
+void test_apply__wait_converges_and_says_how_long(void)
 {
 	char *t1 = xstrfmt(task_fmt, "a", "running", "running", "");
 	char *t2 = xstrfmt(task_fmt, "a", "running", "starting", "");
-	char *t3 = xstrfmt(task_fmt, "a", "running", "running", "");
 	char *replies = xstrfmt(PING
 				"<<< 200\n\n[{\"ID\":\"a\",\"Spec\":{\"Mode\":{\"Replicated\":{\"Replicas\":2}}}}]\n"
 				"<<< 200\n\n[%s,%s]\n"
 				"<<< 200\n\n[{\"ID\":\"a\",\"Spec\":{\"Mode\":{\"Replicated\":{\"Replicas\":2}}},"
 				"\"UpdateStatus\":{\"State\":\"completed\"}}]\n"
 				"<<< 200\n\n[%s,%s]\n",
-				t1, t2, t1, t3);
-	struct fixture f;
-	fx_engine(&f, replies);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-	struct wait_opts w = { 10000, 0, 0, out };
-	char *ids[] = { (char *)"a" };
-	const char *names[] = { "st_a" };
-	struct sbuf err = SBUF_INIT;
-	CHECK_INT_EQ(wait_services(f.e, ids, names, 1, &w, &err), 0);
-	fclose(out);
-	CHECK_STR_EQ(buf, "st_a: 1/2 running\nst_a: 2/2 running, converged\n");
-	char *rec = recorded(&f);
+				t1, t2, t1, t1);
+	struct wait_case c;
+	wait_case(&c, replies, 10000, 0);
+	CHECK_INT_EQ(c.rc, 0);
+	CHECK(!strncmp(c.out, "st_a: 1/2 running\n", 18));
+	CHECK(timed(c.out + 18, "st_a: 2/2 running, converged after ", "\n"));
+	char *rec = recorded(&c.f);
 	/* keys sorted, as the docker CLI sends them */
 	CHECK(strstr(rec, "GET /v1.41/services?status=true&filters=%7B%22id%22%3A%7B%22a%22%3Atrue%7D%7D\n"));
 	CHECK(strstr(rec, "GET /v1.41/tasks?filters=%7B%22_up-to-date%22%3A%7B%22true%22%3Atrue%7D%2C"
 			  "%22service%22%3A%7B%22a%22%3Atrue%7D%7D\n"));
 	free(rec);
-	free(buf);
-	engine_free(f.e);
-	f.e = NULL;
-
-	/* an update the daemon paused is a failure with its message */
-	free(replies);
-	replies = xstrfmt(PING "<<< 200\n\n[{\"ID\":\"a\",\"Spec\":{\"Mode\":{\"Global\":{}}},"
-			       "\"ServiceStatus\":{\"DesiredTasks\":1},"
-			       "\"UpdateStatus\":{\"State\":\"paused\",\"Message\":\"update paused due to failure\"}}]\n"
-			       "<<< 200\n\n[]\n");
-	FILE *fp = fopen(f.replies, "w");
-	fputs(replies, fp);
-	fclose(fp);
-	CHECK_INT_EQ(engine_open_replay(&f.e, f.replies, f.record, &err), 0);
-	w.quiet = 1;
-	CHECK_INT_EQ(wait_services(f.e, ids, names, 1, &w, &err), -1);
-	CHECK_STR_EQ(err.buf, "some services did not converge:\n  st_a: update paused: update paused due to failure");
-	sbuf_release(&err);
-	engine_free(f.e);
-	unlink(f.replies);
-	unlink(f.record);
-	rmdir(f.dir);
-	free(f.replies);
-	free(f.record);
+	wait_case_release(&c);
 	free(replies);
 	free(t1);
 	free(t2);
-	free(t3);
+}
+
+void test_apply__wait_fails_fast_when_swarm_pauses_or_rolls_back(void)
+{
+	static const char *const states[][2] = {
+		{ "paused", "st_a: failed after " },
+		{ "rollback_started", "st_a: failed after " },
+		{ "rollback_completed", "st_a: failed after " },
+	};
+	static const char *const says[] = { "swarm paused the update", "swarm is rolling the update back",
+					    "swarm rolled the update back" };
+	for (size_t i = 0; i < ARRAY_SIZE(states); i++) {
+		char *t = xstrfmt(task_fmt, "a", "shutdown", "failed",
+				  ",\"Err\":\"task: non-zero exit (1)\"},\"NodeID\":\"n1\",\"Version\":{\"Index\":4");
+		char *replies = xstrfmt(PING "<<< 200\n\n[{\"ID\":\"a\",\"Spec\":{\"Mode\":{\"Global\":{}}},"
+					     "\"ServiceStatus\":{\"DesiredTasks\":1},"
+					     "\"UpdateStatus\":{\"State\":\"%s\",\"Message\":\"update paused due to failure\"}}]\n"
+					     "<<< 200\n\n[%s]\n"
+					     "<<< 200\n\n[{\"ID\":\"n1\",\"Description\":{\"Hostname\":\"lab1\"}}]\n",
+					states[i][0], t);
+		struct wait_case c;
+		wait_case(&c, replies, 10000, 1);
+		CHECK_INT_EQ(c.rc, WAIT_NOT_CONVERGED);
+		CHECK_STR_EQ(c.out, "");
+		char *tail = xstrfmt(": %s: update paused due to failure; last task error on node lab1: "
+				     "task: non-zero exit (1)",
+				     says[i]);
+		CHECK(timed(c.err.buf, "1 of 1 services did not converge:\n  st_a: failed after ", tail));
+		CHECK_STR_EQ(c.requests, "GET /_ping\nGET /v1.41/services?status=true&filters=%7B%22id%22%3A%7B%22a%22%3Atrue%7D%7D\n"
+					 "GET /v1.41/tasks?filters=%7B%22_up-to-date%22%3A%7B%22true%22%3Atrue%7D%2C"
+					 "%22service%22%3A%7B%22a%22%3Atrue%7D%7D\nGET /v1.41/nodes\n");
+		free(tail);
+		wait_case_release(&c);
+		free(replies);
+		free(t);
+	}
+}
+
+static const char replicated_a[] =
+	"<<< 200\n\n[{\"ID\":\"a\",\"Spec\":{\"Mode\":{\"Replicated\":{\"Replicas\":1}},"
+	"\"TaskTemplate\":{\"RestartPolicy\":{\"Condition\":\"%s\",\"MaxAttempts\":%d}}}}]\n";
+
+void test_apply__wait_fails_fast_on_a_rejected_task(void)
+{
+	char *svc = xstrfmt(replicated_a, "any", 0);
+	char *t1 = xstrfmt(task_fmt, "a", "running", "rejected",
+			   ",\"Err\":\"No such image: app:1\"},\"NodeID\":\"n1\",\"Slot\":1,\"Version\":{\"Index\":9");
+	char *replies = xstrfmt(PING "%s<<< 200\n\n[%s]\n<<< 200\n\n[{\"ID\":\"n1\",\"Description\":{\"Hostname\":\"lab1\"}}]\n",
+				svc, t1);
+	struct wait_case c;
+	wait_case(&c, replies, 60000, 0);
+	CHECK_INT_EQ(c.rc, WAIT_NOT_CONVERGED);
+	CHECK(timed(c.out, "st_a: failed after ", ": task rejected on node lab1: No such image: app:1\n"));
+	CHECK(strstr(c.err.buf, "st_a: failed after "));
+	wait_case_release(&c);
+	free(replies);
+	free(svc);
+	free(t1);
+}
+
+void test_apply__wait_fails_fast_when_swarm_stops_restarting(void)
+{
+	/* max_attempts used up: every task of the slot failed and none is wanted any more */
+	char *svc = xstrfmt(replicated_a, "on-failure", 2);
+	char *f[3];
+	for (int i = 0; i < 3; i++)
+		f[i] = xstrfmt(task_fmt, "a", "shutdown", "failed",
+			       i == 2 ? ",\"Err\":\"task: non-zero exit (1)\"},\"NodeID\":\"n1\",\"Slot\":1,\"Version\":{\"Index\":30"
+				      : ",\"Err\":\"task: non-zero exit (2)\"},\"NodeID\":\"n1\",\"Slot\":1,\"Version\":{\"Index\":20");
+	char *replies = xstrfmt(PING "%s<<< 200\n\n[%s,%s,%s]\n<<< 200\n\n[]\n", svc, f[0], f[1], f[2]);
+	struct wait_case c;
+	wait_case(&c, replies, 60000, 0);
+	CHECK_INT_EQ(c.rc, WAIT_NOT_CONVERGED);
+	/* the node list answered nothing: the node's ID */
+	CHECK(timed(c.out, "st_a: failed after ",
+		    ": task failed on node n1: task: non-zero exit (1); swarm will not restart it "
+		    "(restart_policy.max_attempts: 2)\n"));
+	wait_case_release(&c);
+	free(replies);
+	/* a failed task swarm replaces (a new one is ready in its slot) is not the end */
+	char *again = xstrfmt(task_fmt, "a", "ready", "pending", ",\"Message\":\"restarting\"},\"Slot\":1,\"Version\":{\"Index\":31");
+	char *svc_ok = xstrfmt(replicated_a, "on-failure", 2);
+	char *t_run = xstrfmt(task_fmt, "a", "running", "running", "},\"Slot\":1,\"Version\":{\"Index\":40");
+	replies = xstrfmt(PING "%s<<< 200\n\n[%s,%s]\n<<< 200\n\n[]\n%s<<< 200\n\n[%s,%s]\n", svc, f[2], again, svc_ok,
+			  f[2], t_run);
+	wait_case(&c, replies, 60000, 1);
+	CHECK_INT_EQ(c.rc, 0);
+	wait_case_release(&c);
+	free(replies);
+	free(again);
+	free(svc_ok);
+	free(t_run);
+	for (int i = 0; i < 3; i++)
+		free(f[i]);
+	free(svc);
+}
+
+void test_apply__wait_timeout_names_the_pending_reason(void)
+{
+	char *svc = xstrfmt(replicated_a, "any", 0);
+	char *t = xstrfmt(task_fmt, "a", "running", "pending",
+			  ",\"Err\":\"no suitable node (insufficient resources on 1 node)\"},\"Slot\":1,\"Version\":{\"Index\":5");
+	struct sbuf replies = SBUF_INIT;
+	sb_puts(&replies, PING);
+	for (int i = 0; i < 12; i++)
+		sb_printf(&replies, "%s<<< 200\n\n[%s]\n", svc, t);
+	struct wait_case c;
+	wait_case(&c, replies.buf, 300, 1);
+	CHECK_INT_EQ(c.rc, WAIT_NOT_CONVERGED);
+	CHECK_STR_EQ(c.err.buf, "timed out after 0s; 1 of 1 services did not converge:\n"
+				"  st_a: 0/1 running; pending: no suitable node (insufficient resources on 1 node)");
+	wait_case_release(&c);
+	sbuf_release(&replies);
+	free(svc);
+	free(t);
 }
