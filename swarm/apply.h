@@ -19,7 +19,14 @@
  * Progress lines go to out (unless quiet): "Creating network st_default",
  * "Updating service st_api (id: …)", "Service st_db unchanged",
  * "Removing service st_old". The first failure stops the apply (there is no
- * transaction; what was done stays done) with a message in *err.
+ * transaction; what was done stays done) with a message in *err. Each item
+ * whose writes all succeeded is marked applied.
+ *
+ * Interruption: before every write, ao->stop(ao->stop_ctx) is asked (when
+ * set); once it says yes, no other write is sent (the one in flight has
+ * completed) and apply_plan() returns APPLY_INTERRUPTED.
+ * apply_print_progress() then says what was and was not applied; the next
+ * deploy plans from what the swarm holds and converges from there.
  *
  * The services created or updated are listed in *changed for the wait.
  */
@@ -35,6 +42,7 @@ struct plan_opts;
 struct sbuf;
 
 #define APPLY_MAX_RETRIES 5
+#define APPLY_INTERRUPTED 1
 #define NETWORK_GONE_TIMEOUT_MS 60000
 
 struct apply_changed {
@@ -45,7 +53,9 @@ struct apply_changed {
 
 struct apply_opts {
 	int quiet;
-	FILE *out; /* progress lines */
+	FILE *out;                /* progress lines */
+	int (*stop)(void *ctx);   /* non-zero: send no more writes; NULL: never */
+	void *stop_ctx;
 };
 
 int apply_plan(struct apply_changed *changed, struct plan *p, struct engine *e,
@@ -59,5 +69,11 @@ void apply_changed_release(struct apply_changed *c);
  */
 int apply_after_converge(struct plan *p, struct engine *e, const struct apply_opts *ao,
 			 struct sbuf *err);
+
+/*
+ * The plan's writes, in the order apply sends them, under "applied:" and
+ * "not applied:" headings, one per line ("+ service st_web").
+ */
+void apply_print_progress(const struct plan *p, FILE *out);
 
 #endif

@@ -330,10 +330,13 @@ static int poll_once(struct waiter *w, struct svc *v, size_t n, const char *spat
 	return 0;
 }
 
+enum stopped { STOP_FAILED, STOP_TIMEOUT, STOP_INTERRUPTED };
+
 /* Every service that did not converge, one line each. */
-static void summary(struct svc *v, size_t n, int timed_out, long long timeout_ms, struct sbuf *err)
+static void summary(struct svc *v, size_t n, enum stopped why, long long timeout_ms, struct sbuf *err)
 {
 	size_t bad = 0;
+	int timed_out = why == STOP_TIMEOUT;
 	for (size_t i = 0; i < n; i++)
 		bad += v[i].state != ST_DONE;
 	if (timed_out)
@@ -375,16 +378,22 @@ int wait_services(struct engine *e, char *const *ids, const char *const *names, 
 			pending += v[i].state == ST_PENDING;
 			failed += v[i].state == ST_FAILED;
 		}
+		int stop = pending && o->stop && o->stop(o->stop_ctx);
 		/* fail fast: one failed service is the deploy's outcome */
-		if (failed || (pending && now_ms() >= deadline)) {
-			summary(v, n, !failed, o->timeout_ms, err);
-			rc = WAIT_NOT_CONVERGED;
+		if (failed || stop || (pending && now_ms() >= deadline)) {
+			summary(v, n, failed ? STOP_FAILED : stop ? STOP_INTERRUPTED : STOP_TIMEOUT, o->timeout_ms, err);
+			rc = failed || !stop ? WAIT_NOT_CONVERGED : WAIT_INTERRUPTED;
 			break;
 		}
 		if (!pending)
 			break;
 		sleep_ms(delay);
 		delay = delay * 3 / 2 > 1000 ? 1000 : delay * 3 / 2;
+		if (o->stop && o->stop(o->stop_ctx)) {
+			summary(v, n, STOP_INTERRUPTED, o->timeout_ms, err);
+			rc = WAIT_INTERRUPTED;
+			break;
+		}
 	}
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].line);

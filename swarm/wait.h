@@ -34,8 +34,10 @@
  *
  * Returns 0 when every service converged; WAIT_NOT_CONVERGED when one
  * failed or the timeout passed, with a summary in *err naming every service
- * that did not converge (failed, or still converging and why); -1 when the
- * Engine failed (its message in *err).
+ * that did not converge (failed, or still converging and why);
+ * WAIT_INTERRUPTED when o->stop said so (asked every round, and a signal
+ * cuts the sleep short), with the same summary; -1 when the Engine failed
+ * (its message in *err).
  */
 #ifndef STACKC_SWARM_WAIT_H
 #define STACKC_SWARM_WAIT_H
@@ -50,6 +52,7 @@ struct sbuf;
 #define WAIT_SETTLE_MS 2000        /* a global service with no task yet is pending this long */
 #define WAIT_PENDING_REASON_MS 3000 /* a task pending this long shows why */
 #define WAIT_NOT_CONVERGED 1
+#define WAIT_INTERRUPTED 2
 
 struct wait_opts {
 	long long timeout_ms;
@@ -57,6 +60,8 @@ struct wait_opts {
 	int tty;
 	FILE *out;
 	long long pending_reason_ms; /* 0: WAIT_PENDING_REASON_MS */
+	int (*stop)(void *ctx);      /* non-zero: stop waiting; NULL: never */
+	void *stop_ctx;
 };
 
 int wait_services(struct engine *e, char *const *ids, const char *const *names, size_t n,

@@ -31,10 +31,12 @@ struct fixture {
 	struct plan plan;
 	char *out;
 	size_t outlen;
+	int (*stop)(void *fixture); /* given to apply as its stop callback */
 };
 
 static void fx_engine(struct fixture *f, const char *replies)
 {
+	f->stop = NULL;
 	strcpy(f->dir, "/tmp/stackc-apply-XXXXXX");
 	CHECK(mkdtemp(f->dir) != NULL);
 	f->replies = xstrfmt("%s/replies", f->dir);
@@ -79,7 +81,7 @@ static int fx_apply(struct fixture *f, struct apply_changed *changed, struct sbu
 {
 	FILE *out = open_memstream(&f->out, &f->outlen);
 	struct plan_opts o = { .resolve = RESOLVE_NEVER };
-	struct apply_opts ao = { 0, out };
+	struct apply_opts ao = { .out = out, .stop = f->stop, .stop_ctx = f };
 	int rc = apply_plan(changed, &f->plan, f->e, &o, &ao, err);
 	fclose(out);
 	return rc;
@@ -300,7 +302,7 @@ void test_apply__rotation_creates_a_generation_and_removes_old_ones_after(void)
 	free(rec);
 	/* once converged: the two oldest go; one still in use elsewhere stays */
 	FILE *out = open_memstream(&f.out, &f.outlen);
-	struct apply_opts ao = { 0, out };
+	struct apply_opts ao = { .out = out };
 	CHECK_INT_EQ(apply_after_converge(&f.plan, f.e, &ao, &err), 0);
 	fclose(out);
 	CHECK_STR_EQ(f.out, "Removing secret st_pw-v2 (superseded generation)\n"
@@ -329,15 +331,18 @@ struct wait_case {
 	struct sbuf err;
 	char *requests;
 	int rc;
+	int (*stop)(void *wait_case);
 };
 
-static void wait_case(struct wait_case *c, const char *replies, long long timeout_ms, int quiet)
+static void wait_case_stop(struct wait_case *c, const char *replies, long long timeout_ms, int quiet,
+			   int (*stop)(void *wait_case))
 {
 	memset(c, 0, sizeof(*c));
+	c->stop = stop;
 	c->err = (struct sbuf)SBUF_INIT;
 	fx_engine(&c->f, replies);
 	FILE *out = open_memstream(&c->out, &c->outlen);
-	struct wait_opts w = { timeout_ms, quiet, 0, out, 100 };
+	struct wait_opts w = { timeout_ms, quiet, 0, out, 100, c->stop, c };
 	char *ids[] = { (char *)"a" };
 	const char *names[] = { "st_a" };
 	c->rc = wait_services(c->f.e, ids, names, 1, &w, &c->err);
@@ -345,6 +350,11 @@ static void wait_case(struct wait_case *c, const char *replies, long long timeou
 	char *rec = recorded(&c->f);
 	c->requests = request_lines(rec);
 	free(rec);
+}
+
+static void wait_case(struct wait_case *c, const char *replies, long long timeout_ms, int quiet)
+{
+	wait_case_stop(c, replies, timeout_ms, quiet, NULL);
 }
 
 static void wait_case_release(struct wait_case *c)
@@ -510,4 +520,59 @@ void test_apply__wait_timeout_names_the_pending_reason(void)
 	sbuf_release(&replies);
 	free(svc);
 	free(t);
+}
+
+/* A SIGINT once the first write is done. */
+static int stop_after_one_write(void *fixture)
+{
+	struct fixture *f = fixture;
+	return engine_write_count(f->e) >= 1;
+}
+
+void test_apply__interrupted_apply_sends_no_more_writes(void)
+{
+	struct fixture f;
+	fx_engine(&f, PING "<<< 201\n\n{\"ID\":\"svc1\"}\n<<< 201\n\n{\"ID\":\"svc2\"}\n<<< 201\n\n{\"ID\":\"svc3\"}\n");
+	f.stop = stop_after_one_write;
+	fx_plan(&f, "services:\n  a: {image: busybox}\n  b: {image: busybox}\n  c: {image: busybox}\n", "[]", 0);
+	struct apply_changed ch;
+	struct sbuf err = SBUF_INIT;
+	CHECK_INT_EQ(fx_apply(&f, &ch, &err), APPLY_INTERRUPTED);
+	CHECK_STR_EQ(f.out, "Creating service st_a\n");
+	char *rec = recorded(&f), *lines = request_lines(rec);
+	CHECK_STR_EQ(lines, "GET /_ping\nPOST /v1.41/services/create\n");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	apply_print_progress(&f.plan, out);
+	fclose(out);
+	CHECK_STR_EQ(buf, "applied (1 of 3):\n  + service st_a\nnot applied (2):\n  + service st_b\n  + service st_c\n");
+	/* what was created is still waited for */
+	CHECK_INT_EQ(ch.n, 1);
+	free(buf);
+	free(rec);
+	free(lines);
+	apply_changed_release(&ch);
+	sbuf_release(&err);
+	fx_release(&f);
+}
+
+static int stop_now(void *ctx)
+{
+	(void)ctx;
+	return 1;
+}
+
+void test_apply__interrupted_wait_says_what_had_not_converged(void)
+{
+	char *svc = xstrfmt(replicated_a, "any", 0);
+	char *replies = xstrfmt(PING "%s<<< 200\n\n[]\n", svc);
+	struct wait_case c;
+	wait_case_stop(&c, replies, 60000, 1, stop_now);
+	CHECK_INT_EQ(c.rc, WAIT_INTERRUPTED);
+	CHECK_STR_EQ(c.err.buf, "1 of 1 services did not converge:\n"
+				"  st_a: 0/1 running (still converging when the wait stopped)");
+	wait_case_release(&c);
+	free(replies);
+	free(svc);
 }
