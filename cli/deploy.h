@@ -27,7 +27,9 @@ extern const struct opt_choice stack_cmd_resolve_choices[];
 
 #define OPTS_STACK_CMD(s)                                                                     \
 	OPTS_PROJECT(&(s)->project), OPTS_ENGINE(&(s)->cmd.engine),                           \
-	OPT_FLAG(0, "prune", "remove the stack's services the files no longer define",       \
+	OPT_FLAG(0, "prune",                                                                  \
+		 "remove the stack's services, networks, secrets and\n"                       \
+		 "configs the files no longer define",                                        \
 		 &(s)->plan.prune),                                                           \
 	OPT_FLAG(0, "rotate-secrets",                                                         \
 		 "replace secrets without a content fingerprint (created\n"                   \

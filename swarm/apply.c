@@ -306,11 +306,11 @@ static int apply_service(struct applier *a, struct plan_item *it, struct apply_c
 	return rc;
 }
 
-/* "secret 'x' is in use by the following service: y" and the like */
+/* "secret 'x' is in use by the following service: y", "network n has active endpoints" */
 static int in_use(const json_t *resp)
 {
 	const char *m = engine_error_message(resp);
-	return m && strstr(m, " in use ");
+	return m && (strstr(m, " in use ") || strstr(m, "has active endpoints"));
 }
 
 static int apply_removal(struct applier *a, struct plan_item *it)
@@ -327,6 +327,15 @@ static int apply_removal(struct applier *a, struct plan_item *it)
 	int status = 0;
 	json_t *resp = NULL;
 	int rc = write_req(a, "DELETE", path, NULL, NULL, what, it->name, &resp, &status);
+	/* the tasks of services removed a moment ago still hold their networks */
+	for (long delay = 100, waited = 0; rc && status && it->kind == KIND_NETWORK && in_use(resp) &&
+					    waited < NETWORK_IN_USE_TIMEOUT_MS && !stop_requested(a);
+	     waited += delay, delay = delay * 2 > 1000 ? 1000 : delay * 2) {
+		sleep_ms(delay);
+		json_decref(resp);
+		resp = NULL;
+		rc = write_req(a, "DELETE", path, NULL, NULL, what, it->name, &resp, &status);
+	}
 	if (rc && status && it->kind != KIND_SERVICE && in_use(resp)) {
 		/* still used by something outside this stack: leave it */
 		fprintf(stderr, "stackc: %s %s not removed: %s\n", kind, it->name, engine_error_message(resp));
@@ -388,13 +397,17 @@ static int service_write(const struct plan_item *it)
 {
 	return it->kind == KIND_SERVICE && it->action != PLAN_REMOVE;
 }
+static int pruned_object(const struct plan_item *it)
+{
+	return it->action == PLAN_REMOVE && it->kind != KIND_SERVICE && !it->after_converge;
+}
 static int later_removal(const struct plan_item *it)
 {
 	return it->action == PLAN_REMOVE && it->after_converge;
 }
 
 static int (*const passes[])(const struct plan_item *) = {
-	service_removal, network_write, secret_write, config_write, service_write,
+	service_removal, network_write, secret_write, config_write, service_write, pruned_object,
 };
 
 int apply_plan(struct apply_changed *changed, struct plan *p, struct engine *e, const struct plan_opts *opts,
@@ -428,7 +441,7 @@ static void print_items(const struct plan *p, int applied, FILE *out)
 {
 	static const char sign[] = { '+', '~', ' ', '-' };
 	int (*const order[])(const struct plan_item *) = {
-		service_removal, network_write, secret_write, config_write, service_write, later_removal,
+		service_removal, network_write, secret_write, config_write, service_write, pruned_object, later_removal,
 	};
 	for (size_t k = 0; k < ARRAY_SIZE(order); k++)
 		for (size_t i = 0; i < p->n; i++) {

@@ -2,7 +2,10 @@
  * Apply a computed plan to the swarm: exactly the writes it lists.
  *
  * Order: service removals (--prune), then networks, secrets, configs,
- * services, each kind by name. Unchanged objects get no request. A rotated
+ * services, each kind by name, then the removals of networks, secrets and
+ * configs (--prune: the services that used them are gone or updated by
+ * then; a network still held by the tasks of a removed service is tried
+ * again for up to NETWORK_IN_USE_TIMEOUT_MS). Unchanged objects get no request. A rotated
  * secret or config is a create of its new generation. Secret/config IDs of
  * objects created here are bound into the service bodies before they are
  * sent. Removals marked after_converge (superseded generations) are left
@@ -44,6 +47,7 @@ struct sbuf;
 #define APPLY_MAX_RETRIES 5
 #define APPLY_INTERRUPTED 1
 #define NETWORK_GONE_TIMEOUT_MS 60000
+#define NETWORK_IN_USE_TIMEOUT_MS 20000
 
 struct apply_changed {
 	char **ids;
@@ -63,9 +67,10 @@ int apply_plan(struct apply_changed *changed, struct plan *p, struct engine *e,
 void apply_changed_release(struct apply_changed *c);
 
 /*
- * The removals the plan left for after convergence. A secret or config the
- * daemon keeps because something still uses it ("in use", say a service of
- * another stack) is not a failure: a warning on stderr names it.
+ * The removals the plan left for after convergence. A network, secret or
+ * config the daemon keeps because something still uses it ("in use", say a
+ * service of another stack) is not a failure, here or in apply_plan(): a
+ * warning on stderr names it.
  */
 int apply_after_converge(struct plan *p, struct engine *e, const struct apply_opts *ao,
 			 struct sbuf *err);

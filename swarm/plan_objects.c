@@ -435,7 +435,7 @@ void plan_removals(struct plan_ctx *c, struct plan *p)
 			note_refs(used, json_object_get(v, "Spec"));
 	if (c->opts->prune) {
 		/* services first: apply removes them before anything else */
-		static const enum stack_kind kinds[] = { KIND_SERVICE };
+		static const enum stack_kind kinds[] = { KIND_SERVICE, KIND_NETWORK, KIND_SECRET, KIND_CONFIG };
 		for (size_t k = 0; k < ARRAY_SIZE(kinds); k++)
 			prune_kind(c, p, kinds[k], used);
 	}

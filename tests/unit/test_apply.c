@@ -32,11 +32,13 @@ struct fixture {
 	char *out;
 	size_t outlen;
 	int (*stop)(void *fixture); /* given to apply as its stop callback */
+	const char *more_networks;  /* ",{...}": live networks after st_default */
 };
 
 static void fx_engine(struct fixture *f, const char *replies)
 {
 	f->stop = NULL;
+	f->more_networks = NULL;
 	strcpy(f->dir, "/tmp/stackc-apply-XXXXXX");
 	CHECK(mkdtemp(f->dir) != NULL);
 	f->replies = xstrfmt("%s/replies", f->dir);
@@ -60,9 +62,12 @@ static void fx_plan_with(struct fixture *f, const char *yaml, const char *live_s
 	memset(&f->live, 0, sizeof(f->live));
 	f->live.services = json_loads(live_services, 0, NULL);
 	CHECK(f->live.services != NULL);
-	f->live.networks = json_loads("[{\"Id\":\"netid\",\"Name\":\"st_default\",\"Scope\":\"swarm\","
-				      "\"Driver\":\"overlay\",\"Labels\":{\"com.docker.stack.namespace\":\"st\"}}]",
-				      0, NULL);
+	char *nets = xstrfmt("[{\"Id\":\"netid\",\"Name\":\"st_default\",\"Scope\":\"swarm\","
+			     "\"Driver\":\"overlay\",\"Labels\":{\"com.docker.stack.namespace\":\"st\"}}%s]",
+			     f->more_networks ? f->more_networks : "");
+	f->live.networks = json_loads(nets, 0, NULL);
+	CHECK(f->live.networks != NULL);
+	free(nets);
 	f->live.secrets = json_loads(live_secrets, 0, NULL);
 	CHECK(f->live.secrets != NULL);
 	f->live.configs = json_array();
@@ -319,6 +324,38 @@ void test_apply__rotation_creates_a_generation_and_removes_old_ones_after(void)
 	fx_release(&f);
 	unlink(path);
 	free(yaml);
+}
+
+void test_apply__prune_removes_networks_secrets_configs_after_the_services(void)
+{
+	char *live = xstrfmt(live_web, 0,
+			     ",{\"ID\":\"o1\",\"Version\":{\"Index\":3},\"Spec\":{\"Name\":\"st_old\","
+			     "\"Labels\":{\"com.docker.stack.namespace\":\"st\"}}}");
+	struct fixture f;
+	fx_engine(&f, PING "<<< 200\n\n\n"
+			   "<<< 200\n\n{\"Warnings\":null}\n"
+			   "<<< 400\n\n{\"message\":\"rpc error: code = FailedPrecondition desc = network n2 is in use by task t1\"}\n"
+			   "<<< 204\n\n\n"
+			   "<<< 204\n\n\n");
+	f.more_networks = ",{\"Id\":\"n2\",\"Name\":\"st_old\",\"Scope\":\"swarm\",\"Labels\":{\"com.docker.stack.namespace\":\"st\"}}";
+	fx_plan_with(&f, "services:\n  web: {image: busybox, environment: {A: \"2\"}}\n", live,
+		     "[{\"ID\":\"s1\",\"Spec\":{\"Name\":\"st_pw\",\"Labels\":{\"com.docker.stack.namespace\":\"st\"}}}]", 1);
+	struct apply_changed ch;
+	struct sbuf err = SBUF_INIT;
+	if (fx_apply(&f, &ch, &err))
+		test_fail(__FILE__, __LINE__, "apply: %s", err.buf);
+	CHECK_STR_EQ(f.out, "Removing service st_old\nUpdating service st_web (id: w1)\n"
+			    "Removing network st_old\nRemoving secret st_pw\n");
+	char *rec = recorded(&f), *lines = request_lines(rec);
+	/* the network held by the removed service's task is tried again */
+	CHECK_STR_EQ(lines, "GET /_ping\nDELETE /v1.41/services/o1\nPOST /v1.41/services/w1/update?version=5\n"
+			    "DELETE /v1.41/networks/n2\nDELETE /v1.41/networks/n2\nDELETE /v1.41/secrets/s1\n");
+	free(rec);
+	free(lines);
+	apply_changed_release(&ch);
+	sbuf_release(&err);
+	fx_release(&f);
+	free(live);
 }
 
 static const char task_fmt[] = "{\"ServiceID\":\"%s\",\"DesiredState\":\"%s\",\"Status\":{\"State\":\"%s\"%s}}";

@@ -540,6 +540,43 @@ void test_plan__superseded_generations_are_removed_after_convergence(void)
 	free(l3);
 }
 
+void test_plan__prune_every_kind(void)
+{
+	struct live_state live;
+	empty_live(&live);
+	json_array_append_new(live.networks,
+			      json_loads("{\"Id\":\"n1\",\"Name\":\"st_old\",\"Scope\":\"swarm\","
+					 "\"Labels\":{\"com.docker.stack.namespace\":\"st\"}}", 0, NULL));
+	json_array_append_new(live.networks, json_loads("{\"Id\":\"n2\",\"Name\":\"ingress\",\"Scope\":\"swarm\"}", 0, NULL));
+	json_array_append_new(live.secrets, live_secret("s1", "st_gone", ""));
+	json_array_append_new(live.secrets, json_loads("{\"ID\":\"s9\",\"Spec\":{\"Name\":\"other_pw\","
+						       "\"Labels\":{\"com.docker.stack.namespace\":\"other\"}}}", 0, NULL));
+	json_array_append_new(live.configs, json_loads("{\"ID\":\"c1\",\"Spec\":{\"Name\":\"st_conf-v2\",\"Labels\":"
+						       "{\"com.docker.stack.namespace\":\"st\",\"" LABEL_GENERATION "\":\"2\","
+						       "\"" LABEL_GENERATION_OF "\":\"st_conf\"}}}", 0, NULL));
+	struct stack_spec s;
+	convert_yaml(&s, "services:\n  web: {image: busybox}\n", "st");
+	struct plan_opts prune = never;
+	prune.prune = 1;
+	struct plan p;
+	CHECK_INT_EQ(plan_compute(&p, test_run(), &s, &live, &prune), 0);
+	char *t = text_of(&p);
+	CHECK_STR_EQ(t, "+ network st_default\n"
+			"+ service st_web\n"
+			"- network st_old\n"
+			"- secret st_gone\n"
+			"- config st_conf-v2\n"
+			"Plan: 2 to create, 0 to update, 3 to remove, 0 unchanged.\n");
+	CHECK(!item(&p, KIND_CONFIG, "st_conf-v2")->after_converge);
+	free(t);
+	plan_release(&p);
+	CHECK_INT_EQ(plan_compute(&p, test_run(), &s, &live, &never), 0);
+	CHECK_INT_EQ(p.count[PLAN_REMOVE], 0);
+	plan_release(&p);
+	convert_release(&s);
+	live_release(&live);
+}
+
 void test_plan__json_output(void)
 {
 	struct live_state live;
