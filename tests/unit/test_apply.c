@@ -135,12 +135,18 @@ static char *request_lines(const char *rec)
 	return sbuf_detach(&sb, NULL);
 }
 
+/* A secret file holding content, in a new file at path (a mkstemp template). */
+static void secret_file(char *path, const char *content)
+{
+	int fd = mkstemp(path);
+	CHECK(fd >= 0 && write(fd, content, strlen(content)) == (ssize_t)strlen(content));
+	close(fd);
+}
+
 void test_apply__fresh_stack_binds_new_secret_ids(void)
 {
 	char path[] = "/tmp/stackc-apply-secret-XXXXXX";
-	int fd = mkstemp(path);
-	CHECK(fd >= 0 && write(fd, "pw", 2) == 2);
-	close(fd);
+	secret_file(path, "pw");
 	char *yaml = xstrfmt("services:\n  web: {image: busybox, secrets: [{source: pw}], networks: {back: null}}\n"
 			     "networks:\n  back: {}\n"
 			     "secrets:\n  pw: {file: %s}\n",
@@ -266,9 +272,7 @@ void test_apply__prune_removes_first_and_errors_stop(void)
 void test_apply__rotation_creates_a_generation_and_removes_old_ones_after(void)
 {
 	char path[] = "/tmp/stackc-apply-secret-XXXXXX";
-	int fd = mkstemp(path);
-	CHECK(fd >= 0 && write(fd, "v1", 2) == 2);
-	close(fd);
+	secret_file(path, "v1");
 	char *yaml = xstrfmt("services:\n  web: {image: busybox, secrets: [{source: pw, target: /run/pw}]}\n"
 			     "secrets:\n  pw: {file: %s}\n",
 			     path);
@@ -306,6 +310,7 @@ void test_apply__rotation_creates_a_generation_and_removes_old_ones_after(void)
 			  "\"SecretID\":\"s4\",\"SecretName\":\"st_pw-v4\""));
 	free(rec);
 	/* once converged: the two oldest go; one still in use elsewhere stays */
+	free(f.out);
 	FILE *out = open_memstream(&f.out, &f.outlen);
 	struct apply_opts ao = { .out = out };
 	CHECK_INT_EQ(apply_after_converge(&f.plan, f.e, &ao, &err), 0);

@@ -239,39 +239,6 @@ static void empty_live(struct live_state *live)
 	live->digests = json_object();
 }
 
-void test_plan__fresh_stack_and_prune(void)
-{
-	struct live_state live;
-	empty_live(&live);
-	/* a service of this stack the files no longer define, one of another stack */
-	json_array_append_new(live.services,
-			      json_loads("{\"ID\":\"old1\",\"Version\":{\"Index\":7},\"Spec\":{\"Name\":\"st_old\","
-					 "\"Labels\":{\"com.docker.stack.namespace\":\"st\"}}}",
-					 0, NULL));
-	json_array_append_new(live.services,
-			      json_loads("{\"ID\":\"x\",\"Spec\":{\"Name\":\"st2_web\",\"Labels\":{\"com.docker.stack.namespace\":\"st2\"}}}",
-					 0, NULL));
-	struct stack_spec s;
-	convert_yaml(&s, "services:\n  web: {image: busybox, command: [sleep, \"60\"]}\n", "st");
-	struct plan_opts prune = never;
-	prune.prune = 1;
-	struct plan p;
-	CHECK_INT_EQ(plan_compute(&p, test_run(), &s, &live, &prune), 0);
-	char *t = text_of(&p);
-	CHECK_STR_EQ(t, "+ network st_default\n"
-			"+ service st_web\n"
-			"- service st_old\n"
-			"Plan: 2 to create, 0 to update, 1 to remove, 0 unchanged.\n");
-	free(t);
-	plan_release(&p);
-	/* without --prune nothing is removed */
-	CHECK_INT_EQ(plan_compute(&p, test_run(), &s, &live, &never), 0);
-	CHECK_INT_EQ(p.count[PLAN_REMOVE], 0);
-	plan_release(&p);
-	convert_release(&s);
-	live_release(&live);
-}
-
 static char *temp_file(const char *content)
 {
 	char path[] = "/tmp/stackc-plan-XXXXXX";
@@ -428,6 +395,20 @@ void test_plan__changed_secret_is_rotated(void)
 	CHECK_STR_EQ(label_of(it->body, LABEL_GENERATION_OF), "st_pw");
 	CHECK_INT_EQ(fingerprint_matches(label_of(it->body, LABEL_FINGERPRINT), "djE="), 1);
 	CHECK_STR_EQ(service_secret_name(&c.p), "st_pw-v2");
+	/* JSON: the rotation, its services, never the content */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	plan_print_json(&c.p, f);
+	fclose(f);
+	CHECK(!strstr(buf, "djE="));
+	json_t *j = json_loads(buf, 0, NULL);
+	json_t *rot = json_object_get(json_array_get(json_object_get(j, "changes"), 1), "rotation");
+	CHECK_STR_EQ(json_string_value(json_object_get(rot, "name")), "st_pw-v2");
+	CHECK_STR_EQ(json_string_value(json_object_get(rot, "reason")), "content changed");
+	CHECK_STR_EQ(json_string_value(json_array_get(json_object_get(rot, "services"), 0)), "st_a");
+	json_decref(j);
+	free(buf);
 	secret_case_release(&c);
 	free(l);
 }
@@ -544,6 +525,14 @@ void test_plan__prune_every_kind(void)
 {
 	struct live_state live;
 	empty_live(&live);
+	/* a service of this stack the files no longer define, one of another stack */
+	json_array_append_new(live.services,
+			      json_loads("{\"ID\":\"old1\",\"Version\":{\"Index\":7},\"Spec\":{\"Name\":\"st_old\","
+					 "\"Labels\":{\"com.docker.stack.namespace\":\"st\"}}}",
+					 0, NULL));
+	json_array_append_new(live.services,
+			      json_loads("{\"ID\":\"x\",\"Spec\":{\"Name\":\"st2_web\",\"Labels\":{\"com.docker.stack.namespace\":\"st2\"}}}",
+					 0, NULL));
 	json_array_append_new(live.networks,
 			      json_loads("{\"Id\":\"n1\",\"Name\":\"st_old\",\"Scope\":\"swarm\","
 					 "\"Labels\":{\"com.docker.stack.namespace\":\"st\"}}", 0, NULL));
@@ -563,13 +552,15 @@ void test_plan__prune_every_kind(void)
 	char *t = text_of(&p);
 	CHECK_STR_EQ(t, "+ network st_default\n"
 			"+ service st_web\n"
+			"- service st_old\n"
 			"- network st_old\n"
 			"- secret st_gone\n"
 			"- config st_conf-v2\n"
-			"Plan: 2 to create, 0 to update, 3 to remove, 0 unchanged.\n");
+			"Plan: 2 to create, 0 to update, 4 to remove, 0 unchanged.\n");
 	CHECK(!item(&p, KIND_CONFIG, "st_conf-v2")->after_converge);
 	free(t);
 	plan_release(&p);
+	/* without --prune nothing is removed */
 	CHECK_INT_EQ(plan_compute(&p, test_run(), &s, &live, &never), 0);
 	CHECK_INT_EQ(p.count[PLAN_REMOVE], 0);
 	plan_release(&p);
