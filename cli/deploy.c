@@ -89,7 +89,7 @@ static int interrupted(struct engine_cmd *c, const struct plan *plan, const char
 /*
  * Apply the plan, wait until the changed services converge, then remove the
  * superseded generations; the exit status. SIGINT/SIGTERM stop it between
- * two writes (cli/interrupt.h).
+ * two writes (base/interrupt.h).
  */
 static int apply_and_wait(struct stack_cmd *s, struct plan *plan)
 {
