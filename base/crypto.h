@@ -1,5 +1,6 @@
 /*
- * SHA-256 and base64 from libcrypto (OpenSSL), opened at first use instead of
+ * SHA-256, scrypt, random bytes and base64 from libcrypto (OpenSSL), opened at
+ * first use instead of
  * linked: linked in, its constructors and relocations cost every run ~3 M
  * instructions and ~1.6 MiB before main() (measured), and only the commands
  * that talk to the Engine hash or encode anything.
@@ -33,5 +34,17 @@ size_t crypto_base64(char *out, const void *data, size_t len);
  * Returns the number of bytes written, padding counted as zero bytes, or -1
  * when the text is not base64. */
 int crypto_base64_decode(unsigned char *out, const char *text, size_t len);
+
+/*
+ * scrypt (RFC 7914) of pass with salt, cost N = 2^log2_n, block size r,
+ * parallelism p, into keylen bytes of key. Memory-hard: it needs about
+ * 128 * r * N bytes, which is allowed here. 0, or -1 when libcrypto refuses
+ * the parameters.
+ */
+int crypto_scrypt(unsigned char *key, size_t keylen, const void *pass, size_t passlen,
+		  const unsigned char *salt, size_t saltlen, unsigned log2_n, unsigned r, unsigned p);
+
+/* len bytes from libcrypto's CSPRNG; die()s when it cannot give them. */
+void crypto_random(unsigned char *out, size_t len);
 
 #endif

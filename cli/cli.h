@@ -2,7 +2,8 @@
  * The command table's entry points. Each command lives in its own file
  * (cli/<name>.c) and returns the process exit status:
  *   0 success, 1 invalid input, 2 usage, 3 Engine/system failure,
- *   and for `diff --detailed-exitcode`: 2 when there are changes.
+ *   4 (deploy) applied but the services did not converge or swarm rolled
+ *   them back, and for `diff --detailed-exitcode`: 2 when there are changes.
  *
  * Also what the commands share: the option table fragments for loading a
  * project and for reaching the Engine, and the prologue of the commands that
@@ -20,6 +21,7 @@ struct project_opts;
 #define EXIT_INVALID 1
 #define EXIT_USAGE 2
 #define EXIT_SYSTEM 3
+#define EXIT_NOT_CONVERGED 4
 
 int cmd_config(int argc, char **argv);
 int cmd_validate(int argc, char **argv);

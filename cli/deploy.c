@@ -2,6 +2,7 @@
 #include "cli/deploy.h"
 
 #include "cli/cli.h"
+#include "base/interrupt.h"
 #include "project/project.h"
 #include "base/diag.h"
 #include "base/run.h"
@@ -24,9 +25,13 @@ static const struct command_help deploy_help = {
 	"deploy", "[options] STACK",
 	"Create or update the stack's networks, secrets, configs and services: exactly what\n"
 	"changed (unchanged services get no request), then wait until the changed services\n"
-	"have converged. Everything is loaded, validated and planned before the first write.\n",
-	"Exit status: 0 ok, 1 invalid input or plan refused, 2 usage, 3 Engine failure\n"
-	"or services not converged.\n",
+	"have converged. Everything is loaded, validated and planned before the first write.\n"
+	"A secret or config whose content changed gets a new generation (NAME-vN) that the\n"
+	"services using it are pointed at.\n",
+	"Exit status: 0 ok, 1 invalid input or plan refused, 2 usage, 3 Engine failure,\n"
+	"4 applied but not converged (a task failed, swarm paused or rolled back the update,\n"
+	"or the timeout passed), 130 interrupted (SIGINT, SIGTERM: no write after the one in\n"
+	"flight; a second one stops at once).\n",
 };
 
 const struct opt_choice stack_cmd_resolve_choices[] = {
@@ -101,6 +106,65 @@ static void print_plan_text(const struct plan *plan, FILE *out)
 	free(text);
 }
 
+/* A first SIGINT/SIGTERM stopped the deploy: say what was and was not done. */
+static int interrupted(struct engine_cmd *c, const struct plan *plan, const char *when)
+{
+	fprintf(stderr, "stackc %s: interrupted by %s %s\n", c->name, interrupt_received(), when);
+	apply_print_progress(plan, stderr);
+	fprintf(stderr, "Deploy again to converge from here.\n");
+	return EXIT_INTERRUPTED;
+}
+
+/*
+ * Apply the plan, wait until the changed services converge, then remove the
+ * superseded generations; the exit status. SIGINT/SIGTERM stop it between
+ * two writes (base/interrupt.h).
+ */
+static int apply_and_wait(struct stack_cmd *s, struct plan *plan)
+{
+	struct engine_cmd *c = &s->cmd;
+	struct apply_changed changed = { 0 };
+	struct apply_opts ao = { s->quiet, stdout, interrupt_requested, NULL };
+	int status = 0;
+	interrupt_arm();
+	int rc = apply_plan(&changed, plan, c->e, &s->plan, &ao, &c->err);
+	if (rc == APPLY_INTERRUPTED) {
+		status = interrupted(c, plan, "during the deploy: the request in flight completed, no other write was sent");
+	} else if (rc) {
+		status = engine_cmd_fail(c);
+	} else if (!s->detach && changed.n) {
+		struct wait_opts w = { s->timeout_ms, s->quiet, isatty(fileno(stdout)), stdout, 0,
+				       interrupt_requested, NULL };
+		rc = wait_services(c->e, changed.ids, changed.names, changed.n, &w, &c->err);
+		if (rc == WAIT_INTERRUPTED) {
+			fprintf(stderr, "stackc %s: interrupted by %s while waiting; every change was applied, but %s\n",
+				c->name, interrupt_received(), c->err.buf);
+			status = EXIT_INTERRUPTED;
+		} else if (rc == WAIT_NOT_CONVERGED) {
+			fprintf(stderr, "stackc %s: %s\n", c->name, c->err.buf);
+			status = EXIT_NOT_CONVERGED;
+		} else if (rc) {
+			status = engine_cmd_fail(c);
+		}
+	}
+	/* superseded generations go once the services no longer need them */
+	if (!status && !s->detach) {
+		rc = apply_after_converge(plan, c->e, &ao, &c->err);
+		if (rc == APPLY_INTERRUPTED)
+			status = interrupted(c, plan, "before the superseded generations were removed");
+		else if (rc)
+			status = engine_cmd_fail(c);
+	}
+	if (!status && interrupt_received()) {
+		fprintf(stderr, "stackc %s: interrupted by %s once every change was applied\n", c->name,
+			interrupt_received());
+		status = EXIT_INTERRUPTED;
+	}
+	interrupt_disarm();
+	apply_changed_release(&changed);
+	return status;
+}
+
 static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run *run)
 {
 	struct engine_cmd *c = &s->cmd;
@@ -109,7 +173,6 @@ static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run 
 	struct stack_spec spec = { 0 };
 	struct live_state live = { 0 };
 	struct plan plan = { 0 };
-	struct apply_changed changed = { 0 };
 	int status = EXIT_INVALID, planned = 0;
 
 	/* the files first: a project that does not load never reaches the Engine */
@@ -132,20 +195,10 @@ static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run 
 	if (!planned)
 		goto done;
 	test_pause();
-	if (apply_plan(&changed, &plan, c->e, &s->plan, s->quiet, stdout, &c->err)) {
-		status = engine_cmd_fail(c);
-		goto done;
-	}
-	status = 0;
-	if (!s->detach && changed.n) {
-		struct wait_opts w = { s->timeout_ms, s->quiet, isatty(fileno(stdout)), stdout };
-		if (wait_services(c->e, changed.ids, changed.names, changed.n, &w, &c->err))
-			status = engine_cmd_fail(c);
-	}
+	status = apply_and_wait(s, &plan);
 done:
 	run->diag.color = term_color(2);
 	diag_print(&run->diag, stderr, DIAG_FORMAT_HUMAN, 1);
-	apply_changed_release(&changed);
 	plan_release(&plan);
 	live_release(&live);
 	convert_release(&spec);
@@ -156,6 +209,7 @@ void stack_cmd_init(struct stack_cmd *s)
 {
 	*s = (struct stack_cmd){ .cmd = ENGINE_CMD_INIT, .resolve = RESOLVE_ALWAYS,
 				 .timeout_ms = DEFAULT_TIMEOUT_MS };
+	s->plan.keep_generations = PLAN_KEEP_GENERATIONS;
 	project_opts_init(&s->project);
 	s->project.deploy = 1;
 	s->cmd.creates = 1;
@@ -173,7 +227,10 @@ int stack_cmd_main(struct stack_cmd *s, enum stack_cmd_kind which, const struct 
 		struct run run;
 		run_init(&run);
 		s->plan.resolve = (enum resolve_image)s->resolve;
-		status = run_stack(s, which, &run);
+		if (s->plan.keep_generations < 1)
+			status = usage_error(s->cmd.name, "--keep-generations must be at least 1");
+		else
+			status = run_stack(s, which, &run);
 		run_release(&run);
 	}
 	engine_cmd_release(&s->cmd);

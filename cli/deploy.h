@@ -27,8 +27,18 @@ extern const struct opt_choice stack_cmd_resolve_choices[];
 
 #define OPTS_STACK_CMD(s)                                                                     \
 	OPTS_PROJECT(&(s)->project), OPT_COLOR, OPTS_ENGINE(&(s)->cmd.engine),                \
-	OPT_FLAG(0, "prune", "remove the stack's services the files no longer define",       \
+	OPT_FLAG(0, "prune",                                                                  \
+		 "remove the stack's services, networks, secrets and\n"                       \
+		 "configs the files no longer define",                                        \
 		 &(s)->plan.prune),                                                           \
+	OPT_FLAG(0, "rotate-secrets",                                                         \
+		 "replace secrets without a content fingerprint (created\n"                   \
+		 "by docker) with a new generation",                                          \
+		 &(s)->plan.rotate_secrets),                                                  \
+	OPT_INT(0, "keep-generations", "N",                                                   \
+		 "superseded secret/config generations kept after a\n"                        \
+		 "rotation, the newest first (default 2)",                                    \
+		 &(s)->plan.keep_generations),                                                \
 	OPT_ENUM(0, "resolve-image", "MODE",                                                  \
 		 "always, changed or never: ask the registry for image\n"                     \
 		 "digests (default always)",                                                  \

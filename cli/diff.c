@@ -5,7 +5,9 @@
 static const struct command_help help = {
 	"diff", "[options] STACK",
 	"Show what `stackc deploy` would change on the live swarm, object by object:\n"
-	"  + create, ~ update (with each changed field: old -> new), - remove (--prune).\n"
+	"  + create, ~ update (with each changed field: old -> new), - remove (--prune,\n"
+	"  superseded secret/config generations); a rotated secret or config as\n"
+	"  \"~ secret NAME: rotated (content changed)\".\n"
 	"Only GET requests are made.\n",
 	"Exit status: 0 ok, 1 invalid input or plan refused, 2 usage, 3 Engine failure\n"
 	"(2: changes, with --detailed-exitcode).\n",

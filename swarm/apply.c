@@ -23,7 +23,17 @@ struct applier {
 	FILE *out;
 	struct sbuf *err;
 	json_t *ids[DEPLOYED_KINDS]; /* per kind: name → ID of what exists after this apply */
+	int (*stop)(void *ctx);
+	void *stop_ctx;
+	int interrupted;             /* a write was not sent because stop() said so */
 };
+
+static int stop_requested(struct applier *a)
+{
+	if (!a->interrupted && a->stop && a->stop(a->stop_ctx))
+		a->interrupted = 1;
+	return a->interrupted;
+}
 
 __attribute__((format(printf, 2, 3)))
 static void say(struct applier *a, const char *fmt, ...)
@@ -44,6 +54,8 @@ static int write_req(struct applier *a, const char *method, const char *path, co
 {
 	int status = 0;
 	json_t *r = NULL;
+	if (stop_requested(a))
+		return -1;
 	if (engine_request(a->e, method, path, body, auth, &status, &r, a->err)) {
 		json_decref(r);
 		return -1;
@@ -99,23 +111,28 @@ static int apply_file_object(struct applier *a, struct plan_item *it)
 	const char *kind = stack_kind_name(it->kind);
 	const char *endpoint = it->kind == KIND_SECRET ? "secrets" : "configs";
 	char what[32];
-	if (it->action == PLAN_UNCHANGED)
+	if (it->action == PLAN_UNCHANGED || it->action == PLAN_REMOVE)
 		return 0;
 	json_t *resp = NULL;
 	int rc;
-	if (it->action == PLAN_CREATE) {
-		say(a, "Creating %s %s", kind, it->name);
+	if (it->action == PLAN_CREATE || it->rotate) {
+		const char *ref = plan_item_ref(it);
+		if (it->rotate)
+			say(a, "Creating %s %s (generation %d of %s: %s)", kind, ref, it->generation, it->name,
+			    it->reason);
+		else
+			say(a, "Creating %s %s", kind, ref);
 		char *path = xstrfmt("/%s/create", endpoint);
 		snprintf(what, sizeof(what), "create %s", kind);
-		rc = write_req(a, "POST", path, it->body, NULL, what, it->name, &resp, NULL);
+		rc = write_req(a, "POST", path, it->body, NULL, what, ref, &resp, NULL);
 		free(path);
 		if (!rc && created_id(resp))
-			json_object_set_new(a->ids[it->kind], it->name, json_string(created_id(resp)));
+			json_object_set_new(a->ids[it->kind], ref, json_string(created_id(resp)));
 	} else {
-		say(a, "Updating %s %s", kind, it->name);
+		say(a, "Updating %s %s", kind, plan_item_ref(it));
 		char *path = xstrfmt("/%s/%s/update?version=%lld", endpoint, it->id, it->version);
 		snprintf(what, sizeof(what), "update %s", kind);
-		rc = write_req(a, "POST", path, it->body, NULL, what, it->name, &resp, NULL);
+		rc = write_req(a, "POST", path, it->body, NULL, what, plan_item_ref(it), &resp, NULL);
 		free(path);
 	}
 	json_decref(resp);
@@ -149,7 +166,7 @@ static int recreate_pending_network(struct applier *a, const json_t *resp)
 	if (net) {
 		char *path = xstrfmt("/networks/%s", name);
 		long delay = 100;
-		for (long waited = 0; waited < NETWORK_GONE_TIMEOUT_MS; waited += delay) {
+		for (long waited = 0; waited < NETWORK_GONE_TIMEOUT_MS && !stop_requested(a); waited += delay) {
 			int status = 0;
 			json_t *r = NULL;
 			if (engine_request(a->e, "GET", path, NULL, NULL, &status, &r, a->err))
@@ -289,46 +306,168 @@ static int apply_service(struct applier *a, struct plan_item *it, struct apply_c
 	return rc;
 }
 
+/* "secret 'x' is in use by the following service: y", "network n has active endpoints" */
+static int in_use(const json_t *resp)
+{
+	const char *m = engine_error_message(resp);
+	return m && (strstr(m, " in use ") || strstr(m, "has active endpoints"));
+}
+
 static int apply_removal(struct applier *a, struct plan_item *it)
 {
-	say(a, "Removing service %s", it->name);
-	char *path = xstrfmt("/services/%s", it->id);
-	int rc = write_req(a, "DELETE", path, NULL, NULL, "remove service", it->name, NULL, NULL);
+	static const char *const endpoints[] = { "networks", "secrets", "configs", "services" };
+	const char *kind = stack_kind_name(it->kind);
+	if (it->after_converge)
+		say(a, "Removing %s %s (%s)", kind, it->name, it->reason);
+	else
+		say(a, "Removing %s %s", kind, it->name);
+	char *path = xstrfmt("/%s/%s", endpoints[it->kind], it->id);
+	char what[32];
+	snprintf(what, sizeof(what), "remove %s", kind);
+	int status = 0;
+	json_t *resp = NULL;
+	int rc = write_req(a, "DELETE", path, NULL, NULL, what, it->name, &resp, &status);
+	/* the tasks of services removed a moment ago still hold their networks */
+	for (long delay = 100, waited = 0; rc && status && it->kind == KIND_NETWORK && in_use(resp) &&
+					    waited < NETWORK_IN_USE_TIMEOUT_MS && !stop_requested(a);
+	     waited += delay, delay = delay * 2 > 1000 ? 1000 : delay * 2) {
+		sleep_ms(delay);
+		json_decref(resp);
+		resp = NULL;
+		rc = write_req(a, "DELETE", path, NULL, NULL, what, it->name, &resp, &status);
+	}
+	if (rc && status && it->kind != KIND_SERVICE && in_use(resp)) {
+		/* still used by something outside this stack: leave it */
+		fprintf(stderr, "stackc: %s %s not removed: %s\n", kind, it->name, engine_error_message(resp));
+		rc = 0;
+	} else if (rc && status) {
+		sb_printf(a->err, "failed to %s %s: Error response from daemon: %s", what, it->name,
+			  engine_error_message(resp));
+	}
+	json_decref(resp);
 	free(path);
 	return rc;
 }
 
+static int apply_item(struct applier *a, struct plan_item *it, struct apply_changed *changed)
+{
+	if (it->kind == KIND_NETWORK)
+		return apply_network(a, it);
+	if (it->kind == KIND_SERVICE)
+		return apply_service(a, it, changed);
+	return apply_file_object(a, it);
+}
+
+/* The writes of one pass: until the first failure or interruption. */
+static int apply_pass(struct applier *a, struct apply_changed *changed, int (*in_pass)(const struct plan_item *))
+{
+	for (size_t i = 0; i < a->plan->n; i++) {
+		struct plan_item *it = &a->plan->items[i];
+		if (!in_pass(it))
+			continue;
+		int writes = it->action != PLAN_UNCHANGED;
+		if (writes && stop_requested(a))
+			return -1;
+		int rc = it->action == PLAN_REMOVE ? apply_removal(a, it) : apply_item(a, it, changed);
+		if (rc)
+			return rc;
+		it->applied = writes;
+	}
+	return 0;
+}
+
+/* The passes, in order: see apply.h. */
+static int service_removal(const struct plan_item *it)
+{
+	return it->action == PLAN_REMOVE && it->kind == KIND_SERVICE && !it->after_converge;
+}
+static int network_write(const struct plan_item *it)
+{
+	return it->kind == KIND_NETWORK && it->action != PLAN_REMOVE;
+}
+static int secret_write(const struct plan_item *it)
+{
+	return it->kind == KIND_SECRET && it->action != PLAN_REMOVE;
+}
+static int config_write(const struct plan_item *it)
+{
+	return it->kind == KIND_CONFIG && it->action != PLAN_REMOVE;
+}
+static int service_write(const struct plan_item *it)
+{
+	return it->kind == KIND_SERVICE && it->action != PLAN_REMOVE;
+}
+static int pruned_object(const struct plan_item *it)
+{
+	return it->action == PLAN_REMOVE && it->kind != KIND_SERVICE && !it->after_converge;
+}
+static int later_removal(const struct plan_item *it)
+{
+	return it->action == PLAN_REMOVE && it->after_converge;
+}
+
+static int (*const passes[])(const struct plan_item *) = {
+	service_removal, network_write, secret_write, config_write, service_write, pruned_object,
+};
+
 int apply_plan(struct apply_changed *changed, struct plan *p, struct engine *e, const struct plan_opts *opts,
-	       int quiet, FILE *out, struct sbuf *err)
+	       const struct apply_opts *ao, struct sbuf *err)
 {
 	memset(changed, 0, sizeof(*changed));
-	struct applier a = { p, e, opts, quiet, out, err, { NULL } };
+	struct applier a = { p, e, opts, ao->quiet, ao->out, err, { NULL }, ao->stop, ao->stop_ctx, 0 };
 	for (int k = 0; k < DEPLOYED_KINDS; k++)
 		a.ids[k] = json_object();
 	for (size_t i = 0; i < p->n; i++)
 		if (p->items[i].id && p->items[i].action != PLAN_REMOVE)
-			json_object_set_new(a.ids[p->items[i].kind], p->items[i].name, json_string(p->items[i].id));
+			json_object_set_new(a.ids[p->items[i].kind], plan_item_ref(&p->items[i]),
+					    json_string(p->items[i].id));
 	/* references to external secrets/configs: already bound at plan time */
 	int rc = 0;
-	for (size_t i = 0; !rc && i < p->n; i++)
-		if (p->items[i].action == PLAN_REMOVE)
-			rc = apply_removal(&a, &p->items[i]);
-	static const enum stack_kind order[] = { KIND_NETWORK, KIND_SECRET, KIND_CONFIG, KIND_SERVICE };
-	for (size_t o = 0; o < ARRAY_SIZE(order); o++)
-		for (size_t i = 0; !rc && i < p->n; i++) {
-			struct plan_item *it = &p->items[i];
-			if (it->kind != order[o])
-				continue;
-			if (it->kind == KIND_NETWORK)
-				rc = apply_network(&a, it);
-			else if (it->kind == KIND_SERVICE)
-				rc = apply_service(&a, it, changed);
-			else
-				rc = apply_file_object(&a, it);
-		}
+	for (size_t k = 0; !rc && k < ARRAY_SIZE(passes); k++)
+		rc = apply_pass(&a, changed, passes[k]);
 	for (int k = 0; k < DEPLOYED_KINDS; k++)
 		json_decref(a.ids[k]);
-	return rc;
+	return a.interrupted ? APPLY_INTERRUPTED : rc;
+}
+
+int apply_after_converge(struct plan *p, struct engine *e, const struct apply_opts *ao, struct sbuf *err)
+{
+	struct applier a = { p, e, NULL, ao->quiet, ao->out, err, { NULL }, ao->stop, ao->stop_ctx, 0 };
+	int rc = apply_pass(&a, NULL, later_removal);
+	return a.interrupted ? APPLY_INTERRUPTED : rc;
+}
+
+static void print_items(const struct plan *p, int applied, FILE *out)
+{
+	static const char sign[] = { '+', '~', ' ', '-' };
+	int (*const order[])(const struct plan_item *) = {
+		service_removal, network_write, secret_write, config_write, service_write, pruned_object, later_removal,
+	};
+	for (size_t k = 0; k < ARRAY_SIZE(order); k++)
+		for (size_t i = 0; i < p->n; i++) {
+			const struct plan_item *it = &p->items[i];
+			if (!order[k](it) || it->action == PLAN_UNCHANGED || it->applied != applied)
+				continue;
+			fprintf(out, "  %c %s %s", sign[it->action], stack_kind_name(it->kind), it->name);
+			if (it->rotate)
+				fprintf(out, " (new generation %s)", it->ref_name);
+			else if (it->after_converge)
+				fprintf(out, " (%s)", it->reason);
+			fputc('\n', out);
+		}
+}
+
+void apply_print_progress(const struct plan *p, FILE *out)
+{
+	size_t done = 0, total = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		total += p->items[i].action != PLAN_UNCHANGED;
+		done += p->items[i].applied;
+	}
+	fprintf(out, "applied (%zu of %zu):\n", done, total);
+	print_items(p, 1, out);
+	fprintf(out, "not applied (%zu):\n", total - done);
+	print_items(p, 0, out);
 }
 
 void apply_changed_release(struct apply_changed *c)

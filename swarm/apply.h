@@ -1,10 +1,16 @@
 /*
  * Apply a computed plan to the swarm: exactly the writes it lists.
  *
- * Order: removals (--prune), then networks, secrets, configs, services, each
- * kind by name. Unchanged objects get no request. Secret/config IDs of
+ * Order: service removals (--prune), then networks, secrets, configs,
+ * services, each kind by name, then the removals of networks, secrets and
+ * configs (--prune: the services that used them are gone or updated by
+ * then; a network still held by the tasks of a removed service is tried
+ * again for up to NETWORK_IN_USE_TIMEOUT_MS). Unchanged objects get no request. A rotated
+ * secret or config is a create of its new generation. Secret/config IDs of
  * objects created here are bound into the service bodies before they are
- * sent. Service updates send ?version=<live index>; on "update out of
+ * sent. Removals marked after_converge (superseded generations) are left
+ * for apply_after_converge(), which the caller runs once the services have
+ * converged. Service updates send ?version=<live index>; on "update out of
  * sequence" the service is read again (its version, ForceUpdate and pinned
  * image refreshed) and the update retried, at most APPLY_MAX_RETRIES times.
  * A service write failing with "network X not found" for one of the stack's
@@ -16,7 +22,14 @@
  * Progress lines go to out (unless quiet): "Creating network st_default",
  * "Updating service st_api (id: …)", "Service st_db unchanged",
  * "Removing service st_old". The first failure stops the apply (there is no
- * transaction; what was done stays done) with a message in *err.
+ * transaction; what was done stays done) with a message in *err. Each item
+ * whose writes all succeeded is marked applied.
+ *
+ * Interruption: before every write, ao->stop(ao->stop_ctx) is asked (when
+ * set); once it says yes, no other write is sent (the one in flight has
+ * completed) and apply_plan() returns APPLY_INTERRUPTED.
+ * apply_print_progress() then says what was and was not applied; the next
+ * deploy plans from what the swarm holds and converges from there.
  *
  * The services created or updated are listed in *changed for the wait.
  */
@@ -32,7 +45,9 @@ struct plan_opts;
 struct sbuf;
 
 #define APPLY_MAX_RETRIES 5
+#define APPLY_INTERRUPTED 1
 #define NETWORK_GONE_TIMEOUT_MS 60000
+#define NETWORK_IN_USE_TIMEOUT_MS 20000
 
 struct apply_changed {
 	char **ids;
@@ -40,8 +55,30 @@ struct apply_changed {
 	size_t n, alloc;
 };
 
+struct apply_opts {
+	int quiet;
+	FILE *out;                /* progress lines */
+	int (*stop)(void *ctx);   /* non-zero: send no more writes; NULL: never */
+	void *stop_ctx;
+};
+
 int apply_plan(struct apply_changed *changed, struct plan *p, struct engine *e,
-	       const struct plan_opts *opts, int quiet, FILE *out, struct sbuf *err);
+	       const struct plan_opts *opts, const struct apply_opts *ao, struct sbuf *err);
 void apply_changed_release(struct apply_changed *c);
+
+/*
+ * The removals the plan left for after convergence. A network, secret or
+ * config the daemon keeps because something still uses it ("in use", say a
+ * service of another stack) is not a failure, here or in apply_plan(): a
+ * warning on stderr names it.
+ */
+int apply_after_converge(struct plan *p, struct engine *e, const struct apply_opts *ao,
+			 struct sbuf *err);
+
+/*
+ * The plan's writes, in the order apply sends them, under "applied:" and
+ * "not applied:" headings, one per line ("+ service st_web").
+ */
+void apply_print_progress(const struct plan *p, FILE *out);
 
 #endif

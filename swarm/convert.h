@@ -13,7 +13,7 @@
  *   secrets, configs
  *             spec = the create body with Data (base64 of the file, read
  *             now); external ones have no spec. Secret data must never be
- *             printed: plan/apply only say "data changed";
+ *             printed: plans name a changed content, never show it;
  *   services  spec = the ServiceSpec. Secret/config references carry
  *             SecretName/ConfigName but no SecretID/ConfigID: the caller
  *             binds them with convert_bind_ids() once the IDs are known.

@@ -40,6 +40,21 @@ json_t *live_find(const json_t *list, const char *name)
 	return NULL;
 }
 
+/* Append the objects of `more` that `list` does not hold yet (by ID). */
+static void merge_by_id(json_t *list, const json_t *more)
+{
+	size_t i, k;
+	json_t *v, *w;
+	json_array_foreach(more, i, v) {
+		const char *id = live_str(v, "ID", NULL, NULL);
+		int have = 0;
+		json_array_foreach(list, k, w)
+			have |= id && live_str(w, "ID", NULL, NULL) && !strcmp(id, live_str(w, "ID", NULL, NULL));
+		if (!have)
+			json_array_append(list, v);
+	}
+}
+
 /* GET /secrets or /configs filtered by the names the files use. */
 static int list_named(json_t **out, struct engine *e, const struct stack_spec *want,
 		      enum stack_kind kind, struct sbuf *err)
@@ -59,6 +74,27 @@ static int list_named(json_t **out, struct engine *e, const struct stack_spec *w
 	sbuf_release(&path);
 	json_decref(filters);
 	return rc;
+}
+
+/*
+ * The secrets or configs a plan looks at: those the files name (the name
+ * filter is a prefix filter on the daemon, so generations <name>-vN come
+ * along), and with --prune the stack's own by label, to find those the
+ * files no longer name.
+ */
+static int list_file_objects(json_t **out, struct engine *e, const struct stack_spec *want,
+			     enum stack_kind kind, const struct plan_opts *opts, struct sbuf *err)
+{
+	if (list_named(out, e, want, kind, err))
+		return -1;
+	if (!opts->prune)
+		return 0;
+	json_t *own = NULL;
+	if (stack_list(&own, e, kind, want->stack, NULL, NULL, err))
+		return -1;
+	merge_by_id(*out, own);
+	json_decref(own);
+	return 0;
 }
 
 /*
@@ -138,8 +174,8 @@ int live_read(struct live_state *out, struct engine *e, const struct stack_spec 
 		return -1;
 	if (stack_list(&out->services, e, KIND_SERVICE, want->stack, NULL, NULL, err) ||
 	    engine_get(e, "/networks", NULL, &out->networks, err) ||
-	    list_named(&out->secrets, e, want, KIND_SECRET, err) ||
-	    list_named(&out->configs, e, want, KIND_CONFIG, err))
+	    list_file_objects(&out->secrets, e, want, KIND_SECRET, opts, err) ||
+	    list_file_objects(&out->configs, e, want, KIND_CONFIG, opts, err))
 		return -1;
 	return resolve_images(out, e, want, opts);
 }

@@ -5,7 +5,11 @@
  *   /services?filters=label    the stack's services (LABEL_NAMESPACE=<stack>)
  *   /networks                  all of them: external networks are looked up by name
  *   /secrets?filters=name, /configs?filters=name
- *                              the ones the files name (external or not)
+ *                              the ones the files name (external or not), with
+ *                              their generations (the filter is a prefix)
+ *   /secrets?filters=label, /configs?filters=label
+ *                              with --prune: the stack's own, also those the
+ *                              files no longer name
  *   /distribution/<image>/json with --resolve-image always|changed, the
  *                              registry digest of each image that needs one
  *                              (with X-Registry-Auth when --with-registry-auth)

@@ -3,6 +3,7 @@
  * state), compare, and decide per object. See plan.h for the contract.
  */
 #include "swarm/plan.h"
+#include "swarm/plan_internal.h"
 
 #include "base/arena.h"
 #include "base/diag.h"
@@ -10,7 +11,6 @@
 #include "base/run.h"
 #include "base/sbuf.h"
 #include "base/xalloc.h"
-#include "base/crypto.h"
 #include "swarm/stack.h"
 
 #include <jansson.h>
@@ -22,7 +22,7 @@
 /* ---- comparison ---- */
 
 /* JSON equality where 1 and 1.0 are the same number. */
-static int jeq(const json_t *a, const json_t *b)
+int plan_jeq(const json_t *a, const json_t *b)
 {
 	if (!a || !b)
 		return a == b;
@@ -36,7 +36,7 @@ static int jeq(const json_t *a, const json_t *b)
 		const char *k;
 		json_t *v;
 		json_object_foreach((json_t *)a, k, v)
-			if (!jeq(v, json_object_get(b, k)))
+			if (!plan_jeq(v, json_object_get(b, k)))
 				return 0;
 		return 1;
 	}
@@ -44,15 +44,15 @@ static int jeq(const json_t *a, const json_t *b)
 		if (json_array_size(a) != json_array_size(b))
 			return 0;
 		for (size_t i = 0; i < json_array_size(a); i++)
-			if (!jeq(json_array_get(a, i), json_array_get(b, i)))
+			if (!plan_jeq(json_array_get(a, i), json_array_get(b, i)))
 				return 0;
 		return 1;
 	}
 	return json_equal(a, b);
 }
 
-static void add_change(struct plan_item *it, const char *path, const json_t *old, const json_t *new,
-		       const char *note)
+void plan_add_change(struct plan_item *it, const char *path, const json_t *old, const json_t *new,
+		     const char *note)
 {
 	ALLOC_GROW(it->changes, it->nchanges + 1, it->alloc);
 	struct plan_change *c = &it->changes[it->nchanges++];
@@ -61,8 +61,6 @@ static void add_change(struct plan_item *it, const char *path, const json_t *old
 	c->new = new ? json_deep_copy(new) : NULL;
 	c->note = note;
 }
-
-static void diff_json(struct plan_item *it, struct sbuf *path, const json_t *old, const json_t *new);
 
 /* Arrays: a longest-common-subsequence edit script; a removal and an
  * addition at the same place are shown as one change. */
@@ -73,19 +71,19 @@ static void diff_array(struct plan_item *it, struct sbuf *path, const json_t *ol
 #define T(i, j) t[(i) * (m + 1) + (j)]
 	for (size_t i = n; i-- > 0;)
 		for (size_t j = m; j-- > 0;)
-			T(i, j) = jeq(json_array_get(old, i), json_array_get(new, j))
+			T(i, j) = plan_jeq(json_array_get(old, i), json_array_get(new, j))
 					  ? T(i + 1, j + 1) + 1
 					  : (T(i + 1, j) > T(i, j + 1) ? T(i + 1, j) : T(i, j + 1));
 	size_t i = 0, j = 0, len = path->len;
 	while (i < n || j < m) {
-		if (i < n && j < m && jeq(json_array_get(old, i), json_array_get(new, j))) {
+		if (i < n && j < m && plan_jeq(json_array_get(old, i), json_array_get(new, j))) {
 			i++, j++;
 			continue;
 		}
 		/* a run of removals and additions up to the next common element */
 		size_t ri = i, aj = j;
 		while (i < n || j < m) {
-			if (i < n && j < m && jeq(json_array_get(old, i), json_array_get(new, j)))
+			if (i < n && j < m && plan_jeq(json_array_get(old, i), json_array_get(new, j)))
 				break;
 			if (j < m && (i == n || T(i, j + 1) >= T(i + 1, j)))
 				j++;
@@ -95,17 +93,17 @@ static void diff_array(struct plan_item *it, struct sbuf *path, const json_t *ol
 		size_t nr = i - ri, na = j - aj, k;
 		for (k = 0; k < nr && k < na; k++) {
 			path_push_index(path, aj + k);
-			diff_json(it, path, json_array_get(old, ri + k), json_array_get(new, aj + k));
+			plan_diff_json(it, path, json_array_get(old, ri + k), json_array_get(new, aj + k));
 			sbuf_setlen(path, len);
 		}
 		for (; k < nr; k++) {
 			path_push_index(path, ri + k);
-			add_change(it, path->buf, json_array_get(old, ri + k), NULL, NULL);
+			plan_add_change(it, path->buf, json_array_get(old, ri + k), NULL, NULL);
 			sbuf_setlen(path, len);
 		}
 		for (; k < na; k++) {
 			path_push_index(path, aj + k);
-			add_change(it, path->buf, NULL, json_array_get(new, aj + k), NULL);
+			plan_add_change(it, path->buf, NULL, json_array_get(new, aj + k), NULL);
 			sbuf_setlen(path, len);
 		}
 	}
@@ -113,9 +111,9 @@ static void diff_array(struct plan_item *it, struct sbuf *path, const json_t *ol
 	free(t);
 }
 
-static void diff_json(struct plan_item *it, struct sbuf *path, const json_t *old, const json_t *new)
+void plan_diff_json(struct plan_item *it, struct sbuf *path, const json_t *old, const json_t *new)
 {
-	if (jeq(old, new))
+	if (plan_jeq(old, new))
 		return;
 	size_t len = path->len;
 	if (json_is_object(old) && json_is_object(new)) {
@@ -123,14 +121,14 @@ static void diff_json(struct plan_item *it, struct sbuf *path, const json_t *old
 		json_t *v;
 		json_object_foreach((json_t *)new, k, v) {
 			path_push_key(path, k);
-			diff_json(it, path, json_object_get(old, k), v);
+			plan_diff_json(it, path, json_object_get(old, k), v);
 			sbuf_setlen(path, len);
 		}
 		json_object_foreach((json_t *)old, k, v) {
 			if (json_object_get(new, k))
 				continue;
 			path_push_key(path, k);
-			add_change(it, path->buf, v, NULL, NULL);
+			plan_add_change(it, path->buf, v, NULL, NULL);
 			sbuf_setlen(path, len);
 		}
 		return;
@@ -139,7 +137,7 @@ static void diff_json(struct plan_item *it, struct sbuf *path, const json_t *old
 		diff_array(it, path, old, new);
 		return;
 	}
-	add_change(it, path->buf, old, new, NULL);
+	plan_add_change(it, path->buf, old, new, NULL);
 }
 
 /* ---- normalization of service specs ---- */
@@ -260,33 +258,15 @@ static json_t *comparable_service(const json_t *spec, const json_t *netnames)
 	return s;
 }
 
-/* ---- secrets ---- */
-
-static char *secret_hash(const char *name, const char *data_b64)
-{
-	/* salted with the name so equal contents do not show as equal hashes */
-	struct sbuf in = SBUF_INIT;
-	sb_put(&in, name, strlen(name) + 1);
-	sb_puts(&in, data_b64 ? data_b64 : "");
-	char *hex = xmalloc(65);
-	crypto_sha256_hex(hex, in.buf, in.len);
-	explicit_bzero(in.buf, in.len);
-	sbuf_release(&in);
-	return hex;
-}
-
 /* ---- the plan ---- */
 
-struct ctx {
-	struct run *run;
-	const struct stack_spec *want;
-	const struct live_state *live;
-	const struct plan_opts *opts;
-	json_t *netnames; /* network ID → name */
-	int failed;
-};
+int plan_belongs(const json_t *labels, const char *stack)
+{
+	const char *ns = json_string_value(json_object_get(labels, LABEL_NAMESPACE));
+	return ns && !strcmp(ns, stack);
+}
 
-static struct plan_item *add_item(struct plan *p, enum stack_kind kind, enum plan_action action, const char *name)
+struct plan_item *plan_add_item(struct plan *p, enum stack_kind kind, enum plan_action action, const char *name)
 {
 	ALLOC_GROW(p->items, p->n + 1, p->alloc);
 	struct plan_item *it = &p->items[p->n++];
@@ -297,8 +277,7 @@ static struct plan_item *add_item(struct plan *p, enum stack_kind kind, enum pla
 	return it;
 }
 
-__attribute__((format(printf, 2, 3)))
-static void plan_error(struct ctx *c, const char *fmt, ...)
+void plan_error(struct plan_ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -308,7 +287,7 @@ static void plan_error(struct ctx *c, const char *fmt, ...)
 	c->failed = 1;
 }
 
-static void set_live(struct plan_item *it, const json_t *live)
+void plan_set_live(struct plan_item *it, const json_t *live)
 {
 	const char *id = json_string_value(json_object_get(live, "ID"));
 	if (!id)
@@ -318,181 +297,41 @@ static void set_live(struct plan_item *it, const json_t *live)
 	it->version = json_integer_value(json_object_get(json_object_get(live, "Version"), "Index"));
 }
 
-/* The live network of that name, preferring the swarm-scoped one. */
-static json_t *find_network(const json_t *nets, const char *name)
-{
-	json_t *found = NULL, *v;
-	size_t i;
-	json_array_foreach(nets, i, v) {
-		const char *n = json_string_value(json_object_get(v, "Name"));
-		if (!n || strcmp(n, name))
-			continue;
-		if (!found || !strcmp(live_str(v, "Scope", NULL, NULL) ? live_str(v, "Scope", NULL, NULL) : "", "swarm"))
-			found = v;
-	}
-	return found;
-}
-
-static int belongs(const json_t *labels, const char *stack)
-{
-	const char *ns = json_string_value(json_object_get(labels, LABEL_NAMESPACE));
-	return ns && !strcmp(ns, stack);
-}
-
-static void plan_network(struct ctx *c, struct plan *p, struct stack_object *o)
-{
-	json_t *live = find_network(c->live->networks, o->name);
-	if (o->external) {
-		if (!convert_network_is_user_defined(o->name))
-			return;
-		if (!live)
-			plan_error(c, "network \"%s\" is declared as external, but could not be found. You need to create a "
-				      "swarm-scoped network before the stack is deployed",
-				   o->name);
-		else if (strcmp(live_str(live, "Scope", NULL, NULL) ? live_str(live, "Scope", NULL, NULL) : "", "swarm"))
-			plan_error(c, "network \"%s\" is declared as external, but it is not in the right scope: \"%s\" instead of \"swarm\"",
-				   o->name, live_str(live, "Scope", NULL, NULL) ? live_str(live, "Scope", NULL, NULL) : "");
-		return;
-	}
-	if (!live) {
-		struct plan_item *it = add_item(p, KIND_NETWORK, PLAN_CREATE, o->name);
-		it->want = o;
-		it->body = json_deep_copy(o->spec);
-		return;
-	}
-	struct plan_item *it = add_item(p, KIND_NETWORK, PLAN_UNCHANGED, o->name);
-	it->want = o;
-	set_live(it, live);
-	if (!belongs(json_object_get(live, "Labels"), c->want->stack)) {
-		plan_error(c, "network %s already exists and does not belong to stack %s", o->name, c->want->stack);
-		return;
-	}
-	/* networks cannot be updated: compare what we would create, report drift */
-	struct sbuf path = SBUF_INIT;
-	static const char *const keys[] = { "Driver", "Internal", "Attachable", "Labels" };
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-		sbuf_reset(&path);
-		sb_puts(&path, keys[i]);
-		diff_json(it, &path, json_object_get(live, keys[i]), json_object_get(o->spec, keys[i]));
-	}
-	const char *k;
-	json_t *v;
-	json_object_foreach(json_object_get(o->spec, "Options"), k, v) {
-		json_t *lv = json_object_get(json_object_get(live, "Options"), k);
-		if (!jeq(lv, v)) {
-			sbuf_reset(&path);
-			sb_puts(&path, "Options");
-			path_push_key(&path, k);
-			add_change(it, path.buf, lv, v, NULL);
-		}
-	}
-	json_t *ipam = json_object_get(o->spec, "IPAM");
-	if (json_is_object(ipam)) {
-		json_t *want_sub = json_array(), *live_sub = json_array();
-		size_t i;
-		json_array_foreach(json_object_get(ipam, "Config"), i, v)
-			json_array_append(want_sub, json_object_get(v, "Subnet"));
-		json_array_foreach(at(json_object_get(live, "IPAM"), "Config", NULL), i, v)
-			json_array_append(live_sub, json_object_get(v, "Subnet"));
-		sbuf_reset(&path);
-		sb_puts(&path, "IPAM.Config.Subnet");
-		diff_json(it, &path, live_sub, want_sub);
-		json_decref(want_sub);
-		json_decref(live_sub);
-	}
-	it->drift = it->nchanges > 0;
-	sbuf_release(&path);
-}
-
-static void plan_file_object(struct ctx *c, struct plan *p, struct stack_object *o)
-{
-	if (o->external)
-		return;
-	const json_t *list = o->kind == KIND_SECRET ? c->live->secrets : c->live->configs;
-	json_t *live = live_find(list, o->name);
-	const char *data = json_string_value(json_object_get(o->spec, "Data"));
-	json_t *body = json_deep_copy(o->spec);
-	if (o->kind == KIND_SECRET) {
-		char *h = secret_hash(o->name, data);
-		json_object_set_new(json_object_get(body, "Labels"), LABEL_SECRET_HASH, json_string(h));
-		free(h);
-	}
-	if (!live) {
-		struct plan_item *it = add_item(p, o->kind, PLAN_CREATE, o->name);
-		it->want = o;
-		it->body = body;
-		return;
-	}
-	struct plan_item *it = add_item(p, o->kind, PLAN_UNCHANGED, o->name);
-	it->want = o;
-	it->body = body;
-	set_live(it, live);
-	json_t *ls = json_object_get(live, "Spec");
-	const char *what = stack_kind_name(o->kind);
-	int data_changed = 0;
-	if (o->kind == KIND_CONFIG) {
-		const char *ld = json_string_value(json_object_get(ls, "Data"));
-		data_changed = strcmp(ld ? ld : "", data ? data : "") != 0;
-	} else {
-		const char *lh = live_str(ls, "Labels", LABEL_SECRET_HASH, NULL);
-		const char *wh = live_str(body, "Labels", LABEL_SECRET_HASH, NULL);
-		data_changed = lh && strcmp(lh, wh);
-	}
-	if (data_changed) {
-		add_change(it, "Data", NULL, NULL, "data changed");
-		plan_error(c, "%s %s: its content changed, but %ss cannot be updated; give it a new name (for example "
-			      "`name: %s_v2` in the file) to roll it out",
-			   what, o->name, what, o->key);
-	}
-	/* labels without our hash label (docker-created objects have none) */
-	json_t *ll = json_deep_copy(json_object_get(ls, "Labels"));
-	json_t *wl = json_deep_copy(json_object_get(o->spec, "Labels"));
-	if (!ll)
-		ll = json_object();
-	json_object_del(ll, LABEL_SECRET_HASH);
-	struct sbuf path = SBUF_INIT;
-	sb_puts(&path, "Labels");
-	diff_json(it, &path, ll, wl);
-	json_decref(ll);
-	json_decref(wl);
-	static const char *const keys[] = { "Templating", "Driver" };
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-		json_t *a = json_object_get(ls, keys[i]), *b = json_object_get(o->spec, keys[i]);
-		if (json_is_null(a))
-			a = NULL;
-		sbuf_reset(&path);
-		sb_puts(&path, keys[i]);
-		diff_json(it, &path, a, b);
-	}
-	sbuf_release(&path);
-	if (it->nchanges > (size_t)data_changed)
-		it->action = PLAN_UPDATE;
-}
-
-/* ID of a secret/config by name: live, or "known after apply" if we create it. */
+/*
+ * The ID a service reference gets: a generation of one of the files'
+ * secrets/configs (live, or "known after apply" when this deploy creates it;
+ * NULL instead without placeholders), or an external object looked up by name.
+ */
 struct bind_ctx {
-	struct ctx *c;
+	struct plan_ctx *c;
 	int placeholders;
 };
 
 static const char *bind_id(void *vctx, enum stack_kind kind, const char *name)
 {
 	struct bind_ctx *b = vctx;
+	json_t *id = json_object_get(b->c->ids[kind], name);
+	if (id)
+		return json_is_string(id) ? json_string_value(id) : b->placeholders ? KNOWN_AFTER_APPLY : NULL;
 	const json_t *list = kind == KIND_SECRET ? b->c->live->secrets : b->c->live->configs;
-	json_t *live = live_find(list, name);
-	if (live)
-		return json_string_value(json_object_get(live, "ID"));
-	struct stack_object *o = convert_find(b->c->want, kind, name);
-	if (b->placeholders && o && !o->external)
-		return KNOWN_AFTER_APPLY;
-	return NULL;
+	return live_str(live_find(list, name), "ID", NULL, NULL);
 }
 
-static const char *live_bind_id(void *vctx, enum stack_kind kind, const char *name)
+/* Point a service's secret/config references at the generations chosen for them. */
+static void use_generations(json_t *body, const struct plan_ctx *c)
 {
-	struct bind_ctx *b = vctx;
-	const char *id = bind_id(vctx, kind, name);
-	return b->placeholders || !id || strcmp(id, KNOWN_AFTER_APPLY) ? id : NULL;
+	static const char *const lists[][2] = { { "Secrets", "SecretName" }, { "Configs", "ConfigName" } };
+	json_t *cs = at(json_object_get(body, "TaskTemplate"), "ContainerSpec", NULL);
+	for (int k = 0; k < 2; k++) {
+		json_t *refs = c->refs[k ? KIND_CONFIG : KIND_SECRET];
+		size_t i;
+		json_t *r;
+		json_array_foreach(json_object_get(cs, lists[k][0]), i, r) {
+			json_t *gen = json_object_get(refs, json_string_value(json_object_get(r, lists[k][1])));
+			if (gen)
+				json_object_set(r, lists[k][1], gen);
+		}
+	}
 }
 
 static const char *mode_kind(const json_t *spec)
@@ -537,10 +376,10 @@ static json_t *service_body(const struct plan_item *it, const json_t *live, cons
 	return body;
 }
 
-static void plan_service(struct ctx *c, struct plan *p, struct stack_object *o)
+static void plan_service(struct plan_ctx *c, struct plan *p, struct stack_object *o)
 {
 	json_t *live = live_find(c->live->services, o->name);
-	struct plan_item *it = add_item(p, KIND_SERVICE, live ? PLAN_UNCHANGED : PLAN_CREATE, o->name);
+	struct plan_item *it = plan_add_item(p, KIND_SERVICE, live ? PLAN_UNCHANGED : PLAN_CREATE, o->name);
 	it->want = o;
 	it->image_label = live_str(o->spec, "Labels", LABEL_IMAGE, NULL);
 	const char *image = live_str(o->spec, "TaskTemplate", "ContainerSpec", "Image");
@@ -548,11 +387,12 @@ static void plan_service(struct ctx *c, struct plan *p, struct stack_object *o)
 	if (json_is_object(res))
 		it->resolved = json_incref(res);
 	if (live)
-		set_live(it, live);
+		plan_set_live(it, live);
 
 	/* references: every name must exist now or be created by this deploy */
 	struct bind_ctx b = { c, 1 };
 	json_t *cmp = service_body(it, live, c->opts);
+	use_generations(cmp, c);
 	json_t *cs = at(json_object_get(cmp, "TaskTemplate"), "ContainerSpec", NULL);
 	static const char *const lists[] = { "Secrets", "Configs" };
 	for (int k = 0; k < 2; k++) {
@@ -568,7 +408,8 @@ static void plan_service(struct ctx *c, struct plan *p, struct stack_object *o)
 	convert_bind_ids(cmp, bind_id, &b);
 	b.placeholders = 0;
 	it->body = service_body(it, live, c->opts);
-	convert_bind_ids(it->body, live_bind_id, &b);
+	use_generations(it->body, c);
+	convert_bind_ids(it->body, bind_id, &b);
 	if (!live) {
 		json_decref(cmp);
 		return;
@@ -580,7 +421,7 @@ static void plan_service(struct ctx *c, struct plan *p, struct stack_object *o)
 			   o->name, mode_kind(ls), mode_kind(it->body), o->name);
 	json_t *a = comparable_service(ls, c->netnames), *w = comparable_service(cmp, c->netnames);
 	struct sbuf path = SBUF_INIT;
-	diff_json(it, &path, a, w);
+	plan_diff_json(it, &path, a, w);
 	sbuf_release(&path);
 	json_decref(a);
 	json_decref(w);
@@ -604,7 +445,7 @@ int plan_refresh_service(struct plan_item *it, const json_t *live_service, const
 		json_object_set(json_object_get(new_cs, "Privileges"), "CredentialSpec", cred);
 	json_decref(it->body);
 	it->body = fresh;
-	set_live(it, live_service);
+	plan_set_live(it, live_service);
 	return it->id ? 0 : -1;
 }
 
@@ -613,7 +454,11 @@ int plan_compute(struct plan *out, struct run *run, const struct stack_spec *wan
 {
 	memset(out, 0, sizeof(*out));
 	out->stack = want->stack;
-	struct ctx c = { run, want, live, opts, json_object(), 0 };
+	struct plan_ctx c = { run, want, live, opts, json_object(), { NULL }, { NULL }, 0 };
+	for (int k = 0; k < DEPLOYED_KINDS; k++) {
+		c.refs[k] = json_object();
+		c.ids[k] = json_object();
+	}
 	size_t i;
 	json_t *v;
 	json_array_foreach(live->networks, i, v) {
@@ -630,20 +475,20 @@ int plan_compute(struct plan *out, struct run *run, const struct stack_spec *wan
 		plan_file_object(&c, out, &want->v[KIND_CONFIG][k]);
 	for (size_t k = 0; k < want->n[KIND_SERVICE]; k++)
 		plan_service(&c, out, &want->v[KIND_SERVICE][k]);
-	if (opts->prune) {
-		json_array_foreach(live->services, i, v) {
-			const char *name = live_name(v);
-			if (!name || !belongs(at(json_object_get(v, "Spec"), "Labels", NULL), want->stack) ||
-			    convert_find(want, KIND_SERVICE, name))
-				continue;
-			struct plan_item *it = add_item(out, KIND_SERVICE, PLAN_REMOVE, arena_strdup(&run->arena, name));
-			set_live(it, v);
-		}
-	}
+	plan_removals(&c, out);
 	for (size_t k = 0; k < out->n; k++)
 		out->count[out->items[k].action]++;
 	json_decref(c.netnames);
+	for (int k = 0; k < DEPLOYED_KINDS; k++) {
+		json_decref(c.refs[k]);
+		json_decref(c.ids[k]);
+	}
 	return c.failed ? -1 : 0;
+}
+
+const char *plan_item_ref(const struct plan_item *it)
+{
+	return it->ref_name ? it->ref_name : it->name;
 }
 
 void plan_release(struct plan *p)
@@ -686,6 +531,41 @@ static void put_value(FILE *out, const json_t *v)
 	free(s);
 }
 
+/* The services (created or updated) whose body references a rotated object's new generation. */
+static json_t *rotation_users(const struct plan *p, const struct plan_item *rot)
+{
+	const char *list = rot->kind == KIND_SECRET ? "Secrets" : "Configs";
+	const char *key = rot->kind == KIND_SECRET ? "SecretName" : "ConfigName";
+	json_t *users = json_array();
+	for (size_t i = 0; i < p->n; i++) {
+		const struct plan_item *it = &p->items[i];
+		if (it->kind != KIND_SERVICE || (it->action != PLAN_CREATE && it->action != PLAN_UPDATE))
+			continue;
+		size_t k;
+		json_t *r;
+		json_array_foreach(at(at(json_object_get(it->body, "TaskTemplate"), "ContainerSpec", NULL), list, NULL), k, r)
+			if (live_str(r, key, NULL, NULL) && !strcmp(live_str(r, key, NULL, NULL), rot->ref_name)) {
+				json_array_append_new(users, json_string(it->name));
+				break;
+			}
+	}
+	return users;
+}
+
+static void print_rotation(const struct plan *p, const struct plan_item *it, FILE *out)
+{
+	fprintf(out, "~ %s %s: rotated (%s)\n  new generation %d: %s\n", stack_kind_name(it->kind), it->name,
+		it->reason, it->generation, it->ref_name);
+	json_t *users = rotation_users(p, it);
+	size_t k;
+	json_t *u;
+	json_array_foreach(users, k, u)
+		fprintf(out, "%s%s", k ? ", " : "  services: ", json_string_value(u));
+	if (json_array_size(users))
+		fputc('\n', out);
+	json_decref(users);
+}
+
 void plan_print_text(const struct plan *p, FILE *out)
 {
 	static const char sign[] = { '+', '~', ' ', '-' };
@@ -693,10 +573,17 @@ void plan_print_text(const struct plan *p, FILE *out)
 		const struct plan_item *it = &p->items[i];
 		if (it->action == PLAN_UNCHANGED && !it->drift && !it->nchanges)
 			continue;
+		if (it->rotate) {
+			print_rotation(p, it, out);
+			continue;
+		}
 		if (it->action == PLAN_UNCHANGED)
 			fprintf(out, "! %s %s: differs from the files, but networks cannot be updated "
 				     "(remove the services using it and redeploy to recreate it)\n",
 				stack_kind_name(it->kind), it->name);
+		else if (it->after_converge)
+			fprintf(out, "- %s %s: %s, removed once the services have converged\n",
+				stack_kind_name(it->kind), it->name, it->reason);
 		else
 			fprintf(out, "%c %s %s\n", sign[it->action], stack_kind_name(it->kind), it->name);
 		for (size_t k = 0; k < it->nchanges; k++) {
@@ -732,6 +619,14 @@ void plan_print_json(const struct plan *p, FILE *out)
 			json_object_set_new(o, "id", json_string(it->id));
 		if (it->drift)
 			json_object_set_new(o, "drift", json_true());
+		if (it->rotate)
+			json_object_set_new(o, "rotation",
+					    json_pack("{s:i,s:s,s:s,s:o}", "generation", it->generation, "name",
+						      it->ref_name, "reason", it->reason, "services", rotation_users(p, it)));
+		if (it->after_converge)
+			json_object_set_new(o, "after_converge", json_true());
+		if (it->reason && !it->rotate)
+			json_object_set_new(o, "reason", json_string(it->reason));
 		json_t *fields = json_array();
 		for (size_t k = 0; k < it->nchanges; k++) {
 			const struct plan_change *c = &it->changes[k];

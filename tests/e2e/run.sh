@@ -82,7 +82,8 @@ run_cases() { # nodes, cases...
 		(cd "$LAB/work-$name" && timeout -k 5 "$CASE_TIMEOUT" bash "$c") >"$out" 2>&1
 		rc=$?
 		case $rc in
-		0) echo "PASS $name ($(( $(date +%s) - t0 ))s)"; pass=$((pass + 1)) ;;
+		0) echo "PASS $name ($(( $(date +%s) - t0 ))s)"; pass=$((pass + 1))
+		   grep '^note: ' "$out" | sed 's/^/    /' ;;
 		77) echo "SKIP $name: $(tail -1 "$out")"; skip=$((skip + 1)) ;;
 		*) echo "FAIL $name (exit $rc$([ $rc = 124 ] && echo ", timed out after ${CASE_TIMEOUT}s"))"
 		   sed 's/^/    /' "$out"; fail=$((fail + 1)) ;;

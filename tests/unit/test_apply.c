@@ -9,6 +9,7 @@
 #include "swarm/apply.h"
 #include "swarm/convert.h"
 #include "swarm/engine.h"
+#include "swarm/fingerprint.h"
 #include "swarm/plan.h"
 #include "swarm/wait.h"
 #include "tests/unit/harness.h"
@@ -30,10 +31,14 @@ struct fixture {
 	struct plan plan;
 	char *out;
 	size_t outlen;
+	int (*stop)(void *fixture); /* given to apply as its stop callback */
+	const char *more_networks;  /* ",{...}": live networks after st_default */
 };
 
 static void fx_engine(struct fixture *f, const char *replies)
 {
+	f->stop = NULL;
+	f->more_networks = NULL;
 	strcpy(f->dir, "/tmp/stackc-apply-XXXXXX");
 	CHECK(mkdtemp(f->dir) != NULL);
 	f->replies = xstrfmt("%s/replies", f->dir);
@@ -48,7 +53,8 @@ static void fx_engine(struct fixture *f, const char *replies)
 	sbuf_release(&err);
 }
 
-static void fx_plan(struct fixture *f, const char *yaml, const char *live_services, int prune)
+static void fx_plan_with(struct fixture *f, const char *yaml, const char *live_services, const char *live_secrets,
+			 int prune)
 {
 	struct node *root = test_load(yaml);
 	if (convert_stack(&f->spec, test_run(), root, "st"))
@@ -56,22 +62,32 @@ static void fx_plan(struct fixture *f, const char *yaml, const char *live_servic
 	memset(&f->live, 0, sizeof(f->live));
 	f->live.services = json_loads(live_services, 0, NULL);
 	CHECK(f->live.services != NULL);
-	f->live.networks = json_loads("[{\"Id\":\"netid\",\"Name\":\"st_default\",\"Scope\":\"swarm\","
-				      "\"Driver\":\"overlay\",\"Labels\":{\"com.docker.stack.namespace\":\"st\"}}]",
-				      0, NULL);
-	f->live.secrets = json_array();
+	char *nets = xstrfmt("[{\"Id\":\"netid\",\"Name\":\"st_default\",\"Scope\":\"swarm\","
+			     "\"Driver\":\"overlay\",\"Labels\":{\"com.docker.stack.namespace\":\"st\"}}%s]",
+			     f->more_networks ? f->more_networks : "");
+	f->live.networks = json_loads(nets, 0, NULL);
+	CHECK(f->live.networks != NULL);
+	free(nets);
+	f->live.secrets = json_loads(live_secrets, 0, NULL);
+	CHECK(f->live.secrets != NULL);
 	f->live.configs = json_array();
 	f->live.digests = json_object();
-	struct plan_opts o = { prune, RESOLVE_NEVER, 0 };
+	struct plan_opts o = { .prune = prune, .resolve = RESOLVE_NEVER };
 	if (plan_compute(&f->plan, test_run(), &f->spec, &f->live, &o))
 		test_fail(__FILE__, __LINE__, "plan: %s", test_diags());
+}
+
+static void fx_plan(struct fixture *f, const char *yaml, const char *live_services, int prune)
+{
+	fx_plan_with(f, yaml, live_services, "[]", prune);
 }
 
 static int fx_apply(struct fixture *f, struct apply_changed *changed, struct sbuf *err)
 {
 	FILE *out = open_memstream(&f->out, &f->outlen);
-	struct plan_opts o = { 0, RESOLVE_NEVER, 0 };
-	int rc = apply_plan(changed, &f->plan, f->e, &o, 0, out, err);
+	struct plan_opts o = { .resolve = RESOLVE_NEVER };
+	struct apply_opts ao = { .out = out, .stop = f->stop, .stop_ctx = f };
+	int rc = apply_plan(changed, &f->plan, f->e, &o, &ao, err);
 	fclose(out);
 	return rc;
 }
@@ -119,12 +135,18 @@ static char *request_lines(const char *rec)
 	return sbuf_detach(&sb, NULL);
 }
 
+/* A secret file holding content, in a new file at path (a mkstemp template). */
+static void secret_file(char *path, const char *content)
+{
+	int fd = mkstemp(path);
+	CHECK(fd >= 0 && write(fd, content, strlen(content)) == (ssize_t)strlen(content));
+	close(fd);
+}
+
 void test_apply__fresh_stack_binds_new_secret_ids(void)
 {
 	char path[] = "/tmp/stackc-apply-secret-XXXXXX";
-	int fd = mkstemp(path);
-	CHECK(fd >= 0 && write(fd, "pw", 2) == 2);
-	close(fd);
+	secret_file(path, "pw");
 	char *yaml = xstrfmt("services:\n  web: {image: busybox, secrets: [{source: pw}], networks: {back: null}}\n"
 			     "networks:\n  back: {}\n"
 			     "secrets:\n  pw: {file: %s}\n",
@@ -247,64 +269,352 @@ void test_apply__prune_removes_first_and_errors_stop(void)
 	free(live);
 }
 
+void test_apply__rotation_creates_a_generation_and_removes_old_ones_after(void)
+{
+	char path[] = "/tmp/stackc-apply-secret-XXXXXX";
+	secret_file(path, "v1");
+	char *yaml = xstrfmt("services:\n  web: {image: busybox, secrets: [{source: pw, target: /run/pw}]}\n"
+			     "secrets:\n  pw: {file: %s}\n",
+			     path);
+	/* three generations, none holding "v1" */
+	struct sbuf secrets = SBUF_INIT;
+	sb_puts(&secrets, "[");
+	for (int g = 1; g <= 3; g++) {
+		char *fp = fingerprint_new(KIND_SECRET, "djA=");
+		if (g == 1)
+			sb_printf(&secrets, "{\"ID\":\"s1\",\"Spec\":{\"Name\":\"st_pw\",\"Labels\":{"
+					    "\"com.docker.stack.namespace\":\"st\",\"" LABEL_FINGERPRINT "\":\"%s\"}}}", fp);
+		else
+			sb_printf(&secrets, ",{\"ID\":\"s%d\",\"Spec\":{\"Name\":\"st_pw-v%d\",\"Labels\":{"
+					    "\"com.docker.stack.namespace\":\"st\",\"" LABEL_FINGERPRINT "\":\"%s\","
+					    "\"" LABEL_GENERATION "\":\"%d\",\"" LABEL_GENERATION_OF "\":\"st_pw\"}}}",
+				  g, g, fp, g);
+		free(fp);
+	}
+	sb_puts(&secrets, "]");
+	struct fixture f;
+	fx_engine(&f, PING "<<< 201\n\n{\"ID\":\"s4\"}\n"
+			   "<<< 201\n\n{\"ID\":\"svc1\"}\n"
+			   "<<< 204\n\n\n"
+			   "<<< 400\n\n{\"message\":\"rpc error: code = InvalidArgument desc = secret 'st_pw' is in use "
+			   "by the following service: other_x\"}\n");
+	fx_plan_with(&f, yaml, "[]", secrets.buf, 0);
+	struct apply_changed ch;
+	struct sbuf err = SBUF_INIT;
+	CHECK_INT_EQ(fx_apply(&f, &ch, &err), 0);
+	CHECK_STR_EQ(f.out, "Creating secret st_pw-v4 (generation 4 of st_pw: content changed)\n"
+			    "Creating service st_web\n");
+	char *rec = recorded(&f);
+	/* the new generation's ID, the same target */
+	CHECK(strstr(rec, "\"File\":{\"Name\":\"/run/pw\",\"UID\":\"0\",\"GID\":\"0\",\"Mode\":292},"
+			  "\"SecretID\":\"s4\",\"SecretName\":\"st_pw-v4\""));
+	free(rec);
+	/* once converged: the two oldest go; one still in use elsewhere stays */
+	free(f.out);
+	FILE *out = open_memstream(&f.out, &f.outlen);
+	struct apply_opts ao = { .out = out };
+	CHECK_INT_EQ(apply_after_converge(&f.plan, f.e, &ao, &err), 0);
+	fclose(out);
+	CHECK_STR_EQ(f.out, "Removing secret st_pw-v2 (superseded generation)\n"
+			    "Removing secret st_pw (superseded generation)\n");
+	rec = recorded(&f);
+	char *lines = request_lines(rec);
+	CHECK_STR_EQ(lines, "GET /_ping\nPOST /v1.41/secrets/create\nPOST /v1.41/services/create\n"
+			    "DELETE /v1.41/secrets/s2\nDELETE /v1.41/secrets/s1\n");
+	free(rec);
+	free(lines);
+	apply_changed_release(&ch);
+	sbuf_release(&err);
+	sbuf_release(&secrets);
+	fx_release(&f);
+	unlink(path);
+	free(yaml);
+}
+
+void test_apply__prune_removes_networks_secrets_configs_after_the_services(void)
+{
+	char *live = xstrfmt(live_web, 0,
+			     ",{\"ID\":\"o1\",\"Version\":{\"Index\":3},\"Spec\":{\"Name\":\"st_old\","
+			     "\"Labels\":{\"com.docker.stack.namespace\":\"st\"}}}");
+	struct fixture f;
+	fx_engine(&f, PING "<<< 200\n\n\n"
+			   "<<< 200\n\n{\"Warnings\":null}\n"
+			   "<<< 400\n\n{\"message\":\"rpc error: code = FailedPrecondition desc = network n2 is in use by task t1\"}\n"
+			   "<<< 204\n\n\n"
+			   "<<< 204\n\n\n");
+	f.more_networks = ",{\"Id\":\"n2\",\"Name\":\"st_old\",\"Scope\":\"swarm\",\"Labels\":{\"com.docker.stack.namespace\":\"st\"}}";
+	fx_plan_with(&f, "services:\n  web: {image: busybox, environment: {A: \"2\"}}\n", live,
+		     "[{\"ID\":\"s1\",\"Spec\":{\"Name\":\"st_pw\",\"Labels\":{\"com.docker.stack.namespace\":\"st\"}}}]", 1);
+	struct apply_changed ch;
+	struct sbuf err = SBUF_INIT;
+	if (fx_apply(&f, &ch, &err))
+		test_fail(__FILE__, __LINE__, "apply: %s", err.buf);
+	CHECK_STR_EQ(f.out, "Removing service st_old\nUpdating service st_web (id: w1)\n"
+			    "Removing network st_old\nRemoving secret st_pw\n");
+	char *rec = recorded(&f), *lines = request_lines(rec);
+	/* the network held by the removed service's task is tried again */
+	CHECK_STR_EQ(lines, "GET /_ping\nDELETE /v1.41/services/o1\nPOST /v1.41/services/w1/update?version=5\n"
+			    "DELETE /v1.41/networks/n2\nDELETE /v1.41/networks/n2\nDELETE /v1.41/secrets/s1\n");
+	free(rec);
+	free(lines);
+	apply_changed_release(&ch);
+	sbuf_release(&err);
+	fx_release(&f);
+	free(live);
+}
+
 static const char task_fmt[] = "{\"ServiceID\":\"%s\",\"DesiredState\":\"%s\",\"Status\":{\"State\":\"%s\"%s}}";
 
-void test_apply__wait_converges_and_reports_failures(void)
+/* A wait against canned replies; its output and summary, and the requests made. */
+struct wait_case {
+	struct fixture f;
+	char *out;
+	size_t outlen;
+	struct sbuf err;
+	char *requests;
+	int rc;
+	int (*stop)(void *wait_case);
+};
+
+static void wait_case_stop(struct wait_case *c, const char *replies, long long timeout_ms, int quiet,
+			   int (*stop)(void *wait_case))
+{
+	memset(c, 0, sizeof(*c));
+	c->stop = stop;
+	c->err = (struct sbuf)SBUF_INIT;
+	fx_engine(&c->f, replies);
+	FILE *out = open_memstream(&c->out, &c->outlen);
+	struct wait_opts w = { timeout_ms, quiet, 0, out, 100, c->stop, c };
+	char *ids[] = { (char *)"a" };
+	const char *names[] = { "st_a" };
+	c->rc = wait_services(c->f.e, ids, names, 1, &w, &c->err);
+	fclose(out);
+	char *rec = recorded(&c->f);
+	c->requests = request_lines(rec);
+	free(rec);
+}
+
+static void wait_case(struct wait_case *c, const char *replies, long long timeout_ms, int quiet)
+{
+	wait_case_stop(c, replies, timeout_ms, quiet, NULL);
+}
+
+static void wait_case_release(struct wait_case *c)
+{
+	engine_free(c->f.e);
+	unlink(c->f.replies);
+	unlink(c->f.record);
+	rmdir(c->f.dir);
+	free(c->f.replies);
+	free(c->f.record);
+	free(c->out);
+	free(c->requests);
+	sbuf_release(&c->err);
+}
+
+/* Whether s is prefix, a time ("0.1s"), then suffix. */
+static int timed(const char *s, const char *prefix, const char *suffix)
+{
+	size_t p = strlen(prefix), q = strlen(suffix), n = s ? strlen(s) : 0;
+	if (n < p + q + 2 || strncmp(s, prefix, p) || strcmp(s + n - q, suffix))
+		return 0;
+	return strspn(s + p, "0123456789.") == n - p - q - 1 && s[n - q - 1] == 's';
+}
+
+void test_apply__wait_converges_and_says_how_long(void)
 {
 	char *t1 = xstrfmt(task_fmt, "a", "running", "running", "");
 	char *t2 = xstrfmt(task_fmt, "a", "running", "starting", "");
-	char *t3 = xstrfmt(task_fmt, "a", "running", "running", "");
 	char *replies = xstrfmt(PING
 				"<<< 200\n\n[{\"ID\":\"a\",\"Spec\":{\"Mode\":{\"Replicated\":{\"Replicas\":2}}}}]\n"
 				"<<< 200\n\n[%s,%s]\n"
 				"<<< 200\n\n[{\"ID\":\"a\",\"Spec\":{\"Mode\":{\"Replicated\":{\"Replicas\":2}}},"
 				"\"UpdateStatus\":{\"State\":\"completed\"}}]\n"
 				"<<< 200\n\n[%s,%s]\n",
-				t1, t2, t1, t3);
-	struct fixture f;
-	fx_engine(&f, replies);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-	struct wait_opts w = { 10000, 0, 0, out };
-	char *ids[] = { (char *)"a" };
-	const char *names[] = { "st_a" };
-	struct sbuf err = SBUF_INIT;
-	CHECK_INT_EQ(wait_services(f.e, ids, names, 1, &w, &err), 0);
-	fclose(out);
-	CHECK_STR_EQ(buf, "st_a: 1/2 running\nst_a: 2/2 running, converged\n");
-	char *rec = recorded(&f);
+				t1, t2, t1, t1);
+	struct wait_case c;
+	wait_case(&c, replies, 10000, 0);
+	CHECK_INT_EQ(c.rc, 0);
+	CHECK(!strncmp(c.out, "st_a: 1/2 running\n", 18));
+	CHECK(timed(c.out + 18, "st_a: 2/2 running, converged after ", "\n"));
+	char *rec = recorded(&c.f);
 	/* keys sorted, as the docker CLI sends them */
 	CHECK(strstr(rec, "GET /v1.41/services?status=true&filters=%7B%22id%22%3A%7B%22a%22%3Atrue%7D%7D\n"));
 	CHECK(strstr(rec, "GET /v1.41/tasks?filters=%7B%22_up-to-date%22%3A%7B%22true%22%3Atrue%7D%2C"
 			  "%22service%22%3A%7B%22a%22%3Atrue%7D%7D\n"));
 	free(rec);
-	free(buf);
-	engine_free(f.e);
-	f.e = NULL;
-
-	/* an update the daemon paused is a failure with its message */
-	free(replies);
-	replies = xstrfmt(PING "<<< 200\n\n[{\"ID\":\"a\",\"Spec\":{\"Mode\":{\"Global\":{}}},"
-			       "\"ServiceStatus\":{\"DesiredTasks\":1},"
-			       "\"UpdateStatus\":{\"State\":\"paused\",\"Message\":\"update paused due to failure\"}}]\n"
-			       "<<< 200\n\n[]\n");
-	FILE *fp = fopen(f.replies, "w");
-	fputs(replies, fp);
-	fclose(fp);
-	CHECK_INT_EQ(engine_open_replay(&f.e, f.replies, f.record, &err), 0);
-	w.quiet = 1;
-	CHECK_INT_EQ(wait_services(f.e, ids, names, 1, &w, &err), -1);
-	CHECK_STR_EQ(err.buf, "some services did not converge:\n  st_a: update paused: update paused due to failure");
-	sbuf_release(&err);
-	engine_free(f.e);
-	unlink(f.replies);
-	unlink(f.record);
-	rmdir(f.dir);
-	free(f.replies);
-	free(f.record);
+	wait_case_release(&c);
 	free(replies);
 	free(t1);
 	free(t2);
-	free(t3);
+}
+
+void test_apply__wait_fails_fast_when_swarm_pauses_or_rolls_back(void)
+{
+	static const char *const states[][2] = {
+		{ "paused", "st_a: failed after " },
+		{ "rollback_started", "st_a: failed after " },
+		{ "rollback_completed", "st_a: failed after " },
+	};
+	static const char *const says[] = { "swarm paused the update", "swarm is rolling the update back",
+					    "swarm rolled the update back" };
+	for (size_t i = 0; i < ARRAY_SIZE(states); i++) {
+		char *t = xstrfmt(task_fmt, "a", "shutdown", "failed",
+				  ",\"Err\":\"task: non-zero exit (1)\"},\"NodeID\":\"n1\",\"Version\":{\"Index\":4");
+		char *replies = xstrfmt(PING "<<< 200\n\n[{\"ID\":\"a\",\"Spec\":{\"Mode\":{\"Global\":{}}},"
+					     "\"ServiceStatus\":{\"DesiredTasks\":1},"
+					     "\"UpdateStatus\":{\"State\":\"%s\",\"Message\":\"update paused due to failure\"}}]\n"
+					     "<<< 200\n\n[%s]\n"
+					     "<<< 200\n\n[{\"ID\":\"n1\",\"Description\":{\"Hostname\":\"lab1\"}}]\n",
+					states[i][0], t);
+		struct wait_case c;
+		wait_case(&c, replies, 10000, 1);
+		CHECK_INT_EQ(c.rc, WAIT_NOT_CONVERGED);
+		CHECK_STR_EQ(c.out, "");
+		char *tail = xstrfmt(": %s: update paused due to failure; last task error on node lab1: "
+				     "task: non-zero exit (1)",
+				     says[i]);
+		CHECK(timed(c.err.buf, "1 of 1 services did not converge:\n  st_a: failed after ", tail));
+		CHECK_STR_EQ(c.requests, "GET /_ping\nGET /v1.41/services?status=true&filters=%7B%22id%22%3A%7B%22a%22%3Atrue%7D%7D\n"
+					 "GET /v1.41/tasks?filters=%7B%22_up-to-date%22%3A%7B%22true%22%3Atrue%7D%2C"
+					 "%22service%22%3A%7B%22a%22%3Atrue%7D%7D\nGET /v1.41/nodes\n");
+		free(tail);
+		wait_case_release(&c);
+		free(replies);
+		free(t);
+	}
+}
+
+static const char replicated_a[] =
+	"<<< 200\n\n[{\"ID\":\"a\",\"Spec\":{\"Mode\":{\"Replicated\":{\"Replicas\":1}},"
+	"\"TaskTemplate\":{\"RestartPolicy\":{\"Condition\":\"%s\",\"MaxAttempts\":%d}}}}]\n";
+
+void test_apply__wait_fails_fast_on_a_rejected_task(void)
+{
+	char *svc = xstrfmt(replicated_a, "any", 0);
+	char *t1 = xstrfmt(task_fmt, "a", "running", "rejected",
+			   ",\"Err\":\"No such image: app:1\"},\"NodeID\":\"n1\",\"Slot\":1,\"Version\":{\"Index\":9");
+	char *replies = xstrfmt(PING "%s<<< 200\n\n[%s]\n<<< 200\n\n[{\"ID\":\"n1\",\"Description\":{\"Hostname\":\"lab1\"}}]\n",
+				svc, t1);
+	struct wait_case c;
+	wait_case(&c, replies, 60000, 0);
+	CHECK_INT_EQ(c.rc, WAIT_NOT_CONVERGED);
+	CHECK(timed(c.out, "st_a: failed after ", ": task rejected on node lab1: No such image: app:1\n"));
+	CHECK(strstr(c.err.buf, "st_a: failed after "));
+	wait_case_release(&c);
+	free(replies);
+	free(svc);
+	free(t1);
+}
+
+void test_apply__wait_fails_fast_when_swarm_stops_restarting(void)
+{
+	/* max_attempts used up: every task of the slot failed and none is wanted any more */
+	char *svc = xstrfmt(replicated_a, "on-failure", 2);
+	char *f[3];
+	for (int i = 0; i < 3; i++)
+		f[i] = xstrfmt(task_fmt, "a", "shutdown", "failed",
+			       i == 2 ? ",\"Err\":\"task: non-zero exit (1)\"},\"NodeID\":\"n1\",\"Slot\":1,\"Version\":{\"Index\":30"
+				      : ",\"Err\":\"task: non-zero exit (2)\"},\"NodeID\":\"n1\",\"Slot\":1,\"Version\":{\"Index\":20");
+	char *replies = xstrfmt(PING "%s<<< 200\n\n[%s,%s,%s]\n<<< 200\n\n[]\n", svc, f[0], f[1], f[2]);
+	struct wait_case c;
+	wait_case(&c, replies, 60000, 0);
+	CHECK_INT_EQ(c.rc, WAIT_NOT_CONVERGED);
+	/* the node list answered nothing: the node's ID */
+	CHECK(timed(c.out, "st_a: failed after ",
+		    ": task failed on node n1: task: non-zero exit (1); swarm will not restart it "
+		    "(restart_policy.max_attempts: 2)\n"));
+	wait_case_release(&c);
+	free(replies);
+	/* a failed task swarm replaces (a new one is ready in its slot) is not the end */
+	char *again = xstrfmt(task_fmt, "a", "ready", "pending", ",\"Message\":\"restarting\"},\"Slot\":1,\"Version\":{\"Index\":31");
+	char *svc_ok = xstrfmt(replicated_a, "on-failure", 2);
+	char *t_run = xstrfmt(task_fmt, "a", "running", "running", "},\"Slot\":1,\"Version\":{\"Index\":40");
+	replies = xstrfmt(PING "%s<<< 200\n\n[%s,%s]\n<<< 200\n\n[]\n%s<<< 200\n\n[%s,%s]\n", svc, f[2], again, svc_ok,
+			  f[2], t_run);
+	wait_case(&c, replies, 60000, 1);
+	CHECK_INT_EQ(c.rc, 0);
+	wait_case_release(&c);
+	free(replies);
+	free(again);
+	free(svc_ok);
+	free(t_run);
+	for (int i = 0; i < 3; i++)
+		free(f[i]);
+	free(svc);
+}
+
+void test_apply__wait_timeout_names_the_pending_reason(void)
+{
+	char *svc = xstrfmt(replicated_a, "any", 0);
+	char *t = xstrfmt(task_fmt, "a", "running", "pending",
+			  ",\"Err\":\"no suitable node (insufficient resources on 1 node)\"},\"Slot\":1,\"Version\":{\"Index\":5");
+	struct sbuf replies = SBUF_INIT;
+	sb_puts(&replies, PING);
+	for (int i = 0; i < 12; i++)
+		sb_printf(&replies, "%s<<< 200\n\n[%s]\n", svc, t);
+	struct wait_case c;
+	wait_case(&c, replies.buf, 300, 1);
+	CHECK_INT_EQ(c.rc, WAIT_NOT_CONVERGED);
+	CHECK_STR_EQ(c.err.buf, "timed out after 0s; 1 of 1 services did not converge:\n"
+				"  st_a: 0/1 running; pending: no suitable node (insufficient resources on 1 node)");
+	wait_case_release(&c);
+	sbuf_release(&replies);
+	free(svc);
+	free(t);
+}
+
+/* A SIGINT once the first write is done. */
+static int stop_after_one_write(void *fixture)
+{
+	struct fixture *f = fixture;
+	return engine_write_count(f->e) >= 1;
+}
+
+void test_apply__interrupted_apply_sends_no_more_writes(void)
+{
+	struct fixture f;
+	fx_engine(&f, PING "<<< 201\n\n{\"ID\":\"svc1\"}\n<<< 201\n\n{\"ID\":\"svc2\"}\n<<< 201\n\n{\"ID\":\"svc3\"}\n");
+	f.stop = stop_after_one_write;
+	fx_plan(&f, "services:\n  a: {image: busybox}\n  b: {image: busybox}\n  c: {image: busybox}\n", "[]", 0);
+	struct apply_changed ch;
+	struct sbuf err = SBUF_INIT;
+	CHECK_INT_EQ(fx_apply(&f, &ch, &err), APPLY_INTERRUPTED);
+	CHECK_STR_EQ(f.out, "Creating service st_a\n");
+	char *rec = recorded(&f), *lines = request_lines(rec);
+	CHECK_STR_EQ(lines, "GET /_ping\nPOST /v1.41/services/create\n");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	apply_print_progress(&f.plan, out);
+	fclose(out);
+	CHECK_STR_EQ(buf, "applied (1 of 3):\n  + service st_a\nnot applied (2):\n  + service st_b\n  + service st_c\n");
+	/* what was created is still waited for */
+	CHECK_INT_EQ(ch.n, 1);
+	free(buf);
+	free(rec);
+	free(lines);
+	apply_changed_release(&ch);
+	sbuf_release(&err);
+	fx_release(&f);
+}
+
+static int stop_now(void *ctx)
+{
+	(void)ctx;
+	return 1;
+}
+
+void test_apply__interrupted_wait_says_what_had_not_converged(void)
+{
+	char *svc = xstrfmt(replicated_a, "any", 0);
+	char *replies = xstrfmt(PING "%s<<< 200\n\n[]\n", svc);
+	struct wait_case c;
+	wait_case_stop(&c, replies, 60000, 1, stop_now);
+	CHECK_INT_EQ(c.rc, WAIT_INTERRUPTED);
+	CHECK_STR_EQ(c.err.buf, "1 of 1 services did not converge:\n"
+				"  st_a: 0/1 running (still converging when the wait stopped)");
+	wait_case_release(&c);
+	free(replies);
+	free(svc);
 }

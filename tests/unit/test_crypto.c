@@ -4,6 +4,7 @@
 #include "base/xalloc.h"
 #include "base/crypto.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void test_crypto__sha256(void)
@@ -36,4 +37,34 @@ void test_crypto__base64(void)
 	}
 	unsigned char dec[8];
 	CHECK_INT_EQ(crypto_base64_decode(dec, "Zm9v!", 5), -1);
+}
+
+static void hex_of(char *out, const unsigned char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", b[i]);
+}
+
+void test_crypto__scrypt(void)
+{
+	/* RFC 7914, section 12: the first two vectors */
+	unsigned char key[64];
+	char hex[129];
+	CHECK_INT_EQ(crypto_scrypt(key, sizeof(key), "", 0, (const unsigned char *)"", 0, 4, 1, 1), 0);
+	hex_of(hex, key, sizeof(key));
+	CHECK_STR_EQ(hex, "77d6576238657b203b19ca42c18a0497f16b4844e3074ae8dfdffa3fede21442"
+			  "fcd0069ded0948f8326a753a0fc81f17e8d3e0fb2e0d3628cf35e20c38d18906");
+	CHECK_INT_EQ(crypto_scrypt(key, sizeof(key), "password", 8, (const unsigned char *)"NaCl", 4, 10, 8, 16), 0);
+	hex_of(hex, key, sizeof(key));
+	CHECK_STR_EQ(hex, "fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b373162"
+			  "2eaf30d92e22a3886ff109279d9830dac727afb94a83ee6d8360cbdfa2cc0640");
+	CHECK_INT_EQ(crypto_scrypt(key, sizeof(key), "x", 1, (const unsigned char *)"s", 1, 0, 8, 1), -1);
+}
+
+void test_crypto__random(void)
+{
+	unsigned char a[16] = { 0 }, b[16] = { 0 };
+	crypto_random(a, sizeof(a));
+	crypto_random(b, sizeof(b));
+	CHECK(memcmp(a, b, sizeof(a)) != 0);
 }

@@ -7,6 +7,7 @@
 #include "base/sbuf.h"
 #include "base/xalloc.h"
 #include "swarm/convert.h"
+#include "swarm/fingerprint.h"
 #include "swarm/plan.h"
 #include "swarm/regauth.h"
 #include "tests/unit/harness.h"
@@ -116,7 +117,7 @@ static json_t *live_service(struct live_state *live, const char *name)
 	test_fail(__FILE__, __LINE__, "no live service %s", name);
 }
 
-static const struct plan_opts never = { 0, RESOLVE_NEVER, 0 };
+static const struct plan_opts never = { .resolve = RESOLVE_NEVER };
 
 void test_plan__docker_deployed_stack_is_unchanged(void)
 {
@@ -169,7 +170,7 @@ void test_plan__one_env_change_is_one_update(void)
 	live_release(&live);
 }
 
-void test_plan__changed_config_content_stops_the_deploy(void)
+void test_plan__changed_config_content_is_a_new_generation(void)
 {
 	struct live_state live;
 	if (!demo_live(&live))
@@ -178,12 +179,26 @@ void test_plan__changed_config_content_stops_the_deploy(void)
 	struct stack_spec s;
 	convert_yaml(&s, demo_yaml, "demo");
 	struct plan p;
-	CHECK_INT_EQ(plan_compute(&p, test_run(), &s, &live, &never), -1);
-	CHECK(strstr(test_diags(), "config demo_app_conf: its content changed, but configs cannot be updated"));
+	CHECK_INT_EQ(plan_compute(&p, test_run(), &s, &live, &never), 0);
 	char *t = text_of(&p);
-	CHECK(strstr(t, "  data changed\n"));
+	CHECK_STR_EQ(t, "~ config demo_app_conf: rotated (content changed)\n"
+			"  new generation 2: demo_app_conf-v2\n"
+			"  services: demo_web\n"
+			"~ service demo_web\n"
+			"  TaskTemplate.ContainerSpec.Configs[0].ConfigID: \"ekvrn8fzcbcb6zx1y4e7nn5zr\" -> \"(known after apply)\"\n"
+			"  TaskTemplate.ContainerSpec.Configs[0].ConfigName: \"demo_app_conf\" -> \"demo_app_conf-v2\"\n"
+			"Plan: 0 to create, 2 to update, 0 to remove, 3 unchanged.\n");
 	CHECK(!strstr(t, "b2xkCg"));
 	free(t);
+	for (size_t i = 0; i < p.n; i++)
+		if (!strcmp(p.items[i].name, "demo_web")) {
+			/* the same path in the container, the new generation's name, its ID bound at apply */
+			json_t *ref = json_array_get(json_object_get(json_object_get(json_object_get(p.items[i].body,
+				"TaskTemplate"), "ContainerSpec"), "Configs"), 0);
+			CHECK_STR_EQ(json_string_value(json_object_get(ref, "ConfigName")), "demo_app_conf-v2");
+			CHECK_STR_EQ(json_string_value(json_object_get(json_object_get(ref, "File"), "Name")), "/etc/app.conf");
+			CHECK(!json_object_get(ref, "ConfigID"));
+		}
 	plan_release(&p);
 	convert_release(&s);
 	live_release(&live);
@@ -224,46 +239,32 @@ static void empty_live(struct live_state *live)
 	live->digests = json_object();
 }
 
-void test_plan__fresh_stack_and_prune(void)
-{
-	struct live_state live;
-	empty_live(&live);
-	/* a service of this stack the files no longer define, one of another stack */
-	json_array_append_new(live.services,
-			      json_loads("{\"ID\":\"old1\",\"Version\":{\"Index\":7},\"Spec\":{\"Name\":\"st_old\","
-					 "\"Labels\":{\"com.docker.stack.namespace\":\"st\"}}}",
-					 0, NULL));
-	json_array_append_new(live.services,
-			      json_loads("{\"ID\":\"x\",\"Spec\":{\"Name\":\"st2_web\",\"Labels\":{\"com.docker.stack.namespace\":\"st2\"}}}",
-					 0, NULL));
-	struct stack_spec s;
-	convert_yaml(&s, "services:\n  web: {image: busybox, command: [sleep, \"60\"]}\n", "st");
-	struct plan_opts prune = never;
-	prune.prune = 1;
-	struct plan p;
-	CHECK_INT_EQ(plan_compute(&p, test_run(), &s, &live, &prune), 0);
-	char *t = text_of(&p);
-	CHECK_STR_EQ(t, "+ network st_default\n"
-			"+ service st_web\n"
-			"- service st_old\n"
-			"Plan: 2 to create, 0 to update, 1 to remove, 0 unchanged.\n");
-	free(t);
-	plan_release(&p);
-	/* without --prune nothing is removed */
-	CHECK_INT_EQ(plan_compute(&p, test_run(), &s, &live, &never), 0);
-	CHECK_INT_EQ(p.count[PLAN_REMOVE], 0);
-	plan_release(&p);
-	convert_release(&s);
-	live_release(&live);
-}
-
-void test_plan__secret_hash_and_missing_external(void)
+static char *temp_file(const char *content)
 {
 	char path[] = "/tmp/stackc-plan-XXXXXX";
 	int fd = mkstemp(path);
 	CHECK(fd >= 0);
-	CHECK(write(fd, "v1", 2) == 2);
+	CHECK(write(fd, content, strlen(content)) == (ssize_t)strlen(content));
 	close(fd);
+	return xstrdup(path);
+}
+
+static const struct plan_item *item(const struct plan *p, enum stack_kind kind, const char *name)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->items[i].kind == kind && !strcmp(p->items[i].name, name))
+			return &p->items[i];
+	test_fail(__FILE__, __LINE__, "no %s %s in the plan", stack_kind_name(kind), name);
+}
+
+static const char *label_of(const json_t *spec, const char *key)
+{
+	return json_string_value(json_object_get(json_object_get(spec, "Labels"), key));
+}
+
+void test_plan__new_secret_fingerprint_and_missing_external(void)
+{
+	char *path = temp_file("v1");
 	char *yaml = xstrfmt("services:\n  a:\n    image: busybox\n    secrets: [{source: pw}, {source: ext}]\n"
 			     "    networks: {outside: null}\n"
 			     "secrets:\n  pw: {file: %s}\n  ext: {external: true, name: ext}\n"
@@ -278,50 +279,291 @@ void test_plan__secret_hash_and_missing_external(void)
 	const char *d = test_diags();
 	CHECK(strstr(d, "network \"outside\" is declared as external, but could not be found"));
 	CHECK(strstr(d, "service a: secret not found: ext"));
-	/* a new secret carries the content hash label; its data is in the body only */
-	const json_t *body = NULL;
-	for (size_t i = 0; i < p.n; i++)
-		if (p.items[i].kind == KIND_SECRET)
-			body = p.items[i].body;
-	CHECK(body != NULL);
-	const char *h = json_string_value(json_object_get(json_object_get(body, "Labels"), LABEL_SECRET_HASH));
-	CHECK(h && strlen(h) == 64);
-	/* sha256("st_pw\0djE="): the labels of secrets already deployed keep matching */
-	CHECK_STR_EQ(h, "29b6ebe42f48157e07d8089c7c2eef4cec2cff28e0b427f6aac5e5aff189d038");
-	char *hash = xstrdup(h);
+	/* a new secret carries its fingerprint; its data is in the body only */
+	const struct plan_item *it = item(&p, KIND_SECRET, "st_pw");
+	CHECK_INT_EQ(it->action, PLAN_CREATE);
+	const char *fp = label_of(it->body, LABEL_FINGERPRINT);
+	CHECK(fp && !strncmp(fp, "scrypt:", 7));
+	CHECK_INT_EQ(fingerprint_matches(fp, "djE="), 1);
+	/* generation 1 has docker's name and no generation labels */
+	CHECK(!label_of(it->body, LABEL_GENERATION));
 	char *t = text_of(&p);
 	CHECK(!strstr(t, "djE="));
 	free(t);
 	plan_release(&p);
-
-	/* live secret with another hash: content changed */
-	char *live_json = xstrfmt("{\"ID\":\"s1\",\"Version\":{\"Index\":3},\"Spec\":{\"Name\":\"st_pw\",\"Labels\":"
-				  "{\"com.docker.stack.namespace\":\"st\",\"" LABEL_SECRET_HASH "\":\"%s\"}}}",
-				  "00");
-	json_array_append_new(live.secrets, json_loads(live_json, 0, NULL));
-	json_array_append_new(live.secrets, json_loads("{\"ID\":\"e1\",\"Spec\":{\"Name\":\"ext\"}}", 0, NULL));
-	json_array_append_new(live.networks, json_loads("{\"Id\":\"n1\",\"Name\":\"outside\",\"Scope\":\"swarm\"}", 0, NULL));
-	struct run *run = test_run();
-	size_t before = run->diag.nerrors;
-	CHECK_INT_EQ(plan_compute(&p, run, &s, &live, &never), -1);
-	CHECK_INT_EQ(run->diag.nerrors - before, 1);
-	CHECK(strstr(test_diags(), "secret st_pw: its content changed"));
-	plan_release(&p);
-	free(live_json);
-
-	/* the same hash: unchanged */
-	json_object_set_new(json_object_get(json_object_get(json_array_get(live.secrets, 0), "Spec"), "Labels"),
-			    LABEL_SECRET_HASH, json_string(hash));
-	before = run->diag.nerrors;
-	CHECK_INT_EQ(plan_compute(&p, run, &s, &live, &never), 0);
-	CHECK_INT_EQ(run->diag.nerrors, before);
-	for (size_t i = 0; i < p.n; i++)
-		if (p.items[i].kind == KIND_SECRET)
-			CHECK_INT_EQ(p.items[i].action, PLAN_UNCHANGED);
-	plan_release(&p);
 	unlink(path);
-	free(hash);
+	free(path);
 	free(yaml);
+	convert_release(&s);
+	live_release(&live);
+}
+
+/* A live secret of stack st: name, ID, labels (JSON members after the namespace, or ""). */
+static json_t *live_secret(const char *id, const char *name, const char *labels)
+{
+	char *j = xstrfmt("{\"ID\":\"%s\",\"Version\":{\"Index\":3},\"Spec\":{\"Name\":\"%s\",\"Labels\":"
+			  "{\"com.docker.stack.namespace\":\"st\"%s}}}",
+			  id, name, labels);
+	json_t *v = json_loads(j, 0, NULL);
+	CHECK(v != NULL);
+	free(j);
+	return v;
+}
+
+/* Labels of a generation holding data_b64 (gen > 1: with the generation labels of st_pw). */
+static char *gen_labels(const char *data_b64, int gen)
+{
+	char *fp = fingerprint_new(KIND_SECRET, data_b64);
+	char *l = gen > 1 ? xstrfmt(",\"" LABEL_FINGERPRINT "\":\"%s\",\"" LABEL_GENERATION "\":\"%d\","
+				      "\"" LABEL_GENERATION_OF "\":\"st_pw\"",
+				      fp, gen)
+			  : xstrfmt(",\"" LABEL_FINGERPRINT "\":\"%s\"", fp);
+	free(fp);
+	return l;
+}
+
+struct secret_case {
+	char *path, *yaml;
+	struct stack_spec s;
+	struct live_state live;
+	struct plan p;
+	char *text;
+};
+
+/* Service a uses secret pw whose file holds "v1" (djE=); live secrets (and services, or NULL) as given. */
+static int secret_case_with(struct secret_case *c, const struct plan_opts *o, json_t *secrets, json_t *services)
+{
+	memset(c, 0, sizeof(*c));
+	c->path = temp_file("v1");
+	c->yaml = xstrfmt("services:\n  a: {image: busybox, secrets: [pw]}\nsecrets:\n  pw: {file: %s}\n", c->path);
+	convert_yaml(&c->s, c->yaml, "st");
+	empty_live(&c->live);
+	json_decref(c->live.secrets);
+	c->live.secrets = secrets;
+	if (services) {
+		json_decref(c->live.services);
+		c->live.services = services;
+	}
+	int rc = plan_compute(&c->p, test_run(), &c->s, &c->live, o);
+	c->text = text_of(&c->p);
+	return rc;
+}
+
+static int secret_case(struct secret_case *c, const struct plan_opts *o, json_t *secrets)
+{
+	return secret_case_with(c, o, secrets, NULL);
+}
+
+static void secret_case_release(struct secret_case *c)
+{
+	plan_release(&c->p);
+	convert_release(&c->s);
+	live_release(&c->live);
+	unlink(c->path);
+	free(c->path);
+	free(c->yaml);
+	free(c->text);
+}
+
+static const char *service_secret_name(const struct plan *p)
+{
+	const struct plan_item *a = item(p, KIND_SERVICE, "st_a");
+	json_t *ref = json_array_get(json_object_get(json_object_get(json_object_get(a->body, "TaskTemplate"),
+								     "ContainerSpec"), "Secrets"), 0);
+	/* the target in the container never changes */
+	CHECK_STR_EQ(json_string_value(json_object_get(json_object_get(ref, "File"), "Name")), "pw");
+	return json_string_value(json_object_get(ref, "SecretName"));
+}
+
+void test_plan__changed_secret_is_rotated(void)
+{
+	char *l = gen_labels("djA=", 1);
+	json_t *secrets = json_array();
+	json_array_append_new(secrets, live_secret("s1", "st_pw", l));
+	struct secret_case c;
+	CHECK_INT_EQ(secret_case(&c, &never, secrets), 0);
+	CHECK_STR_EQ(c.text, "+ network st_default\n"
+			     "~ secret st_pw: rotated (content changed)\n"
+			     "  new generation 2: st_pw-v2\n"
+			     "  services: st_a\n"
+			     "+ service st_a\n"
+			     "Plan: 2 to create, 1 to update, 0 to remove, 0 unchanged.\n");
+	const struct plan_item *it = item(&c.p, KIND_SECRET, "st_pw");
+	CHECK(it->rotate && it->generation == 2 && !it->id);
+	CHECK_STR_EQ(json_string_value(json_object_get(it->body, "Name")), "st_pw-v2");
+	CHECK_STR_EQ(label_of(it->body, LABEL_GENERATION), "2");
+	CHECK_STR_EQ(label_of(it->body, LABEL_GENERATION_OF), "st_pw");
+	CHECK_INT_EQ(fingerprint_matches(label_of(it->body, LABEL_FINGERPRINT), "djE="), 1);
+	CHECK_STR_EQ(service_secret_name(&c.p), "st_pw-v2");
+	/* JSON: the rotation, its services, never the content */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	plan_print_json(&c.p, f);
+	fclose(f);
+	CHECK(!strstr(buf, "djE="));
+	json_t *j = json_loads(buf, 0, NULL);
+	json_t *rot = json_object_get(json_array_get(json_object_get(j, "changes"), 1), "rotation");
+	CHECK_STR_EQ(json_string_value(json_object_get(rot, "name")), "st_pw-v2");
+	CHECK_STR_EQ(json_string_value(json_object_get(rot, "reason")), "content changed");
+	CHECK_STR_EQ(json_string_value(json_array_get(json_object_get(rot, "services"), 0)), "st_a");
+	json_decref(j);
+	free(buf);
+	secret_case_release(&c);
+	free(l);
+}
+
+void test_plan__unchanged_secret_keeps_its_generation(void)
+{
+	/* the same content: by fingerprint, and by the label of earlier versions */
+	char *fp = gen_labels("djE=", 1);
+	const char *legacy = ",\"com.stackc.sha256\":\"29b6ebe42f48157e07d8089c7c2eef4cec2cff28e0b427f6aac5e5aff189d038\"";
+	const char *labels[] = { fp, legacy };
+	for (size_t i = 0; i < ARRAY_SIZE(labels); i++) {
+		json_t *secrets = json_array();
+		json_array_append_new(secrets, live_secret("s1", "st_pw", labels[i]));
+		struct secret_case c;
+		CHECK_INT_EQ(secret_case(&c, &never, secrets), 0);
+		CHECK_STR_EQ(c.text, "+ network st_default\n+ service st_a\n"
+				     "Plan: 2 to create, 0 to update, 0 to remove, 1 unchanged.\n");
+		CHECK_STR_EQ(service_secret_name(&c.p), "st_pw");
+		const struct plan_item *a = item(&c.p, KIND_SERVICE, "st_a");
+		json_t *ref = json_array_get(json_object_get(json_object_get(json_object_get(a->body, "TaskTemplate"),
+									     "ContainerSpec"), "Secrets"), 0);
+		CHECK_STR_EQ(json_string_value(json_object_get(ref, "SecretID")), "s1");
+		secret_case_release(&c);
+	}
+	free(fp);
+}
+
+void test_plan__docker_secret_is_unknown_until_rotate_secrets(void)
+{
+	json_t *secrets = json_array();
+	json_array_append_new(secrets, live_secret("s1", "st_pw", ""));
+	struct secret_case c;
+	struct run *run = test_run();
+	size_t warnings = run->diag.nwarnings;
+	CHECK_INT_EQ(secret_case(&c, &never, json_incref(secrets)), 0);
+	CHECK_INT_EQ(run->diag.nwarnings, warnings + 1);
+	CHECK(strstr(test_diags(), "secret st_pw has no content fingerprint"));
+	CHECK_INT_EQ(c.p.count[PLAN_UPDATE], 0);
+	CHECK_STR_EQ(service_secret_name(&c.p), "st_pw");
+	secret_case_release(&c);
+	struct plan_opts rotate = never;
+	rotate.rotate_secrets = 1;
+	CHECK_INT_EQ(secret_case(&c, &rotate, secrets), 0);
+	CHECK(strstr(c.text, "~ secret st_pw: rotated (content unknown, --rotate-secrets)\n"));
+	CHECK_STR_EQ(service_secret_name(&c.p), "st_pw-v2");
+	secret_case_release(&c);
+}
+
+void test_plan__old_content_uses_its_generation_again(void)
+{
+	/* generation 1 holds "v1" again, generation 2 (current) "v0" */
+	char *l1 = gen_labels("djE=", 1), *l2 = gen_labels("djA=", 2);
+	json_t *secrets = json_array();
+	json_array_append_new(secrets, live_secret("s1", "st_pw", l1));
+	json_array_append_new(secrets, live_secret("s2", "st_pw-v2", l2));
+	struct secret_case c;
+	CHECK_INT_EQ(secret_case(&c, &never, secrets), 0);
+	CHECK_STR_EQ(c.text, "+ network st_default\n+ service st_a\n"
+			     "Plan: 2 to create, 0 to update, 0 to remove, 1 unchanged.\n");
+	CHECK_STR_EQ(service_secret_name(&c.p), "st_pw");
+	secret_case_release(&c);
+	free(l1);
+	free(l2);
+}
+
+void test_plan__superseded_generations_are_removed_after_convergence(void)
+{
+	char *l1 = gen_labels("djA=", 1), *l2 = gen_labels("dkI=", 2), *l3 = gen_labels("dkM=", 3);
+	json_t *secrets = json_array();
+	json_array_append_new(secrets, live_secret("s1", "st_pw", l1));
+	json_array_append_new(secrets, live_secret("s2", "st_pw-v2", l2));
+	json_array_append_new(secrets, live_secret("s3", "st_pw-v3", l3));
+	/* not a generation: another stack's, and one of this stack without the labels */
+	json_array_append_new(secrets, json_loads("{\"ID\":\"x\",\"Spec\":{\"Name\":\"st_pw-v9\"}}", 0, NULL));
+	struct secret_case c;
+	CHECK_INT_EQ(secret_case(&c, &never, json_incref(secrets)), 0);
+	CHECK_STR_EQ(c.text, "+ network st_default\n"
+			     "~ secret st_pw: rotated (content changed)\n"
+			     "  new generation 4: st_pw-v4\n"
+			     "  services: st_a\n"
+			     "+ service st_a\n"
+			     "- secret st_pw-v2: superseded generation, removed once the services have converged\n"
+			     "- secret st_pw: superseded generation, removed once the services have converged\n"
+			     "Plan: 2 to create, 1 to update, 2 to remove, 0 unchanged.\n");
+	CHECK(item(&c.p, KIND_SECRET, "st_pw-v2")->after_converge);
+	for (size_t i = 0; i < c.p.n; i++)
+		if (c.p.items[i].action == PLAN_REMOVE && !strcmp(c.p.items[i].name, "st_pw"))
+			CHECK_STR_EQ(c.p.items[i].id, "s1");
+	secret_case_release(&c);
+	/* keep 3: only the oldest goes */
+	struct plan_opts keep3 = never;
+	keep3.keep_generations = 3;
+	CHECK_INT_EQ(secret_case(&c, &keep3, json_incref(secrets)), 0);
+	CHECK(strstr(c.text, "- secret st_pw: superseded"));
+	CHECK(!strstr(c.text, "- secret st_pw-v2"));
+	secret_case_release(&c);
+	/* a live service of the stack the files no longer define keeps what it uses */
+	json_t *services = json_loads("[{\"ID\":\"o1\",\"Spec\":{\"Name\":\"st_old\",\"Labels\":"
+				      "{\"com.docker.stack.namespace\":\"st\"},\"TaskTemplate\":{\"ContainerSpec\":"
+				      "{\"Secrets\":[{\"SecretName\":\"st_pw-v2\",\"SecretID\":\"s2\"}]}}}}]",
+				      0, NULL);
+	CHECK(services != NULL);
+	CHECK_INT_EQ(secret_case_with(&c, &never, json_incref(secrets), services), 0);
+	CHECK(strstr(c.text, "- secret st_pw: superseded"));
+	CHECK(!strstr(c.text, "- secret st_pw-v2"));
+	secret_case_release(&c);
+	json_decref(secrets);
+	free(l1);
+	free(l2);
+	free(l3);
+}
+
+void test_plan__prune_every_kind(void)
+{
+	struct live_state live;
+	empty_live(&live);
+	/* a service of this stack the files no longer define, one of another stack */
+	json_array_append_new(live.services,
+			      json_loads("{\"ID\":\"old1\",\"Version\":{\"Index\":7},\"Spec\":{\"Name\":\"st_old\","
+					 "\"Labels\":{\"com.docker.stack.namespace\":\"st\"}}}",
+					 0, NULL));
+	json_array_append_new(live.services,
+			      json_loads("{\"ID\":\"x\",\"Spec\":{\"Name\":\"st2_web\",\"Labels\":{\"com.docker.stack.namespace\":\"st2\"}}}",
+					 0, NULL));
+	json_array_append_new(live.networks,
+			      json_loads("{\"Id\":\"n1\",\"Name\":\"st_old\",\"Scope\":\"swarm\","
+					 "\"Labels\":{\"com.docker.stack.namespace\":\"st\"}}", 0, NULL));
+	json_array_append_new(live.networks, json_loads("{\"Id\":\"n2\",\"Name\":\"ingress\",\"Scope\":\"swarm\"}", 0, NULL));
+	json_array_append_new(live.secrets, live_secret("s1", "st_gone", ""));
+	json_array_append_new(live.secrets, json_loads("{\"ID\":\"s9\",\"Spec\":{\"Name\":\"other_pw\","
+						       "\"Labels\":{\"com.docker.stack.namespace\":\"other\"}}}", 0, NULL));
+	json_array_append_new(live.configs, json_loads("{\"ID\":\"c1\",\"Spec\":{\"Name\":\"st_conf-v2\",\"Labels\":"
+						       "{\"com.docker.stack.namespace\":\"st\",\"" LABEL_GENERATION "\":\"2\","
+						       "\"" LABEL_GENERATION_OF "\":\"st_conf\"}}}", 0, NULL));
+	struct stack_spec s;
+	convert_yaml(&s, "services:\n  web: {image: busybox}\n", "st");
+	struct plan_opts prune = never;
+	prune.prune = 1;
+	struct plan p;
+	CHECK_INT_EQ(plan_compute(&p, test_run(), &s, &live, &prune), 0);
+	char *t = text_of(&p);
+	CHECK_STR_EQ(t, "+ network st_default\n"
+			"+ service st_web\n"
+			"- service st_old\n"
+			"- network st_old\n"
+			"- secret st_gone\n"
+			"- config st_conf-v2\n"
+			"Plan: 2 to create, 0 to update, 4 to remove, 0 unchanged.\n");
+	CHECK(!item(&p, KIND_CONFIG, "st_conf-v2")->after_converge);
+	free(t);
+	plan_release(&p);
+	/* without --prune nothing is removed */
+	CHECK_INT_EQ(plan_compute(&p, test_run(), &s, &live, &never), 0);
+	CHECK_INT_EQ(p.count[PLAN_REMOVE], 0);
+	plan_release(&p);
 	convert_release(&s);
 	live_release(&live);
 }

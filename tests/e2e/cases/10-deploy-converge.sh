@@ -13,7 +13,7 @@ wait_until 90 gone st
 
 stackc deploy --resolve-image never -c stack.yml st >out 2>err || { cat out err >&2; fail "stackc deploy failed"; }
 converged st || fail "not converged when stackc deploy returned"
-grep -q '^st_web: 2/2 running, converged$' out || { cat out >&2; fail "no convergence line for st_web"; }
+grep -qE '^st_web: 2/2 running, converged after [0-9.]+s$' out || { cat out >&2; fail "no convergence line for st_web"; }
 for s in web api agent; do grep -q "^Creating service st_$s$" out || fail "no 'Creating service st_$s'"; done
 docker stack services --format '{{.Name}} {{.Mode}} {{.Replicas}} {{.Image}} {{.Ports}}' st | sort >mine.services
 expect_same "docker stack services" theirs.services mine.services

@@ -11,6 +11,6 @@ YML
 rc=0
 start=$(date +%s)
 stackc deploy --resolve-image never --timeout 60s -c stack.yml st >out 2>err || rc=$?
-[ $rc = 3 ] || { cat out err >&2; fail "exit $rc, expected 3"; }
+[ $rc = 4 ] || { cat out err >&2; fail "exit $rc, expected 4 (applied, not converged)"; }
 [ $(($(date +%s) - start)) -lt 55 ] || fail "the failure was only seen at the timeout"
 grep -qi 'no such image' err || { cat err >&2; fail "the task error is not shown"; }
