@@ -41,6 +41,7 @@ struct unset_ref {
 	size_t off;
 	const char *name;
 	size_t len;
+	int in_default; /* inside another variable's default: docker would keep it as written */
 };
 
 /* Quirks of docker's grammar met during an evaluation: why it may differ. */
@@ -306,12 +307,13 @@ static int nested(struct eval *ev, const char *s, size_t n, struct sbuf *out, in
 
 /* A plain `$NAME` / `${NAME}`: unset gives "" and a warning. */
 static void spec_var(struct eval *ev, const char *dollar, const char *name, size_t len,
-		     struct sbuf *out)
+		     struct sbuf *out, int depth)
 {
 	const char *v = lookup(ev, name, len);
 	if (!v) {
 		ALLOC_GROW(ev->unset, ev->nunset + 1, ev->aunset);
-		ev->unset[ev->nunset++] = (struct unset_ref){ offset(ev, dollar), name, len };
+		ev->unset[ev->nunset++] =
+			(struct unset_ref){ offset(ev, dollar), name, len, depth > 0 };
 		return;
 	}
 	put(ev, out, v, strlen(v));
@@ -371,7 +373,7 @@ static int spec_braced(struct eval *ev, const char *s, size_t n, size_t *pi, str
 		return syntax(ev, pb, s, n, s + i);
 	if (k < n && s[k] == '}') {
 		*pi = k + 1;
-		spec_var(ev, s + i, s + j, nl, out);
+		spec_var(ev, s + i, s + j, nl, out, depth);
 		return 0;
 	}
 	size_t a = k + parse_op(s, k, n, "-+?", &op);
@@ -409,7 +411,7 @@ static int spec_dollar(struct eval *ev, const char *s, size_t n, size_t *pi, str
 	if (nl) {
 		if (parse_op(s, i + 1 + nl, n, "-?", &op))
 			ev->docker_may_differ = 1;
-		spec_var(ev, s + i, s + i + 1, nl, out);
+		spec_var(ev, s + i, s + i + 1, nl, out, depth);
 		*pi = i + 1 + nl;
 		return 0;
 	}
@@ -670,9 +672,19 @@ static int report(struct run *run, const struct eval *ev, enum interp_mode mode,
 	size_t nunset = mode == INTERP_SPEC ? ev->nunset : 0;
 	for (size_t i = 0; i < nunset && i < REPORT_MAX; i++) {
 		const struct unset_ref *u = &ev->unset[i];
-		diag_add(d, DIAG_WARNING, "interp.unset", pos_at(pos, flags, ev->base, u->off), path,
-			 "variable %s is not set, defaulting to a blank string",
-			 name_text(d, u->name, u->len));
+		/* the traefik basic-auth pattern: ${PASS:-$2y$05$hash...} */
+		if (u->in_default)
+			diag_add(d, DIAG_WARNING, "interp.unset", pos_at(pos, flags, ev->base, u->off),
+				 path,
+				 "variable %s is not set, defaulting to a blank string; it is inside a "
+				 "default, where docker and compose v1 keep $%.*s as written: for a "
+				 "literal $ (a password hash, say), write $$%.*s",
+				 name_text(d, u->name, u->len), (int)u->len, u->name, (int)u->len,
+				 u->name);
+		else
+			diag_add(d, DIAG_WARNING, "interp.unset", pos_at(pos, flags, ev->base, u->off),
+				 path, "variable %s is not set, defaulting to a blank string",
+				 name_text(d, u->name, u->len));
 	}
 	more_note(d, pos, nunset, "unset variables");
 	for (size_t i = 0; i < ev->nprobs && i < REPORT_MAX; i++) {
