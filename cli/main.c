@@ -26,6 +26,41 @@ static const struct command commands[] = {
 	{ "services", cmd_services, "list the services of a stack" },
 };
 
+/* `stackc help TOPIC`: what is not one command's option. Keep in step with stackc.1. */
+struct topic {
+	const char *name;
+	const char *summary;
+	const char *text;
+};
+
+static const struct topic topics[] = {
+	{ "files", "which compose files and .env a command reads",
+	  "With -f/-c, those files, merged left to right ('-' is stdin). Without, the files of\n"
+	  "COMPOSE_FILE (split on COMPOSE_PATH_SEPARATOR, default ':'), else the first of\n"
+	  "compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml in the current\n"
+	  "directory or a parent, with its *.override.* file.\n"
+	  "\n"
+	  "The project directory (--project-directory, else the first file's directory) is\n"
+	  "where relative paths resolve and where .env is read; --env-file replaces .env.\n"
+	  "The shell's variables win over both. --compat=docker reads no .env, as docker stack.\n" },
+	{ "environment", "the environment variables stackc reads",
+	  "COMPOSE_FILE, COMPOSE_PATH_SEPARATOR  the compose files when none is given\n"
+	  "COMPOSE_PROFILES                      the enabled profiles (--profile replaces it)\n"
+	  "DOCKER_HOST, DOCKER_CONTEXT           where the Engine is (else the docker context)\n"
+	  "DOCKER_CONFIG                         the docker configuration directory (~/.docker)\n"
+	  "DOCKER_TLS_VERIFY, DOCKER_CERT_PATH   TLS to the Engine\n"
+	  "DOCKER_API_VERSION                    pin the Engine API version\n"
+	  "STACKC_TRACE                          log every Engine request (as --debug)\n"
+	  "NO_COLOR, STACKC_COLOR                colour (see --color)\n" },
+	{ "exit-status", "what each exit status means",
+	  "0    success\n"
+	  "1    invalid input (the diagnostics are printed), or a refused plan\n"
+	  "2    usage error; for diff --detailed-exitcode: there are changes\n"
+	  "3    Engine, network or system failure\n"
+	  "4    deploy: applied, but the services did not converge (or swarm rolled them back)\n"
+	  "130  interrupted (SIGINT/SIGTERM): what was and was not applied is printed\n" },
+};
+
 static void print_help(FILE *out)
 {
 	fputs("usage: stackc <command> [options]\n\ncommands:\n", out);
@@ -34,8 +69,13 @@ static void print_help(FILE *out)
 	fputs("\noptions:\n"
 	      "  -h, --help     show this help\n"
 	      "      --version  print the version\n"
-	      "\n'stackc help <command>' or 'stackc <command> --help' shows a command's options.\n"
-	      "Exit status: 0 ok, 1 invalid input, 2 usage, 3 Engine or system failure.\n",
+	      "\ntopics:\n",
+	      out);
+	for (size_t i = 0; i < ARRAY_SIZE(topics); i++)
+		fprintf(out, "  %-12s %s\n", topics[i].name, topics[i].summary);
+	fputs("\n'stackc help <command>' or 'stackc <command> --help' shows a command's options;\n"
+	      "'stackc help <topic>' a topic. Exit status: 0 ok, 1 invalid input, 2 usage,\n"
+	      "3 Engine or system failure, 4 not converged, 130 interrupted.\n",
 	      out);
 }
 
@@ -46,6 +86,8 @@ static int complete_main(int n, char **words)
 	if (n <= 1 || (n == 2 && !strcmp(words[0], "help"))) {
 		for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 			complete_word(word, commands[i].name, commands[i].summary);
+		for (size_t i = 0; n == 2 && i < ARRAY_SIZE(topics); i++)
+			complete_word(word, topics[i].name, topics[i].summary);
 		if (n <= 1) {
 			complete_word(word, "help", "show the commands, or a command's options");
 			if (word[0] == '-') {
@@ -92,7 +134,12 @@ int main(int argc, char **argv)
 					char *sub[] = { argv[2], (char *)"--help", NULL };
 					return commands[i].fn(2, sub);
 				}
-			fprintf(stderr, "stackc: unknown command '%s'\n", argv[2]);
+			for (size_t i = 0; i < ARRAY_SIZE(topics); i++)
+				if (!strcmp(topics[i].name, argv[2])) {
+					fputs(topics[i].text, stdout);
+					return 0;
+				}
+			fprintf(stderr, "stackc: unknown command or topic '%s'\n", argv[2]);
 			return EXIT_USAGE;
 		}
 		print_help(stdout);
