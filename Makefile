@@ -47,10 +47,15 @@ all: deps
 deps:
 	@scripts/deps.sh
 
-# The main job on the bundled example: compile testdata/signup to one stack file.
+# The main job on the bundled example: compile testdata/signup to one stack file,
+# from its 3.x files, then from its Compose Specification variant (compose.yaml).
 example: deps
 	@$(MAKE) -s --no-print-directory $(BUILD)/stackc
+	@echo "# ==== testdata/signup: docker-compose.yml + docker-compose.prod.yml (3.x stack files) ===="
 	@cd testdata/signup && ../../$(BUILD)/stackc config -f docker-compose.yml -f docker-compose.prod.yml
+	@echo
+	@echo "# ==== testdata/signup: compose.yaml (Compose Specification, lowered to a stack file) ===="
+	@cd testdata/signup && ../../$(BUILD)/stackc config -f compose.yaml
 
 # tests and fuzz entry points are registered by name, not by header
 $(BUILD)/tests/%.o $(BUILD)/fuzz/%.o: WARN += -Wno-missing-prototypes

@@ -101,8 +101,9 @@ int option_color(void *unused, const char *when);
  */
 enum stack_args {
 	STACK_ARGS_NONE, /* ls */
-	STACK_ARGS_ONE,  /* ps, services, diff, deploy */
+	STACK_ARGS_ONE,  /* ps, services */
 	STACK_ARGS_SOME, /* rm */
+	STACK_ARGS_PROJECT, /* diff, deploy: one, or none for the project's top-level name */
 };
 
 struct engine_cmd {
@@ -127,6 +128,12 @@ struct engine_cmd {
  */
 int engine_cmd_parse(struct engine_cmd *c, const struct command_help *help,
 		     const struct opt *opts, enum stack_args want, int argc, char **argv);
+
+/*
+ * The same checks on a stack name that did not come from argv (deploy's
+ * default, the project's top-level name): 0, or OPTIONS_USAGE (reported).
+ */
+int engine_cmd_check_name(struct engine_cmd *c, const char *name);
 
 /* engine_open(): 0, or -1 with the message in c->err. */
 int engine_cmd_open(struct engine_cmd *c);

@@ -22,7 +22,7 @@
 #define DEFAULT_TIMEOUT_MS (5LL * 60 * 1000)
 
 static const struct command_help deploy_help = {
-	"deploy", "[options] STACK",
+	"deploy", "[options] [STACK]",
 	"Create or update the stack's networks, secrets, configs and services: exactly what\n"
 	"changed (unchanged services get no request), then wait until the changed services\n"
 	"have converged. Everything is loaded, validated and planned before the first write.\n"
@@ -168,7 +168,7 @@ static int apply_and_wait(struct stack_cmd *s, struct plan *plan)
 static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run *run)
 {
 	struct engine_cmd *c = &s->cmd;
-	const char *stack = c->stacks[0];
+	const char *stack = c->nstacks ? c->stacks[0] : NULL;
 	struct project proj;
 	struct stack_spec spec = { 0 };
 	struct live_state live = { 0 };
@@ -176,8 +176,18 @@ static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run 
 	int status = EXIT_INVALID, planned = 0;
 
 	/* the files first: a project that does not load never reaches the Engine */
-	if (project_load(&proj, run, &s->project) || !proj.root ||
-	    convert_stack(&spec, run, proj.root, stack))
+	if (project_load(&proj, run, &s->project) || !proj.root)
+		goto done;
+	/* no STACK argument: the project's top-level name, checked as an argument is */
+	if (!stack)
+		stack = proj.name;
+	if (!c->nstacks && (!stack ? usage_error(c->name, "a stack name is required (or a "
+						 "top-level name in the compose file)")
+				   : engine_cmd_check_name(c, stack))) {
+		status = EXIT_USAGE;
+		goto done;
+	}
+	if (convert_stack(&spec, run, proj.root, stack))
 		goto done;
 	if (engine_cmd_open(c) || live_read(&live, c->e, &spec, &s->plan, &c->err)) {
 		status = engine_cmd_fail(c);
@@ -218,7 +228,7 @@ void stack_cmd_init(struct stack_cmd *s)
 int stack_cmd_main(struct stack_cmd *s, enum stack_cmd_kind which, const struct command_help *help,
 		   const struct opt *opts, int argc, char **argv)
 {
-	int status = engine_cmd_parse(&s->cmd, help, opts, STACK_ARGS_ONE, argc, argv);
+	int status = engine_cmd_parse(&s->cmd, help, opts, STACK_ARGS_PROJECT, argc, argv);
 	if (!status)
 		status = project_opts_check(help->name, &s->project);
 	if (status) {

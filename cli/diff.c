@@ -3,7 +3,7 @@
 #include "cli/deploy.h"
 
 static const struct command_help help = {
-	"diff", "[options] STACK",
+	"diff", "[options] [STACK]",
 	"Show what `stackc deploy` would change on the live swarm, object by object:\n"
 	"  + create, ~ update (with each changed field: old -> new), - remove (--prune,\n"
 	"  superseded secret/config generations); a rotated secret or config as\n"

@@ -34,17 +34,22 @@ static int check_object_prefix(const char *cmd, const char *name)
 	return 0;
 }
 
+int engine_cmd_check_name(struct engine_cmd *c, const char *name)
+{
+	if (blank_name(name)) {
+		usage_error(c->name, "invalid stack name: \"%s\"", name);
+		return OPTIONS_USAGE;
+	}
+	if (c->creates && check_object_prefix(c->name, name))
+		return OPTIONS_USAGE;
+	return 0;
+}
+
 static int check_stack_names(struct engine_cmd *c)
 {
-	for (int i = 0; i < c->nstacks; i++) {
-		const char *name = c->stacks[i];
-		if (blank_name(name)) {
-			usage_error(c->name, "invalid stack name: \"%s\"", name);
+	for (int i = 0; i < c->nstacks; i++)
+		if (engine_cmd_check_name(c, c->stacks[i]))
 			return OPTIONS_USAGE;
-		}
-		if (c->creates && check_object_prefix(c->name, name))
-			return OPTIONS_USAGE;
-	}
 	return 0;
 }
 
@@ -58,9 +63,9 @@ int engine_cmd_parse(struct engine_cmd *c, const struct command_help *help,
 		return r;
 	if (want == STACK_ARGS_NONE && c->nstacks)
 		usage_error(help->name, "unexpected argument '%s'", argv[0]);
-	else if (want != STACK_ARGS_NONE && !c->nstacks)
+	else if (want != STACK_ARGS_NONE && want != STACK_ARGS_PROJECT && !c->nstacks)
 		usage_error(help->name, "a stack name is required");
-	else if (want == STACK_ARGS_ONE && c->nstacks > 1)
+	else if ((want == STACK_ARGS_ONE || want == STACK_ARGS_PROJECT) && c->nstacks > 1)
 		usage_error(help->name, "one stack at a time, got '%s' and '%s'", argv[0], argv[1]);
 	else
 		return check_stack_names(c);

@@ -141,7 +141,9 @@ int spec_file_detect(const struct node *root)
 			for (size_t k = 0; k < svc->map.n; k++) {
 				const struct node_entry *e = &svc->map.v[k];
 				const struct lower_rule *r = service_rule(e->key);
-				if (!strcmp(e->key, "depends_on")) {
+				if (!strcmp(e->key, "extends")) {
+					return 1; /* docker stack refuses it */
+				} else if (!strcmp(e->key, "depends_on")) {
 					if (e->val->kind == NODE_MAP)
 						return 1;
 				} else if (!strcmp(e->key, "env_file")) {

@@ -20,6 +20,8 @@
 #include "base/diag.h"
 #include "base/path.h"
 #include "compose/dotenv.h"
+#include "compose/extends.h"
+#include "compose/include.h"
 #include "compose/interp.h"
 #include "compose/load.h"
 #include "base/node.h"
@@ -217,10 +219,15 @@ static int load_spec_file(struct node **out, struct run *run, struct node *root,
 			  struct spec_state *spec, const char *workdir)
 {
 	int failed = 0;
-	if (!o->no_interpolate) {
-		struct interp_opts io = { INTERP_SPEC, env, o->compat_report, o->required_warns };
+	struct interp_opts io = { INTERP_SPEC, env, o->compat_report, o->required_warns };
+	if (!o->no_interpolate)
 		failed |= interp_tree(run, root, &io) < 0;
-	}
+	const struct source *file = source_get(&run->sources, root->pos.src);
+	struct include_opts inc = { workdir, file->abspath ? file->abspath : "", env,
+				    o->no_interpolate ? NULL : &io };
+	failed |= include_resolve(run, root, &inc) < 0;
+	struct extends_opts eo = { workdir, o->no_interpolate ? NULL : &io };
+	failed |= extends_resolve(run, root, &eo) < 0;
 	struct spec_opts so = { workdir, o->strict };
 	failed |= spec_lower(run, root, spec, &so) < 0;
 	if (!o->no_interpolate)
