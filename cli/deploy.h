@@ -35,7 +35,7 @@ extern const struct opt_choice stack_cmd_resolve_choices[];
 		 &(s)->resolve, stack_cmd_resolve_choices),                                   \
 	OPT_FLAG(0, "with-registry-auth",                                                     \
 		 "pass the registry credentials of the docker config to\n"                    \
-		 "the swarm",                                                                 \
+		 "the swarm (credHelpers, credsStore, auths)",                                \
 		 &(s)->plan.with_registry_auth)
 
 /* Defaults: resolve always, wait 5 minutes. */
