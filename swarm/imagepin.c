@@ -37,11 +37,12 @@ static int same_name(const char *a, const char *b)
 	return n == name_len(b) && !strncmp(a, b, n);
 }
 
-void imagepin_align(json_t *live_cs, json_t *want_cs)
+void imagepin_align(json_t *live_cs, json_t *want_cs, int pin_unpinned)
 {
 	const char *l = json_string_value(json_object_get(live_cs, "Image"));
 	const char *w = json_string_value(json_object_get(want_cs, "Image"));
-	if (!l || !w || !same_name(l, w) || (digest_of(l) != NULL) == (digest_of(w) != NULL))
+	if (!l || !w || !same_name(l, w) || (digest_of(l) != NULL) == (digest_of(w) != NULL) ||
+	    (pin_unpinned && !digest_of(l)))
 		return;
 	if (digest_of(l))
 		json_object_set_new(want_cs, "Image", json_string(l));
@@ -76,12 +77,18 @@ int imagepin_print_change(FILE *out, const char *path, const json_t *old, const 
 	if (!a || !b || strcmp(path, "TaskTemplate.ContainerSpec.Image"))
 		return 0;
 	fputs("  image: ", out);
-	if (same_name(a, b) && digest_of(a) && digest_of(b)) {
+	if (same_name(a, b)) {
 		put_image(out, a, 0);
 		fputs(" (", out);
-		put_short_digest(out, digest_of(a));
+		if (digest_of(a))
+			put_short_digest(out, digest_of(a));
+		else
+			fputs("unpinned", out);
 		fputs(" -> ", out);
-		put_short_digest(out, digest_of(b));
+		if (digest_of(b))
+			put_short_digest(out, digest_of(b));
+		else
+			fputs("unpinned", out);
 		fputc(')', out);
 	} else {
 		put_image(out, a, 1);

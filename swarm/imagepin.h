@@ -5,9 +5,11 @@
  *
  * Comparing: two images that name the same tagged image are the same when one
  * of them carries no digest (only the pinning differs: the daemon or an
- * earlier deploy without a registry answer left it out); they differ when the
- * digests differ (the tag moved) or the names differ. A change is shown as
+ * earlier deploy without a registry answer left it out; but see
+ * imagepin_align()); they differ when the digests differ (the tag moved) or
+ * the names differ. A change is shown as
  *   image: app:1.4 (sha256:ab12cd34ef56… -> sha256:0987fedcba65…)
+ *   image: app:1.4 (unpinned -> sha256:0987fedcba65…)
  *   image: app:1.4 (sha256:ab12cd34ef56…) -> app:1.5 (sha256:0987fedcba65…)
  *
  * The lock file: a JSON object, keys sorted, of image (as the service spec has
@@ -30,9 +32,13 @@ struct stack_spec;
 /*
  * Make two ContainerSpec objects (the comparable live and wanted ones) show
  * no difference when only their images' pinning differs: the side without a
- * digest gets the other's image text.
+ * digest gets the other's image text. With pin_unpinned (--with-registry-auth)
+ * a live image without digest stays a change when the wanted one has one: the
+ * registry answers now, most likely thanks to the credentials, and the update
+ * is what hands them to the swarm (the daemon never shows the credentials a
+ * service has, so they cannot be compared).
  */
-void imagepin_align(struct json_t *live_cs, struct json_t *want_cs);
+void imagepin_align(struct json_t *live_cs, struct json_t *want_cs, int pin_unpinned);
 
 /*
  * Print the change of a plan field "  image: …\n" when path is the

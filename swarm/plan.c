@@ -581,7 +581,7 @@ static void plan_service(struct ctx *c, struct plan *p, struct stack_object *o)
 			   o->name, mode_kind(ls), mode_kind(it->body), o->name);
 	json_t *a = comparable_service(ls, c->netnames), *w = comparable_service(cmp, c->netnames);
 	imagepin_align(at(json_object_get(a, "TaskTemplate"), "ContainerSpec", NULL),
-		       at(json_object_get(w, "TaskTemplate"), "ContainerSpec", NULL));
+		       at(json_object_get(w, "TaskTemplate"), "ContainerSpec", NULL), c->opts->with_registry_auth);
 	struct sbuf path = SBUF_INIT;
 	diff_json(it, &path, a, w);
 	sbuf_release(&path);

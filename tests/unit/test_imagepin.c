@@ -20,10 +20,11 @@
 #define A "sha256:aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111"
 #define B "sha256:bbbb2222bbbb2222bbbb2222bbbb2222bbbb2222bbbb2222bbbb2222bbbb2222"
 
-static void check_align(const char *live, const char *want, const char *live_after, const char *want_after)
+static void check_align(const char *live, const char *want, int pin, const char *live_after,
+			const char *want_after)
 {
 	json_t *l = json_pack("{s:s}", "Image", live), *w = json_pack("{s:s}", "Image", want);
-	imagepin_align(l, w);
+	imagepin_align(l, w, pin);
 	CHECK_STR_EQ(json_string_value(json_object_get(l, "Image")), live_after);
 	CHECK_STR_EQ(json_string_value(json_object_get(w, "Image")), want_after);
 	json_decref(l);
@@ -33,12 +34,15 @@ static void check_align(const char *live, const char *want, const char *live_aft
 void test_imagepin__only_the_pinning_is_no_change(void)
 {
 	/* one side unpinned: made equal */
-	check_align("app:1.4", "app:1.4@" A, "app:1.4@" A, "app:1.4@" A);
-	check_align("app:1.4@" A, "app:1.4", "app:1.4@" A, "app:1.4@" A);
+	check_align("app:1.4", "app:1.4@" A, 0, "app:1.4@" A, "app:1.4@" A);
+	check_align("app:1.4@" A, "app:1.4", 0, "app:1.4@" A, "app:1.4@" A);
+	/* with --with-registry-auth, pinning a live unpinned image is an update */
+	check_align("app:1.4", "app:1.4@" A, 1, "app:1.4", "app:1.4@" A);
+	check_align("app:1.4@" A, "app:1.4", 1, "app:1.4@" A, "app:1.4@" A);
 	/* a moved tag, another tag, both unpinned: left as they are */
-	check_align("app:1.4@" A, "app:1.4@" B, "app:1.4@" A, "app:1.4@" B);
-	check_align("app:1.4", "app:1.5@" B, "app:1.4", "app:1.5@" B);
-	check_align("app:1.4", "app:1.4", "app:1.4", "app:1.4");
+	check_align("app:1.4@" A, "app:1.4@" B, 0, "app:1.4@" A, "app:1.4@" B);
+	check_align("app:1.4", "app:1.5@" B, 0, "app:1.4", "app:1.5@" B);
+	check_align("app:1.4", "app:1.4", 0, "app:1.4", "app:1.4");
 }
 
 static char *change_text(const char *path, const char *old, const char *new)
@@ -63,6 +67,8 @@ void test_imagepin__a_moved_tag_is_shown_as_its_digests(void)
 		{ "TaskTemplate.ContainerSpec.Image", "app:1.4@" A, "app:1.5@" B,
 		  "  image: app:1.4 (sha256:aaaa1111aaaa\xe2\x80\xa6) -> app:1.5 (sha256:bbbb2222bbbb\xe2\x80\xa6)\n" },
 		{ "TaskTemplate.ContainerSpec.Image", "app:1.4", "app:1.5", "  image: app:1.4 -> app:1.5\n" },
+		{ "TaskTemplate.ContainerSpec.Image", "app:1.4", "app:1.4@" B,
+		  "  image: app:1.4 (unpinned -> sha256:bbbb2222bbbb\xe2\x80\xa6)\n" },
 		{ "TaskTemplate.ContainerSpec.Env[0]", "A=1", "A=2", "(not an image change)" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
