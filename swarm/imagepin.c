@@ -202,8 +202,8 @@ void imagepin_lock_apply(struct live_state *live, const struct stack_spec *want,
 			}
 		}
 		json_object_set_new(live->digests, image,
-				    json_pack("{s:s, s:O}", "Image", pinned, "Platforms",
-					      json_is_array(platforms) ? platforms : json_array()));
+				    json_pack("{s:s, s:o}", "Image", pinned, "Platforms",
+					      json_is_array(platforms) ? json_incref(platforms) : json_array()));
 		free(pinned);
 	}
 }
