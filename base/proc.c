@@ -214,6 +214,17 @@ void proc_finish(struct proc *p, long grace_ms, struct sbuf *errbuf, int *status
 		*status = st;
 }
 
+/* One read of what fd has into sb (NULL: dropped); fd is closed at its end. */
+static void read_some(int *fd, struct sbuf *sb)
+{
+	char buf[4096];
+	ssize_t n = read(*fd, buf, sizeof(buf));
+	if (n > 0 && sb)
+		sb_put(sb, buf, (size_t)n);
+	if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
+		close_fd(fd);
+}
+
 int proc_run(const char *const argv[], const char *input, size_t inlen, struct sbuf *out,
 	     struct sbuf *errout, long timeout_ms, int *status, struct sbuf *err)
 {
@@ -242,22 +253,10 @@ int proc_run(const char *const argv[], const char *input, size_t inlen, struct s
 			if (sent == inlen || (w < 0 && errno != EAGAIN && errno != EINTR))
 				close_fd(&p.in);
 		}
-		if (p.out >= 0 && pf[1].revents) {
-			char buf[4096];
-			ssize_t n = read(p.out, buf, sizeof(buf));
-			if (n > 0 && out)
-				sb_put(out, buf, (size_t)n);
-			if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
-				close_fd(&p.out);
-		}
-		if (p.err >= 0 && pf[2].revents) {
-			char buf[4096];
-			ssize_t n = read(p.err, buf, sizeof(buf));
-			if (n > 0 && errout)
-				sb_put(errout, buf, (size_t)n);
-			if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
-				close_fd(&p.err);
-		}
+		if (p.out >= 0 && pf[1].revents)
+			read_some(&p.out, out);
+		if (p.err >= 0 && pf[2].revents)
+			read_some(&p.err, errout);
 	}
 	int st = 0;
 	proc_finish(&p, timed_out ? 0 : 1000, NULL, &st);

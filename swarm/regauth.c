@@ -4,6 +4,7 @@
 #include "base/crypto.h"
 #include "base/proc.h"
 #include "base/sbuf.h"
+#include "base/url.h"
 #include "base/xalloc.h"
 #include "swarm/convert.h"
 
@@ -30,47 +31,13 @@ char *regauth_registry(const char *image)
 char *regauth_hostname(const char *key)
 {
 	const char *sep = strstr(key, "://");
-	if (sep) {
-		/* Go's url.Parse, then Hostname() and Port() joined again */
-		const char *a = sep + 3;
-		size_t alen = strcspn(a, "/?#");
-		const char *at = memrchr(a, '@', alen);
-		if (at) {
-			alen -= (size_t)(at + 1 - a);
-			a = at + 1;
-		}
-		const char *host = a, *port = NULL;
-		size_t hlen = alen, plen = 0;
-		int ok = 1;
-		if (alen && a[0] == '[') {
-			const char *close = memchr(a, ']', alen);
-			ok = close != NULL;
-			if (ok) {
-				host = a + 1;
-				hlen = (size_t)(close - host);
-				if (close + 1 < a + alen) {
-					ok = close[1] == ':';
-					port = close + 2;
-				}
-			}
-		} else {
-			const char *colon = memrchr(a, ':', alen);
-			if (colon) {
-				hlen = (size_t)(colon - a);
-				port = colon + 1;
-			}
-		}
-		if (ok && port) {
-			plen = (size_t)(a + alen - port);
-			for (size_t i = 0; i < plen; i++)
-				ok &= isdigit((unsigned char)port[i]) != 0;
-		}
-		if (ok && hlen) {
-			if (!plen)
-				return xstrndup(host, hlen);
-			return memchr(host, ':', hlen) ? xstrfmt("[%.*s]:%.*s", (int)hlen, host, (int)plen, port)
-						       : xstrfmt("%.*s:%.*s", (int)hlen, host, (int)plen, port);
-		}
+	struct url_authority u;
+	/* Go's url.Parse, then Hostname() and Port() joined again */
+	if (sep && !url_split_authority(&u, sep + 3, strcspn(sep + 3, "/?#")) && u.host_len) {
+		if (!u.port_len)
+			return xstrndup(u.host, u.host_len);
+		return xstrfmt(memchr(u.host, ':', u.host_len) ? "[%.*s]:%.*s" : "%.*s:%.*s", (int)u.host_len, u.host,
+			       (int)u.port_len, u.port);
 	}
 	return xstrndup(key, strcspn(key, "/"));
 }

@@ -27,6 +27,7 @@
 
 #include "base/proc.h"
 #include "base/sbuf.h"
+#include "base/url.h"
 #include "base/xalloc.h"
 
 #include <ctype.h>
@@ -98,68 +99,37 @@ static int parse_url(struct ssh_spec *sp, const char *url, struct sbuf *err)
 		return -1;
 	}
 	size_t alen = strcspn(rest, "/");
-	const char *at = memrchr(rest, '@', alen);
-	const char *hp = rest;
-	if (at) {
-		/* the user part is never echoed: it may hold a password */
-		if (memchr(rest, ':', (size_t)(at - rest))) {
-			sb_puts(err, "invalid ssh host: a password in the URL is not supported (use a key or the ssh agent)");
-			return -1;
-		}
-		if (!safe_word(rest, (size_t)(at - rest))) {
-			sb_puts(err, "invalid ssh host: the user name is empty or has blanks, control characters or a leading '-'");
-			return -1;
-		}
-		sp->user = xstrndup(rest, (size_t)(at - rest));
-		hp = at + 1;
-	}
-	size_t hlen = (size_t)(rest + alen - hp);
-	const char *port = NULL;
-	size_t namelen = hlen;
-	if (hlen && hp[0] == '[') {
-		const char *close = memchr(hp, ']', hlen);
-		if (!close)
-			goto bad_host;
-		namelen = (size_t)(close - hp) - 1;
-		hp++;
-		if (close + 1 < rest + alen) {
-			if (close[1] != ':')
-				goto bad_host;
-			port = close + 2;
-		}
-	} else {
-		const char *colon = memrchr(hp, ':', hlen);
-		if (colon) {
-			namelen = (size_t)(colon - hp);
-			port = colon + 1;
-		}
-	}
-	if (!namelen) {
-		sb_printf(err, "invalid ssh host %.*s: the host name is empty", (int)(rest + alen - url), url);
-		spec_release(sp);
+	struct url_authority u;
+	int bad = url_split_authority(&u, rest, alen);
+	/* the user part is never echoed: it may hold a password */
+	if (u.has_password) {
+		sb_puts(err, "invalid ssh host: a password in the URL is not supported (use a key or the ssh agent)");
 		return -1;
 	}
-	if (!safe_word(hp, namelen))
-		goto bad_host;
-	if (port && port < rest + alen) {
-		size_t plen = (size_t)(rest + alen - port);
-		long v = 0;
-		for (size_t i = 0; i < plen; i++) {
-			if (!isdigit((unsigned char)port[i]) || (v = v * 10 + (port[i] - '0')) > 65535)
-				goto bad_host;
-		}
-		if (!v)
-			goto bad_host;
-		sp->port = xstrndup(port, plen);
+	if (u.user && !safe_word(u.user, u.user_len)) {
+		sb_puts(err, "invalid ssh host: the user name is empty or has blanks, control characters or a leading '-'");
+		return -1;
 	}
-	sp->host = xstrndup(hp, namelen);
+	if (!bad && !u.host_len) {
+		sb_printf(err, "invalid ssh host %.*s: the host name is empty", (int)(rest + alen - url), url);
+		return -1;
+	}
+	long port = 0;
+	for (size_t i = 0; !bad && i < u.port_len; i++)
+		bad = (port = port * 10 + (u.port[i] - '0')) > 65535;
+	if (bad || !safe_word(u.host, u.host_len) || (u.port_len && !port)) {
+		sb_printf(err, "invalid ssh host %.*s: expected ssh://[user@]host[:port][/socket-path]",
+			  (int)(rest + alen - url), url);
+		return -1;
+	}
+	if (u.user)
+		sp->user = xstrndup(u.user, u.user_len);
+	if (u.port_len)
+		sp->port = xstrndup(u.port, u.port_len);
+	sp->host = xstrndup(u.host, u.host_len);
 	if (rest[alen])
 		sp->path = xstrdup(rest + alen);
 	return 0;
-bad_host:
-	sb_printf(err, "invalid ssh host %.*s: expected ssh://[user@]host[:port][/socket-path]", (int)(rest + alen - url), url);
-	spec_release(sp);
-	return -1;
 }
 
 /* One word for the remote POSIX shell: as it is when it is plain, else single-quoted. */

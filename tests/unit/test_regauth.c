@@ -93,49 +93,32 @@ struct env {
 	char *dir, *old_path, *old_config;
 };
 
-static void put(const char *dir, const char *name, const char *text)
+/* The calls the fake helpers logged since the last time (the log is emptied). */
+static char *calls(const char *dir)
 {
-	char *path = xstrfmt("%s/%s", dir, name);
-	FILE *f = fopen(path, "wb");
-	if (!f || fputs(text, f) < 0 || fclose(f))
-		test_fail(__FILE__, __LINE__, "cannot write %s", path);
-	chmod(path, 0755);
-	free(path);
-}
-
-static char *get(const char *dir, const char *name)
-{
-	char *path = xstrfmt("%s/%s", dir, name);
-	struct sbuf sb = SBUF_INIT;
-	FILE *f = fopen(path, "rb");
-	if (f) {
-		char buf[4096];
-		size_t n;
-		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-			sb_put(&sb, buf, n);
-		fclose(f);
-		unlink(path);
-	}
-	free(path);
-	return sbuf_detach(&sb, NULL);
+	char *log = test_read_file(dir, "calls");
+	test_write_file(dir, "calls", "");
+	return log;
 }
 
 static void env_start(struct env *e, const char *config)
 {
-	e->dir = xstrdup("/tmp/stackc-regauth-XXXXXX");
-	if (!mkdtemp(e->dir))
-		test_fail(__FILE__, __LINE__, "mkdtemp failed");
+	e->dir = test_tmp_dir("regauth");
 	static const char *const helpers[] = { "docker-credential-desktop", "docker-credential-ecr",
 					       "docker-credential-pass", "docker-credential-broken",
 					       "docker-credential-garbage" };
-	for (size_t i = 0; i < ARRAY_SIZE(helpers); i++)
-		put(e->dir, helpers[i], fake_helper);
-	put(e->dir, "answers",
+	for (size_t i = 0; i < ARRAY_SIZE(helpers); i++) {
+		test_write_file(e->dir, helpers[i], fake_helper);
+		char *path = xstrfmt("%s/%s", e->dir, helpers[i]);
+		chmod(path, 0755);
+		free(path);
+	}
+	test_write_file(e->dir, "answers",
 	    "desktop\tregistry.example.com\t{\"ServerURL\":\"registry.example.com\",\"Username\":\"desk\",\"Secret\":\"d-pw\"}\n"
 	    "desktop\thttps://index.docker.io/v1/\t{\"ServerURL\":\"https://index.docker.io/v1/\",\"Username\":\"hubuser\",\"Secret\":\"h-pw\"}\n"
 	    "ecr\t123.dkr.ecr.example.com\t{\"ServerURL\":\"123.dkr.ecr.example.com\",\"Username\":\"AWS\",\"Secret\":\"ecr-token\"}\n"
 	    "pass\thelped.example.com\t{\"ServerURL\":\"helped.example.com\",\"Username\":\"<token>\",\"Secret\":\"id-token\"}\n");
-	put(e->dir, "config.json", config);
+	test_write_file(e->dir, "config.json", config);
 	const char *path = getenv("PATH"), *conf = getenv("DOCKER_CONFIG");
 	e->old_path = xstrdup(path ? path : "/usr/bin:/bin");
 	e->old_config = conf ? xstrdup(conf) : NULL;
@@ -154,11 +137,7 @@ static void env_stop(struct env *e)
 		setenv("DOCKER_CONFIG", e->old_config, 1);
 	else
 		unsetenv("DOCKER_CONFIG");
-	char *cmd = xstrfmt("rm -rf '%s'", e->dir);
-	if (system(cmd))
-		fprintf(stderr, "cannot remove %s\n", e->dir);
-	free(cmd);
-	free(e->dir);
+	test_remove_dir(e->dir);
 	free(e->old_path);
 	free(e->old_config);
 }
@@ -206,9 +185,9 @@ void test_regauth__resolution_order(void)
 	/* 1. credHelpers first; the helper gets `get` and the registry on stdin */
 	CHECK_AUTH("123.dkr.ecr.example.com/app:1",
 		   "{\"username\":\"AWS\",\"password\":\"ecr-token\",\"serveraddress\":\"123.dkr.ecr.example.com\"}");
-	char *calls = get(e.dir, "calls");
-	CHECK_STR_EQ(calls, "ecr get 123.dkr.ecr.example.com\n");
-	free(calls);
+	char *log = calls(e.dir);
+	CHECK_STR_EQ(log, "ecr get 123.dkr.ecr.example.com\n");
+	free(log);
 	/* credHelpers names the helper; "<token>" is an identity token; not found: nothing from it */
 	CHECK_AUTH("other.example.com/app", "{}");
 	/* 2. credsStore, with the email docker login left in auths */
@@ -222,16 +201,16 @@ void test_regauth__resolution_order(void)
 	/* the store has nothing: tokens from the file stay, as in docker */
 	CHECK_AUTH("tokens.example.com/app", "{\"registrytoken\":\"rtok\"}");
 	/* once per registry: the lookups above ran each helper once */
-	calls = get(e.dir, "calls");
-	CHECK_STR_EQ(calls, "pass get other.example.com\ndesktop get registry.example.com\n"
+	log = calls(e.dir);
+	CHECK_STR_EQ(log, "pass get other.example.com\ndesktop get registry.example.com\n"
 			    "desktop get https://index.docker.io/v1/\ndesktop get tokens.example.com\n");
-	free(calls);
+	free(log);
 	CHECK_AUTH("registry.example.com/other:2",
 		   "{\"username\":\"desk\",\"password\":\"d-pw\",\"email\":\"me@example.com\","
 		   "\"serveraddress\":\"registry.example.com\"}");
-	calls = get(e.dir, "calls");
-	CHECK_STR_EQ(calls, "");
-	free(calls);
+	log = calls(e.dir);
+	CHECK_STR_EQ(log, "");
+	free(log);
 
 	CHECK(regauth_configured("123.dkr.ecr.example.com/app"));    /* credHelpers */
 	CHECK(regauth_configured("registry.example.com/app"));       /* auths */
@@ -289,9 +268,9 @@ void test_regauth__failures_name_the_helper(void)
 		       "the JSON of a credential", conf);
 	CHECK_AUTH("c.example.com/app", want);
 	free(want);
-	char *calls = get(e.dir, "calls");
-	CHECK(strstr(calls, "garbage get c.example.com") != NULL);
-	free(calls);
+	char *log = calls(e.dir);
+	CHECK(strstr(log, "garbage get c.example.com") != NULL);
+	free(log);
 	want = xstrfmt("%s: auths[\"d.example.com\"].auth is not the base64 of user:password", conf);
 	CHECK_AUTH("d.example.com/app", want);
 	free(want);
@@ -300,7 +279,7 @@ void test_regauth__failures_name_the_helper(void)
 	CHECK_STR_EQ(h, "e30=");
 	free(h);
 
-	put(e.dir, "config.json", "{\"auths\": ");
+	test_write_file(e.dir, "config.json", "{\"auths\": ");
 	char *got = lookup("busybox");
 	CHECK(!strncmp(got, "cannot read the docker configuration ", 37));
 	CHECK(strstr(got, "config.json: ") != NULL);
