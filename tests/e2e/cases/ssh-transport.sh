@@ -46,6 +46,10 @@ over_ssh "$STACKC" diff --detailed-exitcode --resolve-image never -c stack.yml s
 over_ssh "$STACKC" services sshst >mine
 over_ssh "$DOCKER" stack services sshst >theirs
 expect_same "stack services over ssh" theirs mine
+# -H wins over DOCKER_HOST
+in_lab env DOCKER_HOST=unix:///nonexistent.sock "$STACKC" services -H "$SSH_HOST" sshst >mine ||
+	fail "services -H ssh://"
+expect_same "stack services with -H" theirs mine
 
 # ---- an ssh docker context (DOCKER_HOST unset) ----
 export DOCKER_CONFIG=$PWD/dockercfg
