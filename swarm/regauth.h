@@ -36,7 +36,8 @@
  * answers something other than its JSON is an error naming it (docker then
  * sends no credentials and the pull fails later, on the nodes); so is a
  * config.json that is not JSON or an "auth" that is not base64 of
- * user:password. DOCKER_AUTH_CONFIG (docker 28.3) is not read.
+ * user:password. DOCKER_AUTH_CONFIG (credentials in the environment, read by
+ * recent docker CLIs) is not read.
  */
 #ifndef STACKC_SWARM_REGAUTH_H
 #define STACKC_SWARM_REGAUTH_H

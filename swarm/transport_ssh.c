@@ -19,6 +19,9 @@
  * must not carry a password (refused without echoing it), a query or a
  * fragment, as in docker.
  *
+ * The docker CLI has no setting for extra ssh options (only its Go API takes
+ * them): ~/.ssh/config is the place, for stackc as for docker.
+ *
  * Differs from docker: ConnectTimeout is the Engine connect timeout (10 s by
  * default) instead of 30 s; a GET whose kept-alive connection turns out to be
  * closed is retried once on a new one.
