@@ -88,8 +88,9 @@ int option_color(void *unused, const char *when);
 /* -H/--host and --debug, filling a struct engine_opts: OPTS_ENGINE(&opts). */
 #define OPTS_ENGINE(eo)                                                                        \
 	OPT_STRING('H', "host", "HOST",                                                       \
-		   "the Docker Engine (default: DOCKER_HOST, the docker\n"                    \
-		   "context, or unix:///var/run/docker.sock)",                                \
+		   "the Docker Engine: unix://, tcp:// or ssh://[user@]host\n"               \
+		   "(default: DOCKER_HOST, the docker context, or\n"                          \
+		   "unix:///var/run/docker.sock)",                                            \
 		   &(eo)->host),                                                              \
 	OPT_FLAG(0, "debug", "log each Engine request to stderr (or STACKC_TRACE=1)",         \
 		 &(eo)->debug)

@@ -10,9 +10,11 @@
 #include "compose/units.h"
 #include "swarm/apply.h"
 #include "swarm/convert.h"
+#include "swarm/imagepin.h"
 #include "swarm/plan.h"
 #include "swarm/wait.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +175,7 @@ static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run 
 	struct stack_spec spec = { 0 };
 	struct live_state live = { 0 };
 	struct plan plan = { 0 };
+	json_t *locked = NULL, *lock = NULL;
 	int status = EXIT_INVALID, planned = 0;
 
 	/* the files first: a project that does not load never reaches the Engine */
@@ -189,10 +192,17 @@ static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run 
 	}
 	if (convert_stack(&spec, run, proj.root, stack))
 		goto done;
+	/* --locked: the lock's digests instead of registry lookups */
+	if (s->locked_path && imagepin_lock_load(&locked, run, s->locked_path, &spec))
+		goto done;
+	if (locked)
+		s->plan.resolve = RESOLVE_NEVER;
 	if (engine_cmd_open(c) || live_read(&live, c->e, &spec, &s->plan, &c->err)) {
 		status = engine_cmd_fail(c);
 		goto done;
 	}
+	if (locked)
+		imagepin_lock_apply(&live, &spec, locked);
 	planned = !plan_compute(&plan, run, &spec, &live, &s->plan);
 	if (which == STACK_CMD_DIFF) {
 		if (s->json)
@@ -202,13 +212,18 @@ static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run 
 		status = !planned ? EXIT_INVALID : s->detailed_exitcode && plan_has_changes(&plan) ? 2 : 0;
 		goto done;
 	}
-	if (!planned)
+	if (!planned || (s->lock_path && imagepin_lock_make(&lock, run, &plan, s->lock_path)))
 		goto done;
 	test_pause();
 	status = apply_and_wait(s, &plan);
+	/* the lock records what a deploy that succeeded runs */
+	if (!status && lock && imagepin_lock_write(lock, s->lock_path, &c->err))
+		status = engine_cmd_fail(c);
 done:
 	run->diag.color = term_color(2);
 	diag_print(&run->diag, stderr, DIAG_FORMAT_HUMAN, 1);
+	json_decref(locked);
+	json_decref(lock);
 	plan_release(&plan);
 	live_release(&live);
 	convert_release(&spec);
@@ -259,6 +274,7 @@ int cmd_deploy(int argc, char **argv)
 			     "how long to wait (default 5m; Go duration or seconds)", &s.timeout_ms,
 			     parse_timeout, "a duration like 90s or 5m"),
 		OPT_FLAG('q', "quiet", "print only errors", &s.quiet),
+		OPT_STRING(0, "lock", "FILE", "write the image digests deployed to FILE (JSON)", &s.lock_path),
 		OPT_END(),
 	};
 	return stack_cmd_main(&s, STACK_CMD_DEPLOY, &deploy_help, opts, argc, argv);

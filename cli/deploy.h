@@ -21,6 +21,8 @@ struct stack_cmd {
 	int detailed_exitcode, json; /* diff */
 	int detach, quiet;           /* deploy */
 	long long timeout_ms;        /* deploy */
+	const char *locked_path;     /* --locked: the digests to use (swarm/imagepin.h) */
+	const char *lock_path;       /* deploy --lock: where to write the digests deployed */
 };
 
 extern const struct opt_choice stack_cmd_resolve_choices[];
@@ -45,8 +47,12 @@ extern const struct opt_choice stack_cmd_resolve_choices[];
 		 &(s)->resolve, stack_cmd_resolve_choices),                                   \
 	OPT_FLAG(0, "with-registry-auth",                                                     \
 		 "pass the registry credentials of the docker config to\n"                    \
-		 "the swarm",                                                                 \
-		 &(s)->plan.with_registry_auth)
+		 "the swarm (credHelpers, credsStore, auths)",                                \
+		 &(s)->plan.with_registry_auth),                                              \
+	OPT_STRING(0, "locked", "FILE",                                                       \
+		   "pin every image to its digest in FILE (written by\n"                       \
+		   "deploy --lock), asking no registry; refuse images it lacks",              \
+		   &(s)->locked_path)
 
 /* Defaults: resolve always, wait 5 minutes. */
 void stack_cmd_init(struct stack_cmd *s);

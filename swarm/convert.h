@@ -82,4 +82,11 @@ int convert_network_is_user_defined(const char *name);
  */
 char *convert_image_tagged(const char *image);
 
+/*
+ * The length of an image reference's registry domain, by docker's rule: the
+ * part before the first '/' when it has a '.' or ':', is "localhost" or has
+ * upper case; 0 when there is none (Docker Hub).
+ */
+size_t convert_image_domain_len(const char *image);
+
 #endif

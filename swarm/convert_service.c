@@ -32,6 +32,21 @@ static int ref_name_ok(const char *s, size_t n)
 	return s[0] != '/' && s[n - 1] != '/';
 }
 
+size_t convert_image_domain_len(const char *image)
+{
+	size_t namelen = strcspn(image, "@");
+	const char *first_slash = memchr(image, '/', namelen);
+	if (!first_slash)
+		return 0;
+	size_t fl = (size_t)(first_slash - image);
+	if (fl == 9 && !strncmp(image, "localhost", 9))
+		return fl;
+	for (size_t i = 0; i < fl; i++)
+		if (image[i] == '.' || image[i] == ':' || isupper((unsigned char)image[i]))
+			return fl;
+	return 0;
+}
+
 char *convert_image_tagged(const char *image)
 {
 	const char *at = strchr(image, '@');
@@ -43,18 +58,7 @@ char *convert_image_tagged(const char *image)
 		tag = colon + 1;
 		namelen = (size_t)(colon - image);
 	}
-	/* domain: a first component with '.' or ':' or "localhost" or upper case */
-	const char *first_slash = memchr(image, '/', namelen);
-	size_t dlen = 0;
-	if (first_slash) {
-		size_t fl = (size_t)(first_slash - image);
-		int is_domain = !strncmp(image, "localhost", fl) && fl == 9;
-		for (size_t i = 0; i < fl && !is_domain; i++)
-			if (image[i] == '.' || image[i] == ':' || isupper((unsigned char)image[i]))
-				is_domain = 1;
-		if (is_domain)
-			dlen = fl;
-	}
+	size_t dlen = convert_image_domain_len(image);
 	const char *path = dlen ? image + dlen + 1 : image;
 	size_t plen = namelen - (size_t)(path - image);
 	if (!ref_name_ok(path, plen) || (tag && !*tag) || (at && !at[1]))

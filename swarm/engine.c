@@ -266,6 +266,7 @@ static const struct {
 	{ "tcp://", transport_curl_open },
 	{ "http://", transport_curl_open },
 	{ "https://", transport_curl_open },
+	{ "ssh://", transport_ssh_open },
 };
 
 static int open_transport(struct transport **out, const struct endpoint *ep,
@@ -279,11 +280,12 @@ static int open_transport(struct transport **out, const struct endpoint *ep,
 		.connect_timeout_ms = opts && opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms
 									   : DEFAULT_CONNECT_TIMEOUT_MS,
 		.timeout_ms = opts && opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS,
+		.debug = (opts && opts->debug) || env_set("STACKC_TRACE"),
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(transports); i++)
 		if (!strncmp(ep->host, transports[i].scheme, strlen(transports[i].scheme)))
 			return transports[i].open(out, &target, err);
-	sb_printf(err, "unsupported Docker host %s: stackc speaks unix:// and tcp://", ep->host);
+	sb_printf(err, "unsupported Docker host %s: stackc speaks unix://, tcp:// and ssh://", ep->host);
 	if (!strchr(ep->host, ':'))
 		sb_puts(err, " (the address needs a scheme)");
 	return -1;

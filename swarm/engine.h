@@ -1,13 +1,15 @@
 /*
  * The Docker Engine client's request layer: one connection per run, JSON in
  * and out. How the bytes travel is a transport's business (transport.h:
- * libcurl, or the tests' replay transport).
+ * libcurl, ssh, or the tests' replay transport).
  *
  * Where the daemon is: -H/--host, else DOCKER_HOST, else the docker context
  * (DOCKER_CONTEXT, or currentContext in $DOCKER_CONFIG/config.json, default
  * ~/.docker → contexts/meta/<sha256 of the name>/meta.json, Endpoints.docker.Host;
  * TLS files from contexts/tls/<sha256>/docker/), else unix:///var/run/docker.sock.
- * unix:// and tcp:// (port 2376 with TLS, else 2375). TLS when DOCKER_TLS_VERIFY is
+ * unix://, tcp:// (port 2376 with TLS, else 2375) and ssh://[user@]host[:port]
+ * (transport_ssh.c: the system's ssh runs `docker system dial-stdio` on the
+ * host, one ssh process per run). TLS when DOCKER_TLS_VERIFY is
  * non-empty (server certificate verified) or DOCKER_CERT_PATH is set (not verified),
  * with ca.pem, cert.pem, key.pem from DOCKER_CERT_PATH (default ~/.docker), each
  * used when it exists.

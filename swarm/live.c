@@ -98,6 +98,40 @@ static int list_file_objects(json_t **out, struct engine *e, const struct stack_
 }
 
 /*
+ * Registry credentials, before anything is written: with --with-registry-auth
+ * each image's registry is resolved now (a failing credential helper stops
+ * the run here; apply.c then finds them resolved); without it, a warning for
+ * each registry the docker configuration has credentials for.
+ */
+static int check_credentials(const struct stack_spec *want, const struct plan_opts *opts, struct sbuf *err)
+{
+	json_t *seen = json_object();
+	int ret = 0;
+	for (size_t i = 0; i < want->n[KIND_SERVICE] && !ret; i++) {
+		const char *image = live_str(want->v[KIND_SERVICE][i].spec, "TaskTemplate", "ContainerSpec", "Image");
+		char *registry = image ? regauth_registry(image) : NULL;
+		if (!registry || json_object_get(seen, registry)) {
+			free(registry);
+			continue;
+		}
+		json_object_set_new(seen, registry, json_true());
+		if (opts->with_registry_auth) {
+			char *header;
+			ret = regauth_lookup(&header, image, err);
+			free(header);
+		} else if (regauth_configured(image)) {
+			fprintf(stderr,
+				"warning: the nodes will pull %s without the credentials the docker configuration has "
+				"for %s (give --with-registry-auth)\n",
+				image, strcmp(registry, "https://index.docker.io/v1/") ? registry : "Docker Hub");
+		}
+		free(registry);
+	}
+	json_decref(seen);
+	return ret;
+}
+
+/*
  * --resolve-image: the pinned image and platforms of each image that needs
  * them (always: every image written without a digest; changed: only those of
  * new services and of services whose image text differs from the live
@@ -170,7 +204,7 @@ int live_read(struct live_state *out, struct engine *e, const struct stack_spec 
 	      const struct plan_opts *opts, struct sbuf *err)
 {
 	memset(out, 0, sizeof(*out));
-	if (engine_require_manager(e, err))
+	if (check_credentials(want, opts, err) || engine_require_manager(e, err))
 		return -1;
 	if (stack_list(&out->services, e, KIND_SERVICE, want->stack, NULL, NULL, err) ||
 	    engine_get(e, "/networks", NULL, &out->networks, err) ||
@@ -188,4 +222,5 @@ void live_release(struct live_state *live)
 	json_decref(live->configs);
 	json_decref(live->digests);
 	memset(live, 0, sizeof(*live));
+	regauth_clear();
 }

@@ -19,6 +19,12 @@
  * An image that cannot be resolved is not an error: like docker, a warning on
  * stderr says each node will pull it on its own, and the image text is kept
  * (its digests entry is null).
+ *
+ * Registry credentials are settled first, before any request: with
+ * --with-registry-auth each image's registry is resolved (regauth.h; a failing
+ * credential helper makes live_read() fail); without it, a warning on stderr
+ * names each registry the docker configuration has credentials for.
+ * live_release() wipes the resolved credentials (regauth_clear()).
  */
 #ifndef STACKC_SWARM_LIVE_H
 #define STACKC_SWARM_LIVE_H

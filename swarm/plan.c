@@ -11,6 +11,8 @@
 #include "base/run.h"
 #include "base/sbuf.h"
 #include "base/xalloc.h"
+#include "base/crypto.h"
+#include "swarm/imagepin.h"
 #include "swarm/stack.h"
 
 #include <jansson.h>
@@ -420,6 +422,8 @@ static void plan_service(struct plan_ctx *c, struct plan *p, struct stack_object
 			      "first (docker service rm %s)",
 			   o->name, mode_kind(ls), mode_kind(it->body), o->name);
 	json_t *a = comparable_service(ls, c->netnames), *w = comparable_service(cmp, c->netnames);
+	imagepin_align(at(json_object_get(a, "TaskTemplate"), "ContainerSpec", NULL),
+		       at(json_object_get(w, "TaskTemplate"), "ContainerSpec", NULL), c->opts->with_registry_auth);
 	struct sbuf path = SBUF_INIT;
 	plan_diff_json(it, &path, a, w);
 	sbuf_release(&path);
@@ -592,6 +596,8 @@ void plan_print_text(const struct plan *p, FILE *out)
 				fprintf(out, "  %s\n", c->note);
 				continue;
 			}
+			if (imagepin_print_change(out, c->path, c->old, c->new))
+				continue;
 			fprintf(out, "  %s: ", c->path);
 			put_value(out, c->old);
 			fputs(" -> ", out);

@@ -91,6 +91,7 @@ struct transport_target {
 	const char *tls_dir;       /* ca.pem, cert.pem, key.pem, each used when it exists; or NULL */
 	long connect_timeout_ms;   /* > 0 */
 	long timeout_ms;           /* per request, > 0 */
+	int debug;                 /* say on stderr what the transport starts (the ssh command) */
 };
 
 /*
@@ -100,6 +101,15 @@ struct transport_target {
  */
 int transport_curl_open(struct transport **out, const struct transport_target *target,
 			struct sbuf *err);
+
+/*
+ * ssh://[user@]host[:port][/socket-path]: the URL is checked now (-1 with a
+ * message); ssh itself starts at the first request, and failures to start or
+ * to authenticate come from that request ("cannot connect to the Docker Engine
+ * at ssh://...: ssh exited with status 255: Permission denied (publickey).").
+ */
+int transport_ssh_open(struct transport **out, const struct transport_target *target,
+		       struct sbuf *err);
 
 /*
  * Replay: the replies file is read and checked now (-1 with "PATH:LINE: ..."

@@ -28,6 +28,17 @@ size_t test_replay_seeds(const char *sub, int (*one)(const uint8_t *data, size_t
 /* All diagnostics of test_run() as human text (no excerpts). Valid until the next call. */
 const char *test_diags(void);
 
+/*
+ * Scratch files: test_tmp_dir() makes a fresh directory /tmp/stackc-<prefix>-XXXXXX
+ * (heap path); test_remove_dir() removes it with its contents and frees the path.
+ * test_write_file() writes dir/name (just name when dir is NULL) or fails the test;
+ * test_read_file() returns its contents (heap; "" when it cannot be read).
+ */
+char *test_tmp_dir(const char *prefix);
+void test_remove_dir(char *dir);
+void test_write_file(const char *dir, const char *name, const char *text);
+char *test_read_file(const char *dir, const char *name);
+
 #define CHECK(e)                                                             \
 	do {                                                                 \
 		if (!(e))                                                    \

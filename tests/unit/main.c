@@ -113,6 +113,58 @@ const char *test_diags(void)
 	return diag_text.buf;
 }
 
+char *test_tmp_dir(const char *prefix)
+{
+	struct sbuf dir = SBUF_INIT;
+	sb_printf(&dir, "/tmp/stackc-%s-XXXXXX", prefix);
+	if (!mkdtemp(dir.buf))
+		test_fail(__FILE__, __LINE__, "mkdtemp %s failed", dir.buf);
+	return sbuf_detach(&dir, NULL);
+}
+
+void test_remove_dir(char *dir)
+{
+	struct sbuf cmd = SBUF_INIT;
+	sb_printf(&cmd, "rm -rf '%s'", dir);
+	if (system(cmd.buf))
+		fprintf(stderr, "cannot remove %s\n", dir);
+	sbuf_release(&cmd);
+	free(dir);
+}
+
+static void file_path(struct sbuf *path, const char *dir, const char *name)
+{
+	if (dir)
+		sb_printf(path, "%s/", dir);
+	sb_puts(path, name);
+}
+
+void test_write_file(const char *dir, const char *name, const char *text)
+{
+	struct sbuf path = SBUF_INIT;
+	file_path(&path, dir, name);
+	FILE *f = fopen(path.buf, "wb");
+	if (!f || fputs(text, f) < 0 || fclose(f))
+		test_fail(__FILE__, __LINE__, "cannot write %s", path.buf);
+	sbuf_release(&path);
+}
+
+char *test_read_file(const char *dir, const char *name)
+{
+	struct sbuf path = SBUF_INIT, data = SBUF_INIT;
+	file_path(&path, dir, name);
+	FILE *f = fopen(path.buf, "rb");
+	if (f) {
+		char buf[4096];
+		size_t n;
+		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+			sb_put(&data, buf, n);
+		fclose(f);
+	}
+	sbuf_release(&path);
+	return sbuf_detach(&data, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	const char *filter = argc > 1 ? argv[1] : NULL;

@@ -369,8 +369,7 @@ void test_engine__endpoints(void)
 	CHECK(!strncmp(m, "cannot connect to the Docker Engine at unix://", 46));
 	CHECK(strstr(m, "no.sock") && strstr(m, "(is the daemon running?)"));
 
-	CHECK_STR_EQ(open_error("ssh://user@host"),
-		     "unsupported Docker host ssh://user@host: stackc speaks unix:// and tcp://");
+	CHECK_STR_EQ(open_error("fd://3"), "unsupported Docker host fd://3: stackc speaks unix://, tcp:// and ssh://");
 	CHECK_STR_EQ(open_error("tcp://"), "bad Docker host tcp://: no address");
 
 	/* DOCKER_HOST when there is no -H */
