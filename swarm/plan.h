@@ -97,6 +97,7 @@ struct plan {
 	struct plan_item *items;
 	size_t n, alloc;
 	size_t count[4]; /* by enum plan_action */
+	struct json_t *saved; /* a plan read from a file (plan_file.h): holds its strings */
 };
 
 int plan_compute(struct plan *out, struct run *run, const struct stack_spec *want,
