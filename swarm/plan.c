@@ -476,6 +476,7 @@ int plan_compute(struct plan *out, struct run *run, const struct stack_spec *wan
 	for (size_t k = 0; k < want->n[KIND_SERVICE]; k++)
 		plan_service(&c, out, &want->v[KIND_SERVICE][k]);
 	plan_removals(&c, out);
+	plan_preflight(&c);
 	for (size_t k = 0; k < out->n; k++)
 		out->count[out->items[k].action]++;
 	json_decref(c.netnames);

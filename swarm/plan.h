@@ -12,7 +12,9 @@
  * and make plan_compute() return -1: missing or wrongly scoped external
  * networks, missing external secrets/configs, service mode changes, name
  * clashes with objects of another stack, a rotation whose name would be too
- * long.
+ * long, and the preflight checks (preflight.h: published ports taken outside
+ * the stack, placement constraints no node meets). Without opts->prune, a
+ * note names each live service of the stack the files no longer define.
  *
  * Secrets and configs are immutable on the swarm, so a changed content (or
  * driver, or template driver) makes a new generation: a new object named
