@@ -92,9 +92,10 @@ static int fx_apply(struct fixture *f, struct apply_changed *changed, struct sbu
 	return rc;
 }
 
-static char *recorded(struct fixture *f)
+/* A file's whole text ("" when it cannot be read). */
+static char *file_text(const char *path)
 {
-	FILE *fp = fopen(f->record, "r");
+	FILE *fp = fopen(path, "r");
 	struct sbuf sb = SBUF_INIT;
 	char buf[4096];
 	size_t n;
@@ -103,6 +104,11 @@ static char *recorded(struct fixture *f)
 	if (fp)
 		fclose(fp);
 	return sbuf_detach(&sb, NULL);
+}
+
+static char *recorded(struct fixture *f)
+{
+	return file_text(f->record);
 }
 
 static void fx_release(struct fixture *f)
@@ -641,19 +647,6 @@ static char *saved_plan(struct fixture *f, char *secret_path, const char *replie
 	free(yaml);
 	free(live);
 	return file;
-}
-
-static char *file_text(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	CHECK(fp != NULL);
-	struct sbuf sb = SBUF_INIT;
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		sb_put(&sb, buf, n);
-	fclose(fp);
-	return sbuf_detach(&sb, NULL);
 }
 
 /* the manager check, then network st_default (kept by the plan) is still there */
