@@ -12,6 +12,7 @@
 #include "swarm/convert.h"
 #include "swarm/imagepin.h"
 #include "swarm/plan.h"
+#include "swarm/plan_file.h"
 #include "swarm/wait.h"
 
 #include <jansson.h>
@@ -29,7 +30,10 @@ static const struct command_help deploy_help = {
 	"changed (unchanged services get no request), then wait until the changed services\n"
 	"have converged. Everything is loaded, validated and planned before the first write.\n"
 	"A secret or config whose content changed gets a new generation (NAME-vN) that the\n"
-	"services using it are pointed at.\n",
+	"services using it are pointed at.\n"
+	"With --plan FILE the files are not read: the plan `stackc diff --out FILE` saved is\n"
+	"applied as it is, and refused before any write when an object it read moved since\n"
+	"(another Version.Index, gone, or created) or a secret's file changed.\n",
 	"Exit status: 0 ok, 1 invalid input or plan refused, 2 usage, 3 Engine failure,\n"
 	"4 applied but not converged (a task failed, swarm paused or rolled back the update,\n"
 	"or the timeout passed), 130 interrupted (SIGINT, SIGTERM: no write after the one in\n"
@@ -167,6 +171,29 @@ static int apply_and_wait(struct stack_cmd *s, struct plan *plan)
 	return status;
 }
 
+/* deploy --plan: exactly the saved plan, or nothing when anything it read moved. */
+static int deploy_saved_plan(struct stack_cmd *s)
+{
+	struct engine_cmd *c = &s->cmd;
+	struct plan plan;
+	int status = EXIT_INVALID;
+	int rc = plan_file_read(&plan, s->plan_file, c->stacks[0], &c->err);
+	if (rc < 0)
+		fprintf(stderr, "stackc %s: %s\n", c->name, c->err.buf);
+	else if (!rc && (engine_cmd_open(c) || (rc = plan_file_check_live(&plan, c->e, &c->err)) < 0))
+		status = engine_cmd_fail(c);
+	else if (rc == PLAN_FILE_DRIFT)
+		fprintf(stderr, "stackc %s: refused: the stack moved since the plan %s was made; nothing was written:\n%s\n"
+				"Make and review a new plan (stackc diff --out).\n",
+			c->name, s->plan_file, c->err.buf);
+	else {
+		test_pause();
+		status = apply_and_wait(s, &plan);
+	}
+	plan_release(&plan);
+	return status;
+}
+
 static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run *run)
 {
 	struct engine_cmd *c = &s->cmd;
@@ -178,6 +205,8 @@ static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run 
 	json_t *locked = NULL, *lock = NULL;
 	int status = EXIT_INVALID, planned = 0;
 
+	if (which == STACK_CMD_DEPLOY && s->plan_file)
+		return deploy_saved_plan(s);
 	/* the files first: a project that does not load never reaches the Engine */
 	if (project_load(&proj, run, &s->project) || !proj.root)
 		goto done;
@@ -210,6 +239,10 @@ static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run 
 		else
 			print_plan_text(&plan, stdout);
 		status = !planned ? EXIT_INVALID : s->detailed_exitcode && plan_has_changes(&plan) ? 2 : 0;
+		if (s->plan_file && !planned)
+			fprintf(stderr, "stackc %s: the plan was refused; %s was not written\n", c->name, s->plan_file);
+		else if (s->plan_file && plan_file_write(&plan, s->plan_file, &c->err))
+			status = engine_cmd_fail(c);
 		goto done;
 	}
 	if (!planned || (s->lock_path && imagepin_lock_make(&lock, run, &plan, s->lock_path)))
@@ -275,6 +308,10 @@ int cmd_deploy(int argc, char **argv)
 			     parse_timeout, "a duration like 90s or 5m"),
 		OPT_FLAG('q', "quiet", "print only errors", &s.quiet),
 		OPT_STRING(0, "lock", "FILE", "write the image digests deployed to FILE (JSON)", &s.lock_path),
+		OPT_STRING(0, "plan", "FILE",
+			   "apply exactly the plan saved by `stackc diff --out`\n"
+			   "(refused when anything it read moved since)",
+			   &s.plan_file),
 		OPT_END(),
 	};
 	return stack_cmd_main(&s, STACK_CMD_DEPLOY, &deploy_help, opts, argc, argv);

@@ -1,7 +1,8 @@
 /*
  * The shared driver of `stackc diff` and `stackc deploy`: load the files
  * like `config`, convert, read the live stack, plan; then diff prints the
- * plan, deploy applies it and waits. Each command has its own option table:
+ * plan, deploy applies it and waits (or, with --plan, applies the plan `diff
+ * --out` saved, without loading the files). Each command has its own option table:
  * OPTS_STACK_CMD(&s) (loading, Engine and plan options) plus its own.
  */
 #ifndef STACKC_CLI_DEPLOY_H
@@ -23,6 +24,7 @@ struct stack_cmd {
 	long long timeout_ms;        /* deploy */
 	const char *locked_path;     /* --locked: the digests to use (swarm/imagepin.h) */
 	const char *lock_path;       /* deploy --lock: where to write the digests deployed */
+	const char *plan_file;       /* diff --out, deploy --plan (swarm/plan_file.h) */
 };
 
 extern const struct opt_choice stack_cmd_resolve_choices[];

@@ -272,6 +272,12 @@ static int apply_service(struct applier *a, struct plan_item *it, struct apply_c
 			json_decref(resp);
 			continue;
 		}
+		if (status && out_of_sequence(resp) && !it->want) {
+			/* a saved plan: what was reviewed no longer holds (plan_file.h) */
+			sb_printf(a->err, "failed to update service %s: it changed since the plan (update out of sequence)",
+				  it->name);
+			break;
+		}
 		if (status && out_of_sequence(resp) && attempt < APPLY_MAX_RETRIES) {
 			/* someone wrote the service since we read it: read it again */
 			json_decref(resp);

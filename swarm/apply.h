@@ -12,7 +12,8 @@
  * for apply_after_converge(), which the caller runs once the services have
  * converged. Service updates send ?version=<live index>; on "update out of
  * sequence" the service is read again (its version, ForceUpdate and pinned
- * image refreshed) and the update retried, at most APPLY_MAX_RETRIES times.
+ * image refreshed) and the update retried, at most APPLY_MAX_RETRIES times;
+ * not for a saved plan's items (no `want`: plan_file.h), which fail there.
  * A service write failing with "network X not found" for one of the stack's
  * networks that is still listed (being deleted after a `docker stack rm`)
  * waits until X is gone (NETWORK_GONE_TIMEOUT_MS), creates it again and

@@ -44,6 +44,7 @@ struct stack_object {
 	const char *name;     /* name on the swarm; arena */
 	int external;
 	struct json_t *spec;  /* NULL when external */
+	const char *file;     /* secrets/configs: the file the data was read from, or NULL */
 };
 
 struct stack_spec {

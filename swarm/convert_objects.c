@@ -206,6 +206,7 @@ void cv_file_objects(struct cv *c, struct stack_spec *s, enum stack_kind kind)
 			     kind == KIND_SECRET ? "secret" : "config", cv_repr(c, key), section);
 		} else {
 			struct sbuf data = SBUF_INIT;
+			o->file = text(get(def, "file"));
 			if (!read_file(c, &data, get(def, "file"), kind == KIND_SECRET ? SECRET_MAX_BYTES : CONFIG_MAX_BYTES,
 				       kind == KIND_SECRET ? "secret" : "config") &&
 			    data.len)

@@ -5,6 +5,7 @@
 #include "base/xalloc.h"
 #include "swarm/engine.h"
 #include "swarm/plan.h"
+#include "swarm/preflight.h"
 #include "swarm/regauth.h"
 #include "swarm/stack.h"
 
@@ -209,7 +210,8 @@ int live_read(struct live_state *out, struct engine *e, const struct stack_spec 
 	if (stack_list(&out->services, e, KIND_SERVICE, want->stack, NULL, NULL, err) ||
 	    engine_get(e, "/networks", NULL, &out->networks, err) ||
 	    list_file_objects(&out->secrets, e, want, KIND_SECRET, opts, err) ||
-	    list_file_objects(&out->configs, e, want, KIND_CONFIG, opts, err))
+	    list_file_objects(&out->configs, e, want, KIND_CONFIG, opts, err) ||
+	    preflight_read(out, e, want, err))
 		return -1;
 	return resolve_images(out, e, want, opts);
 }
@@ -221,6 +223,8 @@ void live_release(struct live_state *live)
 	json_decref(live->secrets);
 	json_decref(live->configs);
 	json_decref(live->digests);
+	json_decref(live->others);
+	json_decref(live->nodes);
 	memset(live, 0, sizeof(*live));
 	regauth_clear();
 }

@@ -10,6 +10,7 @@
  *   /secrets?filters=label, /configs?filters=label
  *                              with --prune: the stack's own, also those the
  *                              files no longer name
+ *   /services, /nodes          when the files need them: preflight.h
  *   /distribution/<image>/json with --resolve-image always|changed, the
  *                              registry digest of each image that needs one
  *                              (with X-Registry-Auth when --with-registry-auth)
@@ -39,6 +40,7 @@ struct sbuf;
 struct live_state {
 	struct json_t *services, *networks, *secrets, *configs; /* arrays, as the Engine sent them */
 	struct json_t *digests; /* image → {"Image": pinned, "Platforms": [...]}, or null */
+	struct json_t *others, *nodes; /* every service, every node: preflight.h (NULL: not read) */
 };
 
 int live_read(struct live_state *out, struct engine *e, const struct stack_spec *want,

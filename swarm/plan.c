@@ -480,6 +480,7 @@ int plan_compute(struct plan *out, struct run *run, const struct stack_spec *wan
 	for (size_t k = 0; k < want->n[KIND_SERVICE]; k++)
 		plan_service(&c, out, &want->v[KIND_SERVICE][k]);
 	plan_removals(&c, out);
+	plan_preflight(&c);
 	for (size_t k = 0; k < out->n; k++)
 		out->count[out->items[k].action]++;
 	json_decref(c.netnames);
@@ -510,6 +511,7 @@ void plan_release(struct plan *p)
 		json_decref(it->resolved);
 	}
 	free(p->items);
+	json_decref(p->saved);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -609,53 +611,61 @@ void plan_print_text(const struct plan *p, FILE *out)
 		p->count[PLAN_UPDATE], p->count[PLAN_REMOVE], p->count[PLAN_UNCHANGED]);
 }
 
-void plan_print_json(const struct plan *p, FILE *out)
+json_t *plan_item_json(const struct plan *p, const struct plan_item *it)
 {
 	static const char *const actions[] = { "create", "update", "unchanged", "remove" };
-	json_t *root = json_object();
-	json_object_set_new(root, "stack", json_string(p->stack));
-	json_t *changes = json_array();
-	for (size_t i = 0; i < p->n; i++) {
-		const struct plan_item *it = &p->items[i];
-		json_t *o = json_object();
-		json_object_set_new(o, "action", json_string(actions[it->action]));
-		json_object_set_new(o, "kind", json_string(stack_kind_name(it->kind)));
-		json_object_set_new(o, "name", json_string(it->name));
-		if (it->id)
-			json_object_set_new(o, "id", json_string(it->id));
-		if (it->drift)
-			json_object_set_new(o, "drift", json_true());
-		if (it->rotate)
-			json_object_set_new(o, "rotation",
-					    json_pack("{s:i,s:s,s:s,s:o}", "generation", it->generation, "name",
-						      it->ref_name, "reason", it->reason, "services", rotation_users(p, it)));
-		if (it->after_converge)
-			json_object_set_new(o, "after_converge", json_true());
-		if (it->reason && !it->rotate)
-			json_object_set_new(o, "reason", json_string(it->reason));
-		json_t *fields = json_array();
-		for (size_t k = 0; k < it->nchanges; k++) {
-			const struct plan_change *c = &it->changes[k];
-			json_t *f = json_object();
-			json_object_set_new(f, "path", json_string(c->path));
-			if (c->note) {
-				json_object_set_new(f, "note", json_string(c->note));
-			} else {
-				json_object_set_new(f, "old", c->old ? json_incref(c->old) : json_null());
-				json_object_set_new(f, "new", c->new ? json_incref(c->new) : json_null());
-			}
-			json_array_append_new(fields, f);
+	json_t *o = json_object();
+	json_object_set_new(o, "action", json_string(actions[it->action]));
+	json_object_set_new(o, "kind", json_string(stack_kind_name(it->kind)));
+	json_object_set_new(o, "name", json_string(it->name));
+	if (it->id)
+		json_object_set_new(o, "id", json_string(it->id));
+	if (it->drift)
+		json_object_set_new(o, "drift", json_true());
+	if (it->rotate)
+		json_object_set_new(o, "rotation",
+				    json_pack("{s:i,s:s,s:s,s:o}", "generation", it->generation, "name",
+					      it->ref_name, "reason", it->reason, "services", rotation_users(p, it)));
+	if (it->after_converge)
+		json_object_set_new(o, "after_converge", json_true());
+	if (it->reason && !it->rotate)
+		json_object_set_new(o, "reason", json_string(it->reason));
+	json_t *fields = json_array();
+	for (size_t k = 0; k < it->nchanges; k++) {
+		const struct plan_change *c = &it->changes[k];
+		json_t *f = json_object();
+		json_object_set_new(f, "path", json_string(c->path));
+		if (c->note) {
+			json_object_set_new(f, "note", json_string(c->note));
+		} else {
+			json_object_set_new(f, "old", c->old ? json_incref(c->old) : json_null());
+			json_object_set_new(f, "new", c->new ? json_incref(c->new) : json_null());
 		}
-		json_object_set_new(o, "fields", fields);
-		json_array_append_new(changes, o);
+		json_array_append_new(fields, f);
 	}
-	json_object_set_new(root, "changes", changes);
+	json_object_set_new(o, "fields", fields);
+	return o;
+}
+
+json_t *plan_summary_json(const struct plan *p)
+{
 	json_t *sum = json_object();
 	json_object_set_new(sum, "create", json_integer((json_int_t)p->count[PLAN_CREATE]));
 	json_object_set_new(sum, "update", json_integer((json_int_t)p->count[PLAN_UPDATE]));
 	json_object_set_new(sum, "remove", json_integer((json_int_t)p->count[PLAN_REMOVE]));
 	json_object_set_new(sum, "unchanged", json_integer((json_int_t)p->count[PLAN_UNCHANGED]));
-	json_object_set_new(root, "summary", sum);
+	return sum;
+}
+
+void plan_print_json(const struct plan *p, FILE *out)
+{
+	json_t *root = json_object();
+	json_object_set_new(root, "stack", json_string(p->stack));
+	json_t *changes = json_array();
+	for (size_t i = 0; i < p->n; i++)
+		json_array_append_new(changes, plan_item_json(p, &p->items[i]));
+	json_object_set_new(root, "changes", changes);
+	json_object_set_new(root, "summary", plan_summary_json(p));
 	json_dumpf(root, out, JSON_INDENT(2));
 	fputc('\n', out);
 	json_decref(root);

@@ -12,7 +12,9 @@
  * and make plan_compute() return -1: missing or wrongly scoped external
  * networks, missing external secrets/configs, service mode changes, name
  * clashes with objects of another stack, a rotation whose name would be too
- * long.
+ * long, and the preflight checks (preflight.h: published ports taken outside
+ * the stack, placement constraints no node meets). Without opts->prune, a
+ * note names each live service of the stack the files no longer define.
  *
  * Secrets and configs are immutable on the swarm, so a changed content (or
  * driver, or template driver) makes a new generation: a new object named
@@ -97,6 +99,7 @@ struct plan {
 	struct plan_item *items;
 	size_t n, alloc;
 	size_t count[4]; /* by enum plan_action */
+	struct json_t *saved; /* a plan read from a file (plan_file.h): holds its strings */
 };
 
 int plan_compute(struct plan *out, struct run *run, const struct stack_spec *want,

@@ -3,6 +3,8 @@
  * and the helpers that compare and record changes.
  *   plan.c          comparison, services, plan_compute(), output
  *   plan_objects.c  networks, secrets and configs (generations), removals
+ *   plan_file.c     saved plans (plan_file.h)
+ *   preflight.c     what the daemon would refuse half-way (preflight.h)
  */
 #ifndef STACKC_SWARM_PLAN_INTERNAL_H
 #define STACKC_SWARM_PLAN_INTERNAL_H
@@ -44,6 +46,13 @@ void plan_set_live(struct plan_item *it, const struct json_t *live);
 
 /* Whether labels carry this stack's namespace. */
 int plan_belongs(const struct json_t *labels, const char *stack);
+
+/* One item as `diff --format json` shows it (and saved plans keep it); the summary counts. */
+struct json_t *plan_item_json(const struct plan *p, const struct plan_item *it);
+struct json_t *plan_summary_json(const struct plan *p);
+
+/* preflight.c: the checks of preflight.h, as plan errors */
+void plan_preflight(struct plan_ctx *c);
 
 /* plan_objects.c */
 void plan_network(struct plan_ctx *c, struct plan *p, struct stack_object *o);

@@ -431,8 +431,12 @@ void plan_removals(struct plan_ctx *c, struct plan *p)
 	size_t i;
 	json_t *v;
 	json_array_foreach(c->live->services, i, v)
-		if (!c->opts->prune && !convert_find(c->want, KIND_SERVICE, live_name(v) ? live_name(v) : ""))
+		if (!c->opts->prune && !convert_find(c->want, KIND_SERVICE, live_name(v) ? live_name(v) : "")) {
 			note_refs(used, json_object_get(v, "Spec"));
+			diag_note(&c->run->diag, (struct pos){ 0 },
+				  "service %s of stack %s is no longer defined in the files: it is kept (--prune removes it)",
+				  live_name(v) ? live_name(v) : "?", c->want->stack);
+		}
 	if (c->opts->prune) {
 		/* services first: apply removes them before anything else */
 		static const enum stack_kind kinds[] = { KIND_SERVICE, KIND_NETWORK, KIND_SECRET, KIND_CONFIG };

@@ -68,7 +68,7 @@ expect "complete -p stackc" "complete -F _stackc stackc" \
 expect "stackc de<TAB>" "deploy" "$(complete_in 'stackc de')"
 expect "stackc d<TAB>" "deploy diff" "$(complete_in 'stackc d')"
 # every long option of deploy --help, no more: the candidates come from its table
-want=$("$bin" deploy --help | grep -oE -- '--[a-z][a-z-]+' | sort -u | tr '\n' ' ' | sed 's/ $//')
+want=$("$bin" deploy --help | grep -oE -- '^  (-[a-zA-Z], )? *--[a-z][a-z-]+' | grep -oE -- '--[a-z][a-z-]+' | sort -u | tr '\n' ' ' | sed 's/ $//')
 expect "stackc deploy --<TAB>" "$want" "$(complete_in 'stackc deploy --')"
 expect "stackc deploy --resolve-image=ch<TAB>" "changed" "$(complete_in 'stackc deploy --resolve-image=ch')"
 expect "stackc diff --format <TAB>" "json text" "$(complete_in 'stackc diff --format ')"

@@ -11,6 +11,7 @@
 #include "swarm/engine.h"
 #include "swarm/fingerprint.h"
 #include "swarm/plan.h"
+#include "swarm/plan_file.h"
 #include "swarm/wait.h"
 #include "tests/unit/harness.h"
 
@@ -37,8 +38,7 @@ struct fixture {
 
 static void fx_engine(struct fixture *f, const char *replies)
 {
-	f->stop = NULL;
-	f->more_networks = NULL;
+	memset(f, 0, sizeof(*f));
 	strcpy(f->dir, "/tmp/stackc-apply-XXXXXX");
 	CHECK(mkdtemp(f->dir) != NULL);
 	f->replies = xstrfmt("%s/replies", f->dir);
@@ -92,9 +92,10 @@ static int fx_apply(struct fixture *f, struct apply_changed *changed, struct sbu
 	return rc;
 }
 
-static char *recorded(struct fixture *f)
+/* A file's whole text ("" when it cannot be read). */
+static char *file_text(const char *path)
 {
-	FILE *fp = fopen(f->record, "r");
+	FILE *fp = fopen(path, "r");
 	struct sbuf sb = SBUF_INIT;
 	char buf[4096];
 	size_t n;
@@ -103,6 +104,11 @@ static char *recorded(struct fixture *f)
 	if (fp)
 		fclose(fp);
 	return sbuf_detach(&sb, NULL);
+}
+
+static char *recorded(struct fixture *f)
+{
+	return file_text(f->record);
 }
 
 static void fx_release(struct fixture *f)
@@ -617,4 +623,120 @@ void test_apply__interrupted_wait_says_what_had_not_converged(void)
 	wait_case_release(&c);
 	free(replies);
 	free(svc);
+}
+
+/* ---- saved plans (plan_file.h) ---- */
+
+/* A plan creating secret pw (from a file holding "pw") and updating st_web, saved and read back. */
+static char *saved_plan(struct fixture *f, char *secret_path, const char *replies)
+{
+	secret_file(secret_path, "pw");
+	char *yaml = xstrfmt("services:\n  web: {image: busybox, environment: {A: \"2\"}, secrets: [pw]}\n"
+			     "secrets:\n  pw: {file: %s}\n",
+			     secret_path);
+	char *live = xstrfmt(live_web, 0, "");
+	fx_engine(f, replies);
+	fx_plan(f, yaml, live, 0);
+	CHECK_INT_EQ(f->plan.count[PLAN_CREATE], 1);
+	CHECK_INT_EQ(f->plan.count[PLAN_UPDATE], 1);
+	char *file = xstrfmt("%s/plan.json", f->dir);
+	struct sbuf err = SBUF_INIT;
+	if (plan_file_write(&f->plan, file, &err))
+		test_fail(__FILE__, __LINE__, "write: %s", err.buf);
+	sbuf_release(&err);
+	free(yaml);
+	free(live);
+	return file;
+}
+
+/* the manager check, then network st_default (kept by the plan) is still there */
+#define LIVE_CHECK_START PING "<<< 200\n\n{\"Swarm\":{\"ControlAvailable\":true}}\n<<< 200\n\n{\"Id\":\"netid\"}\n"
+#define LIVE_WEB_AT(v) "<<< 200\n\n{\"ID\":\"w1\",\"Version\":{\"Index\":" #v "}}\n"
+
+void test_apply__saved_plan_applies_exactly_what_was_planned(void)
+{
+	char path[] = "/tmp/stackc-apply-secret-XXXXXX";
+	struct fixture f;
+	char *file = saved_plan(&f, path,
+				LIVE_CHECK_START "<<< 404\n\n{\"message\":\"secret st_pw not found\"}\n" LIVE_WEB_AT(5)
+				"<<< 201\n\n{\"ID\":\"sec1\"}\n<<< 200\n\n{\"Warnings\":null}\n");
+	/* the secret by reference: its file and a salted fingerprint, never the content */
+	char *text = file_text(file);
+	CHECK(!strstr(text, "cHc="));
+	CHECK(strstr(text, "\"DataFrom\"") && strstr(text, "\"fingerprint\": \"scrypt:"));
+	CHECK(strstr(text, "\"format\": \"" PLAN_FILE_FORMAT "\""));
+	CHECK_INT_EQ(f.plan.items[2].kind, KIND_SERVICE);
+	char *want_body = json_dumps(f.plan.items[2].body, JSON_COMPACT | JSON_SORT_KEYS);
+	plan_release(&f.plan);
+	struct sbuf err = SBUF_INIT;
+	if (plan_file_read(&f.plan, file, "st", &err))
+		test_fail(__FILE__, __LINE__, "read: %s", err.buf);
+	CHECK_INT_EQ(f.plan.n, 3);
+	char *got_body = json_dumps(f.plan.items[2].body, JSON_COMPACT | JSON_SORT_KEYS);
+	CHECK_STR_EQ(got_body, want_body);
+	CHECK_INT_EQ(plan_file_check_live(&f.plan, f.e, &err), 0);
+	struct apply_changed ch;
+	CHECK_INT_EQ(fx_apply(&f, &ch, &err), 0);
+	char *rec = recorded(&f), *lines = request_lines(rec);
+	CHECK_STR_EQ(lines, "GET /_ping\nGET /v1.41/info\nGET /v1.41/networks/netid\nGET /v1.41/secrets/st_pw\nGET /v1.41/services/w1\n"
+			    "POST /v1.41/secrets/create\nPOST /v1.41/services/w1/update?version=5\n");
+	CHECK(strstr(rec, "\"Data\":\"cHc=\""));
+	CHECK(strstr(rec, "\"SecretID\":\"sec1\""));
+	CHECK_INT_EQ(engine_write_count(f.e), 2);
+	free(rec);
+	free(lines);
+	free(text);
+	free(want_body);
+	free(got_body);
+	apply_changed_release(&ch);
+	sbuf_release(&err);
+	unlink(file);
+	free(file);
+	fx_release(&f);
+	unlink(path);
+}
+
+void test_apply__saved_plan_refused_when_the_swarm_moved(void)
+{
+	char path[] = "/tmp/stackc-apply-secret-XXXXXX";
+	struct fixture f;
+	char *file = saved_plan(&f, path, LIVE_CHECK_START "<<< 200\n\n{\"ID\":\"s9\"}\n" LIVE_WEB_AT(7));
+	plan_release(&f.plan);
+	struct sbuf err = SBUF_INIT;
+	CHECK_INT_EQ(plan_file_read(&f.plan, file, "st", &err), 0);
+	CHECK_INT_EQ(plan_file_check_live(&f.plan, f.e, &err), PLAN_FILE_DRIFT);
+	CHECK_STR_EQ(err.buf, "secret st_pw: created since the plan\n"
+			      "service st_web: changed since the plan (version 5, now 7)");
+	CHECK_INT_EQ(engine_write_count(f.e), 0);
+	sbuf_release(&err);
+	unlink(file);
+	free(file);
+	fx_release(&f);
+	unlink(path);
+}
+
+void test_apply__saved_plan_refused_when_a_secret_file_changed(void)
+{
+	char path[] = "/tmp/stackc-apply-secret-XXXXXX";
+	struct fixture f;
+	char *file = saved_plan(&f, path, PING);
+	plan_release(&f.plan);
+	FILE *fp = fopen(path, "w");
+	CHECK(fp != NULL);
+	fputs("pw2", fp);
+	fclose(fp);
+	struct sbuf err = SBUF_INIT;
+	CHECK_INT_EQ(plan_file_read(&f.plan, file, "st", &err), PLAN_FILE_DRIFT);
+	char *want = xstrfmt("secret st_pw: its file %s changed since the plan", path);
+	CHECK_STR_EQ(err.buf, want);
+	plan_release(&f.plan);
+	sbuf_reset(&err);
+	CHECK_INT_EQ(plan_file_read(&f.plan, file, "other", &err), -1);
+	CHECK(strstr(err.buf, "is a plan for stack st, not other"));
+	free(want);
+	sbuf_release(&err);
+	unlink(file);
+	free(file);
+	fx_release(&f);
+	unlink(path);
 }

@@ -9,6 +9,7 @@
 #include "swarm/convert.h"
 #include "swarm/fingerprint.h"
 #include "swarm/plan.h"
+#include "swarm/preflight.h"
 #include "swarm/regauth.h"
 #include "tests/unit/harness.h"
 
@@ -620,4 +621,83 @@ void test_plan__registry_auth(void)
 	unlink(cfg);
 	rmdir(dir);
 	free(cfg);
+}
+
+/* ---- preflight (preflight.h) ---- */
+
+static const char preflight_node[] =
+	"{\"ID\":\"n1\",\"Spec\":{\"Role\":\"manager\",\"Labels\":{\"zone\":\"EU\"}},"
+	"\"Description\":{\"Hostname\":\"lab1\",\"Platform\":{\"OS\":\"linux\",\"Architecture\":\"x86_64\"},"
+	"\"Engine\":{\"Labels\":{\"disk\":\"ssd\"}}}}";
+
+void test_plan__preflight_constraints_read_as_swarmkit(void)
+{
+	json_t *node = json_loads(preflight_node, 0, NULL);
+	CHECK(node != NULL);
+	CHECK_INT_EQ(preflight_constraint_matches(node, "node.role==manager"), 1);
+	CHECK_INT_EQ(preflight_constraint_matches(node, "node.role == worker"), 0);
+	CHECK_INT_EQ(preflight_constraint_matches(node, "node.role!=worker"), 1);
+	CHECK_INT_EQ(preflight_constraint_matches(node, "Node.Hostname==LAB1"), 1);
+	CHECK_INT_EQ(preflight_constraint_matches(node, "node.labels.zone==eu"), 1);
+	CHECK_INT_EQ(preflight_constraint_matches(node, "node.labels.rack==1"), 0);
+	CHECK_INT_EQ(preflight_constraint_matches(node, "node.labels.rack!=1"), 1);
+	CHECK_INT_EQ(preflight_constraint_matches(node, "engine.labels.disk==ssd"), 1);
+	CHECK_INT_EQ(preflight_constraint_matches(node, "node.platform.arch==aarch64"), 0);
+	CHECK_INT_EQ(preflight_constraint_matches(node, "node.platform.os==linux"), 1);
+	CHECK_INT_EQ(preflight_constraint_matches(node, "node.ip==10.0.0.1"), -1);
+	CHECK_INT_EQ(preflight_constraint_matches(node, "nonsense"), -1);
+	json_decref(node);
+}
+
+void test_plan__preflight_refuses_taken_ports_and_unmet_constraints(void)
+{
+	struct stack_spec s;
+	convert_yaml(&s,
+		     "services:\n"
+		     "  web: {image: busybox, ports: [{target: 80, published: 8080}, {target: 90, published: 9090, protocol: udp}]}\n"
+		     "  db: {image: busybox, deploy: {placement: {constraints: [node.role==manager, node.labels.zone==us]}}}\n"
+		     "  ok: {image: busybox, deploy: {placement: {constraints: [node.labels.zone==eu, node.ip==1.2.3.4]}}}\n",
+		     "st");
+	struct live_state live;
+	empty_live(&live);
+	/* 8080/tcp is another stack's; 9090 is published by this stack's own service, and as tcp elsewhere */
+	live.others = json_loads("[{\"Spec\":{\"Name\":\"other_web\",\"Labels\":{\"com.docker.stack.namespace\":\"other\"}},"
+				 "\"Endpoint\":{\"Ports\":[{\"Protocol\":\"tcp\",\"PublishedPort\":8080,\"PublishMode\":\"ingress\"},"
+				 "{\"Protocol\":\"tcp\",\"PublishedPort\":9090,\"PublishMode\":\"ingress\"}]}},"
+				 "{\"Spec\":{\"Name\":\"st_web\",\"Labels\":{\"com.docker.stack.namespace\":\"st\"},"
+				 "\"EndpointSpec\":{\"Ports\":[{\"Protocol\":\"udp\",\"PublishedPort\":9090}]}}}]",
+				 0, NULL);
+	char *nodes = xstrfmt("[%s]", preflight_node);
+	live.nodes = json_loads(nodes, 0, NULL);
+	CHECK(live.others && live.nodes);
+	struct plan p;
+	CHECK_INT_EQ(plan_compute(&p, test_run(), &s, &live, &never), -1);
+	const char *d = test_diags();
+	CHECK(strstr(d, "service web: published port 8080/tcp is already used by service other_web, outside stack st"));
+	CHECK(!strstr(d, "9090"));
+	CHECK(strstr(d, "service db: no node of the swarm (1) satisfies the placement constraint node.labels.zone==us"));
+	CHECK(!strstr(d, "service ok"));
+	plan_release(&p);
+	free(nodes);
+	convert_release(&s);
+	live_release(&live);
+}
+
+void test_plan__services_no_longer_in_the_files_are_noted_without_prune(void)
+{
+	struct stack_spec s;
+	convert_yaml(&s, "services:\n  web: {image: busybox}\n", "st");
+	struct live_state live;
+	empty_live(&live);
+	json_array_append_new(live.services,
+			      json_loads("{\"ID\":\"o1\",\"Version\":{\"Index\":3},\"Spec\":{\"Name\":\"st_old\","
+					 "\"Labels\":{\"com.docker.stack.namespace\":\"st\"}}}",
+					 0, NULL));
+	struct plan p;
+	CHECK_INT_EQ(plan_compute(&p, test_run(), &s, &live, &never), 0);
+	CHECK(strstr(test_diags(), "service st_old of stack st is no longer defined in the files: it is kept (--prune removes it)"));
+	CHECK_INT_EQ(p.count[PLAN_REMOVE], 0);
+	plan_release(&p);
+	convert_release(&s);
+	live_release(&live);
 }
