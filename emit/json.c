@@ -37,6 +37,11 @@ static inline void puts0(struct sbuf *out, const char *s)
 /* bytes put_string() copies as they are: printable ASCII but for " and \ */
 static unsigned char plain_byte[256];
 
+/* the escapes with a short form; other control characters are \u00XX */
+static const char *const short_escape[0x80] = {
+	['"'] = "\\\"", ['\\'] = "\\\\", ['\n'] = "\\n", ['\r'] = "\\r", ['\t'] = "\\t",
+};
+
 static void indent(struct sbuf *out, int depth)
 {
 	static const char nl_spaces[] = "\n                                "
@@ -71,18 +76,12 @@ static void put_string(struct sbuf *out, const char *str, size_t n)
 		put(out, s + run, i - run);
 		i++;
 		run = i;
-		switch (c) {
-		case '"': puts0(out, "\\\""); break;
-		case '\\': puts0(out, "\\\\"); break;
-		case '\n': puts0(out, "\\n"); break;
-		case '\r': puts0(out, "\\r"); break;
-		case '\t': puts0(out, "\\t"); break;
-		default:
-			if (c < 0x20)
-				sb_printf(out, "\\u%04x", c);
-			else
-				puts0(out, "\\ufffd");
-		}
+		if (c < 0x80 && short_escape[c])
+			puts0(out, short_escape[c]);
+		else if (c < 0x20)
+			sb_printf(out, "\\u%04x", c);
+		else
+			puts0(out, "\\ufffd"); /* invalid UTF-8, as encoding/json writes it */
 	}
 	put(out, s + run, n - run);
 	putc1(out, '"');

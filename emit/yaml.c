@@ -802,7 +802,8 @@ static void emit_complex(struct emitter *e, const struct node *n, const struct s
 	struct scalar sc;
 	switch (n->kind) {
 	case NODE_MAP:
-		if (n->map.n)
+	case NODE_NULL: /* a struct value */
+		if (n->kind == NODE_MAP && n->map.n)
 			emit_map(e, n, shape, ctx);
 		else
 			emit_empty(e, '{', '}');
@@ -812,9 +813,6 @@ static void emit_complex(struct emitter *e, const struct node *n, const struct s
 			emit_seq(e, n, shape, ctx);
 		else
 			emit_empty(e, '[', ']');
-		break;
-	case NODE_NULL:
-		emit_empty(e, '{', '}'); /* a struct value */
 		break;
 	case NODE_FLOAT:
 		emit_float(e, n->s.v.f, shape, ctx);

@@ -218,13 +218,10 @@ int live_read(struct live_state *out, struct engine *e, const struct stack_spec 
 
 void live_release(struct live_state *live)
 {
-	json_decref(live->services);
-	json_decref(live->networks);
-	json_decref(live->secrets);
-	json_decref(live->configs);
-	json_decref(live->digests);
-	json_decref(live->others);
-	json_decref(live->nodes);
+	json_t *owned[] = { live->services, live->networks, live->secrets, live->configs,
+			    live->digests,  live->others,   live->nodes };
+	for (size_t i = 0; i < ARRAY_SIZE(owned); i++)
+		json_decref(owned[i]);
 	memset(live, 0, sizeof(*live));
 	regauth_clear();
 }
