@@ -32,6 +32,8 @@ static const struct command_help deploy_help = {
 	"have converged. Everything is loaded, validated and planned before the first write.\n"
 	"A secret or config whose content changed gets a new generation (NAME-vN) that the\n"
 	"services using it are pointed at.\n"
+	"A deploy that changed something and converged is recorded as a revision in the\n"
+	"swarm (stackc history, stackc rollback).\n"
 	"With --plan FILE the files are not read: the plan `stackc diff --out FILE` saved is\n"
 	"applied as it is, and refused before any write when an object it read moved since\n"
 	"(another Version.Index, gone, or created) or a secret's file changed.\n",
