@@ -13,6 +13,7 @@
 #include "swarm/imagepin.h"
 #include "swarm/plan.h"
 #include "swarm/plan_file.h"
+#include "swarm/revision.h"
 #include "swarm/wait.h"
 
 #include <jansson.h>
@@ -31,6 +32,8 @@ static const struct command_help deploy_help = {
 	"have converged. Everything is loaded, validated and planned before the first write.\n"
 	"A secret or config whose content changed gets a new generation (NAME-vN) that the\n"
 	"services using it are pointed at.\n"
+	"A deploy that changed something and converged is recorded as a revision in the\n"
+	"swarm (stackc history, stackc rollback).\n"
 	"With --plan FILE the files are not read: the plan `stackc diff --out FILE` saved is\n"
 	"applied as it is, and refused before any write when an object it read moved since\n"
 	"(another Version.Index, gone, or created) or a secret's file changed.\n",
@@ -47,8 +50,7 @@ const struct opt_choice stack_cmd_resolve_choices[] = {
 	{ NULL, 0 },
 };
 
-/* --timeout: seconds, or a Go duration ("90s", "5m") */
-static int parse_timeout(void *timeout_ms, const char *s)
+int stack_cmd_parse_timeout(void *timeout_ms, const char *s)
 {
 	long long *out = timeout_ms;
 	int64_t ns;
@@ -208,8 +210,13 @@ static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run 
 	if (which == STACK_CMD_DEPLOY && s->plan_file)
 		return deploy_saved_plan(s);
 	/* the files first: a project that does not load never reaches the Engine */
-	if (project_load(&proj, run, &s->project) || !proj.root)
+	if (which == STACK_CMD_ROLLBACK) {
+		if ((status = rollback_load(s, run, &proj, &locked)))
+			goto done;
+		status = EXIT_INVALID;
+	} else if (project_load(&proj, run, &s->project) || !proj.root) {
 		goto done;
+	}
 	/* no STACK argument: the project's top-level name, checked as an argument is */
 	if (!stack)
 		stack = proj.name;
@@ -249,6 +256,8 @@ static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run 
 		goto done;
 	test_pause();
 	status = apply_and_wait(s, &plan);
+	if (!status && !s->detach && plan_has_changes(&plan))
+		stack_cmd_record_revision(s, proj.root, &plan, which);
 	/* the lock records what a deploy that succeeded runs */
 	if (!status && lock && imagepin_lock_write(lock, s->lock_path, &c->err))
 		status = engine_cmd_fail(c);
@@ -268,6 +277,7 @@ void stack_cmd_init(struct stack_cmd *s)
 	*s = (struct stack_cmd){ .cmd = ENGINE_CMD_INIT, .resolve = RESOLVE_ALWAYS,
 				 .timeout_ms = DEFAULT_TIMEOUT_MS };
 	s->plan.keep_generations = PLAN_KEEP_GENERATIONS;
+	s->keep_revisions = REVISION_KEEP;
 	project_opts_init(&s->project);
 	s->project.deploy = 1;
 	s->cmd.creates = 1;
@@ -276,7 +286,8 @@ void stack_cmd_init(struct stack_cmd *s)
 int stack_cmd_main(struct stack_cmd *s, enum stack_cmd_kind which, const struct command_help *help,
 		   const struct opt *opts, int argc, char **argv)
 {
-	int status = engine_cmd_parse(&s->cmd, help, opts, STACK_ARGS_PROJECT, argc, argv);
+	int status = engine_cmd_parse(&s->cmd, help, opts,
+				      which == STACK_CMD_ROLLBACK ? STACK_ARGS_ONE : STACK_ARGS_PROJECT, argc, argv);
 	if (!status)
 		status = project_opts_check(help->name, &s->project);
 	if (status) {
@@ -287,6 +298,8 @@ int stack_cmd_main(struct stack_cmd *s, enum stack_cmd_kind which, const struct 
 		s->plan.resolve = (enum resolve_image)s->resolve;
 		if (s->plan.keep_generations < 1)
 			status = usage_error(s->cmd.name, "--keep-generations must be at least 1");
+		else if (s->keep_revisions < 1)
+			status = usage_error(s->cmd.name, "--keep-revisions must be at least 1");
 		else
 			status = run_stack(s, which, &run);
 		run_release(&run);
@@ -305,9 +318,13 @@ int cmd_deploy(int argc, char **argv)
 		OPT_FLAG('d', "detach", "do not wait for the services to converge", &s.detach),
 		OPT_CALLBACK(0, "timeout", "DURATION",
 			     "how long to wait (default 5m; Go duration or seconds)", &s.timeout_ms,
-			     parse_timeout, "a duration like 90s or 5m"),
+			     stack_cmd_parse_timeout, "a duration like 90s or 5m"),
 		OPT_FLAG('q', "quiet", "print only errors", &s.quiet),
 		OPT_STRING(0, "lock", "FILE", "write the image digests deployed to FILE (JSON)", &s.lock_path),
+		OPT_INT(0, "keep-revisions", "N",
+			"revisions of the stack kept in the swarm, for history and\n"
+			"rollback (default 10)",
+			&s.keep_revisions),
 		OPT_STRING(0, "plan", "FILE",
 			   "apply exactly the plan saved by `stackc diff --out`\n"
 			   "(refused when anything it read moved since)",

@@ -12,7 +12,11 @@
 #include "project/project.h"
 #include "swarm/plan.h"
 
-enum stack_cmd_kind { STACK_CMD_DIFF, STACK_CMD_DEPLOY };
+struct json_t;
+struct node;
+struct run;
+
+enum stack_cmd_kind { STACK_CMD_DIFF, STACK_CMD_DEPLOY, STACK_CMD_ROLLBACK };
 
 struct stack_cmd {
 	struct engine_cmd cmd;       /* -H, --debug; the stack name */
@@ -25,6 +29,9 @@ struct stack_cmd {
 	const char *locked_path;     /* --locked: the digests to use (swarm/imagepin.h) */
 	const char *lock_path;       /* deploy --lock: where to write the digests deployed */
 	const char *plan_file;       /* diff --out, deploy --plan (swarm/plan_file.h) */
+	long keep_revisions;         /* deploy, rollback: revisions kept (swarm/revision.h) */
+	long rollback_to;            /* rollback --to: the revision (0: the previous one) */
+	long rolled_back_to;         /* rollback: the revision loaded, for the summary */
 };
 
 extern const struct opt_choice stack_cmd_resolve_choices[];
@@ -55,6 +62,21 @@ extern const struct opt_choice stack_cmd_resolve_choices[];
 		   "pin every image to its digest in FILE (written by\n"                       \
 		   "deploy --lock), asking no registry; refuse images it lacks",              \
 		   &(s)->locked_path)
+
+/* --timeout: seconds, or a Go duration ("90s", "5m"); an OPT_CALLBACK parser. */
+int stack_cmd_parse_timeout(void *timeout_ms, const char *s);
+
+/*
+ * rollback (cli/rollback.c): the revision's stack file as the project, its
+ * secrets and configs pinned to the generations it used (refused, naming
+ * them, when one is gone), *images its image digests (a lock, imagepin.h).
+ * 0, or the exit status.
+ */
+int rollback_load(struct stack_cmd *s, struct run *run, struct project *proj, struct json_t **images);
+
+/* After a deploy or rollback that changed something converged: record a revision. */
+void stack_cmd_record_revision(struct stack_cmd *s, const struct node *root, const struct plan *plan,
+			       enum stack_cmd_kind which);
 
 /* Defaults: resolve always, wait 5 minutes. */
 void stack_cmd_init(struct stack_cmd *s);

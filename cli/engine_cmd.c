@@ -74,7 +74,8 @@ int engine_cmd_parse(struct engine_cmd *c, const struct command_help *help,
 
 int engine_cmd_open(struct engine_cmd *c)
 {
-	return engine_open(&c->e, &c->engine, &c->err);
+	/* open once: rollback reads its revision before the shared driver goes on */
+	return c->e ? 0 : engine_open(&c->e, &c->engine, &c->err);
 }
 
 int engine_cmd_fail(struct engine_cmd *c)

@@ -20,6 +20,8 @@ static const struct command commands[] = {
 	{ "validate", cmd_validate, "report every problem in the stack files, at file:line:col" },
 	{ "diff", cmd_diff, "show what a deploy would change on the live swarm" },
 	{ "deploy", cmd_deploy, "apply the stack to the swarm: exactly what changed" },
+	{ "history", cmd_history, "list the revisions of a stack recorded in the swarm" },
+	{ "rollback", cmd_rollback, "deploy an earlier revision of a stack" },
 	{ "rm", cmd_rm, "remove a stack" },
 	{ "ls", cmd_ls, "list stacks" },
 	{ "ps", cmd_ps, "list the tasks of a stack" },

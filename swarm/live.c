@@ -7,6 +7,7 @@
 #include "swarm/plan.h"
 #include "swarm/preflight.h"
 #include "swarm/regauth.h"
+#include "swarm/revision.h"
 #include "swarm/stack.h"
 
 #include <jansson.h>
@@ -88,13 +89,17 @@ static int list_file_objects(json_t **out, struct engine *e, const struct stack_
 {
 	if (list_named(out, e, want, kind, err))
 		return -1;
-	if (!opts->prune)
-		return 0;
-	json_t *own = NULL;
-	if (stack_list(&own, e, kind, want->stack, NULL, NULL, err))
-		return -1;
-	merge_by_id(*out, own);
-	json_decref(own);
+	if (opts->prune) {
+		json_t *own = NULL;
+		if (stack_list(&own, e, kind, want->stack, NULL, NULL, err))
+			return -1;
+		merge_by_id(*out, own);
+		json_decref(own);
+	}
+	/* the stack's revisions (revision.h) are not stack objects: never shown, never pruned */
+	for (size_t i = json_array_size(*out); i-- > 0;)
+		if (revision_is(json_object_get(json_object_get(json_array_get(*out, i), "Spec"), "Labels")))
+			json_array_remove(*out, i);
 	return 0;
 }
 

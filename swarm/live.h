@@ -10,6 +10,7 @@
  *   /secrets?filters=label, /configs?filters=label
  *                              with --prune: the stack's own, also those the
  *                              files no longer name
+ *                              (never the stack's revisions: revision.h)
  *   /services, /nodes          when the files need them: preflight.h
  *   /distribution/<image>/json with --resolve-image always|changed, the
  *                              registry digest of each image that needs one
