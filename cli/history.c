@@ -23,6 +23,8 @@ static const struct list_field fields[] = {
 int cmd_history(int argc, char **argv)
 {
 	struct engine_cmd c = ENGINE_CMD_INIT;
+	const char *stack;
+	int ret;
 	struct revision_list l = { 0 };
 	struct stack_table t;
 	const char *format = NULL;
@@ -30,18 +32,13 @@ int cmd_history(int argc, char **argv)
 	int quiet = 0;
 	const struct opt opts[] = {
 		OPT_FLAG('q', "quiet", "only the revision numbers (unless --format gives a template)", &quiet),
-		OPT_STRING_WORDS(0, "format", "FORMAT",
-				 "table (default), json (an object per line), or a Go\n"
-				 "template: 'table {{.Revision}}\\t{{.Summary}}'",
-				 &format, LIST_FORMAT_WORDS),
+		OPT_LIST_FORMAT(&format, "table {{.Revision}}\\t{{.Summary}}"),
 		OPTS_ENGINE(&c.engine),
 		OPT_END(),
 	};
-	int ret;
-	if (list_cmd_parse(&ret, &lf, &t, fields, ARRAY_SIZE(fields), &format, &quiet, &c, &help, opts,
-			   STACK_ARGS_ONE, argc, argv))
+	if (list_cmd_parse(&ret, &stack, &lf, &t, fields, ARRAY_SIZE(fields), &format, &quiet, &c,
+			   &help, opts, STACK_ARGS_ONE, argc, argv))
 		goto done;
-	const char *stack = c.stacks[0];
 	if (engine_cmd_open(&c) || revision_list(&l, c.e, stack, &c.err)) {
 		ret = engine_cmd_fail(&c);
 		goto done;

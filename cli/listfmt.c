@@ -267,7 +267,7 @@ void list_format_print(const struct list_format *f, const struct stack_table *t,
 	sbuf_release(&line);
 }
 
-int list_cmd_parse(int *status, struct list_format *f, struct stack_table *t,
+int list_cmd_parse(int *status, const char **stack, struct list_format *f, struct stack_table *t,
 		   const struct list_field *fields, size_t nfields, const char *const *format,
 		   int *quiet, struct engine_cmd *c, const struct command_help *help,
 		   const struct opt *opts, enum stack_args want, int argc, char **argv)
@@ -279,6 +279,7 @@ int list_cmd_parse(int *status, struct list_format *f, struct stack_table *t,
 		ret = list_format_parse(f, help->name, *format, fields, nfields);
 	if (quiet && !list_format_is_default(f))
 		*quiet = 0;
+	*stack = !ret && c->nstacks ? c->stacks[0] : NULL;
 	*status = ret ? options_exit_status(ret) : 0;
 	return ret != 0;
 }

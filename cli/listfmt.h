@@ -60,15 +60,23 @@ void list_format_print(const struct list_format *f, const struct stack_table *t,
 
 void list_format_release(struct list_format *f);
 
+/* The --format row of a listing's option table; example: a template for its help. */
+#define OPT_LIST_FORMAT(format, example)                                                        \
+	OPT_STRING_WORDS(0, "format", "FORMAT",                                                 \
+			 "table (default), json (an object per line), or a Go\n"               \
+			 "template: '" example "'",                                             \
+			 format, LIST_FORMAT_WORDS)
+
 /*
- * The prologue of ls, ps and services: t gets a column per field, then
+ * The prologue of ls, ps, services and history: t gets a column per field, then
  * engine_cmd_parse(), then *format (the --format value the table stores) for
- * rows of these fields into f. *quiet (NULL: no -q) is cleared unless the
- * usual table is wanted: as in docker, a template wins over -q. Returns 0 to
- * go on; else the command stops and returns *status (0 after --help). f and t
- * must be released either way.
+ * rows of these fields into f; *stack is the STACK argument (NULL when want
+ * takes none). *quiet (NULL: no -q) is cleared unless the usual table is
+ * wanted: as in docker, a template wins over -q. Returns 0 to go on; else
+ * the command stops and returns *status (0 after --help). f and t must be
+ * released either way.
  */
-int list_cmd_parse(int *status, struct list_format *f, struct stack_table *t,
+int list_cmd_parse(int *status, const char **stack, struct list_format *f, struct stack_table *t,
 		   const struct list_field *fields, size_t nfields,
 		   const char *const *format, int *quiet, struct engine_cmd *c,
 		   const struct command_help *help, const struct opt *opts, enum stack_args want,

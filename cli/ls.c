@@ -23,21 +23,19 @@ static const struct list_field fields[] = {
 int cmd_ls(int argc, char **argv)
 {
 	struct engine_cmd c = ENGINE_CMD_INIT;
+	const char *stack;
+	int ret;
 	const char *format = NULL;
 	const struct opt opts[] = {
-		OPT_STRING_WORDS(0, "format", "FORMAT",
-				 "table (default), json (an object per line), or a Go\n"
-				 "template: 'table {{.Name}}\\t{{.Services}}'",
-				 &format, LIST_FORMAT_WORDS),
+		OPT_LIST_FORMAT(&format, "table {{.Name}}\\t{{.Services}}"),
 		OPTS_ENGINE(&c.engine),
 		OPT_END(),
 	};
 	json_t *services = NULL;
 	struct stack_table t;
 	struct list_format lf;
-	int ret;
-	if (list_cmd_parse(&ret, &lf, &t, fields, ARRAY_SIZE(fields), &format, NULL, &c, &help, opts,
-			   STACK_ARGS_NONE, argc, argv))
+	if (list_cmd_parse(&ret, &stack, &lf, &t, fields, ARRAY_SIZE(fields), &format, NULL, &c,
+			   &help, opts, STACK_ARGS_NONE, argc, argv))
 		goto done;
 	if (engine_cmd_open(&c) ||
 	    stack_list(&services, c.e, KIND_SERVICE, NULL, NULL, NULL, &c.err)) {

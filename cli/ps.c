@@ -36,6 +36,8 @@ static const struct list_field fields[] = {
 int cmd_ps(int argc, char **argv)
 {
 	struct engine_cmd c = ENGINE_CMD_INIT;
+	const char *stack;
+	int ret;
 	json_t *filters = json_object(), *tasks = NULL, *services = NULL, *nodes = NULL;
 	struct stack_table t;
 	struct list_format lf;
@@ -43,10 +45,7 @@ int cmd_ps(int argc, char **argv)
 	int quiet = 0, no_trunc = 0, no_resolve = 0;
 	const struct opt opts[] = {
 		OPT_FLAG('q', "quiet", "only the task IDs (unless --format gives a template)", &quiet),
-		OPT_STRING_WORDS(0, "format", "FORMAT",
-				 "table (default), json (an object per line), or a Go\n"
-				 "template: 'table {{.Name}}\\t{{.Node}}\\t{{.CurrentState}}'",
-				 &format, LIST_FORMAT_WORDS),
+		OPT_LIST_FORMAT(&format, "table {{.Name}}\\t{{.Node}}\\t{{.CurrentState}}"),
 		OPT_FLAG(0, "no-trunc", "full IDs, images with digests, whole error messages", &no_trunc),
 		OPT_FLAG(0, "no-resolve", "service and node IDs instead of names", &no_resolve),
 		OPT_CALLBACK_WORDS('f', "filter", "KEY=VALUE",
@@ -57,11 +56,9 @@ int cmd_ps(int argc, char **argv)
 		OPTS_ENGINE(&c.engine),
 		OPT_END(),
 	};
-	int ret;
-	if (list_cmd_parse(&ret, &lf, &t, fields, ARRAY_SIZE(fields), &format, &quiet, &c, &help, opts,
-			   STACK_ARGS_ONE, argc, argv))
+	if (list_cmd_parse(&ret, &stack, &lf, &t, fields, ARRAY_SIZE(fields), &format, &quiet, &c,
+			   &help, opts, STACK_ARGS_ONE, argc, argv))
 		goto done;
-	const char *stack = c.stacks[0];
 	int flags = (quiet ? STACK_PS_QUIET : 0) | (no_trunc ? STACK_PS_NO_TRUNC : 0) |
 		    (no_resolve ? STACK_PS_NO_RESOLVE : 0);
 

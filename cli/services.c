@@ -22,6 +22,8 @@ static const struct list_field fields[] = {
 int cmd_services(int argc, char **argv)
 {
 	struct engine_cmd c = ENGINE_CMD_INIT;
+	const char *stack;
+	int ret;
 	json_t *filters = json_object(), *services = NULL;
 	struct stack_table t;
 	const char *format = NULL;
@@ -30,21 +32,16 @@ int cmd_services(int argc, char **argv)
 	const struct opt opts[] = {
 		OPT_FLAG('q', "quiet", "only the service IDs (unless --format gives a template)",
 			 &quiet),
-		OPT_STRING_WORDS(0, "format", "FORMAT",
-				 "table (default), json (an object per line), or a Go\n"
-				 "template: 'table {{.Name}}\\t{{.Replicas}}\\t{{.Image}}'",
-				 &format, LIST_FORMAT_WORDS),
+		OPT_LIST_FORMAT(&format, "table {{.Name}}\\t{{.Replicas}}\\t{{.Image}}"),
 		OPT_CALLBACK_WORDS('f', "filter", "KEY=VALUE",
 				   "an Engine filter (id, label, mode, name); repeatable", filters,
 				   engine_option_filter, "KEY=VALUE", "id= label= mode= name="),
 		OPTS_ENGINE(&c.engine),
 		OPT_END(),
 	};
-	int ret;
-	if (list_cmd_parse(&ret, &lf, &t, fields, ARRAY_SIZE(fields), &format, &quiet, &c, &help, opts,
-			   STACK_ARGS_ONE, argc, argv))
+	if (list_cmd_parse(&ret, &stack, &lf, &t, fields, ARRAY_SIZE(fields), &format, &quiet, &c,
+			   &help, opts, STACK_ARGS_ONE, argc, argv))
 		goto done;
-	const char *stack = c.stacks[0];
 
 	if (engine_cmd_open(&c) ||
 	    stack_list(&services, c.e, KIND_SERVICE, stack, filters, quiet ? NULL : "status=true",
