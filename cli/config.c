@@ -39,9 +39,10 @@ static const struct listing {
 } listings[] = {
 	{ "services", "services", 0 }, { "images", "services", 1 }, { "networks", "networks", 0 },
 	{ "volumes", "volumes", 0 },   { "secrets", "secrets", 0 }, { "configs", "configs", 0 },
+	{ "profiles", NULL, 0 }, /* the project's profiles, not a section */
 };
 enum { LIST_SERVICES, LIST_IMAGES, LIST_NETWORKS, LIST_VOLUMES, LIST_SECRETS, LIST_CONFIGS,
-       NLISTINGS };
+       LIST_PROFILES, NLISTINGS };
 
 static int cmp_entry(const void *a, const void *b)
 {
@@ -56,10 +57,22 @@ static int cmp_entry(const void *a, const void *b)
  * with --format json a JSON array of strings. Services without an image are
  * left out of --images.
  */
-static void print_listing(struct sbuf *out, struct run *run, const struct node *root,
+static void print_listing(struct sbuf *out, struct run *run, const struct project *proj,
 			  const struct listing *l, int json)
 {
-	const struct node *m = node_map_get(root, l->section);
+	if (!l->section) {
+		struct node *list = node_new_seq(&run->arena, POS_NONE);
+		for (size_t i = 0; i < proj->nprofiles; i++)
+			if (json)
+				node_seq_push(&run->arena, list,
+					      node_new_str(&run->arena, POS_NONE, proj->profiles[i]));
+			else
+				sb_printf(out, "%s\n", proj->profiles[i]);
+		if (json)
+			emit_json(out, list);
+		return;
+	}
+	const struct node *m = node_map_get(proj->root, l->section);
 	size_t n = m && m->kind == NODE_MAP ? m->map.n : 0;
 	const struct node_entry **v = xmalloc((n ? n : 1) * sizeof(*v));
 	struct node *list = node_new_seq(&run->arena, POS_NONE);
@@ -276,8 +289,9 @@ int cmd_config(int argc, char **argv)
 		OPT_FLAG(0, "networks", "list the network names", &given[LIST_NETWORKS]),
 		OPT_FLAG(0, "volumes", "list the volume names", &given[LIST_VOLUMES]),
 		OPT_FLAG(0, "secrets", "list the secret names", &given[LIST_SECRETS]),
-		OPT_FLAG(0, "configs", "list the config names (one listing option at a time)",
-			 &given[LIST_CONFIGS]),
+		OPT_FLAG(0, "configs", "list the config names", &given[LIST_CONFIGS]),
+		OPT_FLAG(0, "profiles", "list the profiles the services name (one listing option\n"
+			 "at a time)", &given[LIST_PROFILES]),
 		OPT_END(),
 	};
 	int r = options_parse(&nargs, argv, argc, &help, table);
@@ -316,7 +330,7 @@ int cmd_config(int argc, char **argv)
 		goto done;
 	}
 	if (listing)
-		print_listing(&out, &run, proj.root, listing, format == FORMAT_JSON);
+		print_listing(&out, &run, &proj, listing, format == FORMAT_JSON);
 	else if (format == FORMAT_JSON)
 		emit_json(&out, proj.root);
 	else

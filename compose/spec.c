@@ -719,6 +719,35 @@ done:
 	return ret;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void spec_profiles_defined(const char ***out, size_t *n, struct run *run,
+			   const struct spec_state *st)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < st->nprofiled; i++)
+		total += st->profiled[i].profiles->seq.n;
+	const char **v = arena_alloc(&run->arena, (total ? total : 1) * sizeof(*v));
+	size_t k = 0;
+	for (size_t i = 0; i < st->nprofiled; i++) {
+		const struct node *p = st->profiled[i].profiles;
+		for (size_t j = 0; j < p->seq.n; j++)
+			if (node_str(p->seq.v[j]))
+				v[k++] = node_str(p->seq.v[j]);
+	}
+	if (k)
+		qsort(v, k, sizeof(*v), cmp_str);
+	size_t u = 0;
+	for (size_t i = 0; i < k; i++)
+		if (!u || strcmp(v[u - 1], v[i]))
+			v[u++] = v[i];
+	*out = v;
+	*n = u;
+}
+
 /* ==== the project name ==== */
 
 int spec_project_name(const char **out, struct run *run, const struct spec_state *st)

@@ -120,6 +120,14 @@ void spec_objects_overridden(struct spec_state *st, const struct node *tree);
  */
 size_t spec_objects_apply(struct run *run, struct node *merged, const struct spec_state *st);
 
+/*
+ * Every profile a service of the files names (also of services left out),
+ * sorted and unique, as `docker compose config --profiles` lists them.
+ * *out is in the run's arena.
+ */
+void spec_profiles_defined(const char ***out, size_t *n, struct run *run,
+			   const struct spec_state *st);
+
 void spec_state_release(struct spec_state *st);
 
 #endif

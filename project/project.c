@@ -416,6 +416,7 @@ int project_load(struct project *out, struct run *run, const struct project_opts
 					      env_get(env, "COMPOSE_PROFILES"))))
 		goto done;
 	out->inline_objects = spec_objects_apply(run, merged, &spec);
+	spec_profiles_defined(&out->profiles, &out->nprofiles, run, &spec);
 	node_map_set(&run->arena, merged, "version", POS_NONE,
 		     node_new_str(&run->arena, POS_NONE, version));
 	if (!node_map_get(merged, "services"))
