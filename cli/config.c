@@ -39,9 +39,10 @@ static const struct listing {
 } listings[] = {
 	{ "services", "services", 0 }, { "images", "services", 1 }, { "networks", "networks", 0 },
 	{ "volumes", "volumes", 0 },   { "secrets", "secrets", 0 }, { "configs", "configs", 0 },
+	{ "profiles", NULL, 0 }, /* the project's profiles, not a section */
 };
 enum { LIST_SERVICES, LIST_IMAGES, LIST_NETWORKS, LIST_VOLUMES, LIST_SECRETS, LIST_CONFIGS,
-       NLISTINGS };
+       LIST_PROFILES, NLISTINGS };
 
 static int cmp_entry(const void *a, const void *b)
 {
@@ -56,10 +57,22 @@ static int cmp_entry(const void *a, const void *b)
  * with --format json a JSON array of strings. Services without an image are
  * left out of --images.
  */
-static void print_listing(struct sbuf *out, struct run *run, const struct node *root,
+static void print_listing(struct sbuf *out, struct run *run, const struct project *proj,
 			  const struct listing *l, int json)
 {
-	const struct node *m = node_map_get(root, l->section);
+	if (!l->section) {
+		struct node *list = node_new_seq(&run->arena, POS_NONE);
+		for (size_t i = 0; i < proj->nprofiles; i++)
+			if (json)
+				node_seq_push(&run->arena, list,
+					      node_new_str(&run->arena, POS_NONE, proj->profiles[i]));
+			else
+				sb_printf(out, "%s\n", proj->profiles[i]);
+		if (json)
+			emit_json(out, list);
+		return;
+	}
+	const struct node *m = node_map_get(proj->root, l->section);
 	size_t n = m && m->kind == NODE_MAP ? m->map.n : 0;
 	const struct node_entry **v = xmalloc((n ? n : 1) * sizeof(*v));
 	struct node *list = node_new_seq(&run->arena, POS_NONE);
@@ -110,12 +123,14 @@ static mode_t output_mode(const char *path)
 
 /*
  * Write via a temp file in the same directory and rename: never a truncated
- * file. mkstemp() creates it 0600; it gets the mode the file would have had.
+ * file. mkstemp() creates it 0600; it gets mode, or (mode 0) the mode the
+ * file would have had.
  */
-static int write_atomic(const char *path, const char *buf, size_t len)
+static int write_atomic(const char *path, const char *buf, size_t len, mode_t mode)
 {
 	char *tmp = xstrfmt("%s.stackc-XXXXXX", path);
-	mode_t mode = output_mode(path);
+	if (!mode)
+		mode = output_mode(path);
 	int fd = mkstemp(tmp);
 	int ret = -1;
 	if (fd < 0) {
@@ -154,6 +169,86 @@ done:
 	return ret;
 }
 
+/* The definitions with content (compose/spec.h: content:/environment: sources), as "configs.x, secrets.y". */
+static void inline_names(struct sbuf *out, const struct node *root)
+{
+	static const char *const sections[] = { "configs", "secrets" };
+	for (size_t k = 0; k < ARRAY_SIZE(sections); k++) {
+		const struct node *defs = node_map_get(root, sections[k]);
+		for (size_t i = 0; defs && defs->kind == NODE_MAP && i < defs->map.n; i++)
+			if (node_map_get(defs->map.v[i].val, "content"))
+				sb_printf(out, "%s%s.%s", out->len ? ", " : "", sections[k],
+					  defs->map.v[i].key);
+	}
+}
+
+static int make_dir(const char *dir)
+{
+	if (mkdir(dir, 0777) && errno != EEXIST) {
+		fprintf(stderr, "stackc: cannot create %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A stack file has no content:/environment: sources: each one is written
+ * to DIR/configs/KEY or DIR/secrets/KEY (a secret 0600), and its definition
+ * gets file: with that file's absolute path. Without a DIR it refuses,
+ * naming the objects: printing the data into the file would put a secret in
+ * the output. Returns 0, EXIT_INVALID or EXIT_SYSTEM.
+ */
+static int write_inline_objects(struct run *run, struct node *root, const char *dir)
+{
+	static const char *const sections[] = { "configs", "secrets" };
+	int ret = 0;
+	char *abs = NULL;
+	if (!dir) {
+		struct sbuf names = SBUF_INIT;
+		inline_names(&names, root);
+		fprintf(stderr, "stackc config: %s come%s from content: or environment:, which a stack "
+			"file cannot hold: give --output-dir DIR to write them as files there\n",
+			names.buf, strchr(names.buf, ',') ? "" : "s");
+		sbuf_release(&names);
+		return EXIT_INVALID;
+	}
+	if (make_dir(dir))
+		return EXIT_SYSTEM;
+	if (!(abs = realpath(dir, NULL))) {
+		fprintf(stderr, "stackc: cannot use %s: %s\n", dir, strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(sections) && !ret; k++) {
+		struct node *defs = node_map_get(root, sections[k]);
+		int made = 0;
+		for (size_t i = 0; defs && defs->kind == NODE_MAP && i < defs->map.n && !ret; i++) {
+			struct node *def = defs->map.v[i].val;
+			const struct node *content = node_map_get(def, "content");
+			const char *key = defs->map.v[i].key;
+			if (!content)
+				continue;
+			char *sub = xstrfmt("%s/%s", abs, sections[k]);
+			char *path = xstrfmt("%s/%s", sub, key);
+			if (!strcmp(key, ".") || !strcmp(key, "..")) {
+				fprintf(stderr, "stackc config: %s.%s cannot be a file name\n", sections[k], key);
+				ret = EXIT_INVALID;
+			} else if ((!made && make_dir(sub)) ||
+				   write_atomic(path, content->s.text, content->len, k ? 0600 : 0)) {
+				ret = EXIT_SYSTEM;
+			} else {
+				made = 1;
+				node_map_remove(def, "content");
+				node_map_set(&run->arena, def, "file", POS_NONE,
+					     node_new_str(&run->arena, POS_NONE, path));
+			}
+			free(path);
+			free(sub);
+		}
+	}
+	free(abs);
+	return ret;
+}
+
 /* stdout did not take the output (a full disk, a closed pipe): say so */
 static int output_error(void)
 {
@@ -167,7 +262,7 @@ int cmd_config(int argc, char **argv)
 	struct run run;
 	struct project proj;
 	struct sbuf out = SBUF_INIT;
-	const char *output = NULL;
+	const char *output = NULL, *output_dir = NULL;
 	const struct listing *listing = NULL;
 	int given[NLISTINGS] = { 0 };
 	int format = FORMAT_YAML, quiet = 0, nargs, ret = EXIT_INVALID;
@@ -182,6 +277,10 @@ int cmd_config(int argc, char **argv)
 			 "option print a JSON array",
 			 &format, formats),
 		OPT_STRING('o', "output", "FILE", "write to FILE atomically instead of stdout", &output),
+		OPT_STRING(0, "output-dir", "DIR",
+			   "write configs and secrets from content: or environment:\n"
+			   "to files in DIR (secrets 0600); the output's file: names them",
+			   &output_dir),
 		OPT_FLAG('q', "quiet", "validate only, print nothing", &quiet),
 		OPT_FLAG(0, "strict", "a key dropped in lowering a Compose Specification file is an error",
 			 &opts.strict),
@@ -190,8 +289,9 @@ int cmd_config(int argc, char **argv)
 		OPT_FLAG(0, "networks", "list the network names", &given[LIST_NETWORKS]),
 		OPT_FLAG(0, "volumes", "list the volume names", &given[LIST_VOLUMES]),
 		OPT_FLAG(0, "secrets", "list the secret names", &given[LIST_SECRETS]),
-		OPT_FLAG(0, "configs", "list the config names (one listing option at a time)",
-			 &given[LIST_CONFIGS]),
+		OPT_FLAG(0, "configs", "list the config names", &given[LIST_CONFIGS]),
+		OPT_FLAG(0, "profiles", "list the profiles the services name (one listing option\n"
+			 "at a time)", &given[LIST_PROFILES]),
 		OPT_END(),
 	};
 	int r = options_parse(&nargs, argv, argc, &help, table);
@@ -218,6 +318,9 @@ int cmd_config(int argc, char **argv)
 	ret = 0;
 	if (quiet)
 		goto done;
+	if (proj.inline_objects && !listing &&
+	    (ret = write_inline_objects(&run, proj.root, output_dir)))
+		goto done;
 	if (proj.lowered && !listing)
 		project_escape_dollars(&run, proj.root); /* a file docker reads again */
 	if (!listing && !output && format == FORMAT_YAML) {
@@ -227,13 +330,13 @@ int cmd_config(int argc, char **argv)
 		goto done;
 	}
 	if (listing)
-		print_listing(&out, &run, proj.root, listing, format == FORMAT_JSON);
+		print_listing(&out, &run, &proj, listing, format == FORMAT_JSON);
 	else if (format == FORMAT_JSON)
 		emit_json(&out, proj.root);
 	else
 		emit_yaml(&out, proj.root);
 	if (output) {
-		if (write_atomic(output, out.buf, out.len))
+		if (write_atomic(output, out.buf, out.len, 0))
 			ret = EXIT_SYSTEM;
 	} else if (fwrite(out.buf, 1, out.len, stdout) != out.len || fflush(stdout)) {
 		ret = output_error();

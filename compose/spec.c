@@ -7,6 +7,7 @@
 #include "base/run.h"
 #include "base/sbuf.h"
 #include "base/xalloc.h"
+#include "compose/vars.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -17,6 +18,17 @@
 struct spec_profiled {
 	const char *service;
 	const struct node *profiles; /* a list of strings */
+};
+
+/* A config's or secret's data from content: or environment: (see spec.h). */
+struct spec_object {
+	const char *section; /* "configs" or "secrets" */
+	const char *key;
+	const char *data;    /* the text or the variable's value; arena */
+	size_t len;
+	struct pos pos;      /* the content:/environment: key */
+	size_t file_no;
+	int replaced;        /* a later file gave it a file, external or driver */
 };
 
 struct spec_dep {
@@ -164,6 +176,16 @@ int spec_file_detect(const struct node *root)
 			    (node_map_get(n, "enable_ipv4") || node_map_get(n, "enable_ipv6")))
 				return 1;
 		}
+	static const char *const objects[] = { "configs", "secrets" };
+	for (size_t k = 0; k < ARRAY_SIZE(objects); k++) {
+		const struct node *defs = node_map_get(root, objects[k]);
+		for (size_t i = 0; defs && defs->kind == NODE_MAP && i < defs->map.n; i++) {
+			const struct node *d = defs->map.v[i].val;
+			if (d->kind == NODE_MAP && (node_map_get(d, "environment") ||
+						    (!k && node_map_get(d, "content"))))
+				return 1;
+		}
+	}
 	return 0;
 }
 
@@ -428,6 +450,114 @@ static void lower_service(struct lowering *l, const char *name, struct node *svc
 	free(gone);
 }
 
+/* ==== configs and secrets from content: / environment: ==== */
+
+static void record_object(struct lowering *l, const char *section, const char *key,
+			  const char *data, size_t len, struct pos pos)
+{
+	struct spec_state *st = l->st;
+	ALLOC_GROW(st->objects, st->nobjects + 1, st->objects_alloc);
+	st->objects[st->nobjects++] = (struct spec_object){
+		section, key, arena_strndup(&l->run->arena, data, len), len, pos, st->file_no, 0
+	};
+}
+
+/* Record a definition's inline source; -1 when an error was reported. */
+static int record_source(struct lowering *l, const char *section, const char *key,
+			 const struct node_entry *content, const struct node_entry *env,
+			 const struct node_entry *file)
+{
+	const char *what = !strcmp(section, "configs") ? "config" : "secret";
+	const struct node_entry *second = content && env ? env : file ? (content ? content : env) : NULL;
+	if (second)
+		return diag_add(&l->run->diag, DIAG_ERROR, "lower.object-source", second->keypos,
+				l->path.buf, "file, environment and content are mutually exclusive: give "
+				"one of them");
+	const struct node_entry *e = content ? content : env;
+	if (e->val->flags & NODE_FAILED)
+		return -1;
+	if (!node_is_scalar(e->val) || e->val->kind == NODE_NULL)
+		return diag_add(&l->run->diag, DIAG_ERROR, "lower.object-source", e->val->pos,
+				l->path.buf, "%s must be a string", e->key);
+	if (content) {
+		record_object(l, section, key, e->val->s.text, e->val->len, e->keypos);
+		return 0;
+	}
+	const char *var = e->val->s.text;
+	const char *value = l->o->env ? env_get(l->o->env, var) : NULL;
+	if (!value)
+		return diag_add(&l->run->diag, DIAG_ERROR, "lower.object-environment", e->val->pos,
+				l->path.buf, "environment variable %s is not set (its value is the %s's data)",
+				diag_repr(&l->run->diag, var, strlen(var)), what);
+	record_object(l, section, key, value, strlen(value), e->keypos);
+	return 0;
+}
+
+/*
+ * One definition: its inline source recorded and taken out (also when it
+ * is wrong: the error says why, the 3.x schema need not). -1 on an error.
+ */
+static int lower_object(struct lowering *l, const char *section, const char *key, struct node *def)
+{
+	struct node_entry *content = strcmp(section, "configs") ? NULL : node_map_find(def, "content");
+	struct node_entry *env = node_map_find(def, "environment");
+	if (!content && !env)
+		return 0;
+	set_path(l, section, key);
+	int ret = record_source(l, section, key, content, env, node_map_find(def, "file"));
+	if (content)
+		node_map_remove(def, "content");
+	node_map_remove(def, "environment");
+	if (ret)
+		def->flags |= NODE_FAILED; /* taken out, a gap: nothing else is said about it */
+	return ret;
+}
+
+static void lower_objects(struct lowering *l, struct node *root)
+{
+	static const char *const sections[] = { "configs", "secrets" };
+	for (size_t k = 0; k < ARRAY_SIZE(sections); k++) {
+		struct node *defs = node_map_get(root, sections[k]);
+		for (size_t i = 0; defs && defs->kind == NODE_MAP && i < defs->map.n; i++)
+			if (defs->map.v[i].val->kind == NODE_MAP &&
+			    lower_object(l, sections[k], defs->map.v[i].key, defs->map.v[i].val))
+				l->failed = 1;
+	}
+}
+
+void spec_objects_overridden(struct spec_state *st, const struct node *tree)
+{
+	for (size_t i = 0; i < st->nobjects; i++) {
+		struct spec_object *o = &st->objects[i];
+		const struct node *def = node_map_get(node_map_get(tree, o->section), o->key);
+		if (o->file_no < st->file_no && def && def->kind == NODE_MAP &&
+		    (node_map_get(def, "file") || node_map_get(def, "external") ||
+		     node_map_get(def, "driver")))
+			o->replaced = 1;
+	}
+}
+
+size_t spec_objects_apply(struct run *run, struct node *merged, const struct spec_state *st)
+{
+	size_t applied = 0;
+	for (size_t i = 0; i < st->nobjects; i++) {
+		const struct spec_object *o = &st->objects[i];
+		int later = 0;
+		for (size_t j = i + 1; j < st->nobjects && !later; j++)
+			later = !strcmp(st->objects[j].section, o->section) &&
+				!strcmp(st->objects[j].key, o->key);
+		struct node *def = node_map_get(node_map_get(merged, o->section), o->key);
+		if (o->replaced || later || !def || def->kind != NODE_MAP ||
+		    node_map_get(def, "external"))
+			continue;
+		node_map_remove(def, "file"); /* normalization's default: the project directory */
+		node_map_set(&run->arena, def, "content", o->pos,
+			     node_new_strn(&run->arena, o->pos, o->data, o->len));
+		applied++;
+	}
+	return applied;
+}
+
 /* ==== entry points ==== */
 
 int spec_lower(struct run *run, struct node *root, struct spec_state *st,
@@ -463,6 +593,7 @@ int spec_lower(struct run *run, struct node *root, struct spec_state *st,
 		for (size_t i = 0; i < services->map.n; i++)
 			if (services->map.v[i].val->kind == NODE_MAP)
 				lower_service(&l, services->map.v[i].key, services->map.v[i].val);
+	lower_objects(&l, root);
 	struct node *networks = node_map_get(root, "networks");
 	if (networks && networks->kind == NODE_MAP)
 		for (size_t i = 0; i < networks->map.n; i++) {
@@ -588,6 +719,35 @@ done:
 	return ret;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void spec_profiles_defined(const char ***out, size_t *n, struct run *run,
+			   const struct spec_state *st)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < st->nprofiled; i++)
+		total += st->profiled[i].profiles->seq.n;
+	const char **v = arena_alloc(&run->arena, (total ? total : 1) * sizeof(*v));
+	size_t k = 0;
+	for (size_t i = 0; i < st->nprofiled; i++) {
+		const struct node *p = st->profiled[i].profiles;
+		for (size_t j = 0; j < p->seq.n; j++)
+			if (node_str(p->seq.v[j]))
+				v[k++] = node_str(p->seq.v[j]);
+	}
+	if (k)
+		qsort(v, k, sizeof(*v), cmp_str);
+	size_t u = 0;
+	for (size_t i = 0; i < k; i++)
+		if (!u || strcmp(v[u - 1], v[i]))
+			v[u++] = v[i];
+	*out = v;
+	*n = u;
+}
+
 /* ==== the project name ==== */
 
 int spec_project_name(const char **out, struct run *run, const struct spec_state *st)
@@ -615,5 +775,9 @@ void spec_state_release(struct spec_state *st)
 {
 	free(st->profiled);
 	free(st->deps);
+	for (size_t i = 0; i < st->nobjects; i++)
+		if (!strcmp(st->objects[i].section, "secrets"))
+			explicit_bzero((char *)st->objects[i].data, st->objects[i].len);
+	free(st->objects);
 	memset(st, 0, sizeof(*st));
 }

@@ -32,8 +32,15 @@
  *   honoured, then dropped: `version` (a warning: the specification
  *     ignores it), top-level `name` (the project name, spec_project_name()),
  *     `profiles` (spec_apply_profiles()).
+ *   configs (content:, environment:) and secrets (environment:): the
+ *     data is recorded (the text, or the variable's value) and the key
+ *     taken out, so the 3.x checks see a definition without a file;
+ *     spec_objects_apply() puts it back on the merged project as `content`
+ *     (see there). Two sources, or an unset variable, are errors
+ *     (lower.object-source, lower.object-environment); a message never
+ *     shows the data.
  * What it does not lower is left for the 3.x checks, which say why
- * docker stack cannot read it (extends, include, content: configs).
+ * docker stack cannot read it.
  */
 #ifndef STACKC_COMPOSE_SPEC_H
 #define STACKC_COMPOSE_SPEC_H
@@ -42,8 +49,10 @@
 
 #include <stddef.h>
 
+struct env;
 struct node;
 struct run;
+struct spec_object;
 
 /* What the files' lowering records for the whole project. */
 struct spec_state {
@@ -53,12 +62,16 @@ struct spec_state {
 	size_t nprofiled, profiled_alloc;
 	struct spec_dep *deps;  /* depends_on entries, for the profile check */
 	size_t ndeps, deps_alloc;
+	struct spec_object *objects; /* configs/secrets from content: or environment: */
+	size_t nobjects, objects_alloc;
+	size_t file_no;         /* the file being lowered: which definitions a later file replaces */
 	int seen;               /* some file was lowered */
 };
 
 struct spec_opts {
 	const char *workdir; /* where relative env_file paths resolve */
 	int strict;          /* a dropped key is an error */
+	const struct env *env; /* the project's variables: environment: sources */
 };
 
 /* 1 when root (a loaded, raw file) is read as a Compose Specification file. */
@@ -89,6 +102,31 @@ int spec_apply_profiles(struct run *run, struct node *merged, const struct spec_
  * the run's arena.
  */
 int spec_project_name(const char **out, struct run *run, const struct spec_state *st);
+
+/*
+ * After file number st->file_no (tree, lowered or not) was read: an inline
+ * source recorded by an earlier file is replaced when this file defines the
+ * same object with a file, external or driver (a later file's source wins).
+ */
+void spec_objects_overridden(struct spec_state *st, const struct node *tree);
+
+/*
+ * The recorded sources, on the merged, normalized project: each live
+ * object's definition loses the `file` normalization defaulted and gets
+ * `content: <data>` (the last record of an object wins). The tree then is
+ * not a 3.x file: swarm/convert reads `content` as the object's data, and
+ * `stackc config` writes it to a file (cli/config.c) and prints `file:`.
+ * Returns how many definitions got content.
+ */
+size_t spec_objects_apply(struct run *run, struct node *merged, const struct spec_state *st);
+
+/*
+ * Every profile a service of the files names (also of services left out),
+ * sorted and unique, as `docker compose config --profiles` lists them.
+ * *out is in the run's arena.
+ */
+void spec_profiles_defined(const char ***out, size_t *n, struct run *run,
+			   const struct spec_state *st);
 
 void spec_state_release(struct spec_state *st);
 

@@ -228,7 +228,7 @@ static int load_spec_file(struct node **out, struct run *run, struct node *root,
 	failed |= include_resolve(run, root, &inc) < 0;
 	struct extends_opts eo = { workdir, o->no_interpolate ? NULL : &io };
 	failed |= extends_resolve(run, root, &eo) < 0;
-	struct spec_opts so = { workdir, o->strict };
+	struct spec_opts so = { workdir, o->strict, env };
 	failed |= spec_lower(run, root, spec, &so) < 0;
 	if (!o->no_interpolate)
 		failed |= typecast_tree(run, root) < 0;
@@ -382,11 +382,14 @@ int project_load(struct project *out, struct run *run, const struct project_opts
 	struct normalize_opts no = { workdir, home, env_lookup, env, normalize_failed_at, &gaps };
 	for (size_t i = 0; i < files.n; i++) {
 		int mergeable;
+		spec.file_no = i;
 		if (load_checked(&trees[i], &mergeable, run, srcs[i], o, env, &version, &gaps, &spec,
 				 workdir))
 			failed = 1;
 		if (!trees[i] || !mergeable)
 			complete = 0;
+		else
+			spec_objects_overridden(&spec, trees[i]);
 		/* from here on only an excerpt reads the text */
 		source_evict(&run->sources, srcs[i]);
 	}
@@ -412,6 +415,8 @@ int project_load(struct project *out, struct run *run, const struct project_opts
 			  spec_apply_profiles(run, merged, &spec, o->profiles, o->nprofiles,
 					      env_get(env, "COMPOSE_PROFILES"))))
 		goto done;
+	out->inline_objects = spec_objects_apply(run, merged, &spec);
+	spec_profiles_defined(&out->profiles, &out->nprofiles, run, &spec);
 	node_map_set(&run->arena, merged, "version", POS_NONE,
 		     node_new_str(&run->arena, POS_NONE, version));
 	if (!node_map_get(merged, "services"))

@@ -52,6 +52,9 @@ struct project {
 	const char *version;   /* normalized: "3.13" when missing or "3" */
 	const char *name;      /* top-level name, normalized (compose/spec.h); NULL: none */
 	int lowered;           /* some file was a Compose Specification file */
+	size_t inline_objects; /* configs/secrets with `content` (compose/spec.h): not a 3.x file */
+	const char **profiles; /* every profile the services name, sorted, unique */
+	size_t nprofiles;
 	const char *workdir;   /* absolute: relative paths resolve against it */
 	const char *const *file_names; /* as shown in diagnostics */
 	size_t nfiles;

@@ -1,6 +1,7 @@
 /*
  * The stack's top-level objects: networks (those its services use), secrets
- * and configs (their files read now). See convert.h for the contract.
+ * and configs (their files read now, or the data of a Compose Specification
+ * content:/environment: source). See convert.h for the contract.
  */
 #include "swarm/convert.h"
 #include "swarm/convert_internal.h"
@@ -155,11 +156,11 @@ static int read_file(struct cv *c, struct sbuf *data, const struct node *fnode, 
 	return rc;
 }
 
-static json_t *base64(const struct sbuf *data)
+static json_t *base64(const char *data, size_t len)
 {
-	size_t cap = CRYPTO_BASE64_LEN(data->len);
+	size_t cap = CRYPTO_BASE64_LEN(len);
 	char *out = xmalloc(cap);
-	size_t n = crypto_base64(out, data->buf, data->len);
+	size_t n = crypto_base64(out, data, len);
 	json_t *j = json_stringn(out, n);
 	explicit_bzero(out, cap);
 	free(out);
@@ -201,6 +202,15 @@ void cv_file_objects(struct cv *c, struct stack_spec *s, enum stack_kind kind)
 			if (dopts && dopts->kind == NODE_MAP && dopts->map.n)
 				json_object_set_new(d, "Options", cv_str_map(dopts));
 			json_object_set_new(b, "Driver", d);
+		} else if (get(def, "content")) {
+			/* a Compose Specification content:/environment: source (compose/spec.h) */
+			const struct node *content = get(def, "content");
+			size_t max = kind == KIND_SECRET ? SECRET_MAX_BYTES : CONFIG_MAX_BYTES;
+			if (content->len > max)
+				cv_fail(c, content, NULL, "%s %s is larger than %zu KiB, the daemon's limit",
+					kind == KIND_SECRET ? "secret" : "config", cv_repr(c, key), max / 1024);
+			else if (content->len)
+				json_object_set_new(b, "Data", base64(content->s.text, content->len));
 		} else if (!text(get(def, "file"))) {
 			cv_fail(c, def, NULL, "%s %s has no file: only file-backed %s can be deployed",
 			     kind == KIND_SECRET ? "secret" : "config", cv_repr(c, key), section);
@@ -210,7 +220,7 @@ void cv_file_objects(struct cv *c, struct stack_spec *s, enum stack_kind kind)
 			if (!read_file(c, &data, get(def, "file"), kind == KIND_SECRET ? SECRET_MAX_BYTES : CONFIG_MAX_BYTES,
 				       kind == KIND_SECRET ? "secret" : "config") &&
 			    data.len)
-				json_object_set_new(b, "Data", base64(&data));
+				json_object_set_new(b, "Data", base64(data.buf, data.len));
 			if (data.alloc)
 				explicit_bzero(data.buf, data.alloc);
 			sbuf_release(&data);

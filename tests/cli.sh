@@ -36,6 +36,17 @@ expect "-o existing 0644 file keeps its mode" 644 "$(stat -c %a "$tmp/old.yml")"
 expect "-o replaces the content" "version: \"3.13\"" "$(head -1 "$tmp/old.yml")"
 expect "-o leaves no temporary file" "new.yml new2.yml old.yml stack.yml" "$(cd "$tmp" && echo *)"
 
+# ---- config --output-dir: content:/environment: sources as files, -o names them ----
+mkdir "$tmp/objs"
+printf 'name: demo\nservices:\n  web:\n    image: nginx\n    configs: [c]\n    secrets: [s]\nconfigs:\n  c:\n    content: "hello\\n"\nsecrets:\n  s:\n    environment: PW\n' >"$tmp/objs/compose.yaml"
+(cd "$tmp/objs" && umask 022 && PW=hunter2 "$bin" config --output-dir out -o stack.yml 2>"$tmp/objs/err")
+expect "--output-dir config file" hello "$(cat "$tmp/objs/out/configs/c")"
+expect "--output-dir secret file" hunter2 "$(cat "$tmp/objs/out/secrets/s")"
+expect "--output-dir config mode" 644 "$(stat -c %a "$tmp/objs/out/configs/c")"
+expect "--output-dir secret mode 0600" 600 "$(stat -c %a "$tmp/objs/out/secrets/s")"
+expect "-o file: names the secret file" "    file: $tmp/objs/out/secrets/s" "$(grep -F "out/secrets/s" "$tmp/objs/stack.yml")"
+expect "the secret's value is in no output" "" "$(grep -l hunter2 "$tmp/objs/stack.yml" "$tmp/objs/err")"
+
 # ---- --format json: the golden outputs parse as JSON (listings: one object a line) ----
 if command -v python3 >/dev/null; then
 	for f in testdata/engine/*-format-json/expect.stdout; do

@@ -4,6 +4,7 @@
  * and conversion errors.
  */
 #include "compose/load.h"
+#include "project/project.h"
 #include "base/node.h"
 #include "base/run.h"
 #include "base/sbuf.h"
@@ -308,4 +309,44 @@ void test_convert__names_the_daemon_would_refuse(void)
 	CHECK(strstr(d, "test.yml:5:3: error: configs.c: config name \"bad name\" is invalid"));
 	CHECK(!strstr(d, "st_ok"));
 	convert_release(&s);
+}
+
+/*
+ * Compose Specification content:/environment: sources, through the loading
+ * pipeline: the create bodies carry the data (base64), no file is named.
+ */
+void test_convert__content_and_environment_sources(void)
+{
+	char dir[] = "/tmp/stackc-test-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char *file = xstrfmt("%s/compose.yaml", dir);
+	FILE *f = fopen(file, "w");
+	CHECK(f != NULL);
+	fputs("name: demo\nservices:\n  a:\n    image: busybox\n    configs: [cf]\n    secrets: [pw]\n"
+	      "configs:\n  cf:\n    content: |\n      port ${CF_PORT:-80}\n"
+	      "secrets:\n  pw:\n    environment: STACKC_TEST_PW\n",
+	      f);
+	fclose(f);
+	setenv("STACKC_TEST_PW", "hunter2", 1);
+	struct project_opts o;
+	project_opts_init(&o);
+	project_opts_add_file(&o, file, strlen(file));
+	o.deploy = 1;
+	struct project p;
+	CHECK_INT_EQ(project_load(&p, test_run(), &o), 0);
+	unsetenv("STACKC_TEST_PW");
+	CHECK_INT_EQ((int)p.inline_objects, 2);
+	struct stack_spec s;
+	CHECK_INT_EQ(convert_stack(&s, test_run(), p.root, "st"), 0);
+	struct stack_object *cf = convert_find(&s, KIND_CONFIG, "st_cf");
+	struct stack_object *pw = convert_find(&s, KIND_SECRET, "st_pw");
+	CHECK(cf && cf->spec && !cf->file);
+	CHECK(pw && pw->spec && !pw->file);
+	CHECK_STR_EQ(json_string_value(json_object_get(cf->spec, "Data")), "cG9ydCA4MAo="); /* "port 80\n" */
+	CHECK_STR_EQ(json_string_value(json_object_get(pw->spec, "Data")), "aHVudGVyMg=="); /* "hunter2" */
+	convert_release(&s);
+	project_opts_release(&o);
+	unlink(file);
+	rmdir(dir);
+	free(file);
 }
