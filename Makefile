@@ -26,7 +26,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DPCRE2_CODE_UNIT_WIDTH=8 -I. -I$(BUILD) \
              $(WARN) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
 # --as-needed: a library nothing calls is not loaded at every start (libm costs
 # ~0.1 ms and 0.4 MiB per run, measured; the code uses none of its functions today)
-LDLIBS   += -Wl,--as-needed $(PKG_LIBS) -lm
+LDLIBS   += -Wl,--as-needed $(PKG_LIBS) -lm -pthread
 
 MODULES  := base compose merge check emit swarm project
 LIB_SRC  := $(sort $(foreach m,$(MODULES),$(wildcard $(m)/*.c)))

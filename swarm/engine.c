@@ -29,6 +29,7 @@ struct engine {
 	char version[16];       /* negotiated API version */
 	int debug;
 	size_t writes;
+	struct engine *parent;  /* a sibling's: its writes are counted there when freed */
 	size_t max_response;
 	struct transport_reply reply; /* the last one */
 };
@@ -350,10 +351,34 @@ int engine_open_replay(struct engine **out, const char *replay_path, const char 
 	return open_replay(out, replay_path, record_path, NULL, err);
 }
 
+int engine_open_sibling(struct engine **out, struct engine *e, struct sbuf *err)
+{
+	struct transport *t;
+	*out = NULL;
+	if (!e->transport->ops->clone) {
+		sb_printf(err, "the connection to %s takes one request at a time", e->endpoint);
+		return -1;
+	}
+	if (e->transport->ops->clone(e->transport, &t, err))
+		return -1;
+	struct engine *s = xcalloc(1, sizeof(*s));
+	s->transport = t;
+	s->endpoint = xstrdup(e->endpoint);
+	memcpy(s->version, e->version, sizeof(s->version));
+	s->debug = e->debug;
+	s->parent = e;
+	s->max_response = e->max_response;
+	sbuf_init(&s->reply.body, s->max_response);
+	*out = s;
+	return 0;
+}
+
 void engine_free(struct engine *e)
 {
 	if (!e)
 		return;
+	if (e->parent)
+		e->parent->writes += e->writes;
 	e->transport->ops->close(e->transport);
 	sbuf_release(&e->reply.body);
 	free(e->endpoint);

@@ -96,6 +96,16 @@ int engine_require_manager(struct engine *e, struct sbuf *err);
  */
 void engine_put_filters(struct sbuf *path, const struct json_t *filters);
 
+/*
+ * Another connection to e's daemon, with e's settings and API version (no
+ * new negotiation), for requests sent at the same time as e's from another
+ * thread: the two share no state (the transport's clone(), transport.h).
+ * -1 with a message when e's transport has no clone (ssh://, a replay file
+ * without keyed replies). Free it with engine_free() before e: its writes are
+ * then added to e's count.
+ */
+int engine_open_sibling(struct engine **out, struct engine *e, struct sbuf *err);
+
 /* Number of write requests (POST/PUT/DELETE) answered so far. */
 size_t engine_write_count(const struct engine *e);
 

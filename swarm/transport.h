@@ -23,11 +23,19 @@
  * transport's business. close() frees the transport; the request layer calls
  * it exactly once, also when a roundtrip or the version negotiation failed.
  *
+ * clone(t, out, err), optional (NULL: the transport cannot): another
+ * transport to the same daemon with the same settings, with a connection of
+ * its own, sharing no handle with t, so that t and the clone may each run a
+ * roundtrip at the same time from different threads (engine_open_sibling(),
+ * the parallel apply). -1 with a message when it cannot be made.
+ *
  * Two transports:
  *   libcurl   (transport_curl.c) unix://, tcp://, http://, https://, TLS;
  *             libcurl itself is opened at the first use (base/dlib.h);
  *   replay    (transport_replay.c) the tests' canned Engine: replies from a
  *             file, requests recorded (format: testdata/engine/README.md).
+ * ssh has no clone (one ssh process per run, by design): a parallel apply
+ * over ssh:// sends its writes one at a time.
  *
  * Adding one, say ssh:// (docker runs `ssh HOST -- docker system dial-stdio`
  * and speaks HTTP over its stdin and stdout):
@@ -70,6 +78,7 @@ struct transport_ops {
 	int (*roundtrip)(struct transport *t, const struct transport_request *req,
 			 struct transport_reply *reply, struct sbuf *err);
 	void (*close)(struct transport *t);
+	int (*clone)(struct transport *t, struct transport **out, struct sbuf *err);
 };
 
 /* Every transport's state starts with this. */
@@ -114,8 +123,14 @@ int transport_ssh_open(struct transport **out, const struct transport_target *ta
 /*
  * Replay: the replies file is read and checked now (-1 with "PATH:LINE: ..."
  * when it is malformed). Requests are appended to record_path (NULL: not
- * recorded; "-": stderr, in order with the messages). A request after the
- * last reply fails with "replay: no reply left for METHOD PATH".
+ * recorded; "-": stderr, in order with the messages). Each request takes the
+ * first unused reply that matches it: a keyed reply (`<<< 200 POST /path
+ * body-text`) only its method, path and a body containing body-text, an
+ * unkeyed one any request; a file without keys is thus answered in order. A
+ * request no reply is left for fails with "replay: no reply left for METHOD
+ * PATH". Clones share the replies and the record (under a mutex); only a
+ * file with keyed replies can be cloned: an unkeyed conversation answered
+ * from several threads would depend on their timing.
  */
 int transport_replay_open(struct transport **out, const char *replies_path,
 			  const char *record_path, struct sbuf *err);

@@ -68,6 +68,7 @@ struct curl_transport {
 	char error[CURL_ERROR_SIZE];    /* curl's detail of the last failure */
 	struct transport_reply *reply;  /* the reply being received */
 	int too_big;
+	struct transport_target target; /* what it was opened with (its strings owned): for clone() */
 };
 
 static size_t on_body(char *p, size_t size, size_t n, void *data)
@@ -158,10 +159,19 @@ static void curl_close(struct transport *t)
 		curl_easy_cleanup(ct->curl);
 	free(ct->base_url);
 	free(ct->endpoint);
+	free((char *)ct->target.host);
+	free((char *)ct->target.tls_dir);
 	free(ct);
 }
 
-static const struct transport_ops curl_ops = { curl_roundtrip, curl_close };
+/* A handle of its own (easy handles are not shared between threads; libcurl's
+ * global init ran at the first open, before any thread). */
+static int curl_clone(struct transport *t, struct transport **out, struct sbuf *err)
+{
+	return transport_curl_open(out, &((struct curl_transport *)t)->target, err);
+}
+
+static const struct transport_ops curl_ops = { curl_roundtrip, curl_close, curl_clone };
 
 static int file_exists(const char *path)
 {
@@ -223,6 +233,9 @@ int transport_curl_open(struct transport **out, const struct transport_target *t
 	struct curl_transport *ct = xcalloc(1, sizeof(*ct));
 	ct->base.ops = &curl_ops;
 	ct->endpoint = xstrdup(target->host);
+	ct->target = *target;
+	ct->target.host = xstrdup(target->host);
+	ct->target.tls_dir = target->tls_dir ? xstrdup(target->tls_dir) : NULL;
 	ct->curl = curl_easy_init();
 	if (!ct->curl)
 		die("curl_easy_init failed");

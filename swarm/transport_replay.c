@@ -8,6 +8,7 @@
 #include "base/xalloc.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,16 +16,26 @@
 /* One canned reply. */
 struct canned {
 	int status;
+	char *method, *path, *body_has; /* the key; method NULL: unkeyed, it answers any request */
 	char *headers; /* its header lines, each ending in '\n' */
 	char *body;
 	size_t body_len;
+	int used;
+};
+
+/* The replies and the record, shared by a transport and its clones. */
+struct replay_shared {
+	pthread_mutex_t lock;
+	int refs;
+	struct canned *replies;
+	size_t n, first_unused;
+	int keyed;    /* some reply has a key: the file may be answered from several threads */
+	FILE *record; /* NULL: requests are not recorded */
 };
 
 struct replay_transport {
 	struct transport base;
-	struct canned *replies;
-	size_t n, next;
-	FILE *record; /* NULL: requests are not recorded */
+	struct replay_shared *shared;
 };
 
 static void record(FILE *f, const struct transport_request *req)
@@ -37,17 +48,42 @@ static void record(FILE *f, const struct transport_request *req)
 	fflush(f);
 }
 
+static int matches(const struct canned *r, const struct transport_request *req)
+{
+	if (!r->method)
+		return 1;
+	return !strcmp(r->method, req->method) && !strcmp(r->path, req->path) &&
+	       (!r->body_has || (req->body && strstr(req->body, r->body_has)));
+}
+
+/* The first unused reply that matches req, now used; or NULL. */
+static const struct canned *take_reply(struct replay_shared *sh, const struct transport_request *req)
+{
+	for (size_t i = sh->first_unused; i < sh->n; i++) {
+		struct canned *r = &sh->replies[i];
+		if (r->used || !matches(r, req))
+			continue;
+		r->used = 1;
+		while (sh->first_unused < sh->n && sh->replies[sh->first_unused].used)
+			sh->first_unused++;
+		return r;
+	}
+	return NULL;
+}
+
 static int replay_roundtrip(struct transport *t, const struct transport_request *req,
 			    struct transport_reply *reply, struct sbuf *err)
 {
-	struct replay_transport *rt = (struct replay_transport *)t;
-	if (rt->record)
-		record(rt->record, req);
-	if (rt->next >= rt->n) {
+	struct replay_shared *sh = ((struct replay_transport *)t)->shared;
+	pthread_mutex_lock(&sh->lock);
+	if (sh->record)
+		record(sh->record, req);
+	const struct canned *r = take_reply(sh, req);
+	pthread_mutex_unlock(&sh->lock);
+	if (!r) {
 		sb_printf(err, "replay: no reply left for %s %s", req->method, req->path);
 		return -1;
 	}
-	const struct canned *r = &rt->replies[rt->next++];
 	for (const char *p = r->headers; *p;) {
 		const char *nl = strchr(p, '\n');
 		transport_reply_header(reply, p, (size_t)(nl - p));
@@ -59,20 +95,60 @@ static int replay_roundtrip(struct transport *t, const struct transport_request 
 	return 0;
 }
 
+static void shared_release(struct replay_shared *sh)
+{
+	pthread_mutex_lock(&sh->lock);
+	int last = !--sh->refs;
+	pthread_mutex_unlock(&sh->lock);
+	if (!last)
+		return;
+	for (size_t i = 0; i < sh->n; i++) {
+		free(sh->replies[i].method);
+		free(sh->replies[i].path);
+		free(sh->replies[i].body_has);
+		free(sh->replies[i].headers);
+		free(sh->replies[i].body);
+	}
+	free(sh->replies);
+	if (sh->record && sh->record != stderr)
+		fclose(sh->record);
+	pthread_mutex_destroy(&sh->lock);
+	free(sh);
+}
+
 static void replay_close(struct transport *t)
 {
 	struct replay_transport *rt = (struct replay_transport *)t;
-	for (size_t i = 0; i < rt->n; i++) {
-		free(rt->replies[i].headers);
-		free(rt->replies[i].body);
-	}
-	free(rt->replies);
-	if (rt->record && rt->record != stderr)
-		fclose(rt->record);
+	shared_release(rt->shared);
 	free(rt);
 }
 
-static const struct transport_ops replay_ops = { replay_roundtrip, replay_close };
+static int replay_clone(struct transport *t, struct transport **out, struct sbuf *err);
+
+static const struct transport_ops replay_ops = { replay_roundtrip, replay_close, replay_clone };
+
+static struct transport *replay_new(struct replay_shared *sh)
+{
+	struct replay_transport *rt = xcalloc(1, sizeof(*rt));
+	rt->base.ops = &replay_ops;
+	rt->shared = sh;
+	return &rt->base;
+}
+
+static int replay_clone(struct transport *t, struct transport **out, struct sbuf *err)
+{
+	struct replay_shared *sh = ((struct replay_transport *)t)->shared;
+	*out = NULL;
+	if (!sh->keyed) {
+		sb_puts(err, "replay: a replies file without keyed replies is answered in order, from one connection");
+		return -1;
+	}
+	pthread_mutex_lock(&sh->lock);
+	sh->refs++;
+	pthread_mutex_unlock(&sh->lock);
+	*out = replay_new(sh);
+	return 0;
+}
 
 static int is_header(const char *p, const char *end)
 {
@@ -90,12 +166,28 @@ static const char *next_line(const char *p, const char *end)
 	return nl ? nl + 1 : end;
 }
 
+/* The key after `<<< STATUS`: ` METHOD PATH[ BODY-TEXT]` up to the line end, or nothing. */
+static void parse_key(struct canned *r, const char *p, const char *le)
+{
+	while (p < le && *p == ' ')
+		p++;
+	if (p == le)
+		return;
+	const char *sp = memchr(p, ' ', (size_t)(le - p));
+	r->method = xstrndup(p, (size_t)((sp ? sp : le) - p));
+	p = sp ? sp + 1 : le;
+	sp = memchr(p, ' ', (size_t)(le - p));
+	r->path = xstrndup(p, (size_t)((sp ? sp : le) - p));
+	if (sp && sp + 1 < le)
+		r->body_has = xstrndup(sp + 1, (size_t)(le - sp - 1));
+}
+
 /*
- * The replies file: `<<< STATUS` starts a reply, then `Name: value` header lines,
- * an empty line, and the body up to the next `<<< ` line (final newlines dropped).
- * Lines before the first reply are comments.
+ * The replies file: `<<< STATUS [METHOD PATH [BODY-TEXT]]` starts a reply, then
+ * `Name: value` header lines, an empty line, and the body up to the next `<<< `
+ * line (final newlines dropped). Lines before the first reply are comments.
  */
-static int parse_replies(struct replay_transport *rt, const char *path, const char *text,
+static int parse_replies(struct replay_shared *rt, const char *path, const char *text,
 			 size_t len, struct sbuf *err)
 {
 	const char *p = text, *end = text + len;
@@ -110,10 +202,15 @@ static int parse_replies(struct replay_transport *rt, const char *path, const ch
 		char *num_end;
 		lineno++;
 		r.status = (int)strtol(p + 4, &num_end, 10);
-		if (num_end == p + 4 || r.status < 100 || r.status > 599) {
-			sb_printf(err, "%s:%d: expected `<<< STATUS`", path, lineno);
+		const char *key_end = memchr(p, '\n', (size_t)(end - p));
+		if (!key_end)
+			key_end = end;
+		if (num_end == p + 4 || r.status < 100 || r.status > 599 || (num_end < key_end && *num_end != ' ')) {
+			sb_printf(err, "%s:%d: expected `<<< STATUS` (optionally followed by METHOD PATH [BODY-TEXT])", path, lineno);
 			return -1;
 		}
+		parse_key(&r, num_end, key_end);
+		rt->keyed |= r.method != NULL;
 		p = next_line(p, end);
 		struct sbuf headers = SBUF_INIT;
 		while (p < end && *p != '\n') {
@@ -123,6 +220,9 @@ static int parse_replies(struct replay_transport *rt, const char *path, const ch
 				le = end;
 			if (!is_header(p, le)) {
 				sbuf_release(&headers);
+				free(r.method);
+				free(r.path);
+				free(r.body_has);
 				sb_printf(err, "%s:%d: expected a header line or an empty line", path, lineno);
 				return -1;
 			}
@@ -170,28 +270,29 @@ int transport_replay_open(struct transport **out, const char *replies_path,
 			  const char *record_path, struct sbuf *err)
 {
 	*out = NULL;
-	struct replay_transport *rt = xcalloc(1, sizeof(*rt));
-	rt->base.ops = &replay_ops;
+	struct replay_shared *sh = xcalloc(1, sizeof(*sh));
+	pthread_mutex_init(&sh->lock, NULL);
+	sh->refs = 1;
 	struct sbuf text = SBUF_INIT;
 	int ret = -1;
 	if (read_whole(&text, replies_path, err) ||
-	    parse_replies(rt, replies_path, text.buf, text.len, err))
+	    parse_replies(sh, replies_path, text.buf, text.len, err))
 		goto done;
 	if (record_path && !strcmp(record_path, "-")) {
-		rt->record = stderr; /* interleaved with the messages, in order */
+		sh->record = stderr; /* interleaved with the messages, in order */
 	} else if (record_path) {
-		rt->record = fopen(record_path, "a");
-		if (!rt->record) {
+		sh->record = fopen(record_path, "a");
+		if (!sh->record) {
 			sb_printf(err, "cannot open %s: %s", record_path, strerror(errno));
 			goto done;
 		}
 	}
-	*out = &rt->base;
-	rt = NULL;
+	*out = replay_new(sh);
+	sh = NULL;
 	ret = 0;
 done:
 	sbuf_release(&text);
-	if (rt)
-		replay_close(&rt->base);
+	if (sh)
+		shared_release(sh);
 	return ret;
 }

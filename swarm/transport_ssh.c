@@ -521,7 +521,7 @@ static void ssh_close(struct transport *t)
 	free(st);
 }
 
-static const struct transport_ops ssh_ops = { ssh_roundtrip, ssh_close };
+static const struct transport_ops ssh_ops = { ssh_roundtrip, ssh_close, NULL };
 
 int transport_ssh_open(struct transport **out, const struct transport_target *target, struct sbuf *err)
 {

@@ -272,6 +272,43 @@ void test_engine__replies_file_errors(void)
 	sbuf_release(&err);
 }
 
+void test_engine__keyed_replies_and_siblings(void)
+{
+	const char *record;
+	/* keyed replies answer their request whatever the order; a sibling shares them */
+	struct engine *e = replay(PING("1.41")
+				  "<<< 201 POST /v1.41/services/create \"Name\":\"b\"\n\n{\"ID\":\"idb\"}\n"
+				  "<<< 201 POST /v1.41/services/create \"Name\":\"a\"\n\n{\"ID\":\"ida\"}\n"
+				  "<<< 200 GET /v1.41/info\n\n{}\n",
+				  &record);
+	struct engine *s = NULL;
+	struct sbuf err = SBUF_INIT;
+	CHECK_INT_EQ(engine_open_sibling(&s, e, &err), 0);
+	int status;
+	json_t *resp, *body = json_pack("{s:s}", "Name", "a");
+	CHECK_INT_EQ(engine_request(s, "POST", "/services/create", body, NULL, &status, &resp, &err), 0);
+	CHECK_INT_EQ(status, 201);
+	CHECK_STR_EQ(json_string_value(json_object_get(resp, "ID")), "ida");
+	json_decref(resp);
+	CHECK_INT_EQ(engine_request(e, "GET", "/info", NULL, NULL, &status, &resp, &err), 0);
+	json_decref(resp);
+	CHECK_INT_EQ(engine_request(s, "POST", "/services/create", body, NULL, &status, &resp, &err), -1);
+	CHECK_STR_EQ(err.buf, "replay: no reply left for POST /v1.41/services/create");
+	json_decref(body);
+	engine_free(s);
+	CHECK_INT_EQ(engine_write_count(e), 1);
+	engine_free(e);
+	check_record(record, "GET /_ping\nPOST /v1.41/services/create\n{\"Name\":\"a\"}\nGET /v1.41/info\n"
+			     "POST /v1.41/services/create\n{\"Name\":\"a\"}\n");
+	/* an unkeyed conversation is answered in order, from one connection only */
+	e = replay(PING("1.41"), &record);
+	sbuf_reset(&err);
+	CHECK_INT_EQ(engine_open_sibling(&s, e, &err), -1);
+	CHECK(strstr(err.buf, "without keyed replies") != NULL);
+	engine_free(e);
+	sbuf_release(&err);
+}
+
 void test_engine__require_manager(void)
 {
 	const char *record;

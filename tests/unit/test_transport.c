@@ -69,7 +69,7 @@ static void scripted_close(struct transport *t)
 	((struct scripted *)t)->closed++;
 }
 
-static const struct transport_ops scripted_ops = { scripted_roundtrip, scripted_close };
+static const struct transport_ops scripted_ops = { scripted_roundtrip, scripted_close, NULL };
 
 static void scripted_init(struct scripted *s, const struct step *steps, size_t n)
 {
