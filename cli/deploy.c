@@ -132,7 +132,7 @@ static int apply_and_wait(struct stack_cmd *s, struct plan *plan)
 {
 	struct engine_cmd *c = &s->cmd;
 	struct apply_changed changed = { 0 };
-	struct apply_opts ao = { s->quiet, stdout, interrupt_requested, NULL };
+	struct apply_opts ao = { s->quiet, stdout, interrupt_requested, NULL, (int)s->parallel };
 	int status = 0;
 	interrupt_arm();
 	int rc = apply_plan(&changed, plan, c->e, &s->plan, &ao, &c->err);
@@ -278,6 +278,7 @@ void stack_cmd_init(struct stack_cmd *s)
 				 .timeout_ms = DEFAULT_TIMEOUT_MS };
 	s->plan.keep_generations = PLAN_KEEP_GENERATIONS;
 	s->keep_revisions = REVISION_KEEP;
+	s->parallel = APPLY_PARALLEL_DEFAULT;
 	project_opts_init(&s->project);
 	s->project.deploy = 1;
 	s->cmd.creates = 1;
@@ -300,6 +301,8 @@ int stack_cmd_main(struct stack_cmd *s, enum stack_cmd_kind which, const struct 
 			status = usage_error(s->cmd.name, "--keep-generations must be at least 1");
 		else if (s->keep_revisions < 1)
 			status = usage_error(s->cmd.name, "--keep-revisions must be at least 1");
+		else if (s->parallel < 1 || s->parallel > 64)
+			status = usage_error(s->cmd.name, "--parallel must be between 1 and 64");
 		else
 			status = run_stack(s, which, &run);
 		run_release(&run);
@@ -329,6 +332,8 @@ int cmd_deploy(int argc, char **argv)
 			   "apply exactly the plan saved by `stackc diff --out`\n"
 			   "(refused when anything it read moved since)",
 			   &s.plan_file),
+		OPT_INT(0, "parallel", "N", "writes in flight at once (default 8; 1: one after another)",
+			&s.parallel),
 		OPT_END(),
 	};
 	return stack_cmd_main(&s, STACK_CMD_DEPLOY, &deploy_help, opts, argc, argv);

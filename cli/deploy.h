@@ -26,6 +26,7 @@ struct stack_cmd {
 	int detailed_exitcode, json; /* diff */
 	int detach, quiet;           /* deploy */
 	long long timeout_ms;        /* deploy */
+	long parallel;               /* deploy --parallel: writes in flight at once */
 	const char *locked_path;     /* --locked: the digests to use (swarm/imagepin.h) */
 	const char *lock_path;       /* deploy --lock: where to write the digests deployed */
 	const char *plan_file;       /* diff --out, deploy --plan (swarm/plan_file.h) */

@@ -34,6 +34,7 @@ struct fixture {
 	size_t outlen;
 	int (*stop)(void *fixture); /* given to apply as its stop callback */
 	const char *more_networks;  /* ",{...}": live networks after st_default */
+	int parallel;               /* apply_opts.parallel */
 };
 
 static void fx_engine(struct fixture *f, const char *replies)
@@ -86,7 +87,7 @@ static int fx_apply(struct fixture *f, struct apply_changed *changed, struct sbu
 {
 	FILE *out = open_memstream(&f->out, &f->outlen);
 	struct plan_opts o = { .resolve = RESOLVE_NEVER };
-	struct apply_opts ao = { .out = out, .stop = f->stop, .stop_ctx = f };
+	struct apply_opts ao = { .out = out, .stop = f->stop, .stop_ctx = f, .parallel = f->parallel };
 	int rc = apply_plan(changed, &f->plan, f->e, &o, &ao, err);
 	fclose(out);
 	return rc;
@@ -739,4 +740,203 @@ void test_apply__saved_plan_refused_when_a_secret_file_changed(void)
 	free(file);
 	fx_release(&f);
 	unlink(path);
+}
+
+/* ---- parallel apply: keyed replies answer whichever connection asks ---- */
+
+static size_t count_of(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+#define NPAR 8
+
+void test_apply__parallel_writes_keep_the_order_that_matters(void)
+{
+	char path[] = "/tmp/stackc-apply-secret-XXXXXX";
+	secret_file(path, "pw");
+	struct sbuf yaml = SBUF_INIT, replies = SBUF_INIT, expect = SBUF_INIT;
+	sb_puts(&yaml, "services:\n");
+	sb_puts(&replies, PING "<<< 201 POST /v1.41/networks/create\n\n{\"Id\":\"n1\"}\n"
+			       "<<< 201 POST /v1.41/secrets/create\n\n{\"ID\":\"sec1\"}\n");
+	sb_puts(&expect, "Creating network st_back\nCreating secret st_pw\n");
+	for (int i = 1; i <= NPAR; i++) {
+		sb_printf(&yaml, "  s%d: {image: busybox, secrets: [pw], networks: [back]}\n", i);
+		sb_printf(&replies, "<<< 201 POST /v1.41/services/create \"Name\":\"st_s%d\"\n\n{\"ID\":\"svc%d\"}\n", i, i);
+		sb_printf(&expect, "Creating service st_s%d\n", i);
+	}
+	sb_printf(&yaml, "networks:\n  back: {}\nsecrets:\n  pw: {file: %s}\n", path);
+	struct fixture f;
+	fx_engine(&f, replies.buf);
+	f.parallel = 4;
+	fx_plan(&f, yaml.buf, "[]", 0);
+	struct apply_changed ch;
+	struct sbuf err = SBUF_INIT;
+	if (fx_apply(&f, &ch, &err))
+		test_fail(__FILE__, __LINE__, "apply: %s", err.buf);
+	/* printed in plan order, whatever order the writes completed in */
+	CHECK_STR_EQ(f.out, expect.buf);
+	char *rec = recorded(&f);
+	/* the secret exists before any service that uses it is sent; each service once */
+	const char *secret = strstr(rec, "POST /v1.41/secrets/create"), *svc = strstr(rec, "POST /v1.41/services/create");
+	CHECK(secret && svc && secret < svc);
+	CHECK(strstr(rec, "POST /v1.41/networks/create") < svc);
+	CHECK_INT_EQ(count_of(rec, "POST /v1.41/services/create"), NPAR);
+	CHECK_INT_EQ(count_of(rec, "\"SecretID\":\"sec1\""), NPAR);
+	for (int i = 1; i <= NPAR; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "\"Name\":\"st_s%d\"", i);
+		CHECK_INT_EQ(count_of(rec, name), 1);
+	}
+	/* the services to wait for, in plan order, with their IDs */
+	CHECK_INT_EQ(ch.n, NPAR);
+	for (size_t i = 0; i < ch.n; i++) {
+		char id[32];
+		snprintf(id, sizeof(id), "svc%d", (int)i + 1);
+		CHECK_STR_EQ(ch.ids[i], id);
+	}
+	/* the siblings' writes are counted on the caller's engine */
+	CHECK_INT_EQ(engine_write_count(f.e), NPAR + 2);
+	free(rec);
+	apply_changed_release(&ch);
+	sbuf_release(&err);
+	sbuf_release(&yaml);
+	sbuf_release(&replies);
+	sbuf_release(&expect);
+	fx_release(&f);
+	unlink(path);
+}
+
+/* live_web for service st_s<i>, ID w<i>. */
+static void live_service(struct sbuf *out, int i)
+{
+	char *one = xstrfmt(live_web, 0, "");
+	one[strlen(one) - 1] = '\0'; /* the closing ] */
+	char name[16], id[16];
+	snprintf(name, sizeof(name), "st_s%d", i);
+	snprintf(id, sizeof(id), "w%d", i);
+	char *p = strstr(one, "st_web"), *q = strstr(one, "\"w1\"");
+	CHECK(p && q);
+	sb_put(out, one + 1, (size_t)(q + 1 - one - 1));
+	sb_puts(out, id);
+	sb_put(out, q + 3, (size_t)(p - q - 3));
+	sb_puts(out, name);
+	sb_puts(out, p + 6);
+	free(one);
+}
+
+/* NPAR live services st_s1..; the files change every one (A=2). */
+static void updates_fixture(struct fixture *f, const char *replies, struct sbuf *yaml)
+{
+	struct sbuf live = SBUF_INIT;
+	sb_puts(yaml, "services:\n");
+	sb_putc(&live, '[');
+	for (int i = 1; i <= NPAR; i++) {
+		if (i > 1)
+			sb_putc(&live, ',');
+		live_service(&live, i);
+		sb_printf(yaml, "  s%d: {image: busybox, environment: {A: \"2\"}}\n", i);
+	}
+	sb_putc(&live, ']');
+	fx_engine(f, replies);
+	f->parallel = 4;
+	fx_plan(f, yaml->buf, live.buf, 0);
+	CHECK_INT_EQ(f->plan.count[PLAN_UPDATE], NPAR);
+	sbuf_release(&live);
+}
+
+void test_apply__parallel_conflict_is_retried_without_touching_others(void)
+{
+	struct sbuf replies = SBUF_INIT, yaml = SBUF_INIT, expect = SBUF_INIT, fresh = SBUF_INIT;
+	live_service(&fresh, 3);
+	char *v = strstr(fresh.buf, "\"Index\":5");
+	CHECK(v != NULL);
+	v[8] = '9';
+	sb_puts(&replies, PING);
+	for (int i = 1; i <= NPAR; i++) {
+		if (i == 3)
+			sb_printf(&replies, "<<< 500 POST /v1.41/services/w3/update?version=5\n\n"
+					    "{\"message\":\"rpc error: code = Unknown desc = update out of sequence\"}\n"
+					    "<<< 200 GET /v1.41/services/w3\n\n%s\n"
+					    "<<< 200 POST /v1.41/services/w3/update?version=9\n\n{\"Warnings\":[\"w3 warned\"]}\n",
+				  fresh.buf);
+		else
+			sb_printf(&replies, "<<< 200 POST /v1.41/services/w%d/update?version=5\n\n{\"Warnings\":null}\n", i);
+		sb_printf(&expect, "Updating service st_s%d (id: w%d)\n", i, i);
+	}
+	struct fixture f;
+	updates_fixture(&f, replies.buf, &yaml);
+	struct apply_changed ch;
+	struct sbuf err = SBUF_INIT;
+	if (fx_apply(&f, &ch, &err))
+		test_fail(__FILE__, __LINE__, "apply: %s", err.buf);
+	CHECK_STR_EQ(f.out, expect.buf);
+	char *rec = recorded(&f);
+	for (int i = 1; i <= NPAR; i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "POST /v1.41/services/w%d/update?version=5\n", i);
+		CHECK_INT_EQ(count_of(rec, path), 1);
+	}
+	CHECK_INT_EQ(count_of(rec, "GET /v1.41/services/w3\n"), 1);
+	CHECK_INT_EQ(count_of(rec, "POST /v1.41/services/w3/update?version=9\n"), 1);
+	CHECK_INT_EQ(count_of(rec, "POST "), NPAR + 1);
+	CHECK_INT_EQ(ch.n, NPAR);
+	CHECK_STR_EQ(ch.ids[2], "w3");
+	for (size_t i = 0; i < f.plan.n; i++)
+		CHECK_INT_EQ(f.plan.items[i].applied, f.plan.items[i].kind == KIND_SERVICE);
+	free(rec);
+	apply_changed_release(&ch);
+	sbuf_release(&err);
+	sbuf_release(&replies);
+	sbuf_release(&yaml);
+	sbuf_release(&expect);
+	sbuf_release(&fresh);
+	fx_release(&f);
+}
+
+void test_apply__parallel_error_stops_new_writes_and_duplicates_none(void)
+{
+	struct sbuf replies = SBUF_INIT, yaml = SBUF_INIT;
+	sb_puts(&replies, PING);
+	for (int i = 1; i <= NPAR; i++)
+		if (i == 2)
+			sb_puts(&replies, "<<< 400 POST /v1.41/services/w2/update?version=5\n\n"
+					  "{\"message\":\"rpc error: code = InvalidArgument desc = bad\"}\n");
+		else
+			sb_printf(&replies, "<<< 200 POST /v1.41/services/w%d/update?version=5\n\n{\"Warnings\":null}\n", i);
+	struct fixture f;
+	updates_fixture(&f, replies.buf, &yaml);
+	struct apply_changed ch;
+	struct sbuf err = SBUF_INIT;
+	CHECK_INT_EQ(fx_apply(&f, &ch, &err), -1);
+	CHECK_STR_EQ(err.buf, "failed to update service st_s2: Error response from daemon: rpc error: code = "
+			      "InvalidArgument desc = bad");
+	char *rec = recorded(&f);
+	size_t sent = count_of(rec, "POST ");
+	/* s1 and s2 were sent; those taken before s2's failure was seen finished; none twice */
+	CHECK(sent >= 2 && sent <= NPAR);
+	size_t applied = 0;
+	for (int i = 1; i <= NPAR; i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "POST /v1.41/services/w%d/update", i);
+		CHECK(count_of(rec, path) <= 1);
+		char name[16];
+		snprintf(name, sizeof(name), "st_s%d", i);
+		for (size_t k = 0; k < f.plan.n; k++)
+			if (!strcmp(f.plan.items[k].name, name)) {
+				applied += f.plan.items[k].applied;
+				CHECK_INT_EQ(f.plan.items[k].applied, i != 2 && count_of(rec, path) == 1);
+			}
+	}
+	CHECK_INT_EQ(applied, sent - 1);
+	CHECK_INT_EQ(ch.n, sent - 1);
+	free(rec);
+	apply_changed_release(&ch);
+	sbuf_release(&err);
+	sbuf_release(&replies);
+	sbuf_release(&yaml);
+	fx_release(&f);
 }
