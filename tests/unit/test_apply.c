@@ -940,3 +940,41 @@ void test_apply__parallel_error_stops_new_writes_and_duplicates_none(void)
 	sbuf_release(&yaml);
 	fx_release(&f);
 }
+
+/* A SIGINT once stop() was asked three times (it is asked under the applier's lock). */
+static int stop_on_third_ask(void *fixture)
+{
+	static int asked;
+	if (!fixture)
+		return asked = 0;
+	return ++asked >= 3;
+}
+
+void test_apply__parallel_interrupt_sends_no_new_writes(void)
+{
+	struct sbuf replies = SBUF_INIT, yaml = SBUF_INIT;
+	sb_puts(&replies, PING);
+	for (int i = 1; i <= NPAR; i++)
+		sb_printf(&replies, "<<< 200 POST /v1.41/services/w%d/update?version=5\n\n{\"Warnings\":null}\n", i);
+	struct fixture f;
+	updates_fixture(&f, replies.buf, &yaml);
+	stop_on_third_ask(NULL);
+	f.stop = stop_on_third_ask;
+	struct apply_changed ch;
+	struct sbuf err = SBUF_INIT;
+	CHECK_INT_EQ(fx_apply(&f, &ch, &err), APPLY_INTERRUPTED);
+	char *rec = recorded(&f);
+	size_t sent = count_of(rec, "POST "), applied = 0;
+	/* every write is asked for twice (taking the item, sending it): at most one got through */
+	CHECK(sent <= 1);
+	for (size_t k = 0; k < f.plan.n; k++)
+		applied += f.plan.items[k].applied;
+	CHECK_INT_EQ(applied, sent);
+	CHECK_INT_EQ(ch.n, sent);
+	free(rec);
+	apply_changed_release(&ch);
+	sbuf_release(&err);
+	sbuf_release(&replies);
+	sbuf_release(&yaml);
+	fx_release(&f);
+}

@@ -12,7 +12,8 @@
 } >stack.yml
 created() { grep -c '^Creating service' out || true; }
 : >out
-STACKC_TRACE=1 "$STACKC" deploy --resolve-image never -c stack.yml st >out 2>err &
+# one write at a time: the signal lands between two writes (the unit tests cover --parallel)
+STACKC_TRACE=1 "$STACKC" deploy --parallel 1 --resolve-image never -c stack.yml st >out 2>err &
 pid=$!
 # the signal once a few services exist, while the others are being created
 for _ in $(seq 1 1000); do [ "$(created)" -ge 3 ] && break; sleep 0.01; done
