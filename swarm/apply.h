@@ -81,7 +81,7 @@ struct sbuf;
 #define APPLY_INTERRUPTED 1
 #define NETWORK_GONE_TIMEOUT_MS 60000
 #define NETWORK_IN_USE_TIMEOUT_MS 20000
-/* deploy --parallel's default: see cli/deploy.c for the measurement */
+/* deploy --parallel's default: stack_cmd_init() in cli/deploy.c says why */
 #define APPLY_PARALLEL_DEFAULT 8
 
 struct apply_changed {

@@ -978,3 +978,71 @@ void test_apply__parallel_interrupt_sends_no_new_writes(void)
 	sbuf_release(&yaml);
 	fx_release(&f);
 }
+
+/* ---- reads stay O(1) in the number of services ---- */
+
+static size_t count_lines_starting(const char *rec, const char *prefix)
+{
+	size_t n = 0;
+	for (const char *p = rec; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		n += !strncmp(p, prefix, strlen(prefix));
+	return n;
+}
+
+#define NREAD 50
+
+void test_apply__reads_for_50_services_are_a_fixed_number(void)
+{
+	char path[] = "/tmp/stackc-apply-secret-XXXXXX";
+	secret_file(path, "pw");
+	struct sbuf yaml = SBUF_INIT, replies = SBUF_INIT, svcs = SBUF_INIT;
+	sb_puts(&yaml, "services:\n");
+	for (int i = 1; i <= NREAD; i++) {
+		sb_printf(&yaml, "  s%d: {image: busybox, secrets: [pw], configs: [app], deploy: {replicas: 0}}\n", i);
+		sb_printf(&svcs, "%s{\"ID\":\"id%d\",\"Spec\":{\"Mode\":{\"Replicated\":{\"Replicas\":0}}}}", i > 1 ? "," : "", i);
+	}
+	sb_printf(&yaml, "secrets:\n  pw: {file: %s}\nconfigs:\n  app: {file: %s}\n", path, path);
+	/* live_read with --prune: info, services, networks, secrets and configs by name and by label */
+	sb_puts(&replies, PING "<<< 200\n\n{\"Swarm\":{\"ControlAvailable\":true}}\n");
+	for (int i = 0; i < 6; i++)
+		sb_puts(&replies, "<<< 200\n\n[]\n");
+	/* one round of the wait: the services and all their tasks */
+	sb_printf(&replies, "<<< 200\n\n[%s]\n<<< 200\n\n[]\n", svcs.buf);
+	struct fixture f = { 0 };
+	fx_engine(&f, replies.buf);
+	struct node *root = test_load(yaml.buf);
+	if (convert_stack(&f.spec, test_run(), root, "st"))
+		test_fail(__FILE__, __LINE__, "convert: %s", test_diags());
+	struct plan_opts o = { .prune = 1, .resolve = RESOLVE_NEVER };
+	struct sbuf err = SBUF_INIT;
+	if (live_read(&f.live, f.e, &f.spec, &o, &err))
+		test_fail(__FILE__, __LINE__, "live_read: %s", err.buf);
+	if (plan_compute(&f.plan, test_run(), &f.spec, &f.live, &o))
+		test_fail(__FILE__, __LINE__, "plan: %s", test_diags());
+	CHECK_INT_EQ(f.plan.count[PLAN_CREATE], NREAD + 3);
+	char *rec = recorded(&f);
+	CHECK_INT_EQ(count_lines_starting(rec, "GET "), 1 + 7);
+	CHECK_INT_EQ(count_lines_starting(rec, "GET /v1.41/services"), 1);
+	free(rec);
+	/* the wait: one services list and one task list per round for all 50 */
+	char *ids[NREAD];
+	const char *names[NREAD];
+	for (int i = 0; i < NREAD; i++) {
+		ids[i] = xstrfmt("id%d", i + 1);
+		names[i] = f.plan.items[0].name;
+	}
+	struct wait_opts w = { 10000, 1, 0, stdout, 100, NULL, NULL };
+	CHECK_INT_EQ(wait_services(f.e, ids, names, NREAD, &w, &err), 0);
+	rec = recorded(&f);
+	CHECK_INT_EQ(count_lines_starting(rec, "GET "), 1 + 7 + 2);
+	CHECK_INT_EQ(count_lines_starting(rec, "GET /v1.41/tasks"), 1);
+	for (int i = 0; i < NREAD; i++)
+		free(ids[i]);
+	free(rec);
+	sbuf_release(&err);
+	sbuf_release(&yaml);
+	sbuf_release(&replies);
+	sbuf_release(&svcs);
+	fx_release(&f);
+	unlink(path);
+}
