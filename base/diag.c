@@ -108,7 +108,9 @@ static int cmp_diag(const void *pa, const void *pb)
 
 static const char *sev_name(enum diag_severity s)
 {
-	return s == DIAG_ERROR ? "error" : s == DIAG_WARNING ? "warning" : "note";
+	static const char *const names[] = { [DIAG_ERROR] = "error", [DIAG_WARNING] = "warning",
+					     [DIAG_NOTE] = "note", [DIAG_INFO] = "info" };
+	return names[s];
 }
 
 /* Control characters in messages would drive the terminal: escape them. */
@@ -203,7 +205,7 @@ void diag_print(struct diag_sink *d, FILE *out, enum diag_format fmt, int excerp
 			sb_putc(&sb, '}');
 			break;
 		case DIAG_FORMAT_GITHUB:
-			sb_printf(&sb, "::%s", g->severity == DIAG_NOTE ? "notice" : sev);
+			sb_printf(&sb, "::%s", g->severity >= DIAG_NOTE ? "notice" : sev);
 			if (src) {
 				sb_puts(&sb, " file=");
 				put_gh(&sb, src->name, 1);

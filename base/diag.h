@@ -26,7 +26,12 @@
 struct arena;
 struct sbuf;
 
-enum diag_severity { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
+/*
+ * A note belongs to the diagnostic reported just before it; an info stands
+ * alone and is neither counted nor made an error by --strict (what stackc
+ * did for the user, e.g. a Compose Specification key moved to its swarm place).
+ */
+enum diag_severity { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE, DIAG_INFO };
 enum diag_format { DIAG_FORMAT_HUMAN, DIAG_FORMAT_JSON, DIAG_FORMAT_GITHUB };
 
 #define DIAG_F_EXCERPT 1u /* always show the source line and caret (syntax errors) */

@@ -264,7 +264,7 @@ static void move_key(struct lowering *l, struct node *svc, const struct node_ent
 	}
 	retype(a, e->val, r->as);
 	node_map_add_key(a, to, last, e->keypos, e->val);
-	diag_add(&l->run->diag, DIAG_WARNING, r->rule, e->keypos, l->path.buf,
+	diag_add(&l->run->diag, DIAG_INFO, r->rule, e->keypos, l->path.buf,
 		 "%s moved to %s (swarm's equivalent)", e->key, r->where);
 }
 
@@ -310,7 +310,7 @@ static void lower_restart(struct lowering *l, struct node *svc, const struct nod
 	char max[40] = "";
 	if (attempts >= 0)
 		snprintf(max, sizeof(max), ", max_attempts: %ld", attempts);
-	diag_add(&l->run->diag, DIAG_WARNING, "lower.restart", e->keypos, l->path.buf,
+	diag_add(&l->run->diag, DIAG_INFO, "lower.restart", e->keypos, l->path.buf,
 		 "restart: %s moved to deploy.restart_policy (condition: %s%s)", r, cond, max);
 }
 
