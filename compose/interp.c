@@ -11,6 +11,7 @@
 #include "compose/interp.h"
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/hash.h"
 #include "base/path.h"
 #include "compose/vars.h"
 #include "base/node.h"
@@ -826,17 +827,9 @@ static int differs_only_by_source(struct walk *w, const struct node *n, const st
 	return same;
 }
 
-static size_t text_hash(const char *text)
-{
-	uint64_t h = 1469598103934665603ull; /* FNV-1a */
-	for (const char *p = text; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ull;
-	return (size_t)h;
-}
-
 static void warned_put(const char **slots, size_t nslots, const char *text)
 {
-	size_t j = text_hash(text) & (nslots - 1);
+	size_t j = hash_str(text) & (nslots - 1);
 	while (slots[j])
 		j = (j + 1) & (nslots - 1);
 	slots[j] = text;
@@ -845,7 +838,7 @@ static void warned_put(const char **slots, size_t nslots, const char *text)
 /* First time this walk warns about text: later uses of the same text stay quiet. */
 static int first_warning_for(struct walk *w, const char *text)
 {
-	for (size_t j = w->warned_slots ? text_hash(text) & (w->warned_slots - 1) : 0;
+	for (size_t j = w->warned_slots ? hash_str(text) & (w->warned_slots - 1) : 0;
 	     w->warned_slots && w->warned[j]; j = (j + 1) & (w->warned_slots - 1))
 		if (!strcmp(w->warned[j], text))
 			return 0;

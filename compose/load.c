@@ -6,6 +6,7 @@
 #include "compose/load.h"
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/hash.h"
 #include "base/path.h"
 #include "base/node.h"
 #include "base/run.h"
@@ -160,14 +161,6 @@ struct loader {
 };
 
 
-static uint32_t key_hash(const char *k)
-{
-	uint32_t h = 2166136261u; /* FNV-1a */
-	for (; *k; k++)
-		h = (h ^ (unsigned char)*k) * 16777619u;
-	return h;
-}
-
 #define SHARE_MAX_LEN 64 /* longer texts are rarely repeated */
 #define TEXT_SETS_MAX 4096 /* 128 KiB of cache entries; smaller files, fewer */
 
@@ -248,7 +241,7 @@ static struct node_entry *frame_entries(struct loader *l, struct frame *f)
 static void index_insert(struct loader *l, struct frame *f, size_t entry)
 {
 	size_t mask = f->index_cap - 1;
-	size_t i = key_hash(frame_entries(l, f)[entry].key) & mask;
+	size_t i = hash_str(frame_entries(l, f)[entry].key) & mask;
 	while (f->index[i])
 		i = (i + 1) & mask;
 	f->index[i] = (uint32_t)entry + 1;
@@ -284,7 +277,7 @@ static struct node_entry *frame_find(struct loader *l, struct frame *f, const ch
 		return NULL;
 	}
 	size_t mask = f->index_cap - 1;
-	for (size_t i = key_hash(key) & mask; f->index[i]; i = (i + 1) & mask) {
+	for (size_t i = hash_str(key) & mask; f->index[i]; i = (i + 1) & mask) {
 		struct node_entry *e = &v[f->index[i] - 1];
 		if (!strcmp(e->key, key))
 			return e;

@@ -6,6 +6,7 @@
  * merge rule, the struct it holds.
  */
 #include "compose/model.h"
+#include "base/hash.h"
 #include "base/xalloc.h"
 
 #include <stdint.h>
@@ -410,13 +411,10 @@ static struct {
 } slots[SLOTS];
 static int indexed;
 
-/* FNV-1a of the key, started from the struct's id */
+/* The key's hash, started from the struct's id */
 static size_t slot_of(size_t id, const char *key)
 {
-	uint32_t h = 2166136261u ^ (uint32_t)id;
-	for (; *key; key++)
-		h = (h ^ (unsigned char)*key) * 16777619u;
-	return h & (SLOTS - 1);
+	return hash_str_from(HASH_SEED ^ (uint32_t)id, key) & (SLOTS - 1);
 }
 
 static void index_build(void)

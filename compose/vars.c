@@ -1,6 +1,7 @@
 /* The variable table: insertion-ordered entries and an open-addressing index, in the run's arena. */
 #include "compose/vars.h"
 #include "base/arena.h"
+#include "base/hash.h"
 #include "base/run.h"
 #include "base/xalloc.h"
 
@@ -15,14 +16,6 @@ struct env {
 	size_t nslots;   /* power of two */
 };
 
-static uint64_t hash_name(const char *s, size_t len)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-	return h;
-}
-
 struct env *env_new(struct run *run)
 {
 	struct env *env = arena_alloc(&run->arena, sizeof(*env));
@@ -33,7 +26,7 @@ struct env *env_new(struct run *run)
 static size_t slot_of(const struct env *env, const char *name, size_t len)
 {
 	size_t mask = env->nslots - 1;
-	size_t i = (size_t)hash_name(name, len) & mask;
+	size_t i = hash_mem(name, len) & mask;
 	for (;; i = (i + 1) & mask) {
 		uint32_t e = env->slots[i];
 		if (!e)

@@ -6,6 +6,7 @@
 #include "merge/merge.h"
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/hash.h"
 #include "base/path.h"
 #include "base/node.h"
 #include "base/run.h"
@@ -97,20 +98,11 @@ static void take(struct merger *m, struct node *base, struct node_entry *be,
 
 #define NO_MATCH SIZE_MAX
 
-/* FNV-1a */
-static size_t key_hash(const char *key)
-{
-	uint32_t h = 2166136261u;
-	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
-		h = (h ^ *p) * 16777619u;
-	return h;
-}
-
 /* The slot of key in a table of size (a power of 2) of base's entry indexes:
  * the one holding it, or the free one where it goes. */
 static size_t *key_slot(size_t *slot, size_t size, const struct node *base, const char *key)
 {
-	for (size_t i = key_hash(key);; i++) {
+	for (size_t i = hash_str(key);; i++) {
 		size_t *s = &slot[i & (size - 1)];
 		const char *k = *s == NO_MATCH ? NULL : base->map.v[*s].key;
 		if (!k || !strcmp(k, key))
