@@ -2,6 +2,7 @@
 #include "base/sbuf.h"
 #include "base/xalloc.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,16 @@ int sbuf_add(struct sbuf *sb, const void *p, size_t n)
 	if (sb->alloc)
 		sb->buf[sb->len] = '\0';
 	return 0;
+}
+
+int sbuf_read_stream(struct sbuf *sb, FILE *f)
+{
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		if (sbuf_add(sb, buf, n))
+			return EFBIG;
+	return ferror(f) ? (errno ? errno : EIO) : 0;
 }
 
 int sbuf_addstr(struct sbuf *sb, const char *s)

@@ -18,6 +18,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 extern char sbuf_empty[];
 
@@ -42,6 +43,12 @@ __attribute__((warn_unused_result, format(printf, 2, 3)))
 int sbuf_addf(struct sbuf *sb, const char *fmt, ...);
 __attribute__((warn_unused_result, format(printf, 2, 0)))
 int sbuf_vaddf(struct sbuf *sb, const char *fmt, va_list ap);
+
+/*
+ * Append the rest of f: 0, or an errno value (EFBIG when the cap would be
+ * passed; what was read before stays).
+ */
+int sbuf_read_stream(struct sbuf *sb, FILE *f);
 
 /*
  * For uncapped buffers, where failure is impossible: same as above, but

@@ -54,19 +54,15 @@ int load_read_file(uint32_t *out_src, struct run *run, const char *name, const c
 		ret = 0;
 		goto done;
 	}
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		if (sbuf_add(&sb, buf, n)) {
-			diag_error(&run->diag, POS_NONE, NULL, "%s is larger than %u MiB",
-				   diag_repr(&run->diag, shown, strlen(shown)),
-				   LOAD_MAX_BYTES >> 20);
-			goto done;
-		}
+	int err = sbuf_read_stream(&sb, f);
+	if (err == EFBIG) {
+		diag_error(&run->diag, POS_NONE, NULL, "%s is larger than %u MiB",
+			   diag_repr(&run->diag, shown, strlen(shown)), LOAD_MAX_BYTES >> 20);
+		goto done;
 	}
-	if (ferror(f)) {
+	if (err) {
 		diag_error(&run->diag, POS_NONE, NULL, "cannot read %s: %s",
-			   diag_repr(&run->diag, shown, strlen(shown)), strerror(errno));
+			   diag_repr(&run->diag, shown, strlen(shown)), strerror(err));
 		goto done;
 	}
 	*out_src = source_add(&run->sources, shown, abspath, sb.buf, sb.len);

@@ -44,17 +44,8 @@ static char *read_file(const char *path, size_t *len, int *err)
 		return NULL;
 	}
 	struct sbuf sb = SBUF_INIT;
-	char buf[8192];
-	size_t n;
-	*err = 0;
-	while (!*err && (n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		if (sb.len + n > LOAD_MAX_BYTES)
-			*err = EFBIG;
-		else
-			sb_put(&sb, buf, n);
-	}
-	if (!*err && ferror(f))
-		*err = errno ? errno : EIO;
+	sbuf_init(&sb, LOAD_MAX_BYTES);
+	*err = sbuf_read_stream(&sb, f);
 	fclose(f);
 	if (*err) {
 		sbuf_release(&sb);
