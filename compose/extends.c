@@ -7,6 +7,7 @@
 #include "base/run.h"
 #include "base/sbuf.h"
 #include "base/xalloc.h"
+#include "compose/gocompat.h"
 #include "compose/interp.h"
 #include "compose/load.h"
 
@@ -23,30 +24,16 @@ const char *extends_join(struct run *run, const char *prefix, const char *path)
 	if (path[0] == '/' || path[0] == '~' || !prefix || !*prefix)
 		return path;
 	char *joined = xstrfmt("%s/%s", prefix, path);
-	int absolute = joined[0] == '/';
-	const char **seg = xcalloc(strlen(joined) + 1, sizeof(*seg));
-	size_t n = 0, up = 0; /* up: leading ".." segments kept */
-	for (char *s = strtok(joined, "/"); s; s = strtok(NULL, "/")) {
-		if (!strcmp(s, "."))
-			continue;
-		if (!strcmp(s, "..")) {
-			if (n > up)
-				n--;
-			else if (!absolute)
-				seg[n++] = s, up++;
-			continue;
-		}
-		seg[n++] = s;
-	}
-	struct sbuf sb = SBUF_INIT;
-	/* "./" in front of a relative path: a bind mount source must start with '.' */
-	sb_puts(&sb, absolute ? "/" : up ? "" : n ? "./" : ".");
-	for (size_t i = 0; i < n; i++)
-		sb_printf(&sb, "%s%s", i ? "/" : "", seg[i]);
-	const char *out = arena_strdup(&run->arena, sb.buf);
-	sbuf_release(&sb);
-	free(seg);
+	/* two bytes before the cleaned path for "./" */
+	char *out = arena_alloc(&run->arena, 2 + GO_CLEAN_ROOM(strlen(joined)));
+	const char *clean = go_filepath_clean(out + 2, joined);
 	free(joined);
+	/* "./" in front of a relative path: a bind mount source must start with '.' */
+	if (clean[0] == '/' || !strcmp(clean, ".") ||
+	    (clean[0] == '.' && clean[1] == '.' && (!clean[2] || clean[2] == '/')))
+		return clean;
+	out[0] = '.';
+	out[1] = '/';
 	return out;
 }
 

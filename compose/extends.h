@@ -48,7 +48,8 @@ int extends_resolve(struct run *run, struct node *root, const struct extends_opt
  */
 void extends_rebase_service(struct run *run, struct node *svc, const char *prefix);
 
-/* prefix joined with a relative path, cleaned ("a/../b" → "b"), "./" in front when relative. */
+/* prefix joined with a relative path, cleaned as filepath.Clean does ("a/../b" → "b"), "./" in
+ * front when relative and not above the project directory. */
 const char *extends_join(struct run *run, const char *prefix, const char *path);
 
 /*
