@@ -6,6 +6,7 @@
 #include "base/run.h"
 #include "base/sbuf.h"
 #include "base/xalloc.h"
+#include "compose/spec.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -104,10 +105,10 @@ static const char *lookup(const char *key, int *is_forbidden)
 /*
  * Keys the 3.x format lacks, by where they are (a schema definition, ""
  * for the top level), as word lists: the Compose Specification's
- * (compose-spec.json's service, network, secret and config keys that
- * docker's 3.x schemas do not have; extends, cpu_shares... are in the
- * tables above), then deploy keys written one level too high. Few lookups
- * (one per unknown key): a scan.
+ * (compose-spec.json's network, secret and config keys that docker's 3.x
+ * schemas do not have; its service keys are lowering's, spec_service_key()),
+ * then deploy keys written one level too high. Few lookups (one per unknown
+ * key): a scan.
  */
 static const struct {
 	const char *where, *keys;
@@ -116,11 +117,6 @@ static const struct {
 	{ "config", "content environment" },
 	{ "network", "enable_ipv4 enable_ipv6" },
 	{ "secret", "environment" },
-	{ "service", "annotations attach blkio_config cgroup cpu_count cpu_percent cpu_period "
-		     "cpu_rt_period cpu_rt_runtime cpus develop device_cgroup_rules dns_opt gpus "
-		     "group_add label_file mem_reservation mem_swappiness models oom_kill_disable "
-		     "pids_limit platform post_start pre_stop profiles provider pull_policy "
-		     "pull_refresh_after runtime scale storage_opt use_api_socket uts" },
 };
 
 static const char deploy_keys[] = "endpoint_mode mode placement replicas resources "
@@ -151,22 +147,31 @@ static int is_word_of(const char *words, const char *key)
 	return 0;
 }
 
+/* key is a Compose Specification key that the 3.x format lacks, in where */
+static int spec_key(const char *where, const char *key)
+{
+	int is_forbidden;
+	if (!strcmp(where, "service")) /* lowering's table, less the keys the tables above explain */
+		return spec_service_key(key) && !lookup(key, &is_forbidden);
+	for (size_t i = 0; i < ARRAY_SIZE(spec_keys); i++)
+		if (!strcmp(spec_keys[i].where, where))
+			return is_word_of(spec_keys[i].keys, key);
+	return 0;
+}
+
 int schema_misplaced_key(struct sbuf *out, const char *where, const char *key)
 {
 	if (!strcmp(where, "service") && is_word_of(deploy_keys, key)) {
 		sb_printf(out, " (did you mean deploy.%s?)", key);
 		return 1;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(spec_keys); i++) {
-		if (strcmp(spec_keys[i].where, where) || !is_word_of(spec_keys[i].keys, key))
-			continue;
-		sb_puts(out, ": a Compose Specification key that docker stack does not read");
-		for (size_t h = 0; h < ARRAY_SIZE(spec_hints); h++)
-			if (!strcmp(spec_hints[h].key, key))
-				sb_printf(out, "; %s", spec_hints[h].why);
-		return 1;
-	}
-	return 0;
+	if (!spec_key(where, key))
+		return 0;
+	sb_puts(out, ": a Compose Specification key that docker stack does not read");
+	for (size_t h = 0; h < ARRAY_SIZE(spec_hints); h++)
+		if (!strcmp(spec_hints[h].key, key))
+			sb_printf(out, "; %s", spec_hints[h].why);
+	return 1;
 }
 
 /* NULL when restart is really ignored (deploy.restart_policy wins). */

@@ -114,6 +114,11 @@ static const struct lower_rule *service_rule(const char *key)
 
 /* ==== detection ==== */
 
+int spec_service_key(const char *key)
+{
+	return service_rule(key) != NULL;
+}
+
 static int is_spec_version(const struct node *v)
 {
 	if (!v)

@@ -74,6 +74,13 @@ struct spec_opts {
 	const struct env *env; /* the project's variables: environment: sources */
 };
 
+/*
+ * 1 when key is a service key lowering moves, rewrites or drops: the
+ * specification's service keys that the 3.x format lacks or docker stack
+ * refuses, and build, container_name, depends_on, env_file, restart.
+ */
+int spec_service_key(const char *key);
+
 /* 1 when root (a loaded, raw file) is read as a Compose Specification file. */
 int spec_file_detect(const struct node *root);
 
