@@ -428,13 +428,15 @@ static void lower_service(struct lowering *l, const char *name, struct node *svc
 		struct node_entry *e = &svc->map.v[k];
 		const struct lower_rule *r = service_rule(e->key);
 		set_path(l, "services", name);
-		if (r && !(e->val->flags & NODE_FAILED) && !strcmp(e->key, "depends_on"))
-			lower_depends_on(l, name, e);
-		else if (r && !(e->val->flags & NODE_FAILED) && !strcmp(e->key, "env_file"))
-			lower_env_file(l, e);
-		else if (r && !(e->val->flags & NODE_FAILED)) {
-			gone[ngone++] = *e;
-			continue;
+		if (r && !(e->val->flags & NODE_FAILED)) {
+			if (!strcmp(e->key, "depends_on")) {
+				lower_depends_on(l, name, e);
+			} else if (!strcmp(e->key, "env_file")) {
+				lower_env_file(l, e);
+			} else {
+				gone[ngone++] = *e;
+				continue;
+			}
 		}
 		svc->map.v[w++] = *e;
 	}
@@ -588,8 +590,7 @@ int spec_lower(struct run *run, struct node *root, struct spec_state *st,
 	}
 	struct node_entry *me = node_map_find(root, "models");
 	if (me) {
-		set_path(&l, "", NULL);
-		sbuf_reset(&l.path);
+		sbuf_reset(&l.path); /* at the top level */
 		dropped(&l, me, "lower.dropped", no_swarm, "");
 		node_map_remove(root, "models");
 	}
