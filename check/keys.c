@@ -1,6 +1,7 @@
 /* Forbidden and swarm-ignored service keys (docker's types.go lists, plus the silent ones), and keys the 3.x format lacks. */
 #include "check/keys.h"
 #include "base/diag.h"
+#include "base/hash.h"
 #include "base/path.h"
 #include "base/node.h"
 #include "base/run.h"
@@ -64,18 +65,10 @@ static struct {
 	int forbidden;
 } slots[KEY_SLOTS];
 
-static uint32_t hash_key(const char *s)
-{
-	uint32_t h = 2166136261u; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 static void add_keys(const struct key_why *kw, size_t n, int is_forbidden)
 {
 	for (size_t i = 0; i < n; i++) {
-		uint32_t h = hash_key(kw[i].key), j = h & (KEY_SLOTS - 1);
+		uint32_t h = hash_str(kw[i].key), j = h & (KEY_SLOTS - 1);
 		while (slots[j].kw)
 			j = (j + 1) & (KEY_SLOTS - 1);
 		slots[j].kw = &kw[i];
@@ -92,7 +85,7 @@ static const char *lookup(const char *key, int *is_forbidden)
 		add_keys(ignored, ARRAY_SIZE(ignored), 0);
 		built = 1;
 	}
-	uint32_t h = hash_key(key);
+	uint32_t h = hash_str(key);
 	for (uint32_t j = h & (KEY_SLOTS - 1); slots[j].kw; j = (j + 1) & (KEY_SLOTS - 1)) {
 		if (slots[j].hash == h && !strcmp(slots[j].kw->key, key)) {
 			*is_forbidden = slots[j].forbidden;
