@@ -132,9 +132,8 @@ static int lock_error(struct run *run, const char *fmt, ...)
 /* The image of a service spec that needs a digest (NULL: written with one). */
 static const char *image_to_pin(const json_t *spec)
 {
-	const char *label = json_string_value(json_object_get(json_object_get(spec, "Labels"), LABEL_IMAGE));
-	const char *image =
-		json_string_value(json_object_get(json_object_get(json_object_get(spec, "TaskTemplate"), "ContainerSpec"), "Image"));
+	const char *label = live_str(spec, "Labels", LABEL_IMAGE, NULL);
+	const char *image = live_str(spec, "TaskTemplate", "ContainerSpec", "Image");
 	if (!image || (label && strchr(label, '@')) || strchr(image, '@'))
 		return NULL;
 	return image;

@@ -4,6 +4,7 @@
 #include "base/sbuf.h"
 #include "base/xalloc.h"
 #include "swarm/engine.h"
+#include "swarm/live.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -252,14 +253,10 @@ void stack_table_release(struct stack_table *t)
 
 /* ---- field access on replies (a wrong shape reads as absent) ---- */
 
+/* live_str(), with "" for absent */
 static const char *str_at(const json_t *v, const char *k1, const char *k2, const char *k3)
 {
-	v = json_object_get(v, k1);
-	if (k2)
-		v = json_object_get(v, k2);
-	if (k3)
-		v = json_object_get(v, k3);
-	const char *s = json_string_value(v);
+	const char *s = live_str(v, k1, k2, k3);
 	return s ? s : "";
 }
 
@@ -350,8 +347,7 @@ void stack_ls_rows(struct stack_table *t, const struct json_t *services)
 	size_t nr = 0, alloc = 0, i, k;
 	json_t *s;
 	json_array_foreach((json_t *)services, i, s) {
-		const char *ns = json_string_value(
-			json_object_get(json_object_get(json_object_get(s, "Spec"), "Labels"), LABEL_NAMESPACE));
+		const char *ns = live_str(s, "Spec", "Labels", LABEL_NAMESPACE);
 		if (!ns)
 			continue;
 		for (k = 0; k < nr && strcmp(c[k].name, ns); k++)
