@@ -5,6 +5,7 @@
 #include "base/xalloc.h"
 #include "swarm/convert.h"
 #include "swarm/engine.h"
+#include "swarm/live.h"
 #include "swarm/plan.h"
 #include "swarm/regauth.h"
 #include "swarm/stack.h"
@@ -119,12 +120,6 @@ static void warnings(struct job *j, const json_t *resp)
 			sb_printf(&j->s->warn, "%s\n", json_string_value(w));
 }
 
-static const char *created_id(const json_t *resp)
-{
-	const char *id = json_string_value(json_object_get(resp, "ID"));
-	return id ? id : json_string_value(json_object_get(resp, "Id"));
-}
-
 static int apply_network(struct job *j, struct plan_item *it)
 {
 	if (it->action != PLAN_CREATE)
@@ -158,8 +153,8 @@ static int apply_file_object(struct job *j, struct plan_item *it)
 		rc = write_req(j, "POST", path, it->body, NULL, what, ref, &resp, NULL);
 		free(path);
 		/* bound into a->ids once the phase is over: workers never write shared objects */
-		if (!rc && created_id(resp))
-			j->s->created_id = xstrdup(created_id(resp));
+		if (!rc && live_id(resp))
+			j->s->created_id = xstrdup(live_id(resp));
 	} else {
 		say(j, "Updating %s %s", kind, plan_item_ref(it));
 		char *path = xstrfmt("/%s/%s/update?version=%lld", endpoint, it->id, it->version);
@@ -308,8 +303,8 @@ static int apply_service(struct job *j, struct plan_item *it)
 		if (rc && status)
 			sb_printf(&j->s->err, "failed to create service %s: Error response from daemon: %s", it->name,
 				  engine_error_message(resp));
-		if (!rc && created_id(resp))
-			j->s->created_id = xstrdup(created_id(resp));
+		if (!rc && live_id(resp))
+			j->s->created_id = xstrdup(live_id(resp));
 		json_decref(resp);
 		return rc;
 	}

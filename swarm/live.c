@@ -26,6 +26,12 @@ const char *live_str(const json_t *o, const char *k1, const char *k2, const char
 	return json_string_value(v);
 }
 
+const char *live_id(const json_t *obj)
+{
+	const char *id = live_str(obj, "ID", NULL, NULL);
+	return id ? id : live_str(obj, "Id", NULL, NULL);
+}
+
 const char *live_name(const json_t *obj)
 {
 	const char *n = live_str(obj, "Spec", "Name", NULL);

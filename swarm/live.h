@@ -54,6 +54,8 @@ void live_release(struct live_state *live);
  */
 /* The string at o.k1.k2.k3 (k2 and k3 may be NULL), or NULL. */
 const char *live_str(const struct json_t *o, const char *k1, const char *k2, const char *k3);
+/* An object's ID: ID (services, secrets, configs, creation replies), else Id (networks). */
+const char *live_id(const struct json_t *obj);
 /* An object's name: Spec.Name (services, secrets, configs), else Name (networks). */
 const char *live_name(const struct json_t *obj);
 /* The object of that name in a list, or NULL. */

@@ -291,9 +291,7 @@ void plan_error(struct plan_ctx *c, const char *fmt, ...)
 
 void plan_set_live(struct plan_item *it, const json_t *live)
 {
-	const char *id = json_string_value(json_object_get(live, "ID"));
-	if (!id)
-		id = json_string_value(json_object_get(live, "Id"));
+	const char *id = live_id(live);
 	free(it->id);
 	it->id = id ? xstrdup(id) : NULL;
 	it->version = json_integer_value(json_object_get(json_object_get(live, "Version"), "Index"));
