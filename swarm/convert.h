@@ -76,6 +76,17 @@ size_t convert_bind_ids(struct json_t *service_spec,
  */
 int convert_network_is_user_defined(const char *name);
 
+/* The daemon's limits on a secret's and a config's data. */
+#define CONVERT_SECRET_MAX_BYTES (500u * 1024)
+#define CONVERT_CONFIG_MAX_BYTES (1000u * 1024)
+
+/*
+ * A secret's or config's file as the base64 text of its Data ("" when the
+ * file is empty), read at most max bytes of it: a heap string the caller wipes
+ * and frees, or NULL with errno (EFBIG: the file is larger than max).
+ */
+char *convert_file_data(const char *path, size_t max);
+
 /*
  * The image as the Docker client library sends it: familiar form, `:latest`
  * added when there is neither tag nor digest. An unparsable reference is

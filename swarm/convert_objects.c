@@ -20,9 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SECRET_MAX_BYTES (500u * 1024)
-#define CONFIG_MAX_BYTES (1000u * 1024)
-
 /* Secrets and configs: [a-zA-Z0-9-_.], alphanumeric at both ends, at most 64 bytes. */
 static int valid_object_name(const char *s)
 {
@@ -132,28 +129,32 @@ void cv_networks(struct cv *c, struct stack_spec *s, const struct node *services
 	cv_sort_objects(s, KIND_NETWORK);
 }
 
-static int read_file(struct cv *c, struct sbuf *data, const struct node *fnode, size_t max,
-		     const char *what)
+char *convert_file_data(const char *path, size_t max)
 {
-	const char *file = text(fnode);
-	FILE *f = fopen(file, "rb");
+	FILE *f = fopen(path, "rb");
 	if (!f)
-		return cv_fail(c, fnode, "file", "cannot read %s file %s: %s", what, cv_repr(c, file), strerror(errno));
+		return NULL;
+	struct sbuf data = SBUF_INIT;
 	char buf[8192];
 	size_t got;
-	int rc = 0;
-	while ((got = fread(buf, 1, sizeof(buf), f)) > 0) {
-		if (data->len + got > max) {
-			rc = cv_fail(c, fnode, "file", "%s file %s is larger than %zu KiB, the daemon's limit",
-				  what, cv_repr(c, file), max / 1024);
-			break;
-		}
-		sb_put(data, buf, got);
+	int too_big = 0;
+	while (!too_big && (got = fread(buf, 1, sizeof(buf), f)) > 0) {
+		too_big = data.len + got > max;
+		if (!too_big)
+			sb_put(&data, buf, got);
 	}
-	if (!rc && ferror(f))
-		rc = cv_fail(c, fnode, "file", "cannot read %s file %s: %s", what, cv_repr(c, file), strerror(errno));
+	int read_errno = too_big ? EFBIG : ferror(f) ? (errno ? errno : EIO) : 0;
 	fclose(f);
-	return rc;
+	char *out = NULL;
+	if (!read_errno) {
+		out = xmalloc(CRYPTO_BASE64_LEN(data.len));
+		crypto_base64(out, data.buf, data.len);
+	}
+	if (data.alloc)
+		explicit_bzero(data.buf, data.alloc);
+	sbuf_release(&data);
+	errno = read_errno;
+	return out;
 }
 
 static json_t *base64(const char *data, size_t len)
@@ -205,7 +206,7 @@ void cv_file_objects(struct cv *c, struct stack_spec *s, enum stack_kind kind)
 		} else if (get(def, "content")) {
 			/* a Compose Specification content:/environment: source (compose/spec.h) */
 			const struct node *content = get(def, "content");
-			size_t max = kind == KIND_SECRET ? SECRET_MAX_BYTES : CONFIG_MAX_BYTES;
+			size_t max = kind == KIND_SECRET ? CONVERT_SECRET_MAX_BYTES : CONVERT_CONFIG_MAX_BYTES;
 			if (content->len > max)
 				cv_fail(c, content, NULL, "%s %s is larger than %zu KiB, the daemon's limit",
 					kind == KIND_SECRET ? "secret" : "config", cv_repr(c, key), max / 1024);
@@ -215,15 +216,23 @@ void cv_file_objects(struct cv *c, struct stack_spec *s, enum stack_kind kind)
 			cv_fail(c, def, NULL, "%s %s has no file: only file-backed %s can be deployed",
 			     kind == KIND_SECRET ? "secret" : "config", cv_repr(c, key), section);
 		} else {
-			struct sbuf data = SBUF_INIT;
-			o->file = text(get(def, "file"));
-			if (!read_file(c, &data, get(def, "file"), kind == KIND_SECRET ? SECRET_MAX_BYTES : CONFIG_MAX_BYTES,
-				       kind == KIND_SECRET ? "secret" : "config") &&
-			    data.len)
-				json_object_set_new(b, "Data", base64(data.buf, data.len));
-			if (data.alloc)
-				explicit_bzero(data.buf, data.alloc);
-			sbuf_release(&data);
+			const struct node *fnode = get(def, "file");
+			const char *what = kind == KIND_SECRET ? "secret" : "config";
+			size_t max = kind == KIND_SECRET ? CONVERT_SECRET_MAX_BYTES : CONVERT_CONFIG_MAX_BYTES;
+			o->file = text(fnode);
+			char *data = convert_file_data(o->file, max);
+			if (!data && errno == EFBIG)
+				cv_fail(c, fnode, "file", "%s file %s is larger than %zu KiB, the daemon's limit", what,
+					cv_repr(c, o->file), max / 1024);
+			else if (!data)
+				cv_fail(c, fnode, "file", "cannot read %s file %s: %s", what, cv_repr(c, o->file),
+					strerror(errno));
+			else if (*data)
+				json_object_set_new(b, "Data", json_string(data));
+			if (data) {
+				explicit_bzero(data, strlen(data));
+				free(data);
+			}
 		}
 		const char *tpl = get_text(def, "template_driver");
 		if (tpl && *tpl) {

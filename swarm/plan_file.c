@@ -2,9 +2,9 @@
 #include "swarm/plan_file.h"
 #include "swarm/plan_internal.h"
 
-#include "base/crypto.h"
 #include "base/sbuf.h"
 #include "base/xalloc.h"
+#include "swarm/convert.h"
 #include "swarm/engine.h"
 #include "swarm/fingerprint.h"
 #include "swarm/stack.h"
@@ -17,8 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define SAVED_SECRET_MAX_BYTES (500u * 1024) /* the daemon's limit */
 
 static const char *const actions[] = { "create", "update", "unchanged", "remove" };
 static const char *const endpoints[] = { "networks", "secrets", "configs", "services" };
@@ -113,35 +111,6 @@ static int kind_of(const char *s)
 	return -1;
 }
 
-/* The base64 content of a file, at most max bytes; NULL with errno (EFBIG: too big). */
-static char *read_base64(const char *path, size_t max)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	struct sbuf data = SBUF_INIT;
-	char buf[8192];
-	size_t got;
-	int too_big = 0;
-	while (!too_big && (got = fread(buf, 1, sizeof(buf), f)) > 0) {
-		too_big = data.len + got > max;
-		if (!too_big)
-			sb_put(&data, buf, got);
-	}
-	int failed = ferror(f) || too_big;
-	fclose(f);
-	char *out = NULL;
-	if (!failed) {
-		out = xmalloc(CRYPTO_BASE64_LEN(data.len));
-		crypto_base64(out, data.buf, data.len);
-	}
-	if (data.alloc)
-		explicit_bzero(data.buf, data.alloc);
-	sbuf_release(&data);
-	errno = too_big ? EFBIG : failed ? EIO : 0;
-	return out;
-}
-
 /* A saved secret body gets its data again from its file: 0, PLAN_FILE_DRIFT (message in err). */
 static int restore_data(const char *name, json_t *body, struct sbuf *err)
 {
@@ -150,7 +119,7 @@ static int restore_data(const char *name, json_t *body, struct sbuf *err)
 		return 0;
 	const char *file = json_string_value(json_object_get(from, "file"));
 	const char *fp = json_string_value(json_object_get(from, "fingerprint"));
-	char *data = file ? read_base64(file, SAVED_SECRET_MAX_BYTES) : NULL;
+	char *data = file ? convert_file_data(file, CONVERT_SECRET_MAX_BYTES) : NULL;
 	int rc = 0;
 	if (!data) {
 		sb_printf(err, "secret %s: cannot read its file %s: %s\n", name, file ? file : "(none)",
