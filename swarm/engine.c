@@ -53,7 +53,7 @@ static int env_set(const char *name)
 	return v && *v;
 }
 
-static char *docker_config_dir(void)
+char *engine_config_dir(void)
 {
 	if (env_set("DOCKER_CONFIG"))
 		return xstrdup(getenv("DOCKER_CONFIG"));
@@ -141,7 +141,7 @@ static int resolve_endpoint(struct endpoint *ep, const struct engine_opts *opts,
 	memset(ep, 0, sizeof(*ep));
 	const char *host = opts && opts->host ? opts->host : getenv("DOCKER_HOST");
 	if (!host || !*host) {
-		char *confdir = docker_config_dir(), *ctx = NULL;
+		char *confdir = engine_config_dir(), *ctx = NULL;
 		int ret = current_context(&ctx, confdir, err);
 		if (!ret && ctx && strcmp(ctx, "default"))
 			ret = context_endpoint(ep, confdir, ctx, err);
@@ -158,7 +158,7 @@ static int resolve_endpoint(struct endpoint *ep, const struct engine_opts *opts,
 		ep->tls = 1;
 		ep->tls_verify = env_set("DOCKER_TLS_VERIFY");
 		ep->tls_dir = env_set("DOCKER_CERT_PATH") ? xstrdup(getenv("DOCKER_CERT_PATH"))
-							  : docker_config_dir();
+							  : engine_config_dir();
 	}
 	return 0;
 }

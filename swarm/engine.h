@@ -109,6 +109,12 @@ int engine_open_sibling(struct engine **out, struct engine *e, struct sbuf *err)
 /* Number of write requests (POST/PUT/DELETE) answered so far. */
 size_t engine_write_count(const struct engine *e);
 
+/*
+ * The docker CLI's configuration directory (config.json, contexts/):
+ * $DOCKER_CONFIG when set and not empty, else $HOME/.docker; a heap string.
+ */
+char *engine_config_dir(void);
+
 /* The negotiated API version, "1.41". */
 const char *engine_api_version(const struct engine *e);
 

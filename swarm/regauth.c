@@ -7,6 +7,7 @@
 #include "base/url.h"
 #include "base/xalloc.h"
 #include "swarm/convert.h"
+#include "swarm/engine.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -46,9 +47,10 @@ char *regauth_hostname(const char *key)
 
 static char *config_path(void)
 {
-	const char *dir = getenv("DOCKER_CONFIG");
-	const char *home = getenv("HOME");
-	return dir && *dir ? xstrfmt("%s/config.json", dir) : xstrfmt("%s/.docker/config.json", home ? home : "");
+	char *dir = engine_config_dir();
+	char *path = xstrfmt("%s/config.json", dir);
+	free(dir);
+	return path;
 }
 
 /* config.json, or NULL when there is none; -1 when it is unreadable. */
