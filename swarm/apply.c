@@ -94,21 +94,15 @@ static int write_req(struct job *j, const char *method, const char *path, const 
 	}
 	if (status_out)
 		*status_out = status;
-	if (status < 200 || status > 299) {
-		if (!status_out)
-			sb_printf(&j->s->err, "failed to %s %s: Error response from daemon: %s", what, name,
-				  engine_error_message(r));
-		if (resp)
-			*resp = r;
-		else
-			json_decref(r);
-		return -1;
-	}
+	int failed = status < 200 || status > 299;
+	if (failed && !status_out)
+		sb_printf(&j->s->err, "failed to %s %s: Error response from daemon: %s", what, name,
+			  engine_error_message(r));
 	if (resp)
 		*resp = r;
 	else
 		json_decref(r);
-	return 0;
+	return failed ? -1 : 0;
 }
 
 static void warnings(struct job *j, const json_t *resp)
