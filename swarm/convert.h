@@ -101,4 +101,7 @@ char *convert_image_tagged(const char *image);
  */
 size_t convert_image_domain_len(const char *image);
 
+/* Whether domain (dlen bytes, 0: none) is Docker Hub's: none, docker.io or index.docker.io. */
+int convert_image_domain_is_hub(const char *domain, size_t dlen);
+
 #endif

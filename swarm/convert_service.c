@@ -47,6 +47,12 @@ size_t convert_image_domain_len(const char *image)
 	return 0;
 }
 
+int convert_image_domain_is_hub(const char *domain, size_t dlen)
+{
+	return !dlen || (dlen == 9 && !strncmp(domain, "docker.io", 9)) ||
+	       (dlen == 15 && !strncmp(domain, "index.docker.io", 15));
+}
+
 char *convert_image_tagged(const char *image)
 {
 	const char *at = strchr(image, '@');
@@ -63,8 +69,7 @@ char *convert_image_tagged(const char *image)
 	size_t plen = namelen - (size_t)(path - image);
 	if (!ref_name_ok(path, plen) || (tag && !*tag) || (at && !at[1]))
 		return xstrdup(image);
-	int hub = !dlen || (dlen == 9 && !strncmp(image, "docker.io", 9)) ||
-		  (dlen == 15 && !strncmp(image, "index.docker.io", 15));
+	int hub = convert_image_domain_is_hub(image, dlen);
 	struct sbuf sb = SBUF_INIT;
 	if (!hub) {
 		sb_put(&sb, image, dlen);

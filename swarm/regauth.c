@@ -24,7 +24,7 @@
 char *regauth_registry(const char *image)
 {
 	size_t n = convert_image_domain_len(image);
-	if (!n || (n == 9 && !strncmp(image, "docker.io", 9)) || (n == 15 && !strncmp(image, "index.docker.io", 15)))
+	if (convert_image_domain_is_hub(image, n))
 		return xstrdup(INDEX_SERVER);
 	return xstrndup(image, n);
 }
