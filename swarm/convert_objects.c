@@ -134,16 +134,9 @@ char *convert_file_data(const char *path, size_t max)
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return NULL;
-	struct sbuf data = SBUF_INIT;
-	char buf[8192];
-	size_t got;
-	int too_big = 0;
-	while (!too_big && (got = fread(buf, 1, sizeof(buf), f)) > 0) {
-		too_big = data.len + got > max;
-		if (!too_big)
-			sb_put(&data, buf, got);
-	}
-	int read_errno = too_big ? EFBIG : ferror(f) ? (errno ? errno : EIO) : 0;
+	struct sbuf data;
+	sbuf_init(&data, max);
+	int read_errno = sbuf_read_stream(&data, f);
 	fclose(f);
 	char *out = NULL;
 	if (!read_errno) {
