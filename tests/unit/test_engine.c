@@ -11,24 +11,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char tmpdir[64];
+static char *tmpdir;
 
 static void remove_tmpdir(void)
 {
-	char *cmd = xstrfmt("rm -rf '%s'", tmpdir);
-	if (system(cmd))
-		fprintf(stderr, "cannot remove %s\n", tmpdir);
-	free(cmd);
+	test_remove_dir(tmpdir);
 }
 
 static const char *tmp_path(const char *name)
 {
 	static char path[4][256];
 	static int k;
-	if (!tmpdir[0]) {
-		strcpy(tmpdir, "/tmp/stackc-test-engine-XXXXXX");
-		if (!mkdtemp(tmpdir))
-			test_fail(__FILE__, __LINE__, "mkdtemp failed");
+	if (!tmpdir) {
+		tmpdir = test_tmp_dir("test-engine");
 		atexit(remove_tmpdir);
 	}
 	k = (k + 1) % 4;
@@ -36,33 +31,12 @@ static const char *tmp_path(const char *name)
 	return path[k];
 }
 
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	if (!f || fputs(text, f) < 0 || fclose(f))
-		test_fail(__FILE__, __LINE__, "cannot write %s", path);
-}
-
-static char *read_file(const char *path)
-{
-	struct sbuf sb = SBUF_INIT;
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return xstrdup("");
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sb_put(&sb, buf, n);
-	fclose(f);
-	return sbuf_detach(&sb, NULL);
-}
-
 /* An engine answering with `replies`; requests recorded to a fresh file. */
 static struct engine *replay(const char *replies, const char **record)
 {
 	const char *rp = tmp_path("replies");
 	*record = tmp_path("record");
-	write_file(rp, replies);
+	test_write_file(NULL, rp, replies);
 	unlink(*record);
 	struct engine *e = NULL;
 	struct sbuf err = SBUF_INIT;
@@ -76,7 +50,7 @@ static struct engine *replay(const char *replies, const char **record)
 
 static void check_record(const char *record, const char *expect)
 {
-	char *got = read_file(record);
+	char *got = test_read_file(NULL, record);
 	CHECK_STR_EQ(got, expect);
 	free(got);
 }
@@ -98,7 +72,7 @@ void test_engine__ping_caps_version_case(void)
 	CHECK(json_is_array(resp) && json_array_size(resp) == 0);
 	json_decref(resp);
 	engine_free(e);
-	char *want = read_file(ep);
+	char *want = test_read_file(NULL, ep);
 	check_record(record, want);
 	free(want);
 	free(rp);
@@ -261,11 +235,11 @@ void test_engine__replies_file_errors(void)
 	const char *rp = tmp_path("bad-replies");
 	struct engine *e = NULL;
 	struct sbuf err = SBUF_INIT;
-	write_file(rp, "# no blank line after the status\n<<< 200\n[1]\n");
+	test_write_file(NULL, rp, "# no blank line after the status\n<<< 200\n[1]\n");
 	CHECK_INT_EQ(engine_open_replay(&e, rp, NULL, &err), -1);
 	CHECK(strstr(err.buf, ":3: expected a header line or an empty line") != NULL);
 	sbuf_reset(&err);
-	write_file(rp, "<<< abc\n\n");
+	test_write_file(NULL, rp, "<<< abc\n\n");
 	CHECK_INT_EQ(engine_open_replay(&e, rp, NULL, &err), -1);
 	CHECK(strstr(err.buf, ":1: expected `<<< STATUS`") != NULL);
 	CHECK(e == NULL);
@@ -424,7 +398,7 @@ void test_engine__endpoints(void)
 	char *meta = xstrfmt("%s/meta.json", meta_dir);
 	char *ctx_sock = xstrfmt("{\"Name\":\"lab\",\"Endpoints\":{\"docker\":"
 				 "{\"Host\":\"unix://%s/ctx.sock\"}}}", conf);
-	write_file(meta, ctx_sock);
+	test_write_file(NULL, meta, ctx_sock);
 	setenv("DOCKER_CONFIG", conf, 1);
 
 	setenv("DOCKER_CONTEXT", "lab", 1);
@@ -444,12 +418,12 @@ void test_engine__endpoints(void)
 
 	/* currentContext in config.json */
 	char *cj = xstrfmt("%s/config.json", conf);
-	write_file(cj, "{\"currentContext\": \"lab\"}");
+	test_write_file(NULL, cj, "{\"currentContext\": \"lab\"}");
 	CHECK(strstr(open_error(NULL), "docker-config/ctx.sock: ") != NULL);
-	write_file(cj, "{\"currentContext\": \"default\"}");
+	test_write_file(NULL, cj, "{\"currentContext\": \"default\"}");
 	CHECK(strstr(open_error(NULL), "at unix:///var/run/docker.sock: ") != NULL ||
 	      !strcmp(open_error(NULL), "(opened)"));
-	write_file(cj, "{\"currentContext\": ");
+	test_write_file(NULL, cj, "{\"currentContext\": ");
 	CHECK(!strncmp(open_error(NULL), "cannot read ", 12));
 
 	free(cj);
@@ -731,7 +705,7 @@ void test_engine__fuzz_seeds(void)
 	CHECK_INT_EQ(glob(pattern, 0, NULL, &g), 0);
 	CHECK(g.gl_pathc >= 5);
 	for (size_t i = 0; i < g.gl_pathc; i++) {
-		char *text = read_file(g.gl_pathv[i]);
+		char *text = test_read_file(NULL, g.gl_pathv[i]);
 		fuzz_engine_json_one((const uint8_t *)text, strlen(text));
 		for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
 			fuzz_engine_json_one((const uint8_t *)line, strlen(line));
