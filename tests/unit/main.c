@@ -67,6 +67,20 @@ struct node *test_load(const char *yaml)
 	return root;
 }
 
+/* Append the file at path to data: 0, or -1 when it cannot be opened. */
+static int read_into(struct sbuf *data, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_put(data, buf, n);
+	fclose(f);
+	return 0;
+}
+
 size_t test_replay_seeds(const char *sub, int (*one)(const uint8_t *data, size_t size))
 {
 	struct sbuf dir = SBUF_INIT, path = SBUF_INIT, data = SBUF_INIT;
@@ -80,15 +94,9 @@ size_t test_replay_seeds(const char *sub, int (*one)(const uint8_t *data, size_t
 			continue;
 		sbuf_reset(&path);
 		sb_printf(&path, "%s/%s", dir.buf, e->d_name);
-		FILE *f = fopen(path.buf, "rb");
-		if (!f)
-			test_fail(__FILE__, __LINE__, "cannot read %s", path.buf);
-		char buf[4096];
-		size_t got;
 		sbuf_reset(&data);
-		while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
-			sb_put(&data, buf, got);
-		fclose(f);
+		if (read_into(&data, path.buf))
+			test_fail(__FILE__, __LINE__, "cannot read %s", path.buf);
 		if (one((const uint8_t *)data.buf, data.len))
 			test_fail(__FILE__, __LINE__, "seed %s breaks a property", path.buf);
 		n++;
@@ -153,14 +161,7 @@ char *test_read_file(const char *dir, const char *name)
 {
 	struct sbuf path = SBUF_INIT, data = SBUF_INIT;
 	file_path(&path, dir, name);
-	FILE *f = fopen(path.buf, "rb");
-	if (f) {
-		char buf[4096];
-		size_t n;
-		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-			sb_put(&data, buf, n);
-		fclose(f);
-	}
+	read_into(&data, path.buf);
 	sbuf_release(&path);
 	return sbuf_detach(&data, NULL);
 }
