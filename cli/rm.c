@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "base/sbuf.h"
 #include "base/xalloc.h"
+#include "swarm/live.h"
 #include "swarm/stack.h"
 
 #include <jansson.h>
@@ -39,9 +40,7 @@ static const struct kind kinds[] = {
 
 static const char *object_name(const json_t *o)
 {
-	const char *n = json_string_value(json_object_get(json_object_get(o, "Spec"), "Name"));
-	if (!n)
-		n = json_string_value(json_object_get(o, "Name"));
+	const char *n = live_name(o);
 	return n ? n : "";
 }
 
