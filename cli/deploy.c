@@ -321,11 +321,7 @@ int cmd_deploy(int argc, char **argv)
 	stack_cmd_init(&s);
 	const struct opt opts[] = {
 		OPTS_STACK_CMD(&s),
-		OPT_FLAG('d', "detach", "do not wait for the services to converge", &s.detach),
-		OPT_CALLBACK(0, "timeout", "DURATION",
-			     "how long to wait (default 5m; Go duration or seconds)", &s.timeout_ms,
-			     stack_cmd_parse_timeout, "a duration like 90s or 5m"),
-		OPT_FLAG('q', "quiet", "print only errors", &s.quiet),
+		OPTS_STACK_WAIT(&s),
 		OPT_STRING(0, "lock", "FILE", "write the image digests deployed to FILE (JSON)", &s.lock_path),
 		OPT_INT(0, "keep-revisions", "N",
 			"revisions of the stack kept in the swarm, for history and\n"

@@ -67,6 +67,14 @@ extern const struct opt_choice stack_cmd_resolve_choices[];
 /* --timeout: seconds, or a Go duration ("90s", "5m"); an OPT_CALLBACK parser. */
 int stack_cmd_parse_timeout(void *timeout_ms, const char *s);
 
+/* -d/--detach, --timeout and -q/--quiet of deploy and rollback. */
+#define OPTS_STACK_WAIT(s)                                                                    \
+	OPT_FLAG('d', "detach", "do not wait for the services to converge", &(s)->detach),   \
+	OPT_CALLBACK(0, "timeout", "DURATION",                                                \
+		     "how long to wait (default 5m; Go duration or seconds)", &(s)->timeout_ms, \
+		     stack_cmd_parse_timeout, "a duration like 90s or 5m"),                   \
+	OPT_FLAG('q', "quiet", "print only errors", &(s)->quiet)
+
 /*
  * rollback (cli/rollback.c): the revision's stack file as the project, its
  * secrets and configs pinned to the generations it used (refused, naming

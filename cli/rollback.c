@@ -218,11 +218,7 @@ int cmd_rollback(int argc, char **argv)
 	stack_cmd_init(&s);
 	const struct opt opts[] = {
 		OPT_INT(0, "to", "N", "the revision to deploy (default: the one before the newest)", &s.rollback_to),
-		OPT_FLAG('d', "detach", "do not wait for the services to converge", &s.detach),
-		OPT_CALLBACK(0, "timeout", "DURATION",
-			     "how long to wait (default 5m; Go duration or seconds)", &s.timeout_ms,
-			     stack_cmd_parse_timeout, "a duration like 90s or 5m"),
-		OPT_FLAG('q', "quiet", "print only errors", &s.quiet),
+		OPTS_STACK_WAIT(&s),
 		OPT_FLAG(0, "prune",
 			 "remove the stack's services, networks, secrets and\n"
 			 "configs the revision does not define",
