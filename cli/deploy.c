@@ -196,6 +196,22 @@ static int deploy_saved_plan(struct stack_cmd *s)
 	return status;
 }
 
+/* diff: print the plan (and save it, --out); the exit status. */
+static int diff_output(struct stack_cmd *s, const struct plan *plan, int planned)
+{
+	struct engine_cmd *c = &s->cmd;
+	int status = !planned ? EXIT_INVALID : s->detailed_exitcode && plan_has_changes(plan) ? 2 : 0;
+	if (s->json)
+		plan_print_json(plan, stdout);
+	else
+		print_plan_text(plan, stdout);
+	if (s->plan_file && !planned)
+		fprintf(stderr, "stackc %s: the plan was refused; %s was not written\n", c->name, s->plan_file);
+	else if (s->plan_file && plan_file_write(plan, s->plan_file, &c->err))
+		status = engine_cmd_fail(c);
+	return status;
+}
+
 static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run *run)
 {
 	struct engine_cmd *c = &s->cmd;
@@ -207,8 +223,6 @@ static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run 
 	json_t *locked = NULL, *lock = NULL;
 	int status = EXIT_INVALID, planned = 0;
 
-	if (which == STACK_CMD_DEPLOY && s->plan_file)
-		return deploy_saved_plan(s);
 	/* the files first: a project that does not load never reaches the Engine */
 	if (which == STACK_CMD_ROLLBACK) {
 		if ((status = rollback_load(s, run, &proj, &locked)))
@@ -218,13 +232,14 @@ static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run 
 		goto done;
 	}
 	/* no STACK argument: the project's top-level name, checked as an argument is */
-	if (!stack)
+	if (!stack) {
 		stack = proj.name;
-	if (!c->nstacks && (!stack ? usage_error(c->name, "a stack name is required (or a "
-						 "top-level name in the compose file)")
-				   : engine_cmd_check_name(c, stack))) {
-		status = EXIT_USAGE;
-		goto done;
+		if (!stack)
+			usage_error(c->name, "a stack name is required (or a top-level name in the compose file)");
+		if (!stack || engine_cmd_check_name(c, stack)) {
+			status = EXIT_USAGE;
+			goto done;
+		}
 	}
 	if (convert_stack(&spec, run, proj.root, stack))
 		goto done;
@@ -241,15 +256,7 @@ static int run_stack(struct stack_cmd *s, enum stack_cmd_kind which, struct run 
 		imagepin_lock_apply(&live, &spec, locked);
 	planned = !plan_compute(&plan, run, &spec, &live, &s->plan);
 	if (which == STACK_CMD_DIFF) {
-		if (s->json)
-			plan_print_json(&plan, stdout);
-		else
-			print_plan_text(&plan, stdout);
-		status = !planned ? EXIT_INVALID : s->detailed_exitcode && plan_has_changes(&plan) ? 2 : 0;
-		if (s->plan_file && !planned)
-			fprintf(stderr, "stackc %s: the plan was refused; %s was not written\n", c->name, s->plan_file);
-		else if (s->plan_file && plan_file_write(&plan, s->plan_file, &c->err))
-			status = engine_cmd_fail(c);
+		status = diff_output(s, &plan, planned);
 		goto done;
 	}
 	if (!planned || (s->lock_path && imagepin_lock_make(&lock, run, &plan, s->lock_path)))
@@ -306,6 +313,8 @@ int stack_cmd_main(struct stack_cmd *s, enum stack_cmd_kind which, const struct 
 			status = usage_error(s->cmd.name, "--keep-revisions must be at least 1");
 		else if (s->parallel < 1 || s->parallel > 64)
 			status = usage_error(s->cmd.name, "--parallel must be between 1 and 64");
+		else if (which == STACK_CMD_DEPLOY && s->plan_file)
+			status = deploy_saved_plan(s);
 		else
 			status = run_stack(s, which, &run);
 		run_release(&run);
